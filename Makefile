@@ -1,0 +1,98 @@
+# haichao — a static site generator for bilingual market-analysis archives.
+# Verbs: site (default), test, bench, clean, install, asan, valgrind, fuzz.
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+VERSION = 0.1.0
+PKGS = libcmark libxml-2.0 yaml-0.1
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+WARN = -std=c11 -Wall -Wextra -Werror -pedantic -Wno-overlength-strings
+CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DHAICHAO_VERSION='"$(VERSION)"'
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+LDLIBS += $(PKG_LIBS) -lpthread
+
+SRC = $(filter-out generator/main.c,$(wildcard generator/*.c))
+OBJ = $(SRC:generator/%.c=build/obj/%.o)
+ASAN_OBJ = $(SRC:generator/%.c=build/asan/%.o)
+BIN = generator/haichao
+
+.PHONY: site all test unit regress check-html asan valgrind fuzz bench clean install publish
+
+# `make site` and `make test` first make sure the libraries are installed
+# (generator/deps.sh may apt-get them), then build in a sub-make so that
+# pkg-config sees them.
+site:
+	@generator/deps.sh build
+	@$(MAKE) --no-print-directory $(BIN)
+	./$(BIN) build -C content -t templates -o public
+
+all: $(BIN)
+
+$(BIN): $(OBJ) build/obj/main.o
+	$(CC) $(CFLAGS) -o $@ $(OBJ) build/obj/main.o $(LDFLAGS) $(LDLIBS)
+
+build/obj/%.o: generator/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
+
+# The same sources with AddressSanitizer and UndefinedBehaviorSanitizer.
+SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+build/asan/%.o: generator/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
+
+build/asan/haichao: $(ASAN_OBJ) build/asan/main.o
+	$(CC) $(SAN) -o $@ $^ $(LDLIBS)
+
+asan: build/asan/haichao
+
+-include $(OBJ:.o=.d) $(ASAN_OBJ:.o=.d) build/obj/main.d build/asan/main.d
+
+# ---- tests ------------------------------------------------------------------
+UNIT_SRC = $(wildcard tests/unit/test_*.c)
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=build/unit/%)
+UNIT_ASAN = $(UNIT_SRC:tests/unit/%.c=build/unit-asan/%)
+CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
+
+build/unit/%: tests/unit/%.c $(OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -Wno-pedantic $(CFLAGS) $(CPPFLAGS) $(PKG_CFLAGS) -Igenerator -o $@ $< $(OBJ) $(LDLIBS) $(CMOCKA_LIBS)
+
+build/unit-asan/%: tests/unit/%.c $(ASAN_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -Wno-pedantic -O1 -g $(SAN) $(CPPFLAGS) $(PKG_CFLAGS) -Igenerator -o $@ $< $(ASAN_OBJ) $(LDLIBS) $(CMOCKA_LIBS)
+
+test:
+	@generator/deps.sh test
+	@$(MAKE) --no-print-directory $(BIN) build/asan/haichao $(UNIT_BIN) $(UNIT_ASAN)
+	@tests/run-all.sh
+
+unit: $(UNIT_BIN)
+	@tests/run-unit.sh build/unit
+
+regress: $(BIN)
+	@tests/regress/run.sh $(BIN)
+
+# Regenerate the expected output of every regression case and show the diff.
+regress-update: $(BIN)
+	@tests/regress/run.sh --update $(BIN)
+
+valgrind: $(BIN)
+	@tests/regress/run.sh --valgrind $(BIN)
+
+bench: $(BIN)
+	@tests/bench/run.sh
+
+publish: site
+	@test -n "$(DEST)" || { echo "usage: make publish DEST=user@host:/path/ (an rsync destination)"; exit 2; }
+	rsync -rlc --delete --info=stats1 public/ "$(DEST)"
+
+install: $(BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/haichao
+
+clean:
+	rm -rf build $(BIN) public public.staging-*

@@ -1,0 +1,120 @@
+/* arena.c — bump allocation in growing blocks (see arena.h for the rule). */
+#include "arena.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+
+struct arena_block {
+	struct arena_block *next;
+	size_t used;
+	size_t size;
+	max_align_t data[];
+};
+
+enum { ARENA_BLOCK = 64 * 1024 };
+
+void
+arena_init(struct arena *a)
+{
+	a->head = NULL;
+}
+
+static struct arena_block *
+new_block(size_t at_least)
+{
+	size_t size = at_least > ARENA_BLOCK ? at_least : ARENA_BLOCK;
+	struct arena_block *b = xmalloc(sizeof(*b) + size);
+	b->used = 0;
+	b->size = size;
+	b->next = NULL;
+	return b;
+}
+
+void *
+arena_alloc(struct arena *a, size_t size)
+{
+	const size_t align = _Alignof(max_align_t);
+	size = (size + align - 1) & ~(align - 1);
+	struct arena_block *b = a->head;
+	if (b == NULL || b->size - b->used < size) {
+		struct arena_block *nb = new_block(size);
+		if (b != NULL && size > ARENA_BLOCK / 4) {
+			/* A big request gets its own block behind the current
+			 * one, so the rest of the current block is not wasted. */
+			nb->next = b->next;
+			b->next = nb;
+			b = nb;
+		} else {
+			nb->next = b;
+			a->head = b = nb;
+		}
+	}
+	void *p = (char *)b->data + b->used;
+	b->used += size;
+	memset(p, 0, size);
+	return p;
+}
+
+char *
+arena_strndup(struct arena *a, const char *s, size_t len)
+{
+	char *p = arena_alloc(a, len + 1);
+	memcpy(p, s, len);
+	p[len] = '\0';
+	return p;
+}
+
+char *
+arena_strdup(struct arena *a, const char *s)
+{
+	return arena_strndup(a, s, strlen(s));
+}
+
+char *
+arena_printf(struct arena *a, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		n = 0;
+	char *p = arena_alloc(a, (size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+void
+arena_reset(struct arena *a)
+{
+	struct arena_block *b = a->head;
+	if (b == NULL)
+		return;
+	struct arena_block *rest = b->next;
+	while (rest != NULL) {
+		struct arena_block *next = rest->next;
+		free(rest);
+		rest = next;
+	}
+	b->next = NULL;
+	b->used = 0;
+}
+
+void
+arena_free(struct arena *a)
+{
+	struct arena_block *b = a->head;
+	while (b != NULL) {
+		struct arena_block *next = b->next;
+		free(b);
+		b = next;
+	}
+	a->head = NULL;
+}

@@ -1,0 +1,30 @@
+/* arena.h — bump allocation for the site model.
+ *
+ * Memory rule: everything the model holds (strings, arrays, records) lives in
+ * one arena owned by the site and is freed once, by arena_free, at the end of
+ * the run.  Nothing allocated from an arena is freed on its own.  An arena is
+ * not thread-safe: the render threads each use their own scratch arena. */
+#ifndef HAICHAO_ARENA_H
+#define HAICHAO_ARENA_H
+
+#include <stddef.h>
+
+struct arena_block;
+
+struct arena {
+	struct arena_block *head;
+};
+
+void arena_init(struct arena *a);
+void *arena_alloc(struct arena *a, size_t size);          /* zeroed, aligned */
+char *arena_strndup(struct arena *a, const char *s, size_t len);
+char *arena_strdup(struct arena *a, const char *s);
+char *arena_printf(struct arena *a, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void arena_reset(struct arena *a);   /* free all but keep the newest block */
+void arena_free(struct arena *a);
+
+#define ARENA_NEW(a, type) ((type *)arena_alloc((a), sizeof(type)))
+#define ARENA_ARRAY(a, type, n) ((type *)arena_alloc((a), sizeof(type) * (n)))
+
+#endif

@@ -1,0 +1,191 @@
+/* build.c — the pipeline: load, render, check, write, publish. */
+#include "build.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "buf.h"
+#include "diag.h"
+#include "load.h"
+#include "match.h"
+#include "output.h"
+#include "pages.h"
+#include "pool.h"
+#include "render.h"
+#include "site.h"
+#include "tsv.h"
+#include "feeds.h"
+
+struct render_job {
+	struct site *site;
+	struct render_ctx *workers;
+};
+
+static void
+render_one(void *ctx, size_t job, int worker)
+{
+	struct render_job *rj = ctx;
+	render_article(&rj->workers[worker], rj->site->articles[job]);
+}
+
+/* Renders every article's Markdown on `threads` threads.  The workers'
+ * arenas hold the HTML and must outlive the page-writing stage. */
+static struct render_ctx *
+render_all(struct site *s, int threads, struct diags *d, struct matcher *m)
+{
+	struct render_ctx *w = xcalloc((size_t)threads, sizeof(*w));
+	for (int i = 0; i < threads; i++) {
+		w[i].site = s;
+		w[i].glossary = m;
+		w[i].diags = d;
+		w[i].arena = xcalloc(1, sizeof(struct arena));
+		arena_init(w[i].arena);
+	}
+	struct render_job rj = { s, w };
+	pool_run(threads, s->n_articles, render_one, &rj);
+	for (int i = 0; i < threads; i++)
+		render_check_anchors(w[i].anchors, d);
+	return w;
+}
+
+static void
+free_workers(struct render_ctx *w, int threads)
+{
+	if (w == NULL)
+		return;
+	for (int i = 0; i < threads; i++) {
+		arena_free(w[i].arena);
+		free(w[i].arena);
+	}
+	free(w);
+}
+
+static void
+warn_unused_terms(const struct site *s, const struct page_set *ps, struct diags *d)
+{
+	for (size_t i = 0; i < s->n_site_glossary; i++)
+		if (pages_term_uses(ps, i) == 0)
+			diag(d, &s->glossary[i]->pos, D_GLOSS_UNUSED, s->glossary[i]->zh);
+}
+
+static size_t
+untranslated(const struct site *s)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < s->n_articles; i++)
+		n += s->articles[i]->en == NULL;
+	return n;
+}
+
+static bool
+write_buf(struct output *o, const char *rel, struct buf *b)
+{
+	bool ok = output_write(o, rel, b->data ? b->data : "", b->len);
+	buf_reset(b);
+	return ok;
+}
+
+/* Everything that is not an HTML page. */
+static bool
+write_extras(const struct site *s, const struct page_set *ps,
+    const struct build_options *opt, struct output *o)
+{
+	struct buf b = BUF_INIT;
+	bool ok = true;
+	tsv_index(s, &b);
+	ok = write_buf(o, "index.tsv", &b) && ok;
+	size_t *uses = xcalloc(s->n_site_glossary + 1, sizeof(size_t));
+	for (size_t i = 0; i < s->n_site_glossary; i++)
+		uses[i] = pages_term_uses(ps, i);
+	tsv_glossary(s, uses, &b);
+	free(uses);
+	ok = write_buf(o, "glossary.tsv", &b) && ok;
+	ok = feeds_write(s, o) && ok;
+	buf_puts(&b, "User-agent: *\nAllow: /\n");
+	if (s->base_url)
+		buf_printf(&b, "Sitemap: %ssitemap.xml\n", s->base_url);
+	ok = write_buf(o, "robots.txt", &b) && ok;
+	struct buf assets = BUF_INIT;
+	buf_printf(&assets, "%s/assets", opt->templates_dir);
+	ok = output_copy_tree(o, assets.data, "assets") && ok;
+	buf_release(&assets);
+	buf_release(&b);
+	return ok;
+}
+
+int
+build_run(const struct build_options *opt)
+{
+	struct diags d;
+	diags_init(&d);
+	struct load_options lo = { opt->content_dir, opt->drafts, opt->base_url };
+	struct site *s = site_load(&lo, &d);
+	struct matcher *m = render_glossary_matcher(s);
+	struct render_ctx *workers = render_all(s, opt->threads, &d, m);
+	struct pages_options po = { opt->templates_dir, opt->threads };
+	struct page_set *ps = pages_prepare(s, &po, &d);
+	warn_unused_terms(s, ps, &d);
+	int status = 0;
+	if (diags_failed(&d)) {
+		status = 1;
+	} else if (opt->write) {
+		struct output o;
+		bool ok = output_begin(&o, opt->public_dir, &d);
+		ok = ok && pages_write(ps, &o);
+		ok = ok && write_extras(s, ps, opt, &o);
+		if (ok) {
+			size_t written = o.written, unchanged = o.unchanged;
+			ok = output_commit(&o);
+			if (ok)
+				fprintf(stderr, "haichao: %zu articles, %zu pages; %zu files "
+				    "written, %zu unchanged, in %s/; %zu articles "
+				    "without an English translation\n", s->n_articles,
+				    pages_count(ps), written, unchanged,
+				    opt->public_dir, untranslated(s));
+		} else {
+			output_abort(&o);
+		}
+		if (!ok)
+			status = 2;
+	}
+	diags_print(&d, stderr);
+	pages_free(ps);
+	free_workers(workers, opt->threads);
+	matcher_free(m);
+	site_free(s);
+	diags_free(&d);
+	return status;
+}
+
+int
+build_status(const struct build_options *opt)
+{
+	struct diags d;
+	diags_init(&d);
+	struct load_options lo = { opt->content_dir, opt->drafts, opt->base_url };
+	struct site *s = site_load(&lo, &d);
+	int status = diags_failed(&d) ? 1 : 0;
+	size_t missing = 0, lagging = 0;
+	for (size_t i = 0; i < s->n_articles; i++) {
+		const struct article *a = s->articles[i];
+		if (a->en == NULL) {
+			printf("missing\t%s\t%s\n", a->slug, a->zh.path);
+			missing++;
+		} else if (date_compare(&a->zh.updated, &a->en->updated) > 0 &&
+		    date_compare(&a->zh.updated, &a->date) > 0) {
+			printf("outdated\t%s\t%s\t(original updated %04d-%02d-%02d)\n",
+			    a->slug, a->en->path, a->zh.updated.year,
+			    a->zh.updated.month, a->zh.updated.day);
+			lagging++;
+		}
+	}
+	printf("%zu articles: %zu without an English translation, %zu with an "
+	    "outdated one\n", s->n_articles, missing, lagging);
+	diags_print(&d, stderr);
+	site_free(s);
+	diags_free(&d);
+	return status;
+}

@@ -1,0 +1,176 @@
+/* diag.c — the table of diagnostics, their collection and their printing. */
+#include "diag.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "buf.h"
+
+struct diag_entry {
+	char *path;        /* owned copy: positions may die before printing */
+	int line, col;
+	size_t seq;        /* keeps equal positions in the order reported */
+	enum diag_level level;
+	char *message;
+};
+
+static const struct {
+	enum diag_code code;
+	enum diag_level level;
+	const char *format;
+} table[] = {
+	{ D_IO, DIAG_ERROR, "%s" },
+	{ D_ENCODING, DIAG_ERROR, "%s" },
+	{ D_ENCODING_UNKNOWN, DIAG_ERROR, "unknown encoding '%s'" },
+	{ D_NUL_BYTE, DIAG_ERROR, "NUL byte in text file" },
+	{ D_YAML_SYNTAX, DIAG_ERROR, "YAML: %s" },
+	{ D_YAML_ALIAS, DIAG_ERROR, "YAML anchors and aliases are not supported" },
+	{ D_YAML_TYPE, DIAG_ERROR, "'%s' must be %s" },
+	{ D_YAML_DUPKEY, DIAG_ERROR, "duplicate key '%s'" },
+	{ D_YAML_UNKNOWN_KEY, DIAG_WARNING, "unknown key '%s' ignored" },
+	{ D_FM_MISSING, DIAG_ERROR, "missing front matter: the file must start with a '---' line" },
+	{ D_FM_UNTERMINATED, DIAG_ERROR, "front matter is not closed by a '---' line" },
+	{ D_REQUIRED, DIAG_ERROR, "missing required field '%s'" },
+	{ D_DATE, DIAG_ERROR, "'%s' is not a valid date (YYYY-MM-DD)" },
+	{ D_YEAR, DIAG_ERROR, "'%s' is not a valid year (YYYY)" },
+	{ D_SLUG, DIAG_ERROR, "'%s' is not a valid slug (lower-case ASCII letters, digits and '-')" },
+	{ D_FILE_NAME, DIAG_ERROR, "'%s' is not a valid article file name (<slug>.zh.md or <slug>.en.md)" },
+	{ D_DUP_SLUG, DIAG_ERROR, "duplicate %s '%s' (first defined at %s)" },
+	{ D_DUP_TERM, DIAG_ERROR, "glossary term '%s' defined twice (first at %s)" },
+	{ D_UNKNOWN_REF, DIAG_ERROR, "unknown %s '%s' (not in taxonomy.yaml)" },
+	{ D_UNKNOWN_COMPANY, DIAG_ERROR, "app '%s' names unknown company '%s'" },
+	{ D_STATUS, DIAG_ERROR, "status '%s' must be one of: active, closed, suspended" },
+	{ D_LANGUAGE, DIAG_ERROR, "unsupported language '%s' (haichao builds zh and en)" },
+	{ D_LANG_DUP, DIAG_ERROR, "language '%s' listed twice" },
+	{ D_BASE_URL, DIAG_ERROR, "base_url '%s' must be an absolute http(s) URL" },
+	{ D_PER_PAGE, DIAG_ERROR, "per_page must be a whole number from 1 to 10000" },
+	{ D_TRANSLATION_ORPHAN, DIAG_ERROR, "translation without an original: %s does not exist" },
+	{ D_XLINK_MISSING, DIAG_ERROR, "link to missing article '%s'" },
+	{ D_XLINK_ANCHOR, DIAG_ERROR, "link to missing anchor '#%s' in '%s'" },
+	{ D_GLOSS_UNKNOWN, DIAG_ERROR, "'%s' is not a glossary.yaml term" },
+	{ D_GLOSS_EMPTY, DIAG_ERROR, "gloss note for '%s' has no English: write [%s](gloss: \"meaning\")" },
+	{ D_GLOSS_CONFLICT, DIAG_ERROR, "term '%s' means '%s' here but '%s' at %s" },
+	{ D_GLOSS_UNUSED, DIAG_WARNING, "glossary term '%s' is used by no article" },
+	{ D_TEMPLATE, DIAG_ERROR, "%s" },
+	{ D_TEMPLATE_VAR, DIAG_ERROR, "%s" },
+	{ D_EMPTY_FILE, DIAG_ERROR, "empty file" },
+	{ D_NO_ARTICLES, DIAG_WARNING, "no articles in %s" },
+};
+
+_Static_assert(sizeof(table) / sizeof(table[0]) == D_DIAG_COUNT,
+    "every diagnostic code has a row in the table");
+
+void
+diags_init(struct diags *d)
+{
+	memset(d, 0, sizeof(*d));
+	pthread_mutex_init(&d->lock, NULL);
+}
+
+void
+diags_free(struct diags *d)
+{
+	for (size_t i = 0; i < d->len; i++) {
+		free(d->items[i].path);
+		free(d->items[i].message);
+	}
+	free(d->items);
+	pthread_mutex_destroy(&d->lock);
+	memset(d, 0, sizeof(*d));
+}
+
+const char *
+diag_format(enum diag_code code)
+{
+	return table[code].format;
+}
+
+void
+diag(struct diags *d, const struct pos *at, enum diag_code code, ...)
+{
+	struct buf msg = BUF_INIT;
+	va_list ap;
+	va_start(ap, code);
+	int n = vsnprintf(NULL, 0, table[code].format, ap);
+	va_end(ap);
+	buf_grow(&msg, n > 0 ? (size_t)n : 0);
+	va_start(ap, code);
+	vsnprintf(msg.data, (size_t)n + 1, table[code].format, ap);
+	va_end(ap);
+	msg.len = (size_t)n;
+
+	struct diag_entry e = {
+		.path = at && at->path ? xstrdup(at->path) : NULL,
+		.line = at ? at->line : 0,
+		.col = at ? at->col : 0,
+		.level = table[code].level,
+		.message = buf_detach(&msg),
+	};
+	pthread_mutex_lock(&d->lock);
+	if (d->len == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 16;
+		d->items = xrealloc(d->items, d->cap * sizeof(*d->items));
+	}
+	e.seq = d->len;
+	d->items[d->len++] = e;
+	if (e.level == DIAG_ERROR)
+		d->errors++;
+	else
+		d->warnings++;
+	pthread_mutex_unlock(&d->lock);
+}
+
+static int
+compare_entries(const void *pa, const void *pb)
+{
+	const struct diag_entry *a = pa, *b = pb;
+	if ((a->path == NULL) != (b->path == NULL))
+		return a->path == NULL ? 1 : -1;   /* run-wide messages last */
+	if (a->path != NULL) {
+		int c = strcmp(a->path, b->path);
+		if (c != 0)
+			return c;
+	}
+	if (a->line != b->line)
+		return a->line < b->line ? -1 : 1;
+	if (a->col != b->col)
+		return a->col < b->col ? -1 : 1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static void
+print_entry(const struct diag_entry *e, FILE *out)
+{
+	const char *level = e->level == DIAG_ERROR ? "error" : "warning";
+	if (e->path == NULL)
+		fprintf(out, "haichao: %s: %s\n", level, e->message);
+	else if (e->line <= 0)
+		fprintf(out, "%s: %s: %s\n", e->path, level, e->message);
+	else
+		fprintf(out, "%s:%d:%d: %s: %s\n", e->path, e->line,
+		    e->col > 0 ? e->col : 1, level, e->message);
+}
+
+int
+diags_print(struct diags *d, FILE *out)
+{
+	pthread_mutex_lock(&d->lock);
+	qsort(d->items, d->len, sizeof(*d->items), compare_entries);
+	for (size_t i = 0; i < d->len; i++)
+		print_entry(&d->items[i], out);
+	if (d->errors > 0 || d->warnings > 0)
+		fprintf(out, "haichao: %d error%s, %d warning%s\n", d->errors,
+		    d->errors == 1 ? "" : "s", d->warnings,
+		    d->warnings == 1 ? "" : "s");
+	int errors = d->errors;
+	pthread_mutex_unlock(&d->lock);
+	return errors;
+}
+
+bool
+diags_failed(const struct diags *d)
+{
+	return d->errors > 0;
+}

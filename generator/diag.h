@@ -1,0 +1,88 @@
+/* diag.h — every message haichao prints about content goes through here.
+ *
+ * A diagnostic has a code from one table (diag.c), a level and a source
+ * position.  They are collected, not printed, so a run reports every problem
+ * at once, sorted by path and line; the worst level decides the exit status.
+ * A struct diags is safe to use from several threads. */
+#ifndef HAICHAO_DIAG_H
+#define HAICHAO_DIAG_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <pthread.h>
+
+/* Where something came from: 1-based line and column (in characters). */
+struct pos {
+	const char *path;  /* not owned; outlives the diags (model arena) */
+	int line;
+	int col;
+};
+
+enum diag_level { DIAG_WARNING, DIAG_ERROR };
+
+enum diag_code {
+	D_IO,                 /* a file could not be read or written */
+	D_ENCODING,           /* bytes invalid in the file's encoding */
+	D_ENCODING_UNKNOWN,
+	D_NUL_BYTE,
+	D_YAML_SYNTAX,
+	D_YAML_ALIAS,
+	D_YAML_TYPE,          /* a value has the wrong shape */
+	D_YAML_DUPKEY,
+	D_YAML_UNKNOWN_KEY,
+	D_FM_MISSING,
+	D_FM_UNTERMINATED,
+	D_REQUIRED,
+	D_DATE,
+	D_YEAR,
+	D_SLUG,
+	D_FILE_NAME,
+	D_DUP_SLUG,
+	D_DUP_TERM,
+	D_UNKNOWN_REF,        /* a taxonomy slug that does not exist */
+	D_UNKNOWN_COMPANY,
+	D_STATUS,
+	D_LANGUAGE,
+	D_LANG_DUP,
+	D_BASE_URL,
+	D_PER_PAGE,
+	D_TRANSLATION_ORPHAN,
+	D_XLINK_MISSING,
+	D_XLINK_ANCHOR,
+	D_GLOSS_UNKNOWN,
+	D_GLOSS_EMPTY,
+	D_GLOSS_CONFLICT,
+	D_GLOSS_UNUSED,
+	D_TEMPLATE,
+	D_TEMPLATE_VAR,
+	D_EMPTY_FILE,
+	D_NO_ARTICLES,
+	D_DIAG_COUNT
+};
+
+struct diag_entry;
+
+struct diags {
+	pthread_mutex_t lock;
+	struct diag_entry *items;
+	size_t len, cap;
+	int errors, warnings;
+};
+
+void diags_init(struct diags *d);
+void diags_free(struct diags *d);
+
+/* Records diagnostic `code` at `at` (which may be NULL for a message about
+ * the whole run); the arguments fill the code's printf format. */
+void diag(struct diags *d, const struct pos *at, enum diag_code code, ...);
+
+/* Prints every diagnostic, sorted by path, line and column, then a closing
+ * count when there was anything to say.  Returns the number of errors. */
+int diags_print(struct diags *d, FILE *out);
+
+bool diags_failed(const struct diags *d);
+
+/* The code's message format, for tests. */
+const char *diag_format(enum diag_code code);
+
+#endif

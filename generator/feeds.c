@@ -1,0 +1,155 @@
+/* feeds.c — Atom feeds written with libxml2's xmlTextWriter, which does
+ * all the escaping. */
+#include "feeds.h"
+
+#include <libxml/xmlwriter.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "buf.h"
+
+enum { FEED_ENTRIES = 20 };
+
+static void
+rfc3339(char *out, size_t cap, const struct date *d)
+{
+	snprintf(out, cap, "%04d-%02d-%02dT00:00:00Z", d->year, d->month, d->day);
+}
+
+static const struct date *
+last_change(const struct article *a, enum lang lang)
+{
+	const struct version *v = lang == LANG_EN && a->en ? a->en : &a->zh;
+	return v->updated.year ? &v->updated : &a->date;
+}
+
+static void
+element(xmlTextWriterPtr w, const char *name, const char *text)
+{
+	xmlTextWriterWriteElement(w, BAD_CAST name, BAD_CAST text);
+}
+
+static void
+link(xmlTextWriterPtr w, const char *rel, const char *href, const char *hreflang)
+{
+	xmlTextWriterStartElement(w, BAD_CAST "link");
+	xmlTextWriterWriteAttribute(w, BAD_CAST "rel", BAD_CAST rel);
+	if (strcmp(rel, "self") == 0)
+		xmlTextWriterWriteAttribute(w, BAD_CAST "type",
+		    BAD_CAST "application/atom+xml");
+	else
+		xmlTextWriterWriteAttribute(w, BAD_CAST "type", BAD_CAST "text/html");
+	if (hreflang)
+		xmlTextWriterWriteAttribute(w, BAD_CAST "hreflang", BAD_CAST hreflang);
+	xmlTextWriterWriteAttribute(w, BAD_CAST "href", BAD_CAST href);
+	xmlTextWriterEndElement(w);
+}
+
+static void
+entry(xmlTextWriterPtr w, const struct site *s, const struct article *a,
+    enum lang lang)
+{
+	char url[1024], stamp[32];
+	snprintf(url, sizeof(url), "%s%s/articles/%s/", s->base_url,
+	    lang_code[lang], a->slug);
+	xmlTextWriterStartElement(w, BAD_CAST "entry");
+	const char *title = a->title[lang] ? a->title[lang] : a->title[LANG_ZH];
+	element(w, "title", title);
+	element(w, "id", url);
+	link(w, "alternate", url, lang_tag[lang]);
+	rfc3339(stamp, sizeof(stamp), &a->date);
+	element(w, "published", stamp);
+	rfc3339(stamp, sizeof(stamp), last_change(a, lang));
+	element(w, "updated", stamp);
+	xmlTextWriterStartElement(w, BAD_CAST "author");
+	element(w, "name", a->author ? a->author : s->title[lang]);
+	xmlTextWriterEndElement(w);
+	const struct version *v = lang == LANG_EN && a->en ? a->en : &a->zh;
+	const char *summary = a->summary[lang] ? a->summary[lang] : v->auto_summary;
+	if (summary && *summary)
+		element(w, "summary", summary);
+	for (int k = 0; k < KIND_COUNT; k++)
+		for (size_t i = 0; i < a->n_terms[k]; i++) {
+			xmlTextWriterStartElement(w, BAD_CAST "category");
+			xmlTextWriterWriteAttribute(w, BAD_CAST "term",
+			    BAD_CAST a->terms[k][i]->slug);
+			xmlTextWriterWriteAttribute(w, BAD_CAST "label",
+			    BAD_CAST a->terms[k][i]->name[lang]);
+			xmlTextWriterEndElement(w);
+		}
+	xmlTextWriterEndElement(w);
+}
+
+/* One feed: `path` inside public/, `page` the HTML page it mirrors. */
+static bool
+write_feed(const struct site *s, struct output *o, enum lang lang,
+    const char *path, const char *page, const char *title,
+    struct article *const *list, size_t n)
+{
+	xmlBufferPtr xb = xmlBufferCreate();
+	xmlTextWriterPtr w = xmlNewTextWriterMemory(xb, 0);
+	char self[1024], alt[1024], stamp[32];
+	snprintf(self, sizeof(self), "%s%s", s->base_url, path);
+	snprintf(alt, sizeof(alt), "%s%s", s->base_url, page);
+	xmlTextWriterSetIndent(w, 1);
+	xmlTextWriterSetIndentString(w, BAD_CAST "  ");
+	xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL);
+	xmlTextWriterStartElement(w, BAD_CAST "feed");
+	xmlTextWriterWriteAttribute(w, BAD_CAST "xmlns", BAD_CAST "http://www.w3.org/2005/Atom");
+	xmlTextWriterWriteAttribute(w, BAD_CAST "xml:lang", BAD_CAST lang_tag[lang]);
+	element(w, "title", title);
+	element(w, "id", self);
+	link(w, "self", self, NULL);
+	link(w, "alternate", alt, lang_tag[lang]);
+	/* The feed changes when its newest entry does: no build time, so
+	 * output stays byte-identical across runs. */
+	struct date newest = { 1970, 1, 1 };
+	for (size_t i = 0; i < n && i < FEED_ENTRIES; i++)
+		if (date_compare(last_change(list[i], lang), &newest) > 0)
+			newest = *last_change(list[i], lang);
+	rfc3339(stamp, sizeof(stamp), &newest);
+	element(w, "updated", stamp);
+	xmlTextWriterStartElement(w, BAD_CAST "author");
+	element(w, "name", s->title[lang]);
+	xmlTextWriterEndElement(w);
+	xmlTextWriterStartElement(w, BAD_CAST "generator");
+	xmlTextWriterWriteString(w, BAD_CAST "haichao");
+	xmlTextWriterEndElement(w);
+	for (size_t i = 0; i < n && i < FEED_ENTRIES; i++)
+		entry(w, s, list[i], lang);
+	xmlTextWriterEndElement(w);
+	xmlTextWriterEndDocument(w);
+	xmlFreeTextWriter(w);
+	bool ok = output_write(o, path, xmlBufferContent(xb), (size_t)xmlBufferLength(xb));
+	xmlBufferFree(xb);
+	return ok;
+}
+
+bool
+feeds_write(const struct site *s, struct output *o)
+{
+	if (s->base_url == NULL)
+		return true;
+	bool ok = true;
+	char path[512], page[512], title[1024];
+	for (int l = 0; l < LANG_COUNT; l++) {
+		enum lang lang = (enum lang)l;
+		snprintf(path, sizeof(path), "%s/feed.xml", lang_code[lang]);
+		snprintf(page, sizeof(page), "%s/", lang_code[lang]);
+		ok = write_feed(s, o, lang, path, page, s->title[lang], s->articles,
+		    s->n_articles) && ok;
+		for (int k = 0; k < KIND_COUNT; k++)
+			for (size_t i = 0; i < s->n_terms[k]; i++) {
+				const struct term *t = &s->terms[k][i];
+				snprintf(path, sizeof(path), "%s/%s/%s/feed.xml",
+				    lang_code[lang], kind_plural[k], t->slug);
+				snprintf(page, sizeof(page), "%s/%s/%s/",
+				    lang_code[lang], kind_plural[k], t->slug);
+				snprintf(title, sizeof(title), "%s · %s",
+				    t->name[lang], s->title[lang]);
+				ok = write_feed(s, o, lang, path, page, title,
+				    t->articles, t->n_articles) && ok;
+			}
+	}
+	return ok;
+}

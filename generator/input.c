@@ -1,0 +1,259 @@
+/* input.c — reading files and turning their bytes into clean UTF-8. */
+#include "input.h"
+
+#include <errno.h>
+#include <iconv.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "alloc.h"
+#include "buf.h"
+
+bool
+read_file(const char *path, char **data, size_t *len, struct diags *d)
+{
+	FILE *f = fopen(path, "rb");
+	struct pos at = { path, 0, 0 };
+	if (f == NULL) {
+		diag(d, &at, D_IO, strerror(errno));
+		return false;
+	}
+	struct buf b = BUF_INIT;
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_add(&b, chunk, n);
+	bool ok = !ferror(f);
+	if (!ok)
+		diag(d, &at, D_IO, strerror(errno));
+	fclose(f);
+	if (!ok) {
+		buf_release(&b);
+		return false;
+	}
+	*len = b.len;
+	*data = buf_detach(&b);
+	return true;
+}
+
+size_t
+utf8_valid_prefix(const char *str, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+	while (i < len) {
+		unsigned c = s[i];
+		size_t n;
+		unsigned min;
+		if (c < 0x80) {
+			i++;
+			continue;
+		} else if ((c & 0xE0) == 0xC0) {
+			n = 2; min = 0x80; c &= 0x1F;
+		} else if ((c & 0xF0) == 0xE0) {
+			n = 3; min = 0x800; c &= 0x0F;
+		} else if ((c & 0xF8) == 0xF0) {
+			n = 4; min = 0x10000; c &= 0x07;
+		} else {
+			return i;
+		}
+		if (i + n > len)
+			return i;
+		for (size_t k = 1; k < n; k++) {
+			if ((s[i + k] & 0xC0) != 0x80)
+				return i;
+			c = (c << 6) | (s[i + k] & 0x3F);
+		}
+		if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+			return i;
+		i += n;
+	}
+	return len;
+}
+
+struct pos
+text_pos(const char *path, const char *text, size_t offset)
+{
+	struct pos p = { path, 1, 1 };
+	for (size_t i = 0; i < offset; i++) {
+		unsigned char c = (unsigned char)text[i];
+		if (c == '\n') {
+			p.line++;
+			p.col = 1;
+		} else if ((c & 0xC0) != 0x80) {
+			p.col++;
+		}
+	}
+	return p;
+}
+
+/* CRLF and lone CR become LF, so every later stage sees one convention. */
+static size_t
+normalise_newlines(char *s, size_t len)
+{
+	size_t j = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '\r') {
+			s[j++] = '\n';
+			if (i + 1 < len && s[i + 1] == '\n')
+				i++;
+		} else {
+			s[j++] = s[i];
+		}
+	}
+	s[j] = '\0';
+	return j;
+}
+
+static bool
+is_utf8_name(const char *enc)
+{
+	return strcasecmp(enc, "utf-8") == 0 || strcasecmp(enc, "utf8") == 0;
+}
+
+/* Converts with iconv; on invalid input reports the offending byte's
+ * position counted in the original bytes' lines. */
+static char *
+convert(const char *path, const char *raw, size_t len, const char *encoding,
+    const struct pos *encoding_pos, size_t *out_len, struct diags *d)
+{
+	iconv_t cd = iconv_open("UTF-8", encoding);
+	if (cd == (iconv_t)-1) {
+		diag(d, encoding_pos, D_ENCODING_UNKNOWN, encoding);
+		return NULL;
+	}
+	size_t cap = len * 2 + 16;
+	char *out = xmalloc(cap + 1);
+	char *in = (char *)raw;
+	size_t in_left = len;
+	char *o = out;
+	size_t o_left = cap;
+	while (in_left > 0) {
+		if (iconv(cd, &in, &in_left, &o, &o_left) != (size_t)-1)
+			continue;
+		if (errno == E2BIG) {
+			size_t used = (size_t)(o - out);
+			cap *= 2;
+			out = xrealloc(out, cap + 1);
+			o = out + used;
+			o_left = cap - used;
+			continue;
+		}
+		/* EILSEQ or EINVAL: count the line in the raw bytes, which
+		 * share '\n' with ASCII in every encoding but UTF-16. */
+		size_t bad = (size_t)(in - raw);
+		struct pos p = { path, 1, 1 };
+		for (size_t i = 0; i < bad; i++)
+			if (raw[i] == '\n') {
+				p.line++;
+				p.col = 1;
+			} else {
+				p.col++;
+			}
+		struct buf msg = BUF_INIT;
+		buf_printf(&msg, "byte 0x%02X is not valid %s",
+		    (unsigned char)raw[bad], encoding);
+		diag(d, &p, D_ENCODING, msg.data);
+		buf_release(&msg);
+		free(out);
+		iconv_close(cd);
+		return NULL;
+	}
+	iconv_close(cd);
+	*out_len = (size_t)(o - out);
+	out[*out_len] = '\0';
+	return out;
+}
+
+static char *
+check_utf8(const char *path, const char *raw, size_t len, size_t *out_len,
+    struct diags *d)
+{
+	size_t ok = utf8_valid_prefix(raw, len);
+	if (ok < len) {
+		struct pos p = text_pos(path, raw, ok);
+		diag(d, &p, D_ENCODING,
+		    "not valid UTF-8; if this file is GB18030, add "
+		    "'encoding: gb18030' to its front matter");
+		return NULL;
+	}
+	*out_len = len;
+	return xstrndup(raw, len);
+}
+
+char *
+text_decode(const char *path, const char *raw, size_t len,
+    const char *encoding, const struct pos *encoding_pos, size_t *out_len,
+    struct diags *d)
+{
+	const unsigned char *u = (const unsigned char *)raw;
+	char *text;
+	if (len >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) {
+		text = check_utf8(path, raw + 3, len - 3, out_len, d);
+	} else if (len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) ||
+	    (u[0] == 0xFE && u[1] == 0xFF))) {
+		const char *enc = u[0] == 0xFF ? "UTF-16LE" : "UTF-16BE";
+		text = convert(path, raw + 2, len - 2, enc, encoding_pos,
+		    out_len, d);
+	} else if (encoding == NULL || is_utf8_name(encoding)) {
+		text = check_utf8(path, raw, len, out_len, d);
+	} else {
+		text = convert(path, raw, len, encoding, encoding_pos, out_len, d);
+		/* A wrong declaration can still convert "successfully";
+		 * iconv guarantees valid UTF-8 output, so what is left to
+		 * catch is NUL bytes, below. */
+	}
+	if (text == NULL)
+		return NULL;
+	const char *nul = memchr(text, '\0', *out_len);
+	if (nul != NULL) {
+		struct pos p = text_pos(path, text, (size_t)(nul - text));
+		diag(d, &p, D_NUL_BYTE);
+		free(text);
+		return NULL;
+	}
+	*out_len = normalise_newlines(text, *out_len);
+	return text;
+}
+
+static bool
+is_space(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+char *
+sniff_encoding(const char *raw, size_t len, int *line, int *col)
+{
+	if (len < 4 || memcmp(raw, "---", 3) != 0)
+		return NULL;
+	size_t i = 0;
+	int ln = 1;
+	while (i < len) {
+		size_t end = i;
+		while (end < len && raw[end] != '\n')
+			end++;
+		if (ln > 1 && end - i >= 3 && memcmp(raw + i, "---", 3) == 0)
+			return NULL;
+		if (end - i > 9 && memcmp(raw + i, "encoding:", 9) == 0) {
+			size_t v = i + 9;
+			while (v < end && is_space(raw[v]))
+				v++;
+			size_t e = end;
+			while (e > v && (is_space(raw[e - 1]) || raw[e - 1] == '\r'))
+				e--;
+			if ((raw[v] == '"' || raw[v] == '\'') && e - v >= 2) {
+				v++;
+				e--;
+			}
+			*line = ln;
+			*col = (int)(v - i) + 1;
+			return xstrndup(raw + v, e - v);
+		}
+		i = end + 1;
+		ln++;
+	}
+	return NULL;
+}

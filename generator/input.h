@@ -1,0 +1,38 @@
+/* input.h — the first pipeline stage: a file's bytes become clean UTF-8 text.
+ *
+ * Legacy encodings (GB18030, GBK, Big5, UTF-16...) are converted with
+ * iconv(3); a UTF-8 BOM is dropped; CRLF and lone CR become LF, which keeps
+ * line numbers equal to the original file's.  Invalid bytes are an error at
+ * the first bad byte, never a guess. */
+#ifndef HAICHAO_INPUT_H
+#define HAICHAO_INPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "diag.h"
+
+/* Reads a whole file.  On success *data (caller frees, NUL-terminated) and
+ * *len are set; on failure the error is reported and false returned. */
+bool read_file(const char *path, char **data, size_t *len, struct diags *d);
+
+/* Converts raw file bytes to normalised UTF-8.  `encoding` is the declared
+ * encoding (NULL: UTF-8 unless a BOM says otherwise) and `encoding_pos`
+ * where it was declared.  Returns the text (caller frees) or NULL after
+ * reporting the problem. */
+char *text_decode(const char *path, const char *raw, size_t len,
+    const char *encoding, const struct pos *encoding_pos, size_t *out_len,
+    struct diags *d);
+
+/* Finds `encoding: NAME` in a front matter block of raw bytes, which is
+ * ASCII in every encoding we accept except UTF-16.  Returns the name
+ * (caller frees) and its line and column, or NULL. */
+char *sniff_encoding(const char *raw, size_t len, int *line, int *col);
+
+/* Position (1-based line and column in characters) of byte `offset`. */
+struct pos text_pos(const char *path, const char *text, size_t offset);
+
+/* Length of the valid UTF-8 prefix of s. */
+size_t utf8_valid_prefix(const char *s, size_t len);
+
+#endif

@@ -1,0 +1,155 @@
+/* link.c — resolves references between model objects after loading. */
+#include "link.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+
+static int
+newest_first(const void *pa, const void *pb)
+{
+	const struct article *a = *(struct article *const *)pa;
+	const struct article *b = *(struct article *const *)pb;
+	int c = date_compare(&b->date, &a->date);
+	return c != 0 ? c : strcmp(a->slug, b->slug);
+}
+
+static int
+by_slug(const void *pa, const void *pb)
+{
+	const struct article *a = *(struct article *const *)pa;
+	const struct article *b = *(struct article *const *)pb;
+	return strcmp(a->slug, b->slug);
+}
+
+void
+link_sort_articles(struct site *s)
+{
+	qsort(s->articles, s->n_articles, sizeof(*s->articles), newest_first);
+	for (size_t i = 0; i < s->n_articles; i++)
+		s->articles[i]->index = i;
+	s->by_slug = ARENA_ARRAY(&s->arena, struct article *,
+	    s->n_articles ? s->n_articles : 1);
+	if (s->n_articles)
+		memcpy(s->by_slug, s->articles, s->n_articles * sizeof(*s->articles));
+	qsort(s->by_slug, s->n_articles, sizeof(*s->by_slug), by_slug);
+}
+
+/* Each term's articles, newest first: one counting pass, one filling pass,
+ * so the cost is linear in the number of tags. */
+static void
+link_term_articles(struct site *s)
+{
+	for (int k = 0; k < KIND_COUNT; k++)
+		for (size_t i = 0; i < s->n_terms[k]; i++)
+			s->terms[k][i].n_articles = 0;
+	for (size_t i = 0; i < s->n_articles; i++)
+		for (int k = 0; k < KIND_COUNT; k++)
+			for (size_t j = 0; j < s->articles[i]->n_terms[k]; j++)
+				s->articles[i]->terms[k][j]->n_articles++;
+	for (int k = 0; k < KIND_COUNT; k++)
+		for (size_t i = 0; i < s->n_terms[k]; i++) {
+			struct term *t = &s->terms[k][i];
+			t->articles = ARENA_ARRAY(&s->arena, struct article *,
+			    t->n_articles ? t->n_articles : 1);
+			t->n_articles = 0;
+		}
+	for (size_t i = 0; i < s->n_articles; i++) {
+		struct article *a = s->articles[i];
+		for (int k = 0; k < KIND_COUNT; k++)
+			for (size_t j = 0; j < a->n_terms[k]; j++) {
+				struct term *t = a->terms[k][j];
+				t->articles[t->n_articles++] = a;
+			}
+	}
+}
+
+static int
+by_launch(const void *pa, const void *pb)
+{
+	const struct term *a = *(struct term *const *)pa;
+	const struct term *b = *(struct term *const *)pb;
+	if (a->launched != b->launched)
+		return a->launched < b->launched ? -1 : 1;
+	return strcmp(a->slug, b->slug);
+}
+
+static void
+link_companies(struct site *s, struct diags *d)
+{
+	struct term *apps = s->terms[KIND_APP];
+	size_t n_apps = s->n_terms[KIND_APP];
+	for (size_t i = 0; i < n_apps; i++) {
+		struct term *app = &apps[i];
+		if (app->company_slug == NULL)
+			continue;
+		app->company = site_find_term(s, KIND_COMPANY, app->company_slug);
+		if (app->company == NULL)
+			diag(d, &app->company_pos, D_UNKNOWN_COMPANY, app->slug,
+			    app->company_slug);
+		else
+			app->company->n_apps++;
+	}
+	for (size_t i = 0; i < s->n_terms[KIND_COMPANY]; i++) {
+		struct term *c = &s->terms[KIND_COMPANY][i];
+		c->apps = ARENA_ARRAY(&s->arena, struct term *, c->n_apps ? c->n_apps : 1);
+		c->n_apps = 0;
+	}
+	for (size_t i = 0; i < n_apps; i++)
+		if (apps[i].company)
+			apps[i].company->apps[apps[i].company->n_apps++] = &apps[i];
+	for (size_t i = 0; i < s->n_terms[KIND_COMPANY]; i++) {
+		struct term *c = &s->terms[KIND_COMPANY][i];
+		qsort(c->apps, c->n_apps, sizeof(*c->apps), by_launch);
+	}
+}
+
+static int
+gloss_by_zh(const void *pa, const void *pb)
+{
+	const struct gloss_term *a = *(struct gloss_term *const *)pa;
+	const struct gloss_term *b = *(struct gloss_term *const *)pb;
+	int c = strcmp(a->zh, b->zh);
+	return c != 0 ? c : a->id - b->id;
+}
+
+/* The same term defined twice: an error naming both places, unless the two
+ * agree on the English (an article may repeat a site term harmlessly). */
+static void
+link_glossary(struct site *s, struct diags *d)
+{
+	size_t n = s->n_glossary;
+	for (size_t i = 0; i < n; i++)
+		s->glossary[i]->id = (int)i;
+	struct gloss_term **sorted = xmalloc((n ? n : 1) * sizeof(*sorted));
+	if (n)
+		memcpy(sorted, s->glossary, n * sizeof(*sorted));
+	qsort(sorted, n, sizeof(*sorted), gloss_by_zh);
+	for (size_t i = 1; i < n; i++) {
+		struct gloss_term *first = sorted[i - 1], *g = sorted[i];
+		size_t j = i - 1;
+		while (j > 0 && strcmp(sorted[j - 1]->zh, g->zh) == 0)
+			j--;
+		first = sorted[j];
+		if (strcmp(first->zh, g->zh) != 0)
+			continue;
+		char where[512];
+		snprintf(where, sizeof(where), "%s:%d:%d", first->pos.path,
+		    first->pos.line, first->pos.col);
+		if (strcmp(first->en, g->en) != 0)
+			diag(d, &g->pos, D_GLOSS_CONFLICT, g->zh, g->en, first->en,
+			    where);
+		else if (!first->local && !g->local)
+			diag(d, &g->pos, D_DUP_TERM, g->zh, where);
+	}
+	free(sorted);
+}
+
+void
+link_site(struct site *s, struct diags *d)
+{
+	link_term_articles(s);
+	link_companies(s, d);
+	link_glossary(s, d);
+}

@@ -1,0 +1,773 @@
+/* load.c — content files into the typed model, with every value checked. */
+#include "load.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "alloc.h"
+#include "buf.h"
+#include "input.h"
+#include "link.h"
+#include "yamlnode.h"
+
+struct loader {
+	struct site *s;
+	struct diags *d;
+	struct arena *a;
+};
+
+/* ---- typed field access ------------------------------------------------ */
+
+static bool
+warn_unknown_keys(struct loader *l, const struct ynode *map,
+    const char *const *known)
+{
+	for (size_t i = 0; i < map->n; i += 2) {
+		const char *key = map->items[i]->str;
+		bool ok = false;
+		for (const char *const *k = known; *k; k++)
+			if (strcmp(*k, key) == 0)
+				ok = true;
+		if (!ok)
+			diag(l->d, &map->items[i]->pos, D_YAML_UNKNOWN_KEY, key);
+	}
+	return true;
+}
+
+/* A string field: NULL when absent (reported when required). */
+static const char *
+get_string(struct loader *l, const struct ynode *map, const char *key,
+    bool required)
+{
+	struct ynode *n = ynode_get(map, key);
+	if (n == NULL || ynode_is_null(n)) {
+		if (required)
+			diag(l->d, &map->pos, D_REQUIRED, key);
+		return NULL;
+	}
+	if (n->kind != Y_SCALAR) {
+		ynode_type_error(l->d, n, key, "a string");
+		return NULL;
+	}
+	if (required && n->len == 0) {
+		diag(l->d, &n->pos, D_REQUIRED, key);
+		return NULL;
+	}
+	return n->str;
+}
+
+static bool
+get_bool(struct loader *l, const struct ynode *map, const char *key)
+{
+	struct ynode *n = ynode_get(map, key);
+	if (n == NULL || ynode_is_null(n))
+		return false;
+	if (n->kind == Y_SCALAR && !n->quoted) {
+		if (strcmp(n->str, "true") == 0 || strcmp(n->str, "yes") == 0)
+			return true;
+		if (strcmp(n->str, "false") == 0 || strcmp(n->str, "no") == 0)
+			return false;
+	}
+	ynode_type_error(l->d, n, key, "true or false");
+	return false;
+}
+
+static bool
+get_date(struct loader *l, const struct ynode *map, const char *key,
+    bool required, struct date *out)
+{
+	struct ynode *n = ynode_get(map, key);
+	memset(out, 0, sizeof(*out));
+	if (n == NULL || ynode_is_null(n)) {
+		if (required)
+			diag(l->d, &map->pos, D_REQUIRED, key);
+		return !required;
+	}
+	if (n->kind != Y_SCALAR || !date_parse(n->str, out)) {
+		diag(l->d, &n->pos, D_DATE, n->kind == Y_SCALAR ? n->str : key);
+		return false;
+	}
+	return true;
+}
+
+static int
+get_year(struct loader *l, const struct ynode *map, const char *key)
+{
+	struct ynode *n = ynode_get(map, key);
+	if (n == NULL || ynode_is_null(n))
+		return 0;
+	const char *s = n->kind == Y_SCALAR ? n->str : "";
+	bool ok = n->kind == Y_SCALAR && n->len == 4;
+	for (size_t i = 0; ok && i < 4; i++)
+		ok = s[i] >= '0' && s[i] <= '9';
+	if (!ok || atoi(s) < 1000) {
+		diag(l->d, &n->pos, D_YEAR, n->kind == Y_SCALAR ? s : key);
+		return 0;
+	}
+	return atoi(s);
+}
+
+/* A {zh, en} map of strings. */
+static void
+get_localized(struct loader *l, const struct ynode *map, const char *key,
+    bool required, const char *out[LANG_COUNT])
+{
+	struct ynode *n = ynode_get(map, key);
+	if (n == NULL) {
+		if (required)
+			diag(l->d, &map->pos, D_REQUIRED, key);
+		return;
+	}
+	if (n->kind != Y_MAP) {
+		ynode_type_error(l->d, n, key, "a map with zh and en");
+		return;
+	}
+	for (int lang = 0; lang < LANG_COUNT; lang++)
+		out[lang] = get_string(l, n, lang_code[lang], required);
+}
+
+/* A list of scalars (a lone scalar counts as a list of one). */
+static struct ynode **
+get_scalar_list(struct loader *l, const struct ynode *map, const char *key,
+    size_t *n_out)
+{
+	struct ynode *n = ynode_get(map, key);
+	*n_out = 0;
+	if (n == NULL || ynode_is_null(n))
+		return NULL;
+	if (n->kind == Y_SCALAR) {
+		struct ynode **one = ARENA_ARRAY(l->a, struct ynode *, 1);
+		one[0] = n;
+		*n_out = 1;
+		return one;
+	}
+	if (n->kind != Y_SEQ) {
+		ynode_type_error(l->d, n, key, "a list");
+		return NULL;
+	}
+	for (size_t i = 0; i < n->n; i++)
+		if (n->items[i]->kind != Y_SCALAR) {
+			ynode_type_error(l->d, n->items[i], key, "a list of strings");
+			return NULL;
+		}
+	*n_out = n->n;
+	return n->items;
+}
+
+/* ---- files --------------------------------------------------------------- */
+
+static const char *
+content_path(struct loader *l, const char *name)
+{
+	return arena_printf(l->a, "%s/%s", l->s->content_dir, name);
+}
+
+/* Reads and decodes a data file; NULL when it does not exist and is
+ * optional, or after reporting a problem. */
+static struct ynode *
+load_yaml_file(struct loader *l, const char *path, bool required)
+{
+	struct stat st;
+	if (stat(path, &st) != 0 && errno == ENOENT && !required)
+		return NULL;
+	char *raw;
+	size_t len;
+	if (!read_file(path, &raw, &len, l->d))
+		return NULL;
+	size_t text_len;
+	int line = 0, col = 0;
+	char *enc = sniff_encoding(raw, len, &line, &col);
+	struct pos enc_pos = { path, line, col };
+	char *text = text_decode(path, raw, len, enc, &enc_pos, &text_len, l->d);
+	free(raw);
+	free(enc);
+	if (text == NULL)
+		return NULL;
+	struct ynode *root = yaml_load(l->a, l->d, path, 1, text, text_len);
+	free(text);
+	if (root != NULL && root->kind != Y_MAP && root->kind != Y_SEQ) {
+		ynode_type_error(l->d, root, "the document", "a map or a list");
+		return NULL;
+	}
+	return root;
+}
+
+/* ---- site.yaml ------------------------------------------------------------ */
+
+static void
+load_languages(struct loader *l, const struct ynode *root)
+{
+	size_t n;
+	struct ynode **items = get_scalar_list(l, root, "languages", &n);
+	if (items == NULL)
+		return;
+	bool seen[LANG_COUNT] = { false };
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		int lang = -1;
+		for (int j = 0; j < LANG_COUNT; j++)
+			if (strcmp(items[i]->str, lang_code[j]) == 0)
+				lang = j;
+		if (lang < 0) {
+			diag(l->d, &items[i]->pos, D_LANGUAGE, items[i]->str);
+		} else if (seen[lang]) {
+			diag(l->d, &items[i]->pos, D_LANG_DUP, items[i]->str);
+		} else {
+			seen[lang] = true;
+			l->s->languages[k++] = (enum lang)lang;
+		}
+	}
+	/* Both languages are always built; the list sets their order. */
+	for (int j = 0; j < LANG_COUNT; j++)
+		if (!seen[j] && k < LANG_COUNT)
+			l->s->languages[k++] = (enum lang)j;
+}
+
+static void
+load_base_url(struct loader *l, const struct ynode *root, const char *override)
+{
+	const char *url = override;
+	struct pos at = { content_path(l, "site.yaml"), 0, 0 };
+	if (url == NULL) {
+		struct ynode *n = ynode_get(root, "base_url");
+		if (n == NULL || ynode_is_null(n))
+			return;
+		if (n->kind != Y_SCALAR) {
+			ynode_type_error(l->d, n, "base_url", "a string");
+			return;
+		}
+		url = n->str;
+		at = n->pos;
+	}
+	bool ok = strncmp(url, "https://", 8) == 0 || strncmp(url, "http://", 7) == 0;
+	ok = ok && strlen(url) > 8 && !strpbrk(url, " \t\n\"<>");
+	if (!ok) {
+		diag(l->d, at.line ? &at : NULL, D_BASE_URL, url);
+		return;
+	}
+	size_t len = strlen(url);
+	l->s->base_url = url[len - 1] == '/'
+	    ? arena_strdup(l->a, url) : arena_printf(l->a, "%s/", url);
+}
+
+static void
+load_site_yaml(struct loader *l, const struct load_options *opt)
+{
+	static const char *const known[] = { "title", "base_url", "languages",
+		"encoding", "per_page", "unsafe_html", NULL };
+	const char *path = content_path(l, "site.yaml");
+	struct ynode *root = load_yaml_file(l, path, true);
+	if (root == NULL || root->kind != Y_MAP) {
+		if (root)
+			ynode_type_error(l->d, root, "site.yaml", "a map");
+		load_base_url(l, NULL, opt->base_url);
+		return;
+	}
+	warn_unknown_keys(l, root, known);
+	get_localized(l, root, "title", true, l->s->title);
+	load_base_url(l, root, opt->base_url);
+	load_languages(l, root);
+	l->s->encoding = get_string(l, root, "encoding", false);
+	l->s->unsafe_html = get_bool(l, root, "unsafe_html");
+	struct ynode *pp = ynode_get(root, "per_page");
+	if (pp != NULL) {
+		char *end = NULL;
+		long v = pp->kind == Y_SCALAR ? strtol(pp->str, &end, 10) : 0;
+		if (pp->kind != Y_SCALAR || *end != '\0' || v < 1 || v > 10000)
+			diag(l->d, &pp->pos, D_PER_PAGE);
+		else
+			l->s->per_page = (int)v;
+	}
+}
+
+/* ---- taxonomy.yaml ------------------------------------------------------- */
+
+static enum app_status
+parse_status(struct loader *l, const struct ynode *map)
+{
+	const char *s = get_string(l, map, "status", false);
+	if (s == NULL)
+		return STATUS_NONE;
+	for (int i = STATUS_ACTIVE; i <= STATUS_SUSPENDED; i++)
+		if (strcmp(s, status_name[i]) == 0)
+			return (enum app_status)i;
+	diag(l->d, &ynode_get(map, "status")->pos, D_STATUS, s);
+	return STATUS_NONE;
+}
+
+static void
+load_term(struct loader *l, struct term *t, const struct ynode *key,
+    const struct ynode *v)
+{
+	static const char *const known[] = { "zh", "en", "summary_zh",
+		"summary_en", "company", "market", "launched", "closed",
+		"status", NULL };
+	t->slug = key->str;
+	t->pos = key->pos;
+	if (!slug_valid(key->str, key->len))
+		diag(l->d, &key->pos, D_SLUG, key->str);
+	if (v->kind != Y_MAP) {
+		ynode_type_error(l->d, v, key->str, "a map");
+		t->name[LANG_ZH] = t->name[LANG_EN] = t->slug;
+		return;
+	}
+	warn_unknown_keys(l, v, known);
+	for (int lang = 0; lang < LANG_COUNT; lang++) {
+		t->name[lang] = get_string(l, v, lang_code[lang], true);
+		if (t->name[lang] == NULL)
+			t->name[lang] = t->slug;
+	}
+	t->summary[LANG_ZH] = get_string(l, v, "summary_zh", false);
+	t->summary[LANG_EN] = get_string(l, v, "summary_en", false);
+	t->company_slug = get_string(l, v, "company", false);
+	if (t->company_slug)
+		t->company_pos = ynode_get(v, "company")->pos;
+	t->market = get_string(l, v, "market", false);
+	t->launched = get_year(l, v, "launched");
+	t->closed = get_year(l, v, "closed");
+	t->status = parse_status(l, v);
+}
+
+static int
+compare_terms(const void *a, const void *b)
+{
+	return strcmp(((const struct term *)a)->slug, ((const struct term *)b)->slug);
+}
+
+static void
+load_taxonomy(struct loader *l)
+{
+	static const char *const known[] = { "companies", "apps", "themes", NULL };
+	const char *path = content_path(l, "taxonomy.yaml");
+	struct ynode *root = load_yaml_file(l, path, false);
+	if (root == NULL)
+		return;
+	if (root->kind != Y_MAP) {
+		ynode_type_error(l->d, root, "taxonomy.yaml", "a map");
+		return;
+	}
+	warn_unknown_keys(l, root, known);
+	for (int k = 0; k < KIND_COUNT; k++) {
+		struct ynode *m = ynode_get(root, kind_plural[k]);
+		if (m == NULL || ynode_is_null(m))
+			continue;
+		if (m->kind != Y_MAP) {
+			ynode_type_error(l->d, m, kind_plural[k], "a map keyed by slug");
+			continue;
+		}
+		size_t n = m->n / 2;
+		struct term *terms = ARENA_ARRAY(l->a, struct term, n);
+		for (size_t i = 0; i < n; i++) {
+			terms[i].kind = (enum term_kind)k;
+			load_term(l, &terms[i], m->items[2 * i], m->items[2 * i + 1]);
+		}
+		qsort(terms, n, sizeof(*terms), compare_terms);
+		l->s->terms[k] = terms;
+		l->s->n_terms[k] = n;
+	}
+}
+
+/* ---- glossary.yaml ------------------------------------------------------- */
+
+static struct gloss_term *
+load_gloss_entry(struct loader *l, const struct ynode *v, bool local)
+{
+	static const char *const known[] = { "zh", "pinyin", "en", "note_zh",
+		"note_en", NULL };
+	if (v->kind != Y_MAP) {
+		ynode_type_error(l->d, v, "glossary entry", "a map");
+		return NULL;
+	}
+	warn_unknown_keys(l, v, known);
+	struct gloss_term *g = ARENA_NEW(l->a, struct gloss_term);
+	g->pos = v->pos;
+	g->local = local;
+	g->zh = get_string(l, v, "zh", true);
+	g->en = get_string(l, v, "en", true);
+	g->pinyin = get_string(l, v, "pinyin", !local);
+	g->note[LANG_ZH] = get_string(l, v, "note_zh", false);
+	g->note[LANG_EN] = get_string(l, v, "note_en", false);
+	if (g->zh == NULL || g->en == NULL || (!local && g->pinyin == NULL))
+		return NULL;
+	return g;
+}
+
+struct gloss_list {
+	struct gloss_term **items;
+	size_t n, cap;
+};
+
+static void
+gloss_push(struct gloss_list *gl, struct gloss_term *g)
+{
+	if (gl->n == gl->cap) {
+		gl->cap = gl->cap ? gl->cap * 2 : 64;
+		gl->items = xrealloc(gl->items, gl->cap * sizeof(*gl->items));
+	}
+	gl->items[gl->n++] = g;
+}
+
+static void
+load_glossary(struct loader *l, struct gloss_list *gl)
+{
+	const char *path = content_path(l, "glossary.yaml");
+	struct ynode *root = load_yaml_file(l, path, false);
+	if (root == NULL)
+		return;
+	if (root->kind != Y_SEQ) {
+		ynode_type_error(l->d, root, "glossary.yaml", "a list of terms");
+		return;
+	}
+	for (size_t i = 0; i < root->n; i++) {
+		struct gloss_term *g = load_gloss_entry(l, root->items[i], false);
+		if (g != NULL)
+			gloss_push(gl, g);
+	}
+}
+
+/* ---- articles ------------------------------------------------------------ */
+
+/* Splits "---\n yaml ---\n body" in place.  On success sets the YAML span
+ * and the body, which starts on file line *body_line. */
+static bool
+split_front_matter(struct loader *l, const char *path, char *text, size_t len,
+    char **yaml, size_t *yaml_len, char **body, int *body_line)
+{
+	struct pos at = { path, 1, 1 };
+	if (len == 0) {
+		diag(l->d, &at, D_EMPTY_FILE);
+		return false;
+	}
+	if (strncmp(text, "---\n", 4) != 0 && strcmp(text, "---") != 0) {
+		diag(l->d, &at, D_FM_MISSING);
+		return false;
+	}
+	*yaml = text + 4;
+	int line = 2;
+	for (char *p = *yaml; p < text + len;) {
+		char *eol = memchr(p, '\n', (size_t)(text + len - p));
+		size_t n = eol ? (size_t)(eol - p) : (size_t)(text + len - p);
+		bool closing = (n == 3 && (memcmp(p, "---", 3) == 0 ||
+		    memcmp(p, "...", 3) == 0));
+		if (closing) {
+			*yaml_len = (size_t)(p - *yaml);
+			*body = eol ? eol + 1 : p + n;
+			*body_line = line + 1;
+			return true;
+		}
+		if (eol == NULL)
+			break;
+		p = eol + 1;
+		line++;
+	}
+	diag(l->d, &at, D_FM_UNTERMINATED);
+	return false;
+}
+
+/* Reads one article file into its decoded text and front matter. */
+static struct ynode *
+read_article_file(struct loader *l, const char *path, struct version *v)
+{
+	char *raw;
+	size_t len;
+	if (!read_file(path, &raw, &len, l->d))
+		return NULL;
+	int line = 0, col = 0;
+	char *enc = sniff_encoding(raw, len, &line, &col);
+	struct pos enc_pos = { path, line, col };
+	const char *encoding = enc ? enc : l->s->encoding;
+	size_t text_len;
+	char *text = text_decode(path, raw, len, encoding, &enc_pos, &text_len,
+	    l->d);
+	free(raw);
+	free(enc);
+	if (text == NULL)
+		return NULL;
+	char *yaml, *body;
+	size_t yaml_len;
+	int body_line;
+	struct ynode *fm = NULL;
+	if (split_front_matter(l, path, text, text_len, &yaml, &yaml_len, &body,
+	    &body_line)) {
+		fm = yaml_load(l->a, l->d, path, 2, yaml, yaml_len);
+		if (fm != NULL && fm->kind != Y_MAP) {
+			ynode_type_error(l->d, fm, "front matter", "a map");
+			fm = NULL;
+		}
+		if (fm != NULL && fm->n == 0)
+			fm->pos = (struct pos){ path, 1, 1 };
+		v->path = path;
+		v->body_len = text_len - (size_t)(body - text);
+		v->body = arena_strndup(l->a, body, v->body_len);
+		v->body_line = body_line;
+	}
+	free(text);
+	return fm;
+}
+
+static struct term **
+load_term_refs(struct loader *l, const struct ynode *fm, enum term_kind k,
+    size_t *n_out)
+{
+	size_t n;
+	struct ynode **items = get_scalar_list(l, fm, kind_plural[k], &n);
+	*n_out = 0;
+	if (items == NULL)
+		return NULL;
+	struct term **out = ARENA_ARRAY(l->a, struct term *, n);
+	for (size_t i = 0; i < n; i++) {
+		struct term *t = site_find_term(l->s, k, items[i]->str);
+		if (t == NULL) {
+			diag(l->d, &items[i]->pos, D_UNKNOWN_REF, kind_singular[k],
+			    items[i]->str);
+			continue;
+		}
+		bool dup = false;
+		for (size_t j = 0; j < *n_out; j++)
+			dup |= out[j] == t;
+		if (!dup)
+			out[(*n_out)++] = t;
+	}
+	return out;
+}
+
+static void
+load_local_glossary(struct loader *l, struct article *a, const struct ynode *fm,
+    struct gloss_list *gl)
+{
+	struct ynode *n = ynode_get(fm, "glossary");
+	if (n == NULL || ynode_is_null(n))
+		return;
+	if (n->kind != Y_SEQ) {
+		ynode_type_error(l->d, n, "glossary", "a list of {zh, en, pinyin}");
+		return;
+	}
+	a->local_glossary = ARENA_ARRAY(l->a, struct gloss_term *, n->n);
+	for (size_t i = 0; i < n->n; i++) {
+		struct gloss_term *g = load_gloss_entry(l, n->items[i], true);
+		if (g == NULL)
+			continue;
+		a->local_glossary[a->n_local_glossary++] = g;
+		gloss_push(gl, g);
+	}
+}
+
+static struct article *
+load_zh_article(struct loader *l, const char *path, const char *slug,
+    struct gloss_list *gl)
+{
+	static const char *const known[] = { "title", "title_en", "date",
+		"updated", "summary_zh", "summary_en", "author", "source",
+		"source_url", "draft", "companies", "apps", "themes",
+		"glossary", "encoding", NULL };
+	struct article *a = ARENA_NEW(l->a, struct article);
+	a->slug = slug;
+	a->pos = (struct pos){ path, 1, 1 };
+	struct ynode *fm = read_article_file(l, path, &a->zh);
+	if (fm == NULL)
+		return NULL;
+	warn_unknown_keys(l, fm, known);
+	a->title[LANG_ZH] = get_string(l, fm, "title", true);
+	a->title[LANG_EN] = get_string(l, fm, "title_en", false);
+	get_date(l, fm, "date", true, &a->date);
+	get_date(l, fm, "updated", false, &a->zh.updated);
+	a->summary[LANG_ZH] = get_string(l, fm, "summary_zh", false);
+	a->summary[LANG_EN] = get_string(l, fm, "summary_en", false);
+	a->author = get_string(l, fm, "author", false);
+	a->source = get_string(l, fm, "source", false);
+	a->source_url = get_string(l, fm, "source_url", false);
+	a->draft = get_bool(l, fm, "draft");
+	for (int k = 0; k < KIND_COUNT; k++)
+		a->terms[k] = load_term_refs(l, fm, (enum term_kind)k, &a->n_terms[k]);
+	load_local_glossary(l, a, fm, gl);
+	if (a->title[LANG_ZH] == NULL)
+		a->title[LANG_ZH] = slug;
+	return a;
+}
+
+static void
+load_en_version(struct loader *l, const char *path, struct article *a)
+{
+	static const char *const known[] = { "title", "date", "updated",
+		"summary", "summary_en", "author", "draft", "encoding", NULL };
+	struct version *v = ARENA_NEW(l->a, struct version);
+	struct ynode *fm = read_article_file(l, path, v);
+	if (fm == NULL)
+		return;
+	warn_unknown_keys(l, fm, known);
+	const char *title = get_string(l, fm, "title", true);
+	struct date date;
+	get_date(l, fm, "date", false, &date);
+	get_date(l, fm, "updated", false, &v->updated);
+	const char *summary = get_string(l, fm, "summary_en", false);
+	if (summary == NULL)
+		summary = get_string(l, fm, "summary", false);
+	if (a == NULL)
+		return;
+	if (title != NULL)
+		a->title[LANG_EN] = title;
+	if (summary != NULL)
+		a->summary[LANG_EN] = summary;
+	a->en = v;
+}
+
+/* One directory entry of content/articles. */
+struct entry {
+	char *name;
+	char *slug;          /* the part before .zh.md / .en.md */
+	int lang;            /* LANG_ZH, LANG_EN, or -1 for a folder */
+};
+
+static int
+compare_entries(const void *a, const void *b)
+{
+	return strcmp(((const struct entry *)a)->name, ((const struct entry *)b)->name);
+}
+
+static bool
+classify_entry(struct loader *l, const char *dir, struct entry *e)
+{
+	const char *path = arena_printf(l->a, "%s/%s", dir, e->name);
+	struct pos at = { path, 0, 0 };
+	struct stat st;
+	if (lstat(path, &st) != 0) {
+		diag(l->d, &at, D_IO, strerror(errno));
+		return false;
+	}
+	if (S_ISLNK(st.st_mode)) {
+		diag(l->d, &at, D_IO, "symbolic links are not followed in content/");
+		return false;
+	}
+	size_t len = strlen(e->name);
+	e->lang = -1;
+	if (S_ISDIR(st.st_mode)) {
+		e->slug = e->name;
+		if (!slug_valid(e->name, len)) {
+			diag(l->d, &at, D_SLUG, e->name);
+			return false;
+		}
+		return true;
+	}
+	for (int lang = 0; lang < LANG_COUNT; lang++) {
+		char suffix[8];
+		snprintf(suffix, sizeof(suffix), ".%s.md", lang_code[lang]);
+		if (len > 6 && strcmp(e->name + len - 6, suffix) == 0 &&
+		    S_ISREG(st.st_mode) && slug_valid(e->name, len - 6)) {
+			e->lang = lang;
+			e->slug = xstrndup(e->name, len - 6);
+			return true;
+		}
+	}
+	diag(l->d, &at, D_FILE_NAME, e->name);
+	return false;
+}
+
+static struct entry *
+list_articles_dir(struct loader *l, const char *dir, size_t *n_out)
+{
+	*n_out = 0;
+	DIR *dh = opendir(dir);
+	if (dh == NULL) {
+		struct pos at = { dir, 0, 0 };
+		diag(l->d, &at, D_IO, strerror(errno));
+		return NULL;
+	}
+	struct entry *v = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *de;
+	while ((de = readdir(dh)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 256;
+			v = xrealloc(v, cap * sizeof(*v));
+		}
+		v[n++] = (struct entry){ xstrdup(de->d_name), NULL, -1 };
+	}
+	closedir(dh);
+	qsort(v, n, sizeof(*v), compare_entries);
+	*n_out = n;
+	return v;
+}
+
+static void
+free_entries(struct entry *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (v[i].slug != v[i].name)
+			free(v[i].slug);
+		free(v[i].name);
+	}
+	free(v);
+}
+
+/* Loads the zh originals first, then attaches translations to them. */
+static void
+load_articles(struct loader *l, const struct load_options *opt,
+    struct gloss_list *gl)
+{
+	const char *dir = content_path(l, "articles");
+	size_t n;
+	struct entry *v = list_articles_dir(l, dir, &n);
+	bool *ok = xcalloc(n ? n : 1, sizeof(bool));
+	for (size_t i = 0; i < n; i++)
+		ok[i] = classify_entry(l, dir, &v[i]);
+	struct article **list = ARENA_ARRAY(l->a, struct article *, n ? n : 1);
+	size_t count = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!ok[i] || v[i].lang != LANG_ZH)
+			continue;
+		const char *path = arena_printf(l->a, "%s/%s", dir, v[i].name);
+		const char *slug = arena_strdup(l->a, v[i].slug);
+		struct article *a = load_zh_article(l, path, slug, gl);
+		if (a != NULL && (!a->draft || opt->drafts))
+			list[count++] = a;
+	}
+	l->s->articles = list;
+	l->s->n_articles = count;
+	link_sort_articles(l->s);
+	for (size_t i = 0; i < n; i++) {
+		if (!ok[i] || v[i].lang != LANG_EN)
+			continue;
+		const char *path = arena_printf(l->a, "%s/%s", dir, v[i].name);
+		struct article *a = site_find_article(l->s, v[i].slug);
+		struct entry key = { arena_printf(l->a, "%s.zh.md", v[i].slug), NULL, 0 };
+		if (bsearch(&key, v, n, sizeof(*v), compare_entries) == NULL) {
+			struct pos at = { path, 1, 1 };
+			diag(l->d, &at, D_TRANSLATION_ORPHAN, key.name);
+		}
+		load_en_version(l, path, a);
+	}
+	if (n == 0) {
+		struct pos at = { dir, 0, 0 };
+		diag(l->d, &at, D_NO_ARTICLES, dir);
+	}
+	free(ok);
+	free_entries(v, n);
+}
+
+struct site *
+site_load(const struct load_options *opt, struct diags *d)
+{
+	struct site *s = site_new();
+	struct loader l = { s, d, &s->arena };
+	s->content_dir = arena_strdup(&s->arena, opt->content_dir);
+	struct gloss_list gl = { NULL, 0, 0 };
+	load_site_yaml(&l, opt);
+	load_taxonomy(&l);
+	load_glossary(&l, &gl);
+	s->n_site_glossary = gl.n;
+	load_articles(&l, opt, &gl);
+	s->glossary = ARENA_ARRAY(&s->arena, struct gloss_term *, gl.n ? gl.n : 1);
+	if (gl.n)
+		memcpy(s->glossary, gl.items, gl.n * sizeof(*gl.items));
+	s->n_glossary = gl.n;
+	free(gl.items);
+	link_site(s, d);
+	return s;
+}

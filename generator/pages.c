@@ -1,0 +1,883 @@
+/* pages.c — every HTML page: which pages exist, where they go, what each
+ * binds for its template.  Page kinds are rows of one table. */
+#include "pages.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "alloc.h"
+#include "buf.h"
+#include "pool.h"
+#include "template.h"
+#include "view.h"
+
+#ifndef HAICHAO_VERSION
+#define HAICHAO_VERSION "0.0"
+#endif
+
+enum page_kind {
+	PK_ROOT, PK_HOME, PK_ARTICLE, PK_TERM_INDEX, PK_TERM, PK_TIMELINE,
+	PK_GLOSSARY, PK_404, PK_COUNT
+};
+
+struct page {
+	enum page_kind kind;
+	enum lang lang;
+	enum term_kind tkind;
+	size_t index;          /* article or term */
+	int page_no;           /* 1-based, for paginated lists */
+	int page_count;
+};
+
+struct page_set;
+typedef void (*bind_fn)(struct page_set *ps, const struct page *p,
+    struct scope *sc, struct arena *a);
+
+static void bind_root(struct page_set *, const struct page *, struct scope *, struct arena *);
+static void bind_home(struct page_set *, const struct page *, struct scope *, struct arena *);
+static void bind_article(struct page_set *, const struct page *, struct scope *, struct arena *);
+static void bind_term_index(struct page_set *, const struct page *, struct scope *, struct arena *);
+static void bind_term(struct page_set *, const struct page *, struct scope *, struct arena *);
+static void bind_timeline(struct page_set *, const struct page *, struct scope *, struct arena *);
+static void bind_glossary(struct page_set *, const struct page *, struct scope *, struct arena *);
+
+static const struct {
+	const char *template;
+	bind_fn bind;
+	const char *nav;       /* which navigation entry is current */
+} kinds[PK_COUNT] = {
+	[PK_ROOT] = { "root.html", bind_root, NULL },
+	[PK_HOME] = { "home.html", bind_home, "home" },
+	[PK_ARTICLE] = { "article.html", bind_article, "home" },
+	[PK_TERM_INDEX] = { "terms.html", bind_term_index, NULL },
+	[PK_TERM] = { "term.html", bind_term, NULL },
+	[PK_TIMELINE] = { "timeline.html", bind_timeline, "timeline" },
+	[PK_GLOSSARY] = { "glossary.html", bind_glossary, "glossary" },
+	[PK_404] = { "404.html", bind_root, NULL },
+};
+
+struct gloss_backlinks {
+	struct article **items;   /* newest first */
+	size_t n;
+};
+
+struct page_set {
+	const struct site *site;
+	struct gloss_backlinks *backlinks;   /* per site glossary term */
+	struct arena arena;
+	struct diags *diags;
+	struct strings *strings;
+	struct template *templates[PK_COUNT];
+	struct page *pages;
+	size_t n_pages, cap_pages;
+	struct output *out;
+	struct arena *scratch;   /* one per worker */
+	int threads;
+	bool failed;
+};
+
+/* ---- paths ------------------------------------------------------------------ */
+
+static void
+page_path(const struct page_set *ps, const struct page *p, struct buf *b)
+{
+	const struct site *s = ps->site;
+	const char *lang = lang_code[p->lang];
+	switch (p->kind) {
+	case PK_ROOT:
+		buf_puts(b, "index.html");
+		return;
+	case PK_404:
+		buf_puts(b, "404.html");
+		return;
+	case PK_HOME:
+		buf_printf(b, "%s/", lang);
+		break;
+	case PK_ARTICLE:
+		buf_printf(b, "%s/articles/%s/", lang, s->articles[p->index]->slug);
+		break;
+	case PK_TERM_INDEX:
+		buf_printf(b, "%s/%s/", lang, kind_plural[p->tkind]);
+		break;
+	case PK_TERM:
+		buf_printf(b, "%s/%s/%s/", lang, kind_plural[p->tkind],
+		    s->terms[p->tkind][p->index].slug);
+		break;
+	case PK_TIMELINE:
+		buf_printf(b, "%s/timeline/", lang);
+		break;
+	case PK_GLOSSARY:
+		buf_printf(b, "%s/glossary/", lang);
+		break;
+	case PK_COUNT:
+		break;
+	}
+	if (p->page_no > 1)
+		buf_printf(b, "page/%d/", p->page_no);
+	buf_puts(b, "index.html");
+}
+
+const char *
+pages_article_path(struct arena *a, const struct article *art, enum lang lang)
+{
+	return arena_printf(a, "%s/articles/%s/index.html", lang_code[lang], art->slug);
+}
+
+/* "../" once per folder level of the page: prefix for root-relative paths. */
+static const char *
+root_prefix(struct arena *a, const char *path)
+{
+	size_t depth = 0;
+	for (const char *c = path; *c; c++)
+		depth += *c == '/';
+	char *r = arena_alloc(a, depth * 3 + 1);
+	for (size_t i = 0; i < depth; i++)
+		memcpy(r + 3 * i, "../", 3);
+	return r;
+}
+
+static const char *
+link_to(struct page_set *ps, struct arena *a, const char *root,
+    const struct page *target)
+{
+	struct buf b = BUF_INIT;
+	buf_puts(&b, root);
+	page_path(ps, target, &b);
+	const char *s = arena_strndup(a, b.data, b.len);
+	buf_release(&b);
+	return s;
+}
+
+/* ---- formatting ---------------------------------------------------------------- */
+
+static const char *
+ui(const struct page_set *ps, enum lang lang, const char *key)
+{
+	const char *s = strings_get(ps->strings, lang, key);
+	return s ? s : key;
+}
+
+/* Replaces {name} placeholders of a UI string pattern. */
+static const char *
+fill(struct arena *a, const char *pattern, const char *const *names,
+    const char *const *values, size_t n)
+{
+	struct buf b = BUF_INIT;
+	for (const char *p = pattern; *p;) {
+		bool done = false;
+		for (size_t i = 0; i < n && !done; i++) {
+			size_t len = strlen(names[i]);
+			if (p[0] == '{' && strncmp(p + 1, names[i], len) == 0 &&
+			    p[1 + len] == '}') {
+				buf_puts(&b, values[i]);
+				p += len + 2;
+				done = true;
+			}
+		}
+		if (!done)
+			buf_putc(&b, *p++);
+	}
+	const char *s = arena_strndup(a, b.data ? b.data : "", b.len);
+	buf_release(&b);
+	return s;
+}
+
+static const char *
+format_date(const struct page_set *ps, struct arena *a, enum lang lang,
+    const struct date *d)
+{
+	if (d->year == 0)
+		return NULL;
+	char y[8], m[4], day[4], key[16];
+	snprintf(y, sizeof(y), "%d", d->year);
+	snprintf(m, sizeof(m), "%d", d->month);
+	snprintf(day, sizeof(day), "%d", d->day);
+	snprintf(key, sizeof(key), "month_%d", d->month);
+	const char *names[] = { "year", "month", "day", "month_name" };
+	const char *values[] = { y, m, day, ui(ps, lang, key) };
+	return fill(a, ui(ps, lang, "date_format"), names, values, 4);
+}
+
+static const char *
+iso_date(struct arena *a, const struct date *d)
+{
+	if (d->year == 0)
+		return NULL;
+	return arena_printf(a, "%04d-%02d-%02d", d->year, d->month, d->day);
+}
+
+static const char *
+count_text(const struct page_set *ps, struct arena *a, enum lang lang,
+    const char *key, size_t n)
+{
+	char num[32];
+	snprintf(num, sizeof(num), "%zu", n);
+	const char *names[] = { "n" };
+	const char *values[] = { num };
+	return fill(a, ui(ps, lang, key), names, values, 1);
+}
+
+/* The page's prefix to the site root; "" (unbound) at the root itself. */
+static const char *
+root_of(const struct scope *sc)
+{
+	const struct value *v = scope_get(sc, VAR_ROOT);
+	return v ? v->s : "";
+}
+
+/* ---- common bindings -------------------------------------------------------------- */
+
+static void
+bind_alternates(struct page_set *ps, const struct page *p, struct scope *sc,
+    struct arena *a, const char *root)
+{
+	const struct site *s = ps->site;
+	struct scope **alt = scope_list(sc, VAR_ALTERNATES, LANG_COUNT + 1);
+	for (int i = 0; i < LANG_COUNT; i++) {
+		struct page q = *p;
+		q.lang = s->languages[i];
+		scope_text(alt[i], VAR_HREFLANG, lang_tag[q.lang]);
+		scope_text(alt[i], VAR_HREF, link_to(ps, a, root, &q));
+		if (q.lang != p->lang) {
+			scope_text(sc, VAR_ALT_URL, link_to(ps, a, root, &q));
+			scope_text(sc, VAR_OTHER_LANG, lang_code[q.lang]);
+			scope_text(sc, VAR_OTHER_LANG_TAG, lang_tag[q.lang]);
+		}
+	}
+	struct page def = *p;
+	def.lang = s->languages[0];
+	scope_text(alt[LANG_COUNT], VAR_HREFLANG, "x-default");
+	scope_text(alt[LANG_COUNT], VAR_HREF, link_to(ps, a, root, &def));
+}
+
+static void
+bind_nav(struct page_set *ps, const struct page *p, struct scope *sc,
+    struct arena *a, const char *root)
+{
+	static const struct {
+		enum page_kind kind;
+		int tkind;
+		const char *key;
+	} entries[] = {
+		{ PK_HOME, -1, "home" },
+		{ PK_TERM_INDEX, KIND_COMPANY, "companies" },
+		{ PK_TERM_INDEX, KIND_APP, "apps" },
+		{ PK_TERM_INDEX, KIND_THEME, "themes" },
+		{ PK_TIMELINE, -1, "timeline" },
+		{ PK_GLOSSARY, -1, "glossary" },
+	};
+	size_t n = sizeof(entries) / sizeof(entries[0]);
+	struct scope **items = scope_list(sc, VAR_NAV, n);
+	for (size_t i = 0; i < n; i++) {
+		struct page q = { .kind = entries[i].kind, .lang = p->lang };
+		if (entries[i].tkind >= 0)
+			q.tkind = (enum term_kind)entries[i].tkind;
+		scope_text(items[i], VAR_URL, link_to(ps, a, root, &q));
+		scope_text(items[i], VAR_NAME, ui(ps, p->lang, entries[i].key));
+		bool current = (p->kind == q.kind &&
+		    (q.kind != PK_TERM_INDEX || p->tkind == q.tkind)) ||
+		    (p->kind == PK_TERM && q.kind == PK_TERM_INDEX && p->tkind == q.tkind);
+		if (current)
+			scope_text(items[i], VAR_CURRENT, "page");
+	}
+}
+
+static struct scope *
+bind_common(struct page_set *ps, const struct page *p, struct arena *a,
+    const char *path)
+{
+	const struct site *s = ps->site;
+	struct scope *sc = scope_new(a, NULL);
+	const char *root = root_prefix(a, path);
+	if (p->kind == PK_404) {
+		/* A host serves 404.html at any depth, so its links start
+		 * from the site's path on the host, not from where it is. */
+		const char *base = s->base_url ? strchr(s->base_url + 8, '/') : NULL;
+		root = base ? base : "/";
+	}
+	scope_text(sc, VAR_LANG, lang_code[p->lang]);
+	scope_text(sc, VAR_LANG_TAG, lang_tag[p->lang]);
+	scope_text(sc, VAR_ROOT, root);
+	struct page home = { .kind = PK_HOME, .lang = p->lang };
+	scope_text(sc, VAR_HOME, link_to(ps, a, root, &home));
+	scope_text(sc, VAR_SITE_TITLE, s->title[p->lang]);
+	scope_text(sc, VAR_GENERATOR, "haichao " HAICHAO_VERSION);
+	struct page feed_home = { .kind = PK_HOME, .lang = p->lang };
+	(void)feed_home;
+	scope_text(sc, VAR_FEED_URL, arena_printf(a, "%s%s/feed.xml", root, lang_code[p->lang]));
+	if (s->base_url && p->kind != PK_404) {
+		size_t len = strlen(path);
+		size_t cut = len >= 10 && strcmp(path + len - 10, "index.html") == 0 ? len - 10 : len;
+		scope_text(sc, VAR_CANONICAL, arena_printf(a, "%s%.*s", s->base_url, (int)cut, path));
+	}
+	if (p->kind != PK_ROOT && p->kind != PK_404) {
+		bind_alternates(ps, p, sc, a, root);
+		bind_nav(ps, p, sc, a, root);
+	}
+	return sc;
+}
+
+/* Title and summary of an article in a language, with the language the
+ * text is really in (an untranslated title stays Chinese). */
+static const char *
+article_title(const struct article *art, enum lang lang, const char **text_lang)
+{
+	const char *t = art->title[lang];
+	*text_lang = NULL;
+	if (t == NULL) {
+		t = art->title[LANG_ZH];
+		*text_lang = lang_tag[LANG_ZH];
+	}
+	return t;
+}
+
+static const char *
+article_summary(const struct article *art, enum lang lang, const char **text_lang)
+{
+	*text_lang = NULL;
+	if (art->summary[lang])
+		return art->summary[lang];
+	if (lang == LANG_EN && art->en)
+		return art->en->auto_summary;
+	if (lang == LANG_ZH)
+		return art->zh.auto_summary;
+	*text_lang = lang_tag[LANG_ZH];
+	return art->zh.auto_summary;
+}
+
+static void
+bind_term_links(struct page_set *ps, struct scope *item, const struct article *art,
+    enum lang lang, struct arena *a, const char *root)
+{
+	size_t n = 0;
+	for (int k = 0; k < KIND_COUNT; k++)
+		n += art->n_terms[k];
+	struct scope **tags = scope_list(item, VAR_TAGS, n);
+	size_t i = 0;
+	for (int k = 0; k < KIND_COUNT; k++)
+		for (size_t j = 0; j < art->n_terms[k]; j++) {
+			const struct term *t = art->terms[k][j];
+			struct page q = { .kind = PK_TERM, .lang = lang, .tkind = (enum term_kind)k,
+				.index = (size_t)(t - ps->site->terms[k]) };
+			scope_text(tags[i], VAR_NAME, t->name[lang]);
+			scope_text(tags[i], VAR_KIND, kind_singular[k]);
+			scope_text(tags[i], VAR_URL, link_to(ps, a, root, &q));
+			i++;
+		}
+}
+
+static void
+bind_article_item(struct page_set *ps, struct scope *item, const struct article *art,
+    enum lang lang, struct arena *a, const char *root)
+{
+	const char *tl, *sl;
+	struct page q = { .kind = PK_ARTICLE, .lang = lang, .index = art->index };
+	scope_text(item, VAR_TITLE, article_title(art, lang, &tl));
+	scope_text(item, VAR_TITLE_LANG, tl);
+	scope_text(item, VAR_URL, link_to(ps, a, root, &q));
+	scope_text(item, VAR_DATE, format_date(ps, a, lang, &art->date));
+	scope_text(item, VAR_DATE_ISO, iso_date(a, &art->date));
+	scope_text(item, VAR_SUMMARY, article_summary(art, lang, &sl));
+	scope_text(item, VAR_SUMMARY_LANG, sl);
+	if (lang == LANG_EN && art->en == NULL)
+		scope_text(item, VAR_UNTRANSLATED, ui(ps, lang, "in_chinese"));
+	bind_term_links(ps, item, art, lang, a, root);
+}
+
+/* Pagination links for a list split into pages. */
+static void
+bind_pagination(struct page_set *ps, const struct page *p, struct scope *sc,
+    struct arena *a, const char *root)
+{
+	if (p->page_count <= 1)
+		return;
+	scope_textf(sc, VAR_PAGE, "%d", p->page_no);
+	scope_textf(sc, VAR_PAGES, "%d", p->page_count);
+	struct page q = *p;
+	if (p->page_no > 1) {
+		q.page_no = p->page_no - 1;
+		scope_text(sc, VAR_PREV_URL, link_to(ps, a, root, &q));
+	}
+	if (p->page_no < p->page_count) {
+		q.page_no = p->page_no + 1;
+		scope_text(sc, VAR_NEXT_URL, link_to(ps, a, root, &q));
+	}
+	struct scope **items = scope_list(sc, VAR_PAGINATION, (size_t)p->page_count);
+	for (int i = 0; i < p->page_count; i++) {
+		q.page_no = i + 1;
+		scope_textf(items[i], VAR_NUMBER, "%d", i + 1);
+		scope_text(items[i], VAR_URL, link_to(ps, a, root, &q));
+		if (i + 1 == p->page_no)
+			scope_text(items[i], VAR_CURRENT, "page");
+	}
+}
+
+static void
+bind_article_list(struct page_set *ps, const struct page *p, struct scope *sc,
+    struct arena *a, struct article *const *list, size_t n)
+{
+	const char *root = root_of(sc);
+	size_t per = (size_t)ps->site->per_page;
+	size_t from = (size_t)(p->page_no > 0 ? p->page_no - 1 : 0) * per;
+	size_t to = from + per < n ? from + per : n;
+	struct scope **items = scope_list(sc, VAR_ARTICLES, to > from ? to - from : 0);
+	for (size_t i = from; i < to; i++)
+		bind_article_item(ps, items[i - from], list[i], p->lang, a, root);
+	bind_pagination(ps, p, sc, a, root);
+}
+
+/* ---- page kinds ----------------------------------------------------------------------- */
+
+static void
+bind_root(struct page_set *ps, const struct page *p, struct scope *sc, struct arena *a)
+{
+	const struct site *s = ps->site;
+	const char *root = root_of(sc);
+	scope_text(sc, VAR_PAGE_TITLE, s->title[p->lang]);
+	struct scope **langs = scope_list(sc, VAR_LANGUAGES, LANG_COUNT);
+	for (int i = 0; i < LANG_COUNT; i++) {
+		enum lang l = s->languages[i];
+		struct page home = { .kind = PK_HOME, .lang = l };
+		scope_text(langs[i], VAR_URL, link_to(ps, a, root, &home));
+		scope_text(langs[i], VAR_NAME, s->title[l]);
+		scope_text(langs[i], VAR_LANG_TAG, lang_tag[l]);
+		scope_text(langs[i], VAR_TITLE, ui(ps, l, "language_name"));
+		scope_text(langs[i], VAR_SUMMARY, ui(ps, l, p->kind == PK_404
+		    ? "not_found_text" : "site_description"));
+	}
+	struct scope **alt = scope_list(sc, VAR_ALTERNATES, LANG_COUNT);
+	for (int i = 0; i < LANG_COUNT; i++) {
+		struct page home = { .kind = PK_HOME, .lang = s->languages[i] };
+		scope_text(alt[i], VAR_HREFLANG, lang_tag[home.lang]);
+		scope_text(alt[i], VAR_HREF, link_to(ps, a, root, &home));
+	}
+}
+
+static void
+bind_home(struct page_set *ps, const struct page *p, struct scope *sc, struct arena *a)
+{
+	const struct site *s = ps->site;
+	scope_text(sc, VAR_PAGE_TITLE, s->title[p->lang]);
+	scope_text(sc, VAR_DESCRIPTION, ui(ps, p->lang, "site_description"));
+	bind_article_list(ps, p, sc, a, s->articles, s->n_articles);
+}
+
+static void
+bind_glossary_notes(struct page_set *ps, const struct page *p, struct scope *sc,
+    struct arena *a, const struct version *v)
+{
+	const char *root = root_of(sc);
+	struct scope **items = scope_list(sc, VAR_GLOSSARY, v->n_glossary_used);
+	for (size_t i = 0; i < v->n_glossary_used; i++) {
+		const struct gloss_use *u = &v->glossary_used[i];
+		scope_textf(items[i], VAR_NUMBER, "%d", u->number);
+		scope_text(items[i], VAR_ZH, u->zh);
+		scope_text(items[i], VAR_PINYIN, u->pinyin);
+		scope_text(items[i], VAR_EN, u->en);
+		if (u->term && u->term->note[p->lang])
+			scope_text(items[i], VAR_NOTE, u->term->note[p->lang]);
+		if (u->term && !u->term->local) {
+			struct page g = { .kind = PK_GLOSSARY, .lang = p->lang };
+			scope_text(items[i], VAR_URL, arena_printf(a, "%s#term-%d",
+			    link_to(ps, a, root, &g), u->term->id + 1));
+		}
+	}
+}
+
+static void
+bind_article(struct page_set *ps, const struct page *p, struct scope *sc, struct arena *a)
+{
+	const struct site *s = ps->site;
+	const struct article *art = s->articles[p->index];
+	const char *root = root_of(sc);
+	enum lang lang = p->lang;
+	bind_article_item(ps, sc, art, lang, a, root);
+	const char *tl;
+	scope_text(sc, VAR_PAGE_TITLE, article_title(art, lang, &tl));
+	enum lang other = lang == LANG_ZH ? LANG_EN : LANG_ZH;
+	if (art->title[other] && strcmp(art->title[other], art->title[lang] ? art->title[lang] : "") != 0) {
+		scope_text(sc, VAR_TITLE_OTHER, art->title[other]);
+		scope_text(sc, VAR_TITLE_OTHER_LANG, lang_tag[other]);
+	}
+	const char *sl;
+	scope_text(sc, VAR_DESCRIPTION, article_summary(art, lang, &sl));
+	const struct version *v = lang == LANG_EN && art->en ? art->en : &art->zh;
+	scope_raw(sc, VAR_BODY, v->html, v->html_len);
+	if (lang == LANG_EN && art->en == NULL)
+		scope_text(sc, VAR_BODY_LANG, lang_tag[LANG_ZH]);
+	const struct date *upd = v->updated.year ? &v->updated : NULL;
+	if (upd) {
+		scope_text(sc, VAR_UPDATED, format_date(ps, a, lang, upd));
+		scope_text(sc, VAR_UPDATED_ISO, iso_date(a, upd));
+	}
+	scope_text(sc, VAR_AUTHOR, art->author);
+	scope_text(sc, VAR_SOURCE, art->source);
+	scope_text(sc, VAR_SOURCE_URL, art->source_url);
+	size_t minutes = (v->han_chars + 399) / 400 + (v->latin_words + 199) / 200;
+	if (minutes == 0)
+		minutes = 1;
+	scope_text(sc, VAR_READING, count_text(ps, a, lang, "reading_time", minutes));
+	bind_glossary_notes(ps, p, sc, a, v);
+	/* Neighbours by date: the list is newest first. */
+	if (p->index + 1 < s->n_articles) {
+		const struct article *prev = s->articles[p->index + 1];
+		struct page q = { .kind = PK_ARTICLE, .lang = lang, .index = p->index + 1 };
+		scope_text(sc, VAR_PREV_URL, link_to(ps, a, root, &q));
+		scope_text(sc, VAR_PREV_TITLE, article_title(prev, lang, &tl));
+	}
+	if (p->index > 0) {
+		const struct article *next = s->articles[p->index - 1];
+		struct page q = { .kind = PK_ARTICLE, .lang = lang, .index = p->index - 1 };
+		scope_text(sc, VAR_NEXT_URL, link_to(ps, a, root, &q));
+		scope_text(sc, VAR_NEXT_TITLE, article_title(next, lang, &tl));
+	}
+}
+
+static void
+bind_term_index(struct page_set *ps, const struct page *p, struct scope *sc, struct arena *a)
+{
+	const struct site *s = ps->site;
+	const char *root = root_of(sc);
+	scope_text(sc, VAR_PAGE_TITLE, ui(ps, p->lang, kind_plural[p->tkind]));
+	scope_text(sc, VAR_KIND, kind_plural[p->tkind]);
+	size_t n = s->n_terms[p->tkind];
+	struct scope **items = scope_list(sc, VAR_TERMS, n);
+	for (size_t i = 0; i < n; i++) {
+		const struct term *t = &s->terms[p->tkind][i];
+		struct page q = { .kind = PK_TERM, .lang = p->lang, .tkind = p->tkind, .index = i };
+		scope_text(items[i], VAR_NAME, t->name[p->lang]);
+		scope_text(items[i], VAR_URL, link_to(ps, a, root, &q));
+		scope_text(items[i], VAR_SUMMARY, t->summary[p->lang]);
+		scope_text(items[i], VAR_N, count_text(ps, a, p->lang, "article_count", t->n_articles));
+	}
+}
+
+static void
+bind_app_facts(struct page_set *ps, enum lang lang, struct scope *sc,
+    struct arena *a, const char *root, const struct term *t)
+{
+	if (t->company) {
+		struct page q = { .kind = PK_TERM, .lang = lang, .tkind = KIND_COMPANY,
+			.index = (size_t)(t->company - ps->site->terms[KIND_COMPANY]) };
+		scope_text(sc, VAR_COMPANY_NAME, t->company->name[lang]);
+		scope_text(sc, VAR_COMPANY_URL, link_to(ps, a, root, &q));
+	}
+	scope_text(sc, VAR_MARKET, t->market);
+	if (t->launched)
+		scope_textf(sc, VAR_LAUNCHED, "%d", t->launched);
+	if (t->closed)
+		scope_textf(sc, VAR_CLOSED, "%d", t->closed);
+	if (t->status != STATUS_NONE) {
+		char key[32];
+		snprintf(key, sizeof(key), "status_%s", status_name[t->status]);
+		scope_text(sc, VAR_STATUS, ui(ps, lang, key));
+		scope_text(sc, VAR_STATUS_CLASS, status_name[t->status]);
+	}
+}
+
+static void
+bind_term(struct page_set *ps, const struct page *p, struct scope *sc, struct arena *a)
+{
+	const struct site *s = ps->site;
+	const struct term *t = &s->terms[p->tkind][p->index];
+	const char *root = root_of(sc);
+	scope_text(sc, VAR_PAGE_TITLE, t->name[p->lang]);
+	scope_text(sc, VAR_NAME, t->name[p->lang]);
+	enum lang other = p->lang == LANG_ZH ? LANG_EN : LANG_ZH;
+	if (strcmp(t->name[other], t->name[p->lang]) != 0) {
+		scope_text(sc, VAR_TITLE_OTHER, t->name[other]);
+		scope_text(sc, VAR_TITLE_OTHER_LANG, lang_tag[other]);
+	}
+	scope_text(sc, VAR_KIND, kind_singular[p->tkind]);
+	scope_text(sc, VAR_KIND_NAME, ui(ps, p->lang, kind_singular[p->tkind]));
+	scope_text(sc, VAR_SUMMARY, t->summary[p->lang]);
+	scope_text(sc, VAR_DESCRIPTION, t->summary[p->lang]);
+	scope_text(sc, VAR_N, count_text(ps, a, p->lang, "article_count", t->n_articles));
+	struct page idx = { .kind = PK_TERM_INDEX, .lang = p->lang, .tkind = p->tkind };
+	scope_text(sc, VAR_HREF, link_to(ps, a, root, &idx));
+	scope_text(sc, VAR_CURRENT, ui(ps, p->lang, kind_plural[p->tkind]));
+	if (p->tkind == KIND_APP)
+		bind_app_facts(ps, p->lang, sc, a, root, t);
+	if (p->tkind == KIND_COMPANY) {
+		struct scope **apps = scope_list(sc, VAR_APPS, t->n_apps);
+		for (size_t i = 0; i < t->n_apps; i++) {
+			const struct term *app = t->apps[i];
+			struct page q = { .kind = PK_TERM, .lang = p->lang, .tkind = KIND_APP,
+				.index = (size_t)(app - s->terms[KIND_APP]) };
+			scope_text(apps[i], VAR_NAME, app->name[p->lang]);
+			scope_text(apps[i], VAR_URL, link_to(ps, a, root, &q));
+			bind_app_facts(ps, p->lang, apps[i], a, root, app);
+		}
+	}
+	bind_article_list(ps, p, sc, a, t->articles, t->n_articles);
+}
+
+static int
+by_launch_then_slug(const void *pa, const void *pb)
+{
+	const struct term *x = *(struct term *const *)pa, *y = *(struct term *const *)pb;
+	if (x->launched != y->launched)
+		return x->launched < y->launched ? -1 : 1;
+	return strcmp(x->slug, y->slug);
+}
+
+static void
+bind_timeline(struct page_set *ps, const struct page *p, struct scope *sc, struct arena *a)
+{
+	const struct site *s = ps->site;
+	const char *root = root_of(sc);
+	scope_text(sc, VAR_PAGE_TITLE, ui(ps, p->lang, "timeline"));
+	scope_text(sc, VAR_DESCRIPTION, ui(ps, p->lang, "timeline_intro"));
+	size_t n = 0;
+	for (size_t i = 0; i < s->n_terms[KIND_APP]; i++)
+		n += s->terms[KIND_APP][i].launched != 0;
+	const struct term **apps = (const struct term **)ARENA_ARRAY(a, struct term *, n ? n : 1);
+	n = 0;
+	for (size_t i = 0; i < s->n_terms[KIND_APP]; i++)
+		if (s->terms[KIND_APP][i].launched)
+			apps[n++] = &s->terms[KIND_APP][i];
+	qsort(apps, n, sizeof(*apps), by_launch_then_slug);
+	size_t n_years = 0;
+	for (size_t i = 0; i < n; i++)
+		n_years += i == 0 || apps[i]->launched != apps[i - 1]->launched;
+	struct scope **years = scope_list(sc, VAR_YEARS, n_years);
+	size_t y = 0;
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		while (j < n && apps[j]->launched == apps[i]->launched)
+			j++;
+		scope_textf(years[y], VAR_YEAR, "%d", apps[i]->launched);
+		struct scope **items = scope_list(years[y], VAR_APPS, j - i);
+		for (size_t k = i; k < j; k++) {
+			const struct term *app = apps[k];
+			struct page q = { .kind = PK_TERM, .lang = p->lang, .tkind = KIND_APP,
+				.index = (size_t)(app - s->terms[KIND_APP]) };
+			scope_text(items[k - i], VAR_NAME, app->name[p->lang]);
+			scope_text(items[k - i], VAR_URL, link_to(ps, a, root, &q));
+			scope_text(items[k - i], VAR_SUMMARY, app->summary[p->lang]);
+			bind_app_facts(ps, p->lang, items[k - i], a, root, app);
+		}
+		y++;
+		i = j;
+	}
+}
+
+static int
+gloss_order_zh(const void *pa, const void *pb)
+{
+	const struct gloss_term *x = *(struct gloss_term *const *)pa;
+	const struct gloss_term *y = *(struct gloss_term *const *)pb;
+	int c = strcmp(x->pinyin, y->pinyin);
+	return c ? c : strcmp(x->zh, y->zh);
+}
+
+static int
+gloss_order_en(const void *pa, const void *pb)
+{
+	const struct gloss_term *x = *(struct gloss_term *const *)pa;
+	const struct gloss_term *y = *(struct gloss_term *const *)pb;
+	int c = strcasecmp(x->en, y->en);
+	return c ? c : strcmp(x->zh, y->zh);
+}
+
+static void
+bind_glossary(struct page_set *ps, const struct page *p, struct scope *sc, struct arena *a)
+{
+	const struct site *s = ps->site;
+	const char *root = root_of(sc);
+	scope_text(sc, VAR_PAGE_TITLE, ui(ps, p->lang, "glossary"));
+	scope_text(sc, VAR_DESCRIPTION, ui(ps, p->lang, "glossary_intro"));
+	size_t n = s->n_site_glossary;
+	struct gloss_term **terms = ARENA_ARRAY(a, struct gloss_term *, n ? n : 1);
+	if (n)
+		memcpy(terms, s->glossary, n * sizeof(*terms));
+	qsort(terms, n, sizeof(*terms), p->lang == LANG_ZH ? gloss_order_zh : gloss_order_en);
+	struct scope **items = scope_list(sc, VAR_GLOSSARY, n);
+	for (size_t i = 0; i < n; i++) {
+		const struct gloss_term *g = terms[i];
+		scope_text(items[i], VAR_ZH, g->zh);
+		scope_text(items[i], VAR_PINYIN, g->pinyin);
+		scope_text(items[i], VAR_EN, g->en);
+		scope_text(items[i], VAR_NOTE, g->note[p->lang]);
+		scope_textf(items[i], VAR_ANCHOR, "term-%d", g->id + 1);
+		const struct gloss_backlinks *bl = &ps->backlinks[g->id];
+		struct scope **arts = scope_list(items[i], VAR_ARTICLES, bl->n);
+		for (size_t j = 0; j < bl->n; j++) {
+			const char *tl;
+			struct page q = { .kind = PK_ARTICLE, .lang = p->lang, .index = bl->items[j]->index };
+			scope_text(arts[j], VAR_TITLE, article_title(bl->items[j], p->lang, &tl));
+			scope_text(arts[j], VAR_TITLE_LANG, tl);
+			scope_text(arts[j], VAR_URL, link_to(ps, a, root, &q));
+		}
+		scope_text(items[i], VAR_N, count_text(ps, a, p->lang, "article_count", bl->n));
+	}
+}
+
+/* ---- the list of pages ------------------------------------------------------------ */
+
+static void
+add_page(struct page_set *ps, struct page p)
+{
+	if (ps->n_pages == ps->cap_pages) {
+		ps->cap_pages = ps->cap_pages ? ps->cap_pages * 2 : 256;
+		ps->pages = xrealloc(ps->pages, ps->cap_pages * sizeof(*ps->pages));
+	}
+	ps->pages[ps->n_pages++] = p;
+}
+
+static void
+add_paginated(struct page_set *ps, struct page p, size_t n_items)
+{
+	size_t per = (size_t)ps->site->per_page;
+	int count = n_items == 0 ? 1 : (int)((n_items + per - 1) / per);
+	p.page_count = count;
+	for (int i = 1; i <= count; i++) {
+		p.page_no = i;
+		add_page(ps, p);
+	}
+}
+
+static void
+list_pages(struct page_set *ps)
+{
+	const struct site *s = ps->site;
+	add_page(ps, (struct page){ .kind = PK_ROOT, .lang = s->languages[0] });
+	add_page(ps, (struct page){ .kind = PK_404, .lang = s->languages[0] });
+	for (int li = 0; li < LANG_COUNT; li++) {
+		enum lang lang = s->languages[li];
+		add_paginated(ps, (struct page){ .kind = PK_HOME, .lang = lang }, s->n_articles);
+		for (size_t i = 0; i < s->n_articles; i++)
+			add_page(ps, (struct page){ .kind = PK_ARTICLE, .lang = lang, .index = i });
+		for (int k = 0; k < KIND_COUNT; k++) {
+			add_page(ps, (struct page){ .kind = PK_TERM_INDEX, .lang = lang,
+			    .tkind = (enum term_kind)k });
+			for (size_t i = 0; i < s->n_terms[k]; i++)
+				add_paginated(ps, (struct page){ .kind = PK_TERM, .lang = lang,
+				    .tkind = (enum term_kind)k, .index = i },
+				    s->terms[k][i].n_articles);
+		}
+		add_page(ps, (struct page){ .kind = PK_TIMELINE, .lang = lang });
+		add_page(ps, (struct page){ .kind = PK_GLOSSARY, .lang = lang });
+	}
+}
+
+/* Which articles use each glossary.yaml term: two passes, linear. */
+static void
+collect_backlinks(struct page_set *ps)
+{
+	const struct site *s = ps->site;
+	size_t n = s->n_site_glossary;
+	ps->backlinks = ARENA_ARRAY(&ps->arena, struct gloss_backlinks, n ? n : 1);
+	size_t *last = xcalloc(n ? n : 1, sizeof(size_t));
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < n; i++)
+			last[i] = (size_t)-1;
+		for (size_t i = 0; i < s->n_articles; i++) {
+			const struct article *art = s->articles[i];
+			const struct version *vs[2] = { &art->zh, art->en };
+			for (int k = 0; k < 2; k++) {
+				if (vs[k] == NULL)
+					continue;
+				for (size_t u = 0; u < vs[k]->n_glossary_used; u++) {
+					const struct gloss_term *t = vs[k]->glossary_used[u].term;
+					if (t == NULL || t->local || last[t->id] == i)
+						continue;
+					last[t->id] = i;
+					struct gloss_backlinks *bl = &ps->backlinks[t->id];
+					if (pass == 1)
+						bl->items[bl->n] = s->articles[i];
+					bl->n++;
+				}
+			}
+		}
+		if (pass == 0)
+			for (size_t i = 0; i < n; i++) {
+				ps->backlinks[i].items = ARENA_ARRAY(&ps->arena, struct article *,
+				    ps->backlinks[i].n ? ps->backlinks[i].n : 1);
+				ps->backlinks[i].n = 0;
+			}
+	}
+	free(last);
+}
+
+struct page_set *
+pages_prepare(const struct site *s, const struct pages_options *opt, struct diags *d)
+{
+	struct page_set *ps = xcalloc(1, sizeof(*ps));
+	arena_init(&ps->arena);
+	ps->site = s;
+	ps->diags = d;
+	ps->threads = opt->threads > 0 ? opt->threads : 1;
+	ps->strings = strings_load(opt->templates_dir, d);
+	bool ok = !diags_failed(d);
+	for (int k = 0; k < PK_COUNT && ok; k++) {
+		ps->templates[k] = template_load(opt->templates_dir, kinds[k].template,
+		    ps->strings, d);
+	}
+	collect_backlinks(ps);
+	list_pages(ps);
+	return ps;
+}
+
+static void
+write_page(void *ctx, size_t job, int worker)
+{
+	struct page_set *ps = ctx;
+	const struct page *p = &ps->pages[job];
+	struct arena *a = &ps->scratch[worker];
+	arena_reset(a);
+	struct buf path = BUF_INIT, html = BUF_INIT;
+	page_path(ps, p, &path);
+	struct scope *sc = bind_common(ps, p, a, path.data);
+	kinds[p->kind].bind(ps, p, sc, a);
+	template_render(ps->templates[p->kind], sc, p->lang, ps->strings, &html);
+	if (!output_write(ps->out, path.data, html.data, html.len))
+		ps->failed = true;
+	buf_release(&path);
+	buf_release(&html);
+}
+
+bool
+pages_write(struct page_set *ps, struct output *out)
+{
+	for (int k = 0; k < PK_COUNT; k++)
+		if (ps->templates[k] == NULL)
+			return false;
+	ps->out = out;
+	ps->scratch = xcalloc((size_t)ps->threads, sizeof(*ps->scratch));
+	for (int i = 0; i < ps->threads; i++)
+		arena_init(&ps->scratch[i]);
+	pool_run(ps->threads, ps->n_pages, write_page, ps);
+	for (int i = 0; i < ps->threads; i++)
+		arena_free(&ps->scratch[i]);
+	free(ps->scratch);
+	ps->scratch = NULL;
+	return !ps->failed;
+}
+
+void
+pages_free(struct page_set *ps)
+{
+	if (ps == NULL)
+		return;
+	for (int k = 0; k < PK_COUNT; k++)
+		template_free(ps->templates[k]);
+	strings_free(ps->strings);
+	free(ps->pages);
+	arena_free(&ps->arena);
+	free(ps);
+}
+
+size_t
+pages_term_uses(const struct page_set *ps, size_t id)
+{
+	return ps->backlinks[id].n;
+}
+
+size_t
+pages_count(const struct page_set *ps)
+{
+	return ps->n_pages;
+}

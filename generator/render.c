@@ -1,0 +1,736 @@
+/* render.c — Markdown to HTML: cmark's tree, adjusted for haichao's
+ * conventions, rendered safely. */
+#include "render.h"
+
+#include <cmark.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "buf.h"
+#include "escape.h"
+#include "match.h"
+#include "utf8.h"
+
+/* Nodes gathered in one pass over the tree, processed after it, because
+ * cmark's iterator does not allow restructuring while it runs. */
+struct node_list {
+	cmark_node **items;
+	size_t n, cap;
+};
+
+struct text_node {
+	cmark_node *node;
+	bool annotatable;   /* not inside a link, image or heading */
+};
+
+struct walk {
+	struct render_ctx *ctx;
+	struct article *article;
+	struct version *version;
+	struct node_list softbreaks, headings, gloss_links;
+	struct text_node *texts;
+	size_t n_texts, cap_texts;
+	struct buf scratch;
+	/* glossary state for this text */
+	bool *referenced;           /* site terms named by [x](gloss:) */
+	bool *annotated;            /* site terms already annotated */
+	struct gloss_use *uses;
+	size_t n_uses, cap_uses;
+	const char *adhoc[64];      /* ad-hoc notes seen, to note each once */
+	size_t n_adhoc;
+};
+
+static void
+list_push(struct node_list *l, cmark_node *n)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 16;
+		l->items = xrealloc(l->items, l->cap * sizeof(*l->items));
+	}
+	l->items[l->n++] = n;
+}
+
+/* ---- positions ----------------------------------------------------------- */
+
+/* A position in the source file for a node, preferring the exact spot of
+ * `needle` (e.g. a link's URL) on or after the node's block line. */
+static struct pos
+source_pos(struct walk *w, cmark_node *node, const char *needle)
+{
+	struct version *v = w->version;
+	cmark_node *block = node;
+	while (block && cmark_node_get_start_line(block) == 0)
+		block = cmark_node_parent(block);
+	int line = block ? cmark_node_get_start_line(block) : 1;
+	/* Find the start of `line` in the body. */
+	const char *p = v->body, *end = v->body + v->body_len;
+	for (int l = 1; l < line && p < end; l++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		p = nl ? nl + 1 : end;
+	}
+	const char *hit = needle ? strstr(p, needle) : NULL;
+	const char *at = hit ? hit : p;
+	int extra_lines = 0;
+	const char *line_start = p;
+	for (const char *q = p; q < at; q++)
+		if (*q == '\n') {
+			extra_lines++;
+			line_start = q + 1;
+		}
+	int col = 1;
+	for (const char *q = line_start; q < at; q++)
+		if (((unsigned char)*q & 0xC0) != 0x80)
+			col++;
+	struct pos pos = { v->path, v->body_line + line - 1 + extra_lines, col };
+	return pos;
+}
+
+/* ---- gathering ----------------------------------------------------------- */
+
+static bool
+is_gloss_url(const char *url)
+{
+	return url != NULL && strncmp(url, "gloss:", 6) == 0;
+}
+
+static void
+add_text(struct walk *w, cmark_node *node, bool annotatable)
+{
+	if (w->n_texts == w->cap_texts) {
+		w->cap_texts = w->cap_texts ? w->cap_texts * 2 : 64;
+		w->texts = xrealloc(w->texts, w->cap_texts * sizeof(*w->texts));
+	}
+	w->texts[w->n_texts++] = (struct text_node){ node, annotatable };
+}
+
+static void
+count_words(struct version *v, const char *s, size_t len)
+{
+	size_t i = 0;
+	bool in_word = false;
+	while (i < len) {
+		uint32_t c = utf8_next(s, len, &i);
+		bool latin = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || (c >= 0xC0 && c < 0x250);
+		if (is_han(c))
+			v->han_chars++;
+		if (latin && !in_word)
+			v->latin_words++;
+		in_word = latin || (in_word && (c == '\'' || c == '-'));
+	}
+}
+
+static void rewrite_cross_link(struct walk *w, cmark_node *link);
+
+static void
+gather(struct walk *w, cmark_node *doc)
+{
+	cmark_iter *it = cmark_iter_new(doc);
+	int in_link = 0, in_heading = 0;
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		int delta = ev == CMARK_EVENT_ENTER ? 1 : -1;
+		switch (cmark_node_get_type(n)) {
+		case CMARK_NODE_LINK:
+			in_link += delta;
+			if (ev != CMARK_EVENT_ENTER)
+				break;
+			if (is_gloss_url(cmark_node_get_url(n)))
+				list_push(&w->gloss_links, n);
+			else
+				rewrite_cross_link(w, n);
+			break;
+		case CMARK_NODE_IMAGE:
+			in_link += delta;
+			break;
+		case CMARK_NODE_HEADING:
+			in_heading += delta;
+			if (ev == CMARK_EVENT_ENTER)
+				list_push(&w->headings, n);
+			break;
+		case CMARK_NODE_SOFTBREAK:
+			list_push(&w->softbreaks, n);
+			break;
+		case CMARK_NODE_TEXT: {
+			const char *lit = cmark_node_get_literal(n);
+			count_words(w->version, lit, strlen(lit));
+			add_text(w, n, in_link == 0 && in_heading == 0);
+			break;
+		}
+		default:
+			break;
+		}
+	}
+	cmark_iter_free(it);
+}
+
+/* ---- CJK line joining ---------------------------------------------------- */
+
+/* The first or last character of the text a node shows, looking into
+ * emphasis and links; 0 when it is not text. */
+static uint32_t
+edge_char(cmark_node *n, bool last)
+{
+	while (n != NULL) {
+		cmark_node_type t = cmark_node_get_type(n);
+		if (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE) {
+			const char *s = cmark_node_get_literal(n);
+			size_t len = strlen(s), i = 0;
+			if (len == 0)
+				return 0;
+			return last ? utf8_last(s, len) : utf8_next(s, len, &i);
+		}
+		if (t == CMARK_NODE_EMPH || t == CMARK_NODE_STRONG ||
+		    t == CMARK_NODE_LINK)
+			n = last ? cmark_node_last_child(n) : cmark_node_first_child(n);
+		else
+			return 0;
+	}
+	return 0;
+}
+
+/* A line break inside Chinese text is not a space: browsers would show
+ * one, so a soft break between two CJK characters is dropped. */
+static void
+join_cjk_lines(struct walk *w)
+{
+	for (size_t i = 0; i < w->softbreaks.n; i++) {
+		cmark_node *br = w->softbreaks.items[i];
+		uint32_t before = edge_char(cmark_node_previous(br), true);
+		uint32_t after = edge_char(cmark_node_next(br), false);
+		if (is_cjk(before) && is_cjk(after))
+			cmark_node_free(br);
+	}
+}
+
+/* ---- cross-links ---------------------------------------------------------- */
+
+/* Splits "slug.zh.md#anchor" (optionally "./"-prefixed); false when the
+ * URL is not a cross-link. */
+static bool
+parse_cross_link(const char *url, char *slug, size_t slug_cap, int *lang,
+    const char **anchor)
+{
+	if (strncmp(url, "./", 2) == 0)
+		url += 2;
+	const char *hash = strchr(url, '#');
+	size_t len = hash ? (size_t)(hash - url) : strlen(url);
+	*anchor = hash ? hash + 1 : NULL;
+	for (int l = 0; l < LANG_COUNT; l++) {
+		char suffix[8];
+		snprintf(suffix, sizeof(suffix), ".%s.md", lang_code[l]);
+		if (len > 6 && memcmp(url + len - 6, suffix, 6) == 0 &&
+		    !memchr(url, '/', len) && len - 6 < slug_cap) {
+			memcpy(slug, url, len - 6);
+			slug[len - 6] = '\0';
+			*lang = l;
+			return true;
+		}
+	}
+	return false;
+}
+
+static void
+rewrite_cross_link(struct walk *w, cmark_node *link)
+{
+	const char *url = cmark_node_get_url(link);
+	char slug[256];
+	int lang;
+	const char *anchor;
+	if (url == NULL || !parse_cross_link(url, slug, sizeof(slug), &lang, &anchor))
+		return;
+	const struct site *s = w->ctx->site;
+	struct article *target = site_find_article(s, slug);
+	if (target == NULL || (lang == LANG_EN && target->en == NULL)) {
+		struct pos p = source_pos(w, link, url);
+		diag(w->ctx->diags, &p, D_XLINK_MISSING,
+		    arena_printf(w->ctx->arena, "%s.%s.md", slug, lang_code[lang]));
+		return;
+	}
+	if (anchor != NULL && *anchor != '\0') {
+		struct anchor_check *c = ARENA_NEW(w->ctx->arena, struct anchor_check);
+		c->target = target;
+		c->anchor = arena_strdup(w->ctx->arena, anchor);
+		c->pos = source_pos(w, link, url);
+		c->next = w->ctx->anchors;
+		w->ctx->anchors = c;
+	}
+	/* Every article has a page in both languages at the same relative
+	 * place, so one URL serves the zh and the en page alike. */
+	buf_reset(&w->scratch);
+	buf_printf(&w->scratch, "../%s/index.html", slug);
+	if (anchor != NULL && *anchor != '\0')
+		buf_printf(&w->scratch, "#%s", anchor);
+	cmark_node_set_url(link, w->scratch.data);
+}
+
+void
+render_check_anchors(const struct anchor_check *c, struct diags *d)
+{
+	for (; c != NULL; c = c->next) {
+		bool found = false;
+		const struct version *v = &c->target->zh;
+		for (size_t i = 0; i < v->n_ids && !found; i++)
+			found = strcmp(v->ids[i], c->anchor) == 0;
+		if (!found)
+			diag(d, &c->pos, D_XLINK_ANCHOR, c->anchor, c->target->slug);
+	}
+}
+
+/* ---- heading ids ---------------------------------------------------------- */
+
+static void
+plain_text(cmark_node *n, struct buf *out)
+{
+	for (cmark_node *c = cmark_node_first_child(n); c; c = cmark_node_next(c)) {
+		cmark_node_type t = cmark_node_get_type(c);
+		if (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE)
+			buf_puts(out, cmark_node_get_literal(c));
+		else if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK)
+			buf_putc(out, ' ');
+		else
+			plain_text(c, out);
+	}
+}
+
+/* An id keeps CJK characters, lower-cases ASCII letters, turns runs of
+ * anything else into one '-'. */
+static void
+make_id(const char *text, struct buf *out)
+{
+	size_t len = strlen(text), i = 0;
+	bool dash = false;
+	while (i < len) {
+		size_t start = i;
+		uint32_t c = utf8_next(text, len, &i);
+		bool keep = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		    (c >= 'A' && c <= 'Z') || (is_cjk(c) && !(c >= 0x3000 && c <= 0x303F) &&
+		    !(c >= 0xFF00 && c <= 0xFF0F) && c > 0x2FFF);
+		if (!keep) {
+			dash = out->len > 0;
+			continue;
+		}
+		if (dash)
+			buf_putc(out, '-');
+		dash = false;
+		if (c >= 'A' && c <= 'Z')
+			buf_putc(out, (char)(c - 'A' + 'a'));
+		else
+			buf_add(out, text + start, i - start);
+	}
+	if (out->len == 0)
+		buf_puts(out, "section");
+}
+
+static void
+add_heading_ids(struct walk *w)
+{
+	struct version *v = w->version;
+	v->ids = ARENA_ARRAY(w->ctx->arena, const char *, w->headings.n ? w->headings.n : 1);
+	struct buf text = BUF_INIT, id = BUF_INIT;
+	for (size_t i = 0; i < w->headings.n; i++) {
+		cmark_node *h = w->headings.items[i];
+		buf_reset(&text);
+		buf_reset(&id);
+		plain_text(h, &text);
+		make_id(text.data ? text.data : "", &id);
+		size_t base = id.len;
+		for (int k = 2;; k++) {
+			bool taken = false;
+			for (size_t j = 0; j < v->n_ids && !taken; j++)
+				taken = strcmp(v->ids[j], id.data) == 0;
+			if (!taken)
+				break;
+			id.len = base;
+			buf_printf(&id, "-%d", k);
+		}
+		v->ids[v->n_ids++] = arena_strdup(w->ctx->arena, id.data);
+		/* cmark cannot give a heading an id, so the heading becomes a
+		 * custom block that writes its own tags around the same inlines. */
+		int level = cmark_node_get_heading_level(h);
+		cmark_node *blk = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
+		buf_reset(&text);
+		buf_printf(&text, "<h%d id=\"", level);
+		escape_attr(&text, id.data, id.len);
+		buf_puts(&text, "\">");
+		cmark_node_set_on_enter(blk, text.data);
+		buf_reset(&text);
+		buf_printf(&text, "</h%d>", level);
+		cmark_node_set_on_exit(blk, text.data);
+		cmark_node *c;
+		while ((c = cmark_node_first_child(h)) != NULL)
+			cmark_node_append_child(blk, c);
+		cmark_node_replace(h, blk);
+		cmark_node_free(h);
+	}
+	buf_release(&text);
+	buf_release(&id);
+}
+
+/* ---- glossary notes -------------------------------------------------------- */
+
+static struct gloss_use *
+add_use(struct walk *w, const char *zh, const char *pinyin, const char *en,
+    const struct gloss_term *term)
+{
+	if (w->n_uses == w->cap_uses) {
+		w->cap_uses = w->cap_uses ? w->cap_uses * 2 : 16;
+		w->uses = xrealloc(w->uses, w->cap_uses * sizeof(*w->uses));
+	}
+	struct gloss_use *u = &w->uses[w->n_uses++];
+	u->zh = zh;
+	u->pinyin = pinyin;
+	u->en = en;
+	u->term = term;
+	u->number = (int)w->n_uses;
+	return u;
+}
+
+/* The markup around glossary note `u`, written into `wrap`. */
+static void
+set_gloss_markup(struct walk *w, cmark_node *wrap, const struct gloss_use *u)
+{
+	struct buf *b = &w->scratch;
+	buf_reset(b);
+	buf_printf(b, "<span class=\"gl\" id=\"gl-ref-%d\">", u->number);
+	buf_puts(b, u->pinyin ? "<ruby>" : "<dfn>");
+	cmark_node_set_on_enter(wrap, b->data);
+	buf_reset(b);
+	if (u->pinyin) {
+		buf_puts(b, "<rp>(</rp><rt>");
+		escape_text(b, u->pinyin, strlen(u->pinyin));
+		buf_puts(b, "</rt><rp>)</rp></ruby>");
+	} else {
+		buf_puts(b, "</dfn>");
+	}
+	buf_printf(b, "<sup class=\"gl-mark\"><a href=\"#gl-%d\">%d</a></sup></span>",
+	    u->number, u->number);
+	cmark_node_set_on_exit(wrap, b->data);
+}
+
+/* A note waiting for its number, which comes from its place in the text
+ * once every note is known. */
+static cmark_node *
+pending_wrapper(struct walk *w, const char *zh, const char *pinyin,
+    const char *en, const struct gloss_term *term)
+{
+	struct gloss_use *u = ARENA_NEW(w->ctx->arena, struct gloss_use);
+	u->zh = zh;
+	u->pinyin = pinyin;
+	u->en = en;
+	u->term = term;
+	cmark_node *wrap = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
+	cmark_node_set_user_data(wrap, u);
+	return wrap;
+}
+
+/* Numbers the notes in text order and gives them their markup. */
+static void
+number_notes(struct walk *w, cmark_node *doc)
+{
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		if (ev != CMARK_EVENT_ENTER ||
+		    cmark_node_get_type(n) != CMARK_NODE_CUSTOM_INLINE)
+			continue;
+		struct gloss_use *p = cmark_node_get_user_data(n);
+		if (p == NULL)
+			continue;
+		struct gloss_use *u = add_use(w, p->zh, p->pinyin, p->en, p->term);
+		set_gloss_markup(w, n, u);
+		cmark_node_set_user_data(n, NULL);
+	}
+	cmark_iter_free(it);
+}
+
+static const struct gloss_term *
+find_term(struct walk *w, const char *zh)
+{
+	const struct site *s = w->ctx->site;
+	for (size_t i = 0; i < w->article->n_local_glossary; i++)
+		if (strcmp(w->article->local_glossary[i]->zh, zh) == 0)
+			return w->article->local_glossary[i];
+	/* glossary.yaml terms are few hundred to few thousand; a linear
+	 * scan happens only for explicit references, which are rare. */
+	for (size_t i = 0; i < s->n_site_glossary; i++)
+		if (strcmp(s->glossary[i]->zh, zh) == 0)
+			return s->glossary[i];
+	return NULL;
+}
+
+static void
+replace_with_children(cmark_node *link, cmark_node *wrap)
+{
+	cmark_node *c;
+	while ((c = cmark_node_first_child(link)) != NULL)
+		cmark_node_append_child(wrap, c);
+	cmark_node_replace(link, wrap);
+	cmark_node_free(link);
+}
+
+static void
+unwrap(cmark_node *link)
+{
+	cmark_node *c;
+	while ((c = cmark_node_first_child(link)) != NULL)
+		cmark_node_insert_before(link, c);
+	cmark_node_free(link);
+}
+
+static void
+apply_gloss_link(struct walk *w, cmark_node *link)
+{
+	buf_reset(&w->scratch);
+	plain_text(link, &w->scratch);
+	const char *zh = arena_strdup(w->ctx->arena, w->scratch.data ? w->scratch.data : "");
+	const char *title = cmark_node_get_title(link);
+	const char *url = cmark_node_get_url(link);
+	const struct gloss_term *term = find_term(w, zh);
+	if (title != NULL && *title != '\0') {
+		if (term != NULL && strcmp(term->en, title) != 0) {
+			struct pos p = source_pos(w, link, url);
+			char where[512];
+			snprintf(where, sizeof(where), "%s:%d:%d", term->pos.path,
+			    term->pos.line, term->pos.col);
+			diag(w->ctx->diags, &p, D_GLOSS_CONFLICT, zh, title,
+			    term->en, where);
+		}
+		for (size_t i = 0; i < w->n_adhoc; i++)
+			if (strcmp(w->adhoc[i], zh) == 0) {
+				unwrap(link);
+				return;
+			}
+		if (w->n_adhoc < sizeof(w->adhoc) / sizeof(w->adhoc[0]))
+			w->adhoc[w->n_adhoc++] = zh;
+		replace_with_children(link, pending_wrapper(w, zh, NULL,
+		    arena_strdup(w->ctx->arena, title), NULL));
+		return;
+	}
+	if (term == NULL) {
+		struct pos p = source_pos(w, link, url);
+		diag(w->ctx->diags, &p, *zh ? D_GLOSS_UNKNOWN : D_GLOSS_EMPTY, zh, zh);
+		unwrap(link);
+		return;
+	}
+	if (!term->local && w->annotated[term->id]) {
+		unwrap(link);
+		return;
+	}
+	if (!term->local)
+		w->annotated[term->id] = true;
+	replace_with_children(link, pending_wrapper(w, term->zh, term->pinyin,
+	    term->en, term));
+}
+
+/* ---- automatic annotation --------------------------------------------------- */
+
+struct found {
+	size_t start, end;
+	int id;
+};
+
+struct scan_state {
+	struct walk *w;
+	struct found found[64];
+	size_t n;
+};
+
+static bool
+on_match(void *ctx, size_t start, size_t end, int id)
+{
+	struct scan_state *st = ctx;
+	struct walk *w = st->w;
+	if (w->annotated[id] || w->referenced[id])
+		return true;
+	w->annotated[id] = true;   /* only the first occurrence */
+	st->found[st->n++] = (struct found){ start, end, id };
+	return st->n < sizeof(st->found) / sizeof(st->found[0]);
+}
+
+/* Splits a text node around each match, last match first so earlier
+ * offsets stay valid. */
+static void
+annotate_text(struct walk *w, cmark_node *text, const struct scan_state *st)
+{
+	const char *lit = cmark_node_get_literal(text);
+	char *copy = xstrdup(lit);
+	size_t len = strlen(copy);
+	size_t tail = len;
+	for (size_t k = st->n; k-- > 0;) {
+		const struct found *f = &st->found[k];
+		if (f->end < tail) {
+			cmark_node *t = cmark_node_new(CMARK_NODE_TEXT);
+			copy[tail] = '\0';
+			cmark_node_set_literal(t, copy + f->end);
+			cmark_node_insert_after(text, t);
+		}
+		const struct gloss_term *term = w->ctx->site->glossary[f->id];
+		cmark_node *inner = cmark_node_new(CMARK_NODE_TEXT);
+		copy[f->end] = '\0';
+		cmark_node_set_literal(inner, copy + f->start);
+		cmark_node *wrap = pending_wrapper(w, term->zh, term->pinyin,
+		    term->en, term);
+		cmark_node_append_child(wrap, inner);
+		cmark_node_insert_after(text, wrap);
+		tail = f->start;
+	}
+	copy[tail] = '\0';
+	cmark_node_set_literal(text, copy);
+	free(copy);
+}
+
+static void
+annotate_all(struct walk *w)
+{
+	const struct matcher *m = w->ctx->glossary;
+	if (m == NULL)
+		return;
+	for (size_t i = 0; i < w->n_texts; i++) {
+		if (!w->texts[i].annotatable)
+			continue;
+		cmark_node *t = w->texts[i].node;
+		const char *lit = cmark_node_get_literal(t);
+		struct scan_state st = { .w = w, .n = 0 };
+		matcher_scan(m, lit, strlen(lit), on_match, &st);
+		if (st.n > 0)
+			annotate_text(w, t, &st);
+	}
+}
+
+/* ---- summary ------------------------------------------------------------------ */
+
+enum { SUMMARY_CHARS = 120 };
+
+/* The opening of the text, cut at a sentence end within the budget (or at
+ * the paragraph's end), never inside a UTF-8 sequence. */
+static const char *
+auto_summary(struct walk *w, cmark_node *doc)
+{
+	struct buf text = BUF_INIT;
+	for (cmark_node *n = cmark_node_first_child(doc); n; n = cmark_node_next(n)) {
+		if (cmark_node_get_type(n) != CMARK_NODE_PARAGRAPH)
+			continue;
+		plain_text(n, &text);
+		break;
+	}
+	const char *s = text.data ? text.data : "";
+	size_t len = text.len, i = 0, chars = 0, cut = 0;
+	while (i < len && chars < SUMMARY_CHARS) {
+		uint32_t c = utf8_next(s, len, &i);
+		chars++;
+		if (c == 0x3002 || c == 0xFF01 || c == 0xFF1F || c == '.' ||
+		    c == '!' || c == '?')
+			cut = i;
+	}
+	if (i >= len)
+		cut = len;
+	else if (cut == 0)
+		cut = i;
+	const char *out = arena_strndup(w->ctx->arena, s, cut);
+	if (cut < len && i < len) {
+		/* cut mid-sentence: mark it */
+		if (cut == i)
+			out = arena_printf(w->ctx->arena, "%s…", out);
+	}
+	buf_release(&text);
+	return out;
+}
+
+/* ---- the whole ------------------------------------------------------------------ */
+
+static void
+render_version(struct render_ctx *ctx, struct article *a, struct version *v)
+{
+	const struct site *s = ctx->site;
+	int opts = CMARK_OPT_DEFAULT | (s->unsafe_html ? CMARK_OPT_UNSAFE : 0);
+	cmark_node *doc = cmark_parse_document(v->body, v->body_len, opts);
+	struct walk w = { .ctx = ctx, .article = a, .version = v };
+	size_t n_terms = s->n_site_glossary ? s->n_site_glossary : 1;
+	w.referenced = xcalloc(n_terms, 1);
+	w.annotated = xcalloc(n_terms, 1);
+	gather(&w, doc);
+	join_cjk_lines(&w);
+	add_heading_ids(&w);
+	/* An explicit reference anywhere in the text takes the annotation
+	 * from the automatic first occurrence. */
+	for (size_t i = 0; i < w.gloss_links.n; i++) {
+		const char *title = cmark_node_get_title(w.gloss_links.items[i]);
+		if (title && *title)
+			continue;
+		buf_reset(&w.scratch);
+		plain_text(w.gloss_links.items[i], &w.scratch);
+		const struct gloss_term *t = find_term(&w, w.scratch.data ? w.scratch.data : "");
+		if (t && !t->local)
+			w.referenced[t->id] = true;
+	}
+	for (size_t i = 0; i < w.gloss_links.n; i++)
+		apply_gloss_link(&w, w.gloss_links.items[i]);
+	annotate_all(&w);
+	number_notes(&w, doc);
+	v->auto_summary = auto_summary(&w, doc);
+	char *html = cmark_render_html(doc, opts);
+	v->html_len = strlen(html);
+	v->html = arena_strndup(ctx->arena, html, v->html_len);
+	free(html);
+	v->glossary_used = ARENA_ARRAY(ctx->arena, struct gloss_use, w.n_uses ? w.n_uses : 1);
+	if (w.n_uses)
+		memcpy(v->glossary_used, w.uses, w.n_uses * sizeof(*w.uses));
+	v->n_glossary_used = w.n_uses;
+	cmark_node_free(doc);
+	free(w.referenced);
+	free(w.annotated);
+	free(w.uses);
+	free(w.texts);
+	free(w.softbreaks.items);
+	free(w.headings.items);
+	free(w.gloss_links.items);
+	buf_release(&w.scratch);
+}
+
+void
+render_article(struct render_ctx *ctx, struct article *a)
+{
+	render_version(ctx, a, &a->zh);
+	if (a->en != NULL)
+		render_version(ctx, a, a->en);
+}
+
+struct matcher *
+render_glossary_matcher(const struct site *s)
+{
+	struct matcher *m = matcher_new();
+	for (size_t i = 0; i < s->n_site_glossary; i++) {
+		const char *zh = s->glossary[i]->zh;
+		matcher_add(m, zh, strlen(zh), (int)i);
+	}
+	matcher_compile(m);
+	return m;
+}
+
+char *
+render_markdown_plain(const char *md, size_t len, bool unsafe_html)
+{
+	struct site site;
+	memset(&site, 0, sizeof(site));
+	site.unsafe_html = unsafe_html;
+	struct arena arena;
+	arena_init(&arena);
+	struct diags d;
+	diags_init(&d);
+	struct article a;
+	memset(&a, 0, sizeof(a));
+	a.zh.path = "test.md";
+	a.zh.body = md;
+	a.zh.body_len = len;
+	a.zh.body_line = 1;
+	struct render_ctx ctx = { &site, NULL, &d, &arena, NULL };
+	render_version(&ctx, &a, &a.zh);
+	char *out = xstrdup(a.zh.html);
+	diags_free(&d);
+	arena_free(&arena);
+	return out;
+}

@@ -1,0 +1,47 @@
+/* render.h — the transform stage: an article's Markdown becomes HTML with
+ * cmark, after haichao's conventions are applied to the syntax tree:
+ * CJK line joining, glossary notes and annotation, cross-links, heading ids.
+ *
+ * Memory: the HTML and the lists filled into the article live in the
+ * worker's arena, which outlives the page-writing stage.  One thread renders
+ * one article at a time; the site and matcher are only read. */
+#ifndef HAICHAO_RENDER_H
+#define HAICHAO_RENDER_H
+
+#include "arena.h"
+#include "diag.h"
+#include "site.h"
+
+struct matcher;
+
+/* A link to `#anchor` in another article, checked once every article's
+ * heading ids are known. */
+struct anchor_check {
+	struct article *target;
+	const char *anchor;
+	struct pos pos;
+	struct anchor_check *next;
+};
+
+struct render_ctx {
+	const struct site *site;
+	const struct matcher *glossary;   /* glossary.yaml terms, may be NULL */
+	struct diags *diags;
+	struct arena *arena;              /* this worker's */
+	struct anchor_check *anchors;     /* this worker's pending checks */
+};
+
+/* Renders the zh body and, if present, the en translation of `a`. */
+void render_article(struct render_ctx *ctx, struct article *a);
+
+/* Builds the matcher over the site's glossary.yaml terms (caller frees
+ * with matcher_free). */
+struct matcher *render_glossary_matcher(const struct site *s);
+
+/* Reports the links whose #anchor does not exist in the target. */
+void render_check_anchors(const struct anchor_check *list, struct diags *d);
+
+/* For tests: Markdown to HTML with only the CJK line joining applied. */
+char *render_markdown_plain(const char *md, size_t len, bool unsafe_html);
+
+#endif

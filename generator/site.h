@@ -1,0 +1,142 @@
+/* site.h — the typed model of an archive: site settings, taxonomy, glossary
+ * and articles, each remembering where in the content it came from.
+ *
+ * Memory rule: a struct site owns one arena; every string, array and record
+ * reachable from it lives there and is freed once by site_free.  Stages
+ * after loading only read the model, except for the fields marked "filled
+ * by link" (link.c) and "filled by render" (one writer per article). */
+#ifndef HAICHAO_SITE_H
+#define HAICHAO_SITE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "arena.h"
+#include "diag.h"
+
+enum lang { LANG_ZH, LANG_EN, LANG_COUNT };
+
+enum term_kind { KIND_COMPANY, KIND_APP, KIND_THEME, KIND_COUNT };
+
+enum app_status { STATUS_NONE, STATUS_ACTIVE, STATUS_CLOSED, STATUS_SUSPENDED };
+
+struct date {
+	int year, month, day;   /* all 0 when absent */
+};
+
+struct article;
+
+struct term {
+	enum term_kind kind;
+	const char *slug;
+	struct pos pos;
+	const char *name[LANG_COUNT];
+	const char *summary[LANG_COUNT];     /* NULL when absent */
+	/* apps only */
+	const char *company_slug;
+	struct pos company_pos;
+	struct term *company;                /* filled by link */
+	const char *market;
+	int launched, closed;                /* years, 0 when absent */
+	enum app_status status;
+	/* filled by link: articles tagged with this term, newest first */
+	struct article **articles;
+	size_t n_articles;
+	/* filled by link, companies only: their apps in launch order */
+	struct term **apps;
+	size_t n_apps;
+};
+
+struct gloss_term {
+	const char *zh, *pinyin, *en;
+	const char *note[LANG_COUNT];
+	struct pos pos;
+	bool local;                          /* from an article's front matter */
+	int id;                              /* index in site->glossary */
+	size_t uses;                         /* articles using it; filled by render */
+};
+
+/* A glossary note as it appears in one rendered text, numbered in order of
+ * first use; `term` is NULL for an ad-hoc note [词](gloss: "meaning"). */
+struct gloss_use {
+	const char *zh, *pinyin, *en;
+	const struct gloss_term *term;
+	int number;
+};
+
+/* One language version of an article's text. */
+struct version {
+	const char *path;                    /* source file */
+	const char *body;                    /* Markdown after the front matter */
+	size_t body_len;
+	int body_line;                       /* file line where the body starts */
+	struct date updated;
+	const char *html;                    /* filled by render */
+	size_t html_len;
+	/* filled by render: */
+	struct gloss_use *glossary_used;     /* in order of first use */
+	size_t n_glossary_used;
+	const char **ids;                    /* heading ids */
+	size_t n_ids;
+	const char *auto_summary;            /* from the first paragraphs */
+	size_t han_chars, latin_words;
+};
+
+struct article {
+	const char *slug;
+	struct pos pos;                      /* the zh file, line 1 */
+	struct date date;
+	const char *title[LANG_COUNT];       /* title_en may be NULL */
+	const char *summary[LANG_COUNT];     /* NULL when absent */
+	const char *author, *source, *source_url;
+	bool draft;
+	struct term **terms[KIND_COUNT];
+	size_t n_terms[KIND_COUNT];
+	struct gloss_term **local_glossary;
+	size_t n_local_glossary;
+	struct version zh;
+	struct version *en;                  /* NULL: no translation */
+	size_t index;                        /* position in site->articles */
+};
+
+struct site {
+	struct arena arena;
+	const char *content_dir;
+	const char *title[LANG_COUNT];
+	const char *base_url;                /* ends in '/', or NULL */
+	enum lang languages[LANG_COUNT];     /* languages[0] is the default */
+	int per_page;
+	bool unsafe_html;
+	const char *encoding;                /* default for legacy files */
+
+	struct term *terms[KIND_COUNT];      /* sorted by slug */
+	size_t n_terms[KIND_COUNT];
+	struct gloss_term **glossary;        /* glossary.yaml, then local terms */
+	size_t n_glossary;
+	size_t n_site_glossary;              /* how many came from glossary.yaml */
+
+	struct article **articles;           /* newest first, then slug */
+	struct article **by_slug;            /* the same, sorted by slug */
+	size_t n_articles;
+};
+
+/* Tables of names, indexed by the enums above. */
+extern const char *const lang_code[LANG_COUNT];      /* "zh", "en" */
+extern const char *const lang_tag[LANG_COUNT];       /* "zh-Hans", "en" */
+extern const char *const kind_plural[KIND_COUNT];    /* "companies", ... */
+extern const char *const kind_singular[KIND_COUNT];  /* "company", ... */
+extern const char *const status_name[];              /* "", "active", ... */
+
+struct site *site_new(void);
+void site_free(struct site *s);
+
+bool slug_valid(const char *s, size_t len);
+/* Parses YYYY-MM-DD into *out; false when malformed or not a calendar day. */
+bool date_parse(const char *s, struct date *out);
+int date_compare(const struct date *a, const struct date *b);
+
+struct term *site_find_term(const struct site *s, enum term_kind k,
+    const char *slug);
+struct article *site_find_article(const struct site *s, const char *slug);
+
+#endif

@@ -1,0 +1,568 @@
+/* template.c — compiling XHTML templates with libxml2 and running them. */
+#include "template.h"
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "arena.h"
+#include "escape.h"
+#include "yamlnode.h"
+
+#define TEMPLATE_NS "urn:haichao:template"
+
+enum op_kind { OP_LIT, OP_TEXT, OP_RAW, OP_UI, OP_IF, OP_UNLESS, OP_EACH, OP_ATTR };
+
+/* One piece of an attribute value: literal text or a value. */
+struct part {
+	const char *lit;          /* NULL for a value */
+	size_t len;
+	int var;                  /* value id, or -1 for a ui string */
+	const char *ui;           /* ui key when var == -1 */
+	struct part *next;
+};
+
+struct op {
+	enum op_kind kind;
+	const char *lit;          /* OP_LIT: escaped markup; OP_ATTR: the name */
+	size_t len;
+	int var;
+	const char *ui;           /* OP_UI */
+	bool optional;            /* OP_ATTR: drop when its one value is absent */
+	struct part *parts;       /* OP_ATTR */
+	struct op *body;          /* OP_IF, OP_UNLESS, OP_EACH */
+	struct op *next;
+};
+
+struct template {
+	struct arena arena;
+	struct op *ops;
+};
+
+struct strings {
+	struct arena arena;
+	size_t n;
+	const char **keys;
+	const char **values[LANG_COUNT];
+};
+
+/* ---- strings.yaml ---------------------------------------------------------- */
+
+struct strings *
+strings_load(const char *dir, struct diags *d)
+{
+	struct strings *s = xcalloc(1, sizeof(*s));
+	arena_init(&s->arena);
+	char *path = arena_printf(&s->arena, "%s/strings.yaml", dir);
+	FILE *f = fopen(path, "rb");
+	struct buf text = BUF_INIT;
+	if (f == NULL) {
+		struct pos at = { path, 0, 0 };
+		diag(d, &at, D_IO, "cannot open the UI strings file");
+		return s;
+	}
+	char chunk[8192];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_add(&text, chunk, n);
+	fclose(f);
+	struct ynode *root = yaml_load(&s->arena, d, path, 1,
+	    text.data ? text.data : "", text.len);
+	buf_release(&text);
+	if (root == NULL)
+		return s;
+	if (root->kind != Y_MAP) {
+		ynode_type_error(d, root, "strings.yaml", "a map of {zh, en}");
+		return s;
+	}
+	s->n = root->n / 2;
+	s->keys = ARENA_ARRAY(&s->arena, const char *, s->n + 1);
+	for (int l = 0; l < LANG_COUNT; l++)
+		s->values[l] = ARENA_ARRAY(&s->arena, const char *, s->n + 1);
+	for (size_t i = 0; i < s->n; i++) {
+		struct ynode *k = root->items[2 * i], *v = root->items[2 * i + 1];
+		s->keys[i] = k->str;
+		for (int l = 0; l < LANG_COUNT; l++) {
+			struct ynode *x = ynode_get(v, lang_code[l]);
+			if (x == NULL || x->kind != Y_SCALAR) {
+				diag(d, &v->pos, D_REQUIRED, lang_code[l]);
+				s->values[l][i] = k->str;
+			} else {
+				s->values[l][i] = x->str;
+			}
+		}
+	}
+	return s;
+}
+
+void
+strings_free(struct strings *s)
+{
+	if (s == NULL)
+		return;
+	arena_free(&s->arena);
+	free(s);
+}
+
+const char *
+strings_get(const struct strings *s, enum lang lang, const char *key)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (strcmp(s->keys[i], key) == 0)
+			return s->values[lang][i];
+	return NULL;
+}
+
+/* ---- compiling --------------------------------------------------------------- */
+
+struct compiler {
+	struct template *t;
+	const struct strings *strings;
+	struct diags *d;
+	const char *dir;
+	const char *path;
+	struct buf lit;           /* literal markup not yet emitted */
+	struct op **tail;         /* where the next op goes */
+	int depth;                /* include depth */
+	bool failed;
+};
+
+static void
+report(struct compiler *c, xmlNode *n, const char *fmt, const char *arg)
+{
+	char msg[512];
+	snprintf(msg, sizeof(msg), fmt, arg);
+	struct pos at = { c->path, n ? (int)xmlGetLineNo(n) : 0, 1 };
+	diag(c->d, &at, D_TEMPLATE, msg);
+	c->failed = true;
+}
+
+static struct op *
+emit(struct compiler *c, enum op_kind kind)
+{
+	if (kind != OP_LIT && c->lit.len > 0) {
+		struct op *l = emit(c, OP_LIT);
+		l->len = c->lit.len;
+		l->lit = arena_strndup(&c->t->arena, c->lit.data, c->lit.len);
+		buf_reset(&c->lit);
+	}
+	struct op *op = ARENA_NEW(&c->t->arena, struct op);
+	op->kind = kind;
+	*c->tail = op;
+	c->tail = &op->next;
+	return op;
+}
+
+static void
+flush(struct compiler *c)
+{
+	if (c->lit.len == 0)
+		return;
+	struct op *l = ARENA_NEW(&c->t->arena, struct op);
+	l->kind = OP_LIT;
+	l->len = c->lit.len;
+	l->lit = arena_strndup(&c->t->arena, c->lit.data, c->lit.len);
+	buf_reset(&c->lit);
+	*c->tail = l;
+	c->tail = &l->next;
+}
+
+static bool
+is_void(const char *name)
+{
+	static const char *const v[] = { "area", "base", "br", "col", "embed",
+		"hr", "img", "input", "link", "meta", "source", "track", "wbr", NULL };
+	for (const char *const *p = v; *p; p++)
+		if (strcmp(*p, name) == 0)
+			return true;
+	return false;
+}
+
+/* Resolves a name to a value id of `kind` (or a ui key when allowed). */
+static bool
+resolve(struct compiler *c, xmlNode *n, const char *name, size_t len,
+    int want, bool ui_ok, int *var, const char **ui)
+{
+	*ui = NULL;
+	if (ui_ok && len > 3 && memcmp(name, "ui.", 3) == 0) {
+		char *key = arena_strndup(&c->t->arena, name + 3, len - 3);
+		if (strings_get(c->strings, LANG_ZH, key) == NULL) {
+			report(c, n, "unknown UI string '%s' (not in strings.yaml)", key);
+			return false;
+		}
+		*var = -1;
+		*ui = key;
+		return true;
+	}
+	char tmp[128];
+	snprintf(tmp, sizeof(tmp), "%.*s", (int)(len < 100 ? len : 100), name);
+	int id = view_var(name, len);
+	if (id < 0) {
+		report(c, n, "unknown value '%s'", tmp);
+		return false;
+	}
+	if (want >= 0 && (int)view_var_kind(id) != want) {
+		static const char *const kinds[] = { "text", "markup", "a list" };
+		char msg[256];
+		snprintf(msg, sizeof(msg), "'%s' is %s and cannot be used here", tmp,
+		    kinds[view_var_kind(id)]);
+		report(c, n, "%s", msg);
+		return false;
+	}
+	*var = id;
+	return true;
+}
+
+/* Splits an attribute value at {name} references. */
+static struct part *
+parse_parts(struct compiler *c, xmlNode *n, const char *v, bool *dynamic)
+{
+	struct part *head = NULL, **tail = &head;
+	struct buf lit = BUF_INIT;
+	*dynamic = false;
+	for (const char *p = v; *p;) {
+		if (p[0] == '{' && p[1] == '{') {
+			buf_putc(&lit, '{');
+			p += 2;
+			continue;
+		}
+		if (p[0] == '}' && p[1] == '}') {
+			buf_putc(&lit, '}');
+			p += 2;
+			continue;
+		}
+		const char *end = p[0] == '{' ? strchr(p, '}') : NULL;
+		if (end == NULL) {
+			buf_putc(&lit, *p++);
+			continue;
+		}
+		if (lit.len) {
+			struct part *l = ARENA_NEW(&c->t->arena, struct part);
+			l->lit = arena_strndup(&c->t->arena, lit.data, lit.len);
+			l->len = lit.len;
+			*tail = l;
+			tail = &l->next;
+			buf_reset(&lit);
+		}
+		struct part *vp = ARENA_NEW(&c->t->arena, struct part);
+		resolve(c, n, p + 1, (size_t)(end - p - 1), VK_TEXT, true, &vp->var, &vp->ui);
+		*tail = vp;
+		tail = &vp->next;
+		*dynamic = true;
+		p = end + 1;
+	}
+	if (lit.len) {
+		struct part *l = ARENA_NEW(&c->t->arena, struct part);
+		l->lit = arena_strndup(&c->t->arena, lit.data, lit.len);
+		l->len = lit.len;
+		*tail = l;
+	}
+	buf_release(&lit);
+	return head;
+}
+
+static void compile_children(struct compiler *c, xmlNode *first);
+static bool compile_file(struct compiler *c, const char *name, bool fragment);
+
+static const char *
+attr(xmlNode *n, const char *name)
+{
+	for (xmlAttr *a = n->properties; a; a = a->next)
+		if (strcmp((const char *)a->name, name) == 0 && a->children)
+			return (const char *)a->children->content;
+	return NULL;
+}
+
+static void
+compile_directive(struct compiler *c, xmlNode *n)
+{
+	const char *name = (const char *)n->name;
+	const char *sel = attr(n, "select");
+	const char *test = attr(n, "test");
+	int var = -1;
+	const char *ui = NULL;
+	if (strcmp(name, "text") == 0 || strcmp(name, "html") == 0) {
+		bool text = name[0] == 't';
+		if (sel == NULL) {
+			report(c, n, "<h:%s> needs a select attribute", name);
+			return;
+		}
+		if (!resolve(c, n, sel, strlen(sel), text ? VK_TEXT : VK_RAW, text, &var, &ui))
+			return;
+		struct op *op = emit(c, ui ? OP_UI : text ? OP_TEXT : OP_RAW);
+		op->var = var;
+		op->ui = ui;
+	} else if (strcmp(name, "if") == 0 || strcmp(name, "unless") == 0 ||
+	    strcmp(name, "each") == 0) {
+		bool each = name[0] == 'e';
+		const char *what = each ? sel : test;
+		if (what == NULL) {
+			report(c, n, each ? "<h:%s> needs a select attribute"
+			    : "<h:%s> needs a test attribute", name);
+			return;
+		}
+		if (!resolve(c, n, what, strlen(what), each ? VK_LIST : -1, false, &var, &ui))
+			return;
+		struct op *op = emit(c, each ? OP_EACH : name[0] == 'i' ? OP_IF : OP_UNLESS);
+		op->var = var;
+		struct op **saved = c->tail;
+		c->tail = &op->body;
+		compile_children(c, n->children);
+		flush(c);
+		c->tail = saved;
+	} else if (strcmp(name, "include") == 0) {
+		const char *file = attr(n, "file");
+		if (file == NULL || strstr(file, "..") || file[0] == '/') {
+			report(c, n, "<h:include> needs a file inside templates/%s", "");
+			return;
+		}
+		if (c->depth > 8) {
+			report(c, n, "includes nested too deep at '%s'", file);
+			return;
+		}
+		const char *saved_path = c->path;
+		c->depth++;
+		compile_file(c, file, true);
+		c->depth--;
+		c->path = saved_path;
+	} else if (strcmp(name, "fragment") == 0) {
+		compile_children(c, n->children);
+	} else {
+		report(c, n, "unknown directive <h:%s>", name);
+	}
+}
+
+static void
+compile_attributes(struct compiler *c, xmlNode *n)
+{
+	for (xmlAttr *a = n->properties; a; a = a->next) {
+		const char *v = a->children ? (const char *)a->children->content : "";
+		bool dynamic;
+		struct part *parts = parse_parts(c, n, v, &dynamic);
+		if (a->ns != NULL) {
+			report(c, n, "attribute '%s' has a namespace prefix", (const char *)a->name);
+			continue;
+		}
+		if (!dynamic) {
+			buf_printf(&c->lit, " %s=\"", (const char *)a->name);
+			escape_attr(&c->lit, v, strlen(v));
+			buf_putc(&c->lit, '"');
+			continue;
+		}
+		struct op *op = emit(c, OP_ATTR);
+		op->lit = arena_strdup(&c->t->arena, (const char *)a->name);
+		op->parts = parts;
+		op->optional = parts && parts->lit == NULL && parts->next == NULL;
+	}
+}
+
+static void
+compile_element(struct compiler *c, xmlNode *n)
+{
+	if (n->ns && strcmp((const char *)n->ns->href, TEMPLATE_NS) == 0) {
+		compile_directive(c, n);
+		return;
+	}
+	const char *name = (const char *)n->name;
+	buf_printf(&c->lit, "<%s", name);
+	compile_attributes(c, n);
+	buf_putc(&c->lit, '>');
+	if (is_void(name)) {
+		if (n->children)
+			report(c, n, "<%s> must be empty", name);
+		return;
+	}
+	bool raw_text = strcmp(name, "script") == 0 || strcmp(name, "style") == 0;
+	if (raw_text) {
+		for (xmlNode *k = n->children; k; k = k->next)
+			if (k->type == XML_TEXT_NODE || k->type == XML_CDATA_SECTION_NODE)
+				buf_puts(&c->lit, (const char *)k->content);
+	} else {
+		compile_children(c, n->children);
+	}
+	buf_printf(&c->lit, "</%s>", name);
+}
+
+static void
+compile_children(struct compiler *c, xmlNode *first)
+{
+	for (xmlNode *n = first; n; n = n->next) {
+		switch (n->type) {
+		case XML_ELEMENT_NODE:
+			compile_element(c, n);
+			break;
+		case XML_TEXT_NODE:
+		case XML_CDATA_SECTION_NODE: {
+			const char *s = (const char *)n->content;
+			escape_text(&c->lit, s, strlen(s));
+			break;
+		}
+		default:
+			break;   /* comments and processing instructions vanish */
+		}
+	}
+}
+
+static void
+xml_error(void *ctx, xmlErrorPtr e)
+{
+	struct compiler *c = ctx;
+	if (e == NULL || e->level < XML_ERR_ERROR)
+		return;
+	char msg[512];
+	snprintf(msg, sizeof(msg), "%s", e->message ? e->message : "XML error");
+	size_t len = strlen(msg);
+	while (len > 0 && msg[len - 1] == '\n')
+		msg[--len] = '\0';
+	struct pos at = { c->path, e->line, e->int2 > 0 ? e->int2 : 1 };
+	diag(c->d, &at, D_TEMPLATE, msg);
+	c->failed = true;
+}
+
+static bool
+compile_file(struct compiler *c, const char *name, bool fragment)
+{
+	char *path = arena_printf(&c->t->arena, "%s/%s", c->dir, name);
+	c->path = path;
+	xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+	if (ctxt == NULL)
+		return false;
+	xmlSetStructuredErrorFunc(c, xml_error);
+	xmlDocPtr doc = xmlCtxtReadFile(ctxt, path, "UTF-8", XML_PARSE_NONET |
+	    XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	xmlSetStructuredErrorFunc(NULL, NULL);
+	if (doc == NULL) {
+		xmlErrorPtr e = xmlCtxtGetLastError(ctxt);
+		if (e != NULL && !c->failed)
+			xml_error(c, e);
+		else if (!c->failed) {
+			struct pos at = { path, 0, 0 };
+			diag(c->d, &at, D_TEMPLATE, "cannot read the template");
+			c->failed = true;
+		}
+		xmlFreeParserCtxt(ctxt);
+		return false;
+	}
+	xmlNode *root = xmlDocGetRootElement(doc);
+	if (!fragment && root && strcmp((const char *)root->name, "html") == 0)
+		buf_puts(&c->lit, "<!DOCTYPE html>\n");
+	compile_children(c, root);
+	if (!fragment)
+		buf_putc(&c->lit, '\n');
+	xmlFreeDoc(doc);
+	xmlFreeParserCtxt(ctxt);
+	return !c->failed;
+}
+
+struct template *
+template_load(const char *dir, const char *name, const struct strings *strings,
+    struct diags *d)
+{
+	struct template *t = xcalloc(1, sizeof(*t));
+	arena_init(&t->arena);
+	struct compiler c = { .t = t, .strings = strings, .d = d, .dir = dir };
+	c.tail = &t->ops;
+	bool ok = compile_file(&c, name, false);
+	flush(&c);
+	buf_release(&c.lit);
+	if (!ok) {
+		template_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+void
+template_free(struct template *t)
+{
+	if (t == NULL)
+		return;
+	arena_free(&t->arena);
+	free(t);
+}
+
+/* ---- running -------------------------------------------------------------------- */
+
+struct run {
+	const struct strings *strings;
+	enum lang lang;
+	struct buf *out;
+};
+
+static bool
+present(const struct value *v)
+{
+	return v != NULL && (v->kind == VK_LIST ? v->n > 0 : v->len > 0);
+}
+
+static void
+run_parts(const struct run *r, const struct part *p, const struct scope *s)
+{
+	for (; p; p = p->next) {
+		if (p->lit) {
+			escape_attr(r->out, p->lit, p->len);
+		} else if (p->ui) {
+			const char *u = strings_get(r->strings, r->lang, p->ui);
+			escape_attr(r->out, u, strlen(u));
+		} else {
+			const struct value *v = scope_get(s, p->var);
+			if (v)
+				escape_attr(r->out, v->s, v->len);
+		}
+	}
+}
+
+static void
+run_ops(const struct run *r, const struct op *op, const struct scope *s)
+{
+	for (; op; op = op->next) {
+		const struct value *v = op->kind == OP_LIT || op->kind == OP_UI ||
+		    op->kind == OP_ATTR ? NULL : scope_get(s, op->var);
+		switch (op->kind) {
+		case OP_LIT:
+			buf_add(r->out, op->lit, op->len);
+			break;
+		case OP_TEXT:
+			if (v)
+				escape_text(r->out, v->s, v->len);
+			break;
+		case OP_RAW:
+			if (v)
+				buf_add(r->out, v->s, v->len);
+			break;
+		case OP_UI: {
+			const char *u = strings_get(r->strings, r->lang, op->ui);
+			escape_text(r->out, u, strlen(u));
+			break;
+		}
+		case OP_IF:
+		case OP_UNLESS:
+			if (present(v) == (op->kind == OP_IF))
+				run_ops(r, op->body, s);
+			break;
+		case OP_EACH:
+			if (v && v->kind == VK_LIST)
+				for (size_t i = 0; i < v->n; i++)
+					run_ops(r, op->body, v->items[i]);
+			break;
+		case OP_ATTR:
+			if (op->optional && !op->parts->ui &&
+			    !present(scope_get(s, op->parts->var)))
+				break;
+			buf_printf(r->out, " %s=\"", op->lit);
+			run_parts(r, op->parts, s);
+			buf_putc(r->out, '"');
+			break;
+		}
+	}
+}
+
+void
+template_render(const struct template *t, const struct scope *scope,
+    enum lang lang, const struct strings *strings, struct buf *out)
+{
+	struct run r = { strings, lang, out };
+	run_ops(&r, t->ops, scope);
+}

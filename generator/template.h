@@ -1,0 +1,46 @@
+/* template.h — page templates: XHTML files in templates/, parsed once with
+ * libxml2 and compiled into a small program of literal markup and escaped
+ * values, then run for every page.
+ *
+ * Directives live in the namespace urn:haichao:template (prefix h:):
+ *   <h:text select="name"/>          a text value, escaped
+ *   <h:html select="name"/>          generated markup (only raw values)
+ *   <h:if test="name"> <h:unless test="name">   a value is present / absent
+ *   <h:each select="name">           once per item of a list
+ *   <h:include file="partial.html"/> another template's content
+ *   attribute="..{name}.."           values inside attributes, escaped;
+ *                                    an attribute that is only "{name}" is
+ *                                    left out when the value is absent
+ *   {ui.key} / <h:text select="ui.key"/>   a string from strings.yaml
+ * Output is HTML5: void elements have no end tag, the doctype is written
+ * for an <html> root. */
+#ifndef HAICHAO_TEMPLATE_H
+#define HAICHAO_TEMPLATE_H
+
+#include <stdbool.h>
+
+#include "buf.h"
+#include "diag.h"
+#include "site.h"
+#include "view.h"
+
+struct template;
+struct strings;
+
+/* Loads templates/strings.yaml: UI strings per language. */
+struct strings *strings_load(const char *dir, struct diags *d);
+void strings_free(struct strings *s);
+/* The string `key` in `lang`, or NULL. */
+const char *strings_get(const struct strings *s, enum lang lang, const char *key);
+
+/* Compiles dir/name, checking every name against the view table and every
+ * ui.key against `strings`.  NULL after reporting problems. */
+struct template *template_load(const char *dir, const char *name,
+    const struct strings *strings, struct diags *d);
+void template_free(struct template *t);
+
+/* Appends the page to `out`.  Thread-safe: a template is read-only. */
+void template_render(const struct template *t, const struct scope *scope,
+    enum lang lang, const struct strings *strings, struct buf *out);
+
+#endif

@@ -1,0 +1,21 @@
+/* utf8.h — decoding and classifying code points, for CJK-aware text rules
+ * (line joining, counting, summaries, heading ids). */
+#ifndef HAICHAO_UTF8_H
+#define HAICHAO_UTF8_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Decodes the code point at s[*i] and advances *i; invalid bytes decode as
+ * U+FFFD one byte at a time. */
+uint32_t utf8_next(const char *s, size_t len, size_t *i);
+/* The code point that ends at s[len-1] (0 for empty text). */
+uint32_t utf8_last(const char *s, size_t len);
+/* Ideographs, kana and full-width punctuation: text that needs no spaces. */
+bool is_cjk(uint32_t c);
+bool is_han(uint32_t c);
+/* Byte length of the longest prefix of s of at most `max_chars` code points. */
+size_t utf8_prefix_chars(const char *s, size_t len, size_t max_chars);
+
+#endif

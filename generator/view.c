@@ -1,0 +1,126 @@
+/* view.c — the table of template names and the scopes that bind them. */
+#include "view.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static const struct {
+	const char *name;
+	enum var_kind kind;
+} vars[] = {
+#define X(id, name, kind) { name, kind },
+	VIEW_VARS(X)
+#undef X
+};
+
+int
+view_var(const char *name, size_t len)
+{
+	for (int i = 0; i < VAR_COUNT; i++)
+		if (strlen(vars[i].name) == len && memcmp(vars[i].name, name, len) == 0)
+			return i;
+	return -1;
+}
+
+const char *
+view_var_name(int id)
+{
+	return vars[id].name;
+}
+
+enum var_kind
+view_var_kind(int id)
+{
+	return vars[id].kind;
+}
+
+struct scope *
+scope_new(struct arena *a, const struct scope *parent)
+{
+	struct scope *s = ARENA_NEW(a, struct scope);
+	s->parent = parent;
+	s->arena = a;
+	return s;
+}
+
+static struct value *
+bind(struct scope *s, int var)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->b[i].var == var)
+			return &s->b[i].v;
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 8;
+		struct binding *b = ARENA_ARRAY(s->arena, struct binding, cap);
+		if (s->n)
+			memcpy(b, s->b, s->n * sizeof(*b));
+		s->b = b;
+		s->cap = cap;
+	}
+	s->b[s->n].var = var;
+	return &s->b[s->n++].v;
+}
+
+void
+scope_text(struct scope *s, int var, const char *text)
+{
+	if (text == NULL || *text == '\0')
+		return;
+	struct value *v = bind(s, var);
+	v->kind = VK_TEXT;
+	v->s = text;
+	v->len = strlen(text);
+}
+
+void
+scope_textf(struct scope *s, int var, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n <= 0)
+		return;
+	char *p = arena_alloc(s->arena, (size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	scope_text(s, var, p);
+}
+
+void
+scope_raw(struct scope *s, int var, const char *html, size_t len)
+{
+	if (html == NULL || len == 0)
+		return;
+	struct value *v = bind(s, var);
+	v->kind = VK_RAW;
+	v->s = html;
+	v->len = len;
+}
+
+struct scope **
+scope_list(struct scope *s, int var, size_t n)
+{
+	struct scope **items = ARENA_ARRAY(s->arena, struct scope *, n ? n : 1);
+	for (size_t i = 0; i < n; i++)
+		items[i] = scope_new(s->arena, s);
+	if (n == 0)
+		return items;
+	struct value *v = bind(s, var);
+	v->kind = VK_LIST;
+	v->items = items;
+	v->n = n;
+	return items;
+}
+
+const struct value *
+scope_get(const struct scope *s, int var)
+{
+	for (; s != NULL; s = s->parent)
+		for (size_t i = 0; i < s->n; i++)
+			if (s->b[i].var == var)
+				return &s->b[i].v;
+	return NULL;
+}
