@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "alloc.h"
@@ -18,6 +19,27 @@
 #include "site.h"
 #include "tsv.h"
 #include "feeds.h"
+
+/* HAICHAO_TIMING=1 prints how long each stage took, for profiling. */
+static void
+stage(const char *name)
+{
+	static struct timespec last;
+	static int enabled = -1;
+	if (enabled < 0) {
+		const char *e = getenv("HAICHAO_TIMING");
+		enabled = e && *e && strcmp(e, "0") != 0;
+		clock_gettime(CLOCK_MONOTONIC, &last);
+	}
+	if (!enabled || name == NULL)
+		return;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	double ms = (double)(now.tv_sec - last.tv_sec) * 1e3 +
+	    (double)(now.tv_nsec - last.tv_nsec) / 1e6;
+	fprintf(stderr, "haichao: timing: %-10s %8.1f ms\n", name, ms);
+	last = now;
+}
 
 struct render_job {
 	struct site *site;
@@ -90,7 +112,7 @@ write_buf(struct output *o, const char *rel, struct buf *b)
 
 /* Everything that is not an HTML page. */
 static bool
-write_extras(const struct site *s, const struct page_set *ps,
+write_extras(const struct site *s, struct page_set *ps,
     const struct build_options *opt, struct output *o)
 {
 	struct buf b = BUF_INIT;
@@ -104,6 +126,7 @@ write_extras(const struct site *s, const struct page_set *ps,
 	free(uses);
 	ok = write_buf(o, "glossary.tsv", &b) && ok;
 	ok = feeds_write(s, o) && ok;
+	ok = pages_write_sitemap(ps, o) && ok;
 	buf_puts(&b, "User-agent: *\nAllow: /\n");
 	if (s->base_url)
 		buf_printf(&b, "Sitemap: %ssitemap.xml\n", s->base_url);
@@ -121,13 +144,17 @@ build_run(const struct build_options *opt)
 {
 	struct diags d;
 	diags_init(&d);
+	stage(NULL);
 	struct load_options lo = { opt->content_dir, opt->drafts, opt->base_url };
 	struct site *s = site_load(&lo, &d);
+	stage("load");
 	struct matcher *m = render_glossary_matcher(s);
 	struct render_ctx *workers = render_all(s, opt->threads, &d, m);
+	stage("render");
 	struct pages_options po = { opt->templates_dir, opt->threads };
 	struct page_set *ps = pages_prepare(s, &po, &d);
 	warn_unused_terms(s, ps, &d);
+	stage("prepare");
 	int status = 0;
 	if (diags_failed(&d)) {
 		status = 1;
@@ -135,10 +162,13 @@ build_run(const struct build_options *opt)
 		struct output o;
 		bool ok = output_begin(&o, opt->public_dir, &d);
 		ok = ok && pages_write(ps, &o);
+		stage("pages");
 		ok = ok && write_extras(s, ps, opt, &o);
+		stage("extras");
 		if (ok) {
 			size_t written = o.written, unchanged = o.unchanged;
 			ok = output_commit(&o);
+			stage("commit");
 			if (ok)
 				fprintf(stderr, "haichao: %zu articles, %zu pages; %zu files "
 				    "written, %zu unchanged, in %s/; %zu articles "

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "buf.h"
 
 static int
 newest_first(const void *pa, const void *pb)
@@ -146,9 +147,104 @@ link_glossary(struct site *s, struct diags *d)
 	free(sorted);
 }
 
+/* Tone-marked pinyin vowels and ü, as UTF-8, with their plain letter. */
+static const struct { const char *from; char to; } toneless[] = {
+	{ "ā", 'a' }, { "á", 'a' }, { "ǎ", 'a' }, { "à", 'a' },
+	{ "ē", 'e' }, { "é", 'e' }, { "ě", 'e' }, { "è", 'e' },
+	{ "ī", 'i' }, { "í", 'i' }, { "ǐ", 'i' }, { "ì", 'i' },
+	{ "ō", 'o' }, { "ó", 'o' }, { "ǒ", 'o' }, { "ò", 'o' },
+	{ "ū", 'u' }, { "ú", 'u' }, { "ǔ", 'u' }, { "ù", 'u' },
+	{ "ǖ", 'v' }, { "ǘ", 'v' }, { "ǚ", 'v' }, { "ǜ", 'v' }, { "ü", 'v' },
+	{ "Ā", 'a' }, { "Á", 'a' }, { "Ǎ", 'a' }, { "À", 'a' },
+	{ "Ē", 'e' }, { "É", 'e' }, { "Ě", 'e' }, { "È", 'e' },
+	{ "Ō", 'o' }, { "Ó", 'o' }, { "Ǒ", 'o' }, { "Ò", 'o' },
+};
+
+/* "chūhǎi" -> "chuhai", "App Store" -> "app-store": an ASCII slug that
+ * stays the same while the term's pinyin does. */
+static void
+pinyin_slug(const char *py, struct buf *out)
+{
+	bool dash = false;
+	for (const char *p = py; *p;) {
+		char c = *p;
+		size_t adv = 1;
+		if ((unsigned char)c >= 0x80) {
+			c = 0;
+			for (size_t i = 0; i < sizeof(toneless) / sizeof(toneless[0]); i++) {
+				size_t len = strlen(toneless[i].from);
+				if (strncmp(p, toneless[i].from, len) == 0) {
+					c = toneless[i].to;
+					adv = len;
+					break;
+				}
+			}
+			if (c == 0)
+				while ((unsigned char)p[adv] >= 0x80 &&
+				    ((unsigned char)p[adv] & 0xC0) == 0x80)
+					adv++;
+		}
+		p += adv;
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+			if (dash && out->len > 0)
+				buf_putc(out, '-');
+			dash = false;
+			buf_putc(out, c);
+		} else {
+			dash = true;
+		}
+	}
+}
+
+static int
+compare_cstr(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Slugs for glossary.yaml terms, unique in file order: a later term whose
+ * pinyin gives a taken slug gets -2, -3... */
+static void
+link_glossary_slugs(struct site *s)
+{
+	size_t n = s->n_site_glossary;
+	const char **taken = xmalloc((n ? n : 1) * sizeof(*taken));
+	size_t n_taken = 0;
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; i < n; i++) {
+		struct gloss_term *g = s->glossary[i];
+		buf_reset(&b);
+		pinyin_slug(g->pinyin ? g->pinyin : "", &b);
+		if (b.len == 0)
+			buf_printf(&b, "term-%zu", i + 1);
+		size_t base = b.len;
+		for (int k = 2;; k++) {
+			const char *key = b.data;
+			if (bsearch(&key, taken, n_taken, sizeof(*taken), compare_cstr) == NULL)
+				break;
+			b.len = base;
+			buf_printf(&b, "-%d", k);
+		}
+		g->slug = arena_strdup(&s->arena, b.data);
+		/* keep `taken` sorted: insertion, fine for glossary sizes */
+		size_t at = n_taken;
+		while (at > 0 && strcmp(taken[at - 1], g->slug) > 0) {
+			taken[at] = taken[at - 1];
+			at--;
+		}
+		taken[at] = g->slug;
+		n_taken++;
+	}
+	buf_release(&b);
+	free(taken);
+}
+
 void
 link_site(struct site *s, struct diags *d)
 {
+	link_glossary_slugs(s);
 	link_term_articles(s);
 	link_companies(s, d);
 	link_glossary(s, d);

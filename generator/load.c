@@ -593,8 +593,12 @@ load_zh_article(struct loader *l, const char *path, const char *slug,
 static void
 load_en_version(struct loader *l, const char *path, struct article *a)
 {
-	static const char *const known[] = { "title", "date", "updated",
-		"summary", "summary_en", "author", "draft", "encoding", NULL };
+	/* A translation may repeat the original's keys (tags, source...);
+	 * the original's values are the ones used. */
+	static const char *const known[] = { "title", "title_en", "date",
+		"updated", "summary", "summary_zh", "summary_en", "author",
+		"source", "source_url", "draft", "companies", "apps", "themes",
+		"glossary", "encoding", NULL };
 	struct version *v = ARENA_NEW(l->a, struct version);
 	struct ynode *fm = read_article_file(l, path, v);
 	if (fm == NULL)

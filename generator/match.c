@@ -34,7 +34,7 @@
  * bytes past its end; blocks of at least 4 × max_len bound that overlap
  * to 25%, and the usual case fits a stack buffer.
  *
- * Most states keep their edges sorted in shared arrays (binary search),
+ * Most states keep their edges sorted in shared arrays (searched),
  * so memory is O(total term bytes), not 257 words per state. The few
  * states with many edges — the root and, for CJK, the states one or two
  * bytes deep, which every text byte passes through — get dense tables:
@@ -97,17 +97,6 @@ is_alnum(unsigned char c)
 {
 	unsigned lower = c | 0x20u;
 	return (c >= '0' && c <= '9') || (lower >= 'a' && lower <= 'z');
-}
-
-/* Whether the marked text has a MARK just before byte p (0 < len, p <= len). */
-static inline bool
-mark_at(const unsigned char *t, size_t len, size_t p)
-{
-	if (p == 0)
-		return is_alnum(t[0]);
-	if (p == len)
-		return is_alnum(t[len - 1]);
-	return is_alnum(t[p - 1]) != is_alnum(t[p]);
 }
 
 struct matcher *
@@ -185,11 +174,18 @@ matcher_add(struct matcher *m, const char *term, size_t len, int id)
 		m->bn[node].term = new_term(m, len, id);
 }
 
-/* The target of s's own edge on sym, or 0. */
+/* The target of s's own edge on sym, or 0. Most states have one or two
+ * edges, where a plain loop beats the branches of a binary search. */
 static inline uint32_t
 edge(const struct matcher *m, uint32_t s, unsigned sym)
 {
 	uint32_t lo = m->edge_start[s], hi = m->edge_start[s + 1];
+	if (hi - lo <= 4) {
+		for (; lo < hi; lo++)
+			if (m->edge_sym[lo] == sym)
+				return m->edge_dst[lo];
+		return 0;
+	}
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
 		unsigned x = m->edge_sym[mid];
@@ -326,15 +322,21 @@ fill_best(const struct matcher *m, const unsigned char *t, size_t len,
 {
 	size_t p = len - hi > m->max_len ? hi + m->max_len : len;
 	uint32_t s = 0;
+	if (p == len) { /* past the last byte there is only its MARK */
+		if (is_alnum(t[len - 1]))
+			s = step(m, s, MARK);
+		p--;
+	}
+	bool cur = is_alnum(t[p]);
 	for (;;) {
-		/* At most one of the two reads finds a term: terms starting
-		 * with an alnum byte begin with MARK, others with the byte. */
-		int32_t rec = -1;
-		if (p < len) {
-			s = step(m, s, t[p]);
-			rec = m->out[s];
-		}
-		if (mark_at(t, len, p)) {
+		/* Read byte p, then the MARK before it if alnum-ness changes
+		 * there (or p == 0 and t[0] is alnum). At most one of the two
+		 * reads finds a term: terms starting with an alnum byte begin
+		 * with MARK, the others with the byte itself. */
+		s = step(m, s, t[p]);
+		int32_t rec = m->out[s];
+		bool left = p > 0 && is_alnum(t[p - 1]);
+		if (left != cur) {
 			s = step(m, s, MARK);
 			if (m->out[s] >= 0)
 				rec = m->out[s];
@@ -344,6 +346,7 @@ fill_best(const struct matcher *m, const unsigned char *t, size_t len,
 		if (p == lo)
 			break;
 		p--;
+		cur = left;
 	}
 }
 

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <libxml/xmlwriter.h>
+
 #include "alloc.h"
 #include "buf.h"
 #include "pool.h"
@@ -19,7 +21,7 @@
 
 enum page_kind {
 	PK_ROOT, PK_HOME, PK_ARTICLE, PK_TERM_INDEX, PK_TERM, PK_TIMELINE,
-	PK_GLOSSARY, PK_404, PK_COUNT
+	PK_GLOSSARY, PK_GLOSS_TERM, PK_404, PK_COUNT
 };
 
 struct page {
@@ -42,6 +44,7 @@ static void bind_term_index(struct page_set *, const struct page *, struct scope
 static void bind_term(struct page_set *, const struct page *, struct scope *, struct arena *);
 static void bind_timeline(struct page_set *, const struct page *, struct scope *, struct arena *);
 static void bind_glossary(struct page_set *, const struct page *, struct scope *, struct arena *);
+static void bind_gloss_term(struct page_set *, const struct page *, struct scope *, struct arena *);
 
 static const struct {
 	const char *template;
@@ -55,6 +58,7 @@ static const struct {
 	[PK_TERM] = { "term.html", bind_term, NULL },
 	[PK_TIMELINE] = { "timeline.html", bind_timeline, "timeline" },
 	[PK_GLOSSARY] = { "glossary.html", bind_glossary, "glossary" },
+	[PK_GLOSS_TERM] = { "gloss-term.html", bind_gloss_term, "glossary" },
 	[PK_404] = { "404.html", bind_root, NULL },
 };
 
@@ -110,6 +114,9 @@ page_path(const struct page_set *ps, const struct page *p, struct buf *b)
 		break;
 	case PK_GLOSSARY:
 		buf_printf(b, "%s/glossary/", lang);
+		break;
+	case PK_GLOSS_TERM:
+		buf_printf(b, "%s/glossary/%s/", lang, s->glossary[p->index]->slug);
 		break;
 	case PK_COUNT:
 		break;
@@ -480,8 +487,8 @@ bind_glossary_notes(struct page_set *ps, const struct page *p, struct scope *sc,
 			scope_text(items[i], VAR_NOTE, u->term->note[p->lang]);
 		if (u->term && !u->term->local) {
 			struct page g = { .kind = PK_GLOSSARY, .lang = p->lang };
-			scope_text(items[i], VAR_URL, arena_printf(a, "%s#term-%d",
-			    link_to(ps, a, root, &g), u->term->id + 1));
+			scope_text(items[i], VAR_URL, arena_printf(a, "%s#%s",
+			    link_to(ps, a, root, &g), u->term->slug));
 		}
 	}
 }
@@ -682,6 +689,8 @@ gloss_order_en(const void *pa, const void *pb)
 	return c ? c : strcmp(x->zh, y->zh);
 }
 
+enum { GLOSSARY_PREVIEW = 5 };
+
 static void
 bind_glossary(struct page_set *ps, const struct page *p, struct scope *sc, struct arena *a)
 {
@@ -701,18 +710,44 @@ bind_glossary(struct page_set *ps, const struct page *p, struct scope *sc, struc
 		scope_text(items[i], VAR_PINYIN, g->pinyin);
 		scope_text(items[i], VAR_EN, g->en);
 		scope_text(items[i], VAR_NOTE, g->note[p->lang]);
-		scope_textf(items[i], VAR_ANCHOR, "term-%d", g->id + 1);
+		scope_text(items[i], VAR_ANCHOR, g->slug);
+		struct page q = { .kind = PK_GLOSS_TERM, .lang = p->lang, .index = (size_t)g->id };
+		scope_text(items[i], VAR_URL, link_to(ps, a, root, &q));
+		/* The index shows a few recent uses; the term's page has all. */
 		const struct gloss_backlinks *bl = &ps->backlinks[g->id];
-		struct scope **arts = scope_list(items[i], VAR_ARTICLES, bl->n);
-		for (size_t j = 0; j < bl->n; j++) {
+		size_t shown = bl->n < GLOSSARY_PREVIEW ? bl->n : GLOSSARY_PREVIEW;
+		struct scope **arts = scope_list(items[i], VAR_ARTICLES, shown);
+		for (size_t j = 0; j < shown; j++) {
 			const char *tl;
-			struct page q = { .kind = PK_ARTICLE, .lang = p->lang, .index = bl->items[j]->index };
+			struct page r = { .kind = PK_ARTICLE, .lang = p->lang, .index = bl->items[j]->index };
 			scope_text(arts[j], VAR_TITLE, article_title(bl->items[j], p->lang, &tl));
 			scope_text(arts[j], VAR_TITLE_LANG, tl);
-			scope_text(arts[j], VAR_URL, link_to(ps, a, root, &q));
+			scope_text(arts[j], VAR_URL, link_to(ps, a, root, &r));
 		}
+		if (bl->n > shown)
+			scope_text(items[i], VAR_NEXT_URL, link_to(ps, a, root, &q));
 		scope_text(items[i], VAR_N, count_text(ps, a, p->lang, "article_count", bl->n));
 	}
+}
+
+static void
+bind_gloss_term(struct page_set *ps, const struct page *p, struct scope *sc, struct arena *a)
+{
+	const struct site *s = ps->site;
+	const struct gloss_term *g = s->glossary[p->index];
+	const char *root = root_of(sc);
+	scope_text(sc, VAR_PAGE_TITLE, g->zh);
+	scope_text(sc, VAR_ZH, g->zh);
+	scope_text(sc, VAR_PINYIN, g->pinyin);
+	scope_text(sc, VAR_EN, g->en);
+	scope_text(sc, VAR_NOTE, g->note[p->lang]);
+	scope_text(sc, VAR_DESCRIPTION, arena_printf(a, "%s (%s): %s", g->zh,
+	    g->pinyin ? g->pinyin : "", g->en));
+	struct page idx = { .kind = PK_GLOSSARY, .lang = p->lang };
+	scope_text(sc, VAR_HREF, arena_printf(a, "%s#%s", link_to(ps, a, root, &idx), g->slug));
+	const struct gloss_backlinks *bl = &ps->backlinks[p->index];
+	scope_text(sc, VAR_N, count_text(ps, a, p->lang, "article_count", bl->n));
+	bind_article_list(ps, p, sc, a, bl->items, bl->n);
 }
 
 /* ---- the list of pages ------------------------------------------------------------ */
@@ -760,6 +795,9 @@ list_pages(struct page_set *ps)
 		}
 		add_page(ps, (struct page){ .kind = PK_TIMELINE, .lang = lang });
 		add_page(ps, (struct page){ .kind = PK_GLOSSARY, .lang = lang });
+		for (size_t i = 0; i < s->n_site_glossary; i++)
+			add_paginated(ps, (struct page){ .kind = PK_GLOSS_TERM, .lang = lang,
+			    .index = i }, ps->backlinks[i].n);
 	}
 }
 
@@ -880,4 +918,88 @@ size_t
 pages_count(const struct page_set *ps)
 {
 	return ps->n_pages;
+}
+
+/* ---- sitemap.xml ------------------------------------------------------------------ */
+
+static void
+sitemap_url(struct page_set *ps, struct buf *b, const struct page *p)
+{
+	b->len = 0;
+	buf_puts(b, ps->site->base_url);
+	page_path(ps, p, b);
+	if (b->len >= 10 && strcmp(b->data + b->len - 10, "index.html") == 0)
+		b->len -= 10;
+	b->data[b->len] = '\0';
+}
+
+static void
+sitemap_alternate(xmlTextWriterPtr w, const char *hreflang, const char *href)
+{
+	xmlTextWriterStartElement(w, BAD_CAST "xhtml:link");
+	xmlTextWriterWriteAttribute(w, BAD_CAST "rel", BAD_CAST "alternate");
+	xmlTextWriterWriteAttribute(w, BAD_CAST "hreflang", BAD_CAST hreflang);
+	xmlTextWriterWriteAttribute(w, BAD_CAST "href", BAD_CAST href);
+	xmlTextWriterEndElement(w);
+}
+
+static void
+sitemap_entry(struct page_set *ps, xmlTextWriterPtr w, const struct page *p,
+    struct buf *b)
+{
+	const struct site *s = ps->site;
+	xmlTextWriterStartElement(w, BAD_CAST "url");
+	sitemap_url(ps, b, p);
+	xmlTextWriterWriteElement(w, BAD_CAST "loc", BAD_CAST b->data);
+	if (p->kind == PK_ARTICLE) {
+		const struct article *a = s->articles[p->index];
+		const struct version *v = p->lang == LANG_EN && a->en ? a->en : &a->zh;
+		const struct date *d = v->updated.year ? &v->updated : &a->date;
+		char stamp[16];
+		snprintf(stamp, sizeof(stamp), "%04d-%02d-%02d", d->year, d->month, d->day);
+		xmlTextWriterWriteElement(w, BAD_CAST "lastmod", BAD_CAST stamp);
+	}
+	/* The alternates must follow loc and lastmod (the schema's order). */
+	if (p->kind != PK_ROOT) {
+		for (int i = 0; i < LANG_COUNT; i++) {
+			struct page q = *p;
+			q.lang = s->languages[i];
+			sitemap_url(ps, b, &q);
+			sitemap_alternate(w, lang_tag[q.lang], b->data);
+		}
+		struct page def = *p;
+		def.lang = s->languages[0];
+		sitemap_url(ps, b, &def);
+		sitemap_alternate(w, "x-default", b->data);
+	}
+	xmlTextWriterEndElement(w);
+}
+
+bool
+pages_write_sitemap(struct page_set *ps, struct output *out)
+{
+	if (ps->site->base_url == NULL)
+		return true;
+	xmlBufferPtr xb = xmlBufferCreate();
+	xmlTextWriterPtr w = xmlNewTextWriterMemory(xb, 0);
+	xmlTextWriterSetIndent(w, 1);
+	xmlTextWriterSetIndentString(w, BAD_CAST "  ");
+	xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL);
+	xmlTextWriterStartElement(w, BAD_CAST "urlset");
+	xmlTextWriterWriteAttribute(w, BAD_CAST "xmlns",
+	    BAD_CAST "http://www.sitemaps.org/schemas/sitemap/0.9");
+	xmlTextWriterWriteAttribute(w, BAD_CAST "xmlns:xhtml",
+	    BAD_CAST "http://www.w3.org/1999/xhtml");
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; i < ps->n_pages; i++)
+		if (ps->pages[i].kind != PK_404)
+			sitemap_entry(ps, w, &ps->pages[i], &b);
+	buf_release(&b);
+	xmlTextWriterEndElement(w);
+	xmlTextWriterEndDocument(w);
+	xmlFreeTextWriter(w);
+	bool ok = output_write(out, "sitemap.xml", xmlBufferContent(xb),
+	    (size_t)xmlBufferLength(xb));
+	xmlBufferFree(xb);
+	return ok;
 }

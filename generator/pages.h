@@ -19,6 +19,8 @@ struct page_set *pages_prepare(const struct site *s,
 /* Renders every page into `out`, on opt->threads threads. */
 bool pages_write(struct page_set *ps, struct output *out);
 void pages_free(struct page_set *ps);
+/* Writes sitemap.xml (only when the site has a base_url). */
+bool pages_write_sitemap(struct page_set *ps, struct output *out);
 /* How many articles use glossary.yaml term `id`. */
 size_t pages_term_uses(const struct page_set *ps, size_t id);
 /* How many HTML pages the site has. */

@@ -5,6 +5,7 @@
 #include <cmark.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "alloc.h"
 #include "buf.h"
@@ -244,6 +245,12 @@ rewrite_cross_link(struct walk *w, cmark_node *link)
 	const struct site *s = w->ctx->site;
 	struct article *target = site_find_article(s, slug);
 	if (target == NULL || (lang == LANG_EN && target->en == NULL)) {
+		/* A file that exists but failed to load has its own errors;
+		 * a link to it is not one more. */
+		const char *file = arena_printf(w->ctx->arena, "%s/articles/%s.%s.md",
+		    s->content_dir, slug, lang_code[lang]);
+		if (s->content_dir && access(file, F_OK) == 0)
+			return;
 		struct pos p = source_pos(w, link, url);
 		diag(w->ctx->diags, &p, D_XLINK_MISSING,
 		    arena_printf(w->ctx->arena, "%s.%s.md", slug, lang_code[lang]));

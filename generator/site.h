@@ -49,6 +49,7 @@ struct term {
 
 struct gloss_term {
 	const char *zh, *pinyin, *en;
+	const char *slug;                    /* from the pinyin; filled by link */
 	const char *note[LANG_COUNT];
 	struct pos pos;
 	bool local;                          /* from an article's front matter */

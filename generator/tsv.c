@@ -73,6 +73,6 @@ tsv_glossary(const struct site *s, const size_t *uses, struct buf *out)
 		field(out, g->pinyin);
 		buf_putc(out, '\t');
 		field(out, g->en);
-		buf_printf(out, "\t%zu\tzh/glossary/#term-%d\n", uses[i], g->id + 1);
+		buf_printf(out, "\t%zu\tzh/glossary/%s/\n", uses[i], g->slug);
 	}
 }
