@@ -89,7 +89,7 @@ static void
 warn_unused_terms(const struct site *s, const struct page_set *ps, struct diags *d)
 {
 	for (size_t i = 0; i < s->n_site_glossary; i++)
-		if (pages_term_uses(ps, i) == 0)
+		if (pages_term_uses(ps, i) == 0 && !s->glossary[i]->duplicate)
 			diag(d, &s->glossary[i]->pos, D_GLOSS_UNUSED, s->glossary[i]->zh);
 }
 
@@ -156,6 +156,7 @@ build_run(const struct build_options *opt)
 	warn_unused_terms(s, ps, &d);
 	stage("prepare");
 	int status = 0;
+	char summary[1024] = "";
 	if (diags_failed(&d)) {
 		status = 1;
 	} else if (opt->write) {
@@ -170,10 +171,12 @@ build_run(const struct build_options *opt)
 			ok = output_commit(&o);
 			stage("commit");
 			if (ok)
-				fprintf(stderr, "haichao: %zu articles, %zu pages; %zu files "
-				    "written, %zu unchanged, in %s/; %zu articles "
-				    "without an English translation\n", s->n_articles,
-				    pages_count(ps), written, unchanged,
+				snprintf(summary, sizeof(summary), "haichao: %zu "
+				    "article%s, %zu pages; %zu files written, %zu "
+				    "unchanged, %zu removed, in %s/; %zu without an "
+				    "English translation\n", s->n_articles,
+				    s->n_articles == 1 ? "" : "s", pages_count(ps),
+				    written, unchanged, (size_t)o.removed,
 				    opt->public_dir, untranslated(s));
 		} else {
 			output_abort(&o);
@@ -182,6 +185,7 @@ build_run(const struct build_options *opt)
 			status = 2;
 	}
 	diags_print(&d, stderr);
+	fputs(summary, stderr);
 	pages_free(ps);
 	free_workers(workers, opt->threads);
 	matcher_free(m);

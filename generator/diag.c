@@ -57,6 +57,7 @@ static const struct {
 	{ D_TEMPLATE_VAR, DIAG_ERROR, "%s" },
 	{ D_EMPTY_FILE, DIAG_ERROR, "empty file" },
 	{ D_NO_ARTICLES, DIAG_WARNING, "no articles in %s" },
+	{ D_NO_BASE_URL, DIAG_WARNING, "no base_url in site.yaml: feeds, sitemap.xml and canonical links are left out" },
 };
 
 _Static_assert(sizeof(table) / sizeof(table[0]) == D_DIAG_COUNT,
@@ -157,14 +158,27 @@ int
 diags_print(struct diags *d, FILE *out)
 {
 	pthread_mutex_lock(&d->lock);
-	qsort(d->items, d->len, sizeof(*d->items), compare_entries);
-	for (size_t i = 0; i < d->len; i++)
-		print_entry(&d->items[i], out);
-	if (d->errors > 0 || d->warnings > 0)
-		fprintf(out, "haichao: %d error%s, %d warning%s\n", d->errors,
-		    d->errors == 1 ? "" : "s", d->warnings,
-		    d->warnings == 1 ? "" : "s");
-	int errors = d->errors;
+	if (d->len > 1)
+		qsort(d->items, d->len, sizeof(*d->items), compare_entries);
+	/* The same message at the same place (a partial included by several
+	 * templates, say) is said once and counted once. */
+	int errors = 0, warnings = 0;
+	for (size_t i = 0; i < d->len; i++) {
+		const struct diag_entry *e = &d->items[i], *p = i ? e - 1 : NULL;
+		if (p && p->line == e->line && p->col == e->col &&
+		    p->level == e->level && strcmp(p->message, e->message) == 0 &&
+		    (p->path == e->path || (p->path && e->path &&
+		    strcmp(p->path, e->path) == 0)))
+			continue;
+		print_entry(e, out);
+		if (e->level == DIAG_ERROR)
+			errors++;
+		else
+			warnings++;
+	}
+	if (errors > 0 || warnings > 0)
+		fprintf(out, "haichao: %d error%s, %d warning%s\n", errors,
+		    errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
 	pthread_mutex_unlock(&d->lock);
 	return errors;
 }

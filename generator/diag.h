@@ -57,6 +57,7 @@ enum diag_code {
 	D_TEMPLATE_VAR,
 	D_EMPTY_FILE,
 	D_NO_ARTICLES,
+	D_NO_BASE_URL,
 	D_DIAG_COUNT
 };
 

@@ -17,7 +17,9 @@ read_file(const char *path, char **data, size_t *len, struct diags *d)
 	FILE *f = fopen(path, "rb");
 	struct pos at = { path, 0, 0 };
 	if (f == NULL) {
-		diag(d, &at, D_IO, strerror(errno));
+		char msg[256];
+		snprintf(msg, sizeof(msg), "cannot read: %s", strerror(errno));
+		diag(d, &at, D_IO, msg);
 		return false;
 	}
 	struct buf b = BUF_INIT;
@@ -145,13 +147,21 @@ convert(const char *path, const char *raw, size_t len, const char *encoding,
 		 * share '\n' with ASCII in every encoding but UTF-16. */
 		size_t bad = (size_t)(in - raw);
 		struct pos p = { path, 1, 1 };
+		size_t line_start = 0;
 		for (size_t i = 0; i < bad; i++)
 			if (raw[i] == '\n') {
 				p.line++;
-				p.col = 1;
-			} else {
-				p.col++;
+				line_start = i + 1;
 			}
+		/* The column counts characters: what came out of iconv for
+		 * this line so far. */
+		size_t out_len = (size_t)(o - out), k = out_len;
+		while (k > 0 && out[k - 1] != '\n')
+			k--;
+		(void)line_start;
+		for (size_t i = k; i < out_len; i++)
+			if (((unsigned char)out[i] & 0xC0) != 0x80)
+				p.col++;
 		struct buf msg = BUF_INIT;
 		buf_printf(&msg, "byte 0x%02X is not valid %s",
 		    (unsigned char)raw[bad], encoding);
@@ -175,8 +185,9 @@ check_utf8(const char *path, const char *raw, size_t len, size_t *out_len,
 	if (ok < len) {
 		struct pos p = text_pos(path, raw, ok);
 		diag(d, &p, D_ENCODING,
-		    "not valid UTF-8; if this file is GB18030, add "
-		    "'encoding: gb18030' to its front matter");
+		    "not valid UTF-8; an article in another encoding "
+		    "declares it in its front matter (e.g. 'encoding: "
+		    "gb18030'); data files must be UTF-8");
 		return NULL;
 	}
 	*out_len = len;
@@ -244,7 +255,7 @@ sniff_encoding(const char *raw, size_t len, int *line, int *col)
 			size_t e = end;
 			while (e > v && (is_space(raw[e - 1]) || raw[e - 1] == '\r'))
 				e--;
-			if ((raw[v] == '"' || raw[v] == '\'') && e - v >= 2) {
+			if (e - v >= 2 && (raw[v] == '"' || raw[v] == '\'')) {
 				v++;
 				e--;
 			}

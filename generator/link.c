@@ -138,6 +138,7 @@ link_glossary(struct site *s, struct diags *d)
 		char where[512];
 		snprintf(where, sizeof(where), "%s:%d:%d", first->pos.path,
 		    first->pos.line, first->pos.col);
+		g->duplicate = true;
 		if (strcmp(first->en, g->en) != 0)
 			diag(d, &g->pos, D_GLOSS_CONFLICT, g->zh, g->en, first->en,
 			    where);

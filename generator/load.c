@@ -258,8 +258,9 @@ load_base_url(struct loader *l, const struct ynode *root, const char *override)
 static void
 load_site_yaml(struct loader *l, const struct load_options *opt)
 {
-	static const char *const known[] = { "title", "base_url", "languages",
-		"encoding", "per_page", "unsafe_html", NULL };
+	static const char *const known[] = { "title", "description",
+		"base_url", "languages", "encoding", "per_page", "unsafe_html",
+		NULL };
 	const char *path = content_path(l, "site.yaml");
 	struct ynode *root = load_yaml_file(l, path, true);
 	if (root == NULL || root->kind != Y_MAP) {
@@ -270,7 +271,12 @@ load_site_yaml(struct loader *l, const struct load_options *opt)
 	}
 	warn_unknown_keys(l, root, known);
 	get_localized(l, root, "title", true, l->s->title);
+	get_localized(l, root, "description", false, l->s->description);
 	load_base_url(l, root, opt->base_url);
+	if (l->s->base_url == NULL && ynode_get(root, "base_url") == NULL) {
+		struct pos at = { path, 0, 0 };
+		diag(l->d, &at, D_NO_BASE_URL);
+	}
 	load_languages(l, root);
 	l->s->encoding = get_string(l, root, "encoding", false);
 	l->s->unsafe_html = get_bool(l, root, "unsafe_html");
@@ -685,7 +691,10 @@ list_articles_dir(struct loader *l, const char *dir, size_t *n_out)
 	size_t n = 0, cap = 0;
 	struct dirent *de;
 	while ((de = readdir(dh)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+		/* Dot files that are not articles (.DS_Store, .gitkeep, editor
+		 * swap files) are not ours; a hidden article is an error. */
+		size_t nl = strlen(de->d_name);
+		if (de->d_name[0] == '.' && (nl < 3 || strcmp(de->d_name + nl - 3, ".md") != 0))
 			continue;
 		if (n == cap) {
 			cap = cap ? cap * 2 : 256;

@@ -84,6 +84,12 @@ main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (opt.base_url != NULL && strncmp(opt.base_url, "https://", 8) != 0 &&
+	    strncmp(opt.base_url, "http://", 7) != 0) {
+		fprintf(stderr, "haichao: --base-url must be an absolute http(s) URL, not '%s'\n",
+		    opt.base_url);
+		return 2;
+	}
 	if (strcmp(cmd, "build") == 0) {
 		opt.write = true;
 		return build_run(&opt);

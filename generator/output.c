@@ -1,5 +1,5 @@
-/* output.c — staging folder, unchanged-file detection, atomic swap. */
-#define _GNU_SOURCE
+/* output.c — staging, unchanged-file detection and commit (see output.h). */
+#define _XOPEN_SOURCE 700
 #include "output.h"
 
 #include <dirent.h>
@@ -46,6 +46,9 @@ output_begin(struct output *o, const char *public_dir, struct diags *d)
 {
 	memset(o, 0, sizeof(*o));
 	o->diags = d;
+	pthread_mutex_init(&o->lock, NULL);
+	strset_init(&o->all);
+	strset_init(&o->changed);
 	size_t len = strlen(public_dir);
 	while (len > 1 && public_dir[len - 1] == '/')
 		len--;
@@ -54,10 +57,14 @@ output_begin(struct output *o, const char *public_dir, struct diags *d)
 	buf_printf(&b, "%s.staging-%ld", o->public_dir, (long)getpid());
 	o->staging = buf_detach(&b);
 	struct stat st;
-	if (stat(o->public_dir, &st) == 0 && !S_ISDIR(st.st_mode)) {
-		errno = ENOTDIR;
-		io_error(o, o->public_dir, "cannot publish here");
-		return false;
+	if (stat(o->public_dir, &st) == 0) {
+		if (!S_ISDIR(st.st_mode)) {
+			errno = ENOTDIR;
+			io_error(o, o->public_dir, "cannot publish here");
+			return false;
+		}
+	} else {
+		o->fresh = true;
 	}
 	remove_tree(o->staging);
 	if (mkdir(o->staging, 0755) != 0) {
@@ -82,7 +89,7 @@ make_parents(char *path)
 	return ok;
 }
 
-/* True when the previous public/ has exactly these bytes at `old`. */
+/* True when public/ already has exactly these bytes at `old`. */
 static bool
 same_as_old(const char *old, const void *data, size_t len)
 {
@@ -92,17 +99,15 @@ same_as_old(const char *old, const void *data, size_t len)
 	struct stat st;
 	bool same = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
 	    (size_t)st.st_size == len;
-	if (same) {
-		char chunk[65536];
-		size_t off = 0;
-		while (same && off < len) {
-			ssize_t n = read(fd, chunk, sizeof(chunk));
-			if (n <= 0 || off + (size_t)n > len)
-				same = false;
-			else
-				same = memcmp(chunk, (const char *)data + off, (size_t)n) == 0;
-			off += n > 0 ? (size_t)n : 0;
-		}
+	char chunk[65536];
+	size_t off = 0;
+	while (same && off < len) {
+		ssize_t n = read(fd, chunk, sizeof(chunk));
+		if (n <= 0 || off + (size_t)n > len)
+			same = false;
+		else
+			same = memcmp(chunk, (const char *)data + off, (size_t)n) == 0;
+		off += n > 0 ? (size_t)n : 0;
 	}
 	close(fd);
 	return same;
@@ -132,20 +137,51 @@ write_all(const char *path, const void *data, size_t len)
 bool
 output_write(struct output *o, const char *rel, const void *data, size_t len)
 {
-	struct buf path = BUF_INIT, old = BUF_INIT;
-	buf_printf(&path, "%s/%s", o->staging, rel);
-	buf_printf(&old, "%s/%s", o->public_dir, rel);
-	bool ok = make_parents(path.data);
-	if (ok && same_as_old(old.data, data, len) && link(old.data, path.data) == 0) {
-		atomic_fetch_add(&o->unchanged, 1);
-	} else if (ok) {
-		ok = write_all(path.data, data, len);
-		atomic_fetch_add(&o->written, 1);
+	pthread_mutex_lock(&o->lock);
+	bool first = strset_add(&o->all, rel);
+	pthread_mutex_unlock(&o->lock);
+	if (!first) {
+		struct pos at = { rel, 0, 0 };
+		diag(o->diags, &at, D_IO, "two outputs have the same path");
+		return false;
 	}
-	if (!ok)
+	struct buf path = BUF_INIT;
+	bool ok = true;
+	if (!o->fresh) {
+		buf_printf(&path, "%s/%s", o->public_dir, rel);
+		if (same_as_old(path.data, data, len)) {
+			atomic_fetch_add(&o->unchanged, 1);
+			buf_release(&path);
+			return true;
+		}
+		buf_reset(&path);
+	}
+	buf_printf(&path, "%s/%s", o->staging, rel);
+	ok = make_parents(path.data) && write_all(path.data, data, len);
+	if (!ok) {
 		io_error(o, path.data, "cannot write");
+	} else {
+		atomic_fetch_add(&o->written, 1);
+		pthread_mutex_lock(&o->lock);
+		strset_add(&o->changed, rel);
+		pthread_mutex_unlock(&o->lock);
+	}
 	buf_release(&path);
-	buf_release(&old);
+	return ok;
+}
+
+static bool
+read_whole(const char *path, struct buf *b)
+{
+	FILE *f = fopen(path, "rb");
+	if (f == NULL)
+		return false;
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_add(b, chunk, n);
+	bool ok = !ferror(f);
+	fclose(f);
 	return ok;
 }
 
@@ -157,7 +193,7 @@ output_copy_tree(struct output *o, const char *src, const char *rel)
 		return errno == ENOENT;
 	bool ok = true;
 	struct dirent *de;
-	struct buf s = BUF_INIT, r = BUF_INIT;
+	struct buf s = BUF_INIT, r = BUF_INIT, data = BUF_INIT;
 	while ((de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.')
 			continue;   /* ., .., and hidden files stay private */
@@ -171,60 +207,119 @@ output_copy_tree(struct output *o, const char *src, const char *rel)
 		if (S_ISDIR(st.st_mode)) {
 			ok = output_copy_tree(o, s.data, r.data) && ok;
 		} else if (S_ISREG(st.st_mode)) {
-			char *data = NULL;
-			size_t len = 0;
-			FILE *f = fopen(s.data, "rb");
-			if (f == NULL) {
+			buf_reset(&data);
+			if (!read_whole(s.data, &data)) {
 				io_error(o, s.data, "cannot read");
 				ok = false;
 				continue;
 			}
-			struct buf b = BUF_INIT;
-			char chunk[65536];
-			size_t n;
-			while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-				buf_add(&b, chunk, n);
-			fclose(f);
-			len = b.len;
-			data = buf_detach(&b);
-			ok = output_write(o, r.data, data, len) && ok;
-			free(data);
+			ok = output_write(o, r.data, data.data ? data.data : "", data.len) && ok;
 		}
 	}
 	closedir(d);
 	buf_release(&s);
 	buf_release(&r);
+	buf_release(&data);
 	return ok;
+}
+
+/* Deletes files under public/ that this build did not produce, and the
+ * folders that leaves empty.  Dot files (.git, .well-known...) are the
+ * host's business and stay. */
+static bool
+prune(struct output *o, const char *dir, struct buf *rel)
+{
+	DIR *d = opendir(dir);
+	if (d == NULL)
+		return false;
+	bool empty = true;
+	size_t base = rel->len;
+	struct buf path = BUF_INIT;
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.') {
+			if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+				empty = false;
+			continue;
+		}
+		rel->len = base;
+		buf_printf(rel, "%s%s", base ? "/" : "", de->d_name);
+		buf_reset(&path);
+		buf_printf(&path, "%s/%s", dir, de->d_name);
+		struct stat st;
+		if (lstat(path.data, &st) != 0)
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			if (prune(o, path.data, rel) && rmdir(path.data) == 0)
+				continue;
+			empty = false;
+		} else if (!strset_has(&o->all, rel->data)) {
+			if (unlink(path.data) == 0)
+				atomic_fetch_add(&o->removed, 1);
+		} else {
+			empty = false;
+		}
+	}
+	closedir(d);
+	rel->len = base;
+	if (rel->data)
+		rel->data[base] = '\0';
+	buf_release(&path);
+	return empty;
+}
+
+static bool
+move_changed(struct output *o)
+{
+	struct buf from = BUF_INIT, to = BUF_INIT;
+	bool ok = true;
+	for (size_t i = 0; i < o->changed.cap && ok; i++) {
+		const char *rel = o->changed.slots[i];
+		if (rel == NULL)
+			continue;
+		buf_reset(&from);
+		buf_reset(&to);
+		buf_printf(&from, "%s/%s", o->staging, rel);
+		buf_printf(&to, "%s/%s", o->public_dir, rel);
+		ok = make_parents(to.data) && rename(from.data, to.data) == 0;
+		if (!ok)
+			io_error(o, to.data, "cannot replace");
+	}
+	buf_release(&from);
+	buf_release(&to);
+	return ok;
+}
+
+static void
+output_release(struct output *o)
+{
+	/* o->removed stays readable after commit, for the summary line. */
+	free(o->staging);
+	free(o->public_dir);
+	o->staging = o->public_dir = NULL;
+	strset_free(&o->all);
+	strset_free(&o->changed);
+	pthread_mutex_destroy(&o->lock);
 }
 
 bool
 output_commit(struct output *o)
 {
-	struct stat st;
 	bool ok;
-	if (stat(o->public_dir, &st) == 0) {
-		/* Atomic exchange: readers never see a missing public/. */
-		ok = renameat2(AT_FDCWD, o->staging, AT_FDCWD, o->public_dir,
-		    RENAME_EXCHANGE) == 0;
-		if (!ok && (errno == EINVAL || errno == ENOSYS)) {
-			struct buf old = BUF_INIT;
-			buf_printf(&old, "%s.old-%ld", o->public_dir, (long)getpid());
-			ok = rename(o->public_dir, old.data) == 0 &&
-			    rename(o->staging, o->public_dir) == 0;
-			if (ok)
-				remove_tree(old.data);
-			buf_release(&old);
-		} else if (ok) {
-			remove_tree(o->staging);
-		}
-	} else {
+	if (o->fresh) {
 		ok = rename(o->staging, o->public_dir) == 0;
+		if (!ok)
+			io_error(o, o->public_dir, "cannot create");
+	} else {
+		ok = move_changed(o);
+		if (ok) {
+			struct buf rel = BUF_INIT;
+			prune(o, o->public_dir, &rel);
+			buf_release(&rel);
+		}
+		remove_tree(o->staging);
 	}
-	if (!ok)
-		io_error(o, o->public_dir, "cannot replace");
-	free(o->staging);
-	free(o->public_dir);
-	o->staging = o->public_dir = NULL;
+	output_release(o);
 	return ok;
 }
 
@@ -233,7 +328,5 @@ output_abort(struct output *o)
 {
 	if (o->staging)
 		remove_tree(o->staging);
-	free(o->staging);
-	free(o->public_dir);
-	o->staging = o->public_dir = NULL;
+	output_release(o);
 }

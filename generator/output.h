@@ -1,31 +1,42 @@
-/* output.h — the publish stage: pages are written into a staging folder
- * beside public/, which replaces public/ only when the whole build has
- * succeeded.  A file whose bytes did not change is hard-linked from the
- * previous public/ instead of written, so it keeps its mtime and hosts
- * that sync by time or checksum upload only what changed. */
+/* output.h — the publish stage.
+ *
+ * Nothing in public/ changes until the whole build has succeeded.  Pages are
+ * compared with what public/ already holds: identical files are left alone
+ * (their mtime stays, so rsync and hosts upload only what changed); new or
+ * changed files are written into a staging folder beside public/.  On
+ * commit the staged files are renamed into place and files that the build
+ * no longer produces are deleted.  On abort the staging folder is removed
+ * and public/ is exactly as it was.  When public/ does not exist yet, the
+ * staging folder simply becomes public/. */
 #ifndef HAICHAO_OUTPUT_H
 #define HAICHAO_OUTPUT_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
 #include "diag.h"
+#include "strset.h"
 
 struct output {
 	char *public_dir;
 	char *staging;
+	bool fresh;                 /* public/ did not exist */
 	struct diags *diags;
-	atomic_size_t written, unchanged;
+	pthread_mutex_t lock;       /* guards the two sets */
+	struct strset all;          /* every path this build produces */
+	struct strset changed;      /* the ones staged */
+	atomic_size_t written, unchanged, removed;
 };
 
 /* Creates the staging folder.  False after reporting why not. */
 bool output_begin(struct output *o, const char *public_dir, struct diags *d);
-/* Writes `rel` (a path inside public/, '/'-separated).  Thread-safe. */
+/* Publishes `rel` (a '/'-separated path inside public/).  Thread-safe. */
 bool output_write(struct output *o, const char *rel, const void *data, size_t len);
-/* Copies the files of `src` (recursively) to `rel` inside the staging tree. */
+/* Copies the files under `src` (recursively) to `rel`. */
 bool output_copy_tree(struct output *o, const char *src, const char *rel);
-/* Swaps the staging folder in as public/ and removes the old one. */
+/* Moves the staged files into public/ and deletes stale ones. */
 bool output_commit(struct output *o);
 /* Removes the staging folder; public/ stays as it was. */
 void output_abort(struct output *o);

@@ -226,6 +226,14 @@ count_text(const struct page_set *ps, struct arena *a, enum lang lang,
 	return fill(a, ui(ps, lang, key), names, values, 1);
 }
 
+/* site.yaml's description, or the templates' generic one. */
+static const char *
+site_description(const struct page_set *ps, enum lang lang)
+{
+	const char *d = ps->site->description[lang];
+	return d ? d : ui(ps, lang, "site_description");
+}
+
 /* The page's prefix to the site root; "" (unbound) at the root itself. */
 static const char *
 root_of(const struct scope *sc)
@@ -310,9 +318,8 @@ bind_common(struct page_set *ps, const struct page *p, struct arena *a,
 	struct page home = { .kind = PK_HOME, .lang = p->lang };
 	scope_text(sc, VAR_HOME, link_to(ps, a, root, &home));
 	scope_text(sc, VAR_SITE_TITLE, s->title[p->lang]);
+	scope_text(sc, VAR_SITE_DESCRIPTION, site_description(ps, p->lang));
 	scope_text(sc, VAR_GENERATOR, "haichao " HAICHAO_VERSION);
-	struct page feed_home = { .kind = PK_HOME, .lang = p->lang };
-	(void)feed_home;
 	scope_text(sc, VAR_FEED_URL, arena_printf(a, "%s%s/feed.xml", root, lang_code[p->lang]));
 	if (s->base_url && p->kind != PK_404) {
 		size_t len = strlen(path);
@@ -451,14 +458,8 @@ bind_root(struct page_set *ps, const struct page *p, struct scope *sc, struct ar
 		scope_text(langs[i], VAR_NAME, s->title[l]);
 		scope_text(langs[i], VAR_LANG_TAG, lang_tag[l]);
 		scope_text(langs[i], VAR_TITLE, ui(ps, l, "language_name"));
-		scope_text(langs[i], VAR_SUMMARY, ui(ps, l, p->kind == PK_404
-		    ? "not_found_text" : "site_description"));
-	}
-	struct scope **alt = scope_list(sc, VAR_ALTERNATES, LANG_COUNT);
-	for (int i = 0; i < LANG_COUNT; i++) {
-		struct page home = { .kind = PK_HOME, .lang = s->languages[i] };
-		scope_text(alt[i], VAR_HREFLANG, lang_tag[home.lang]);
-		scope_text(alt[i], VAR_HREF, link_to(ps, a, root, &home));
+		scope_text(langs[i], VAR_SUMMARY, p->kind == PK_404
+		    ? ui(ps, l, "not_found_text") : site_description(ps, l));
 	}
 }
 
@@ -466,8 +467,12 @@ static void
 bind_home(struct page_set *ps, const struct page *p, struct scope *sc, struct arena *a)
 {
 	const struct site *s = ps->site;
-	scope_text(sc, VAR_PAGE_TITLE, s->title[p->lang]);
-	scope_text(sc, VAR_DESCRIPTION, ui(ps, p->lang, "site_description"));
+	const char *title = ui(ps, p->lang, "all_articles");
+	if (p->page_no > 1)
+		title = arena_printf(a, "%s · %s", title, count_text(ps, a, p->lang,
+		    "page_n", (size_t)p->page_no));
+	scope_text(sc, VAR_PAGE_TITLE, title);
+	scope_text(sc, VAR_DESCRIPTION, site_description(ps, p->lang));
 	bind_article_list(ps, p, sc, a, s->articles, s->n_articles);
 }
 
@@ -604,7 +609,6 @@ bind_term(struct page_set *ps, const struct page *p, struct scope *sc, struct ar
 	scope_text(sc, VAR_N, count_text(ps, a, p->lang, "article_count", t->n_articles));
 	struct page idx = { .kind = PK_TERM_INDEX, .lang = p->lang, .tkind = p->tkind };
 	scope_text(sc, VAR_HREF, link_to(ps, a, root, &idx));
-	scope_text(sc, VAR_CURRENT, ui(ps, p->lang, kind_plural[p->tkind]));
 	if (p->tkind == KIND_APP)
 		bind_app_facts(ps, p->lang, sc, a, root, t);
 	if (p->tkind == KIND_COMPANY) {
@@ -747,7 +751,18 @@ bind_gloss_term(struct page_set *ps, const struct page *p, struct scope *sc, str
 	scope_text(sc, VAR_HREF, arena_printf(a, "%s#%s", link_to(ps, a, root, &idx), g->slug));
 	const struct gloss_backlinks *bl = &ps->backlinks[p->index];
 	scope_text(sc, VAR_N, count_text(ps, a, p->lang, "article_count", bl->n));
-	bind_article_list(ps, p, sc, a, bl->items, bl->n);
+	/* A term can be used by thousands of articles: one compact list of
+	 * dated titles, not pages of summaries. */
+	struct scope **items = scope_list(sc, VAR_ARTICLES, bl->n);
+	for (size_t i = 0; i < bl->n; i++) {
+		const char *tl;
+		const struct article *art = bl->items[i];
+		struct page q = { .kind = PK_ARTICLE, .lang = p->lang, .index = art->index };
+		scope_text(items[i], VAR_TITLE, article_title(art, p->lang, &tl));
+		scope_text(items[i], VAR_TITLE_LANG, tl);
+		scope_text(items[i], VAR_URL, link_to(ps, a, root, &q));
+		scope_text(items[i], VAR_DATE_ISO, iso_date(a, &art->date));
+	}
 }
 
 /* ---- the list of pages ------------------------------------------------------------ */
@@ -796,8 +811,8 @@ list_pages(struct page_set *ps)
 		add_page(ps, (struct page){ .kind = PK_TIMELINE, .lang = lang });
 		add_page(ps, (struct page){ .kind = PK_GLOSSARY, .lang = lang });
 		for (size_t i = 0; i < s->n_site_glossary; i++)
-			add_paginated(ps, (struct page){ .kind = PK_GLOSS_TERM, .lang = lang,
-			    .index = i }, ps->backlinks[i].n);
+			add_page(ps, (struct page){ .kind = PK_GLOSS_TERM, .lang = lang,
+			    .index = i });
 	}
 }
 

@@ -57,7 +57,8 @@ list_push(struct node_list *l, cmark_node *n)
 /* A position in the source file for a node, preferring the exact spot of
  * `needle` (e.g. a link's URL) on or after the node's block line. */
 static struct pos
-source_pos(struct walk *w, cmark_node *node, const char *needle)
+source_find(struct walk *w, cmark_node *node, const char *needle,
+    const char **found)
 {
 	struct version *v = w->version;
 	cmark_node *block = node;
@@ -72,6 +73,8 @@ source_pos(struct walk *w, cmark_node *node, const char *needle)
 	}
 	const char *hit = needle ? strstr(p, needle) : NULL;
 	const char *at = hit ? hit : p;
+	if (found)
+		*found = hit;
 	int extra_lines = 0;
 	const char *line_start = p;
 	for (const char *q = p; q < at; q++)
@@ -85,6 +88,12 @@ source_pos(struct walk *w, cmark_node *node, const char *needle)
 			col++;
 	struct pos pos = { v->path, v->body_line + line - 1 + extra_lines, col };
 	return pos;
+}
+
+static struct pos
+source_pos(struct walk *w, cmark_node *node, const char *needle)
+{
+	return source_find(w, node, needle, NULL);
 }
 
 /* ---- gathering ----------------------------------------------------------- */
@@ -259,15 +268,18 @@ rewrite_cross_link(struct walk *w, cmark_node *link)
 	if (anchor != NULL && *anchor != '\0') {
 		struct anchor_check *c = ARENA_NEW(w->ctx->arena, struct anchor_check);
 		c->target = target;
+		c->lang = (enum lang)lang;
 		c->anchor = arena_strdup(w->ctx->arena, anchor);
 		c->pos = source_pos(w, link, url);
 		c->next = w->ctx->anchors;
 		w->ctx->anchors = c;
 	}
-	/* Every article has a page in both languages at the same relative
-	 * place, so one URL serves the zh and the en page alike. */
+	/* The file name says which language version the link leads to.
+	 * Article pages sit three folders below the root on both sides, so
+	 * one URL serves the zh and the en page alike. */
 	buf_reset(&w->scratch);
-	buf_printf(&w->scratch, "../%s/index.html", slug);
+	buf_printf(&w->scratch, "../../../%s/articles/%s/index.html",
+	    lang_code[lang], slug);
 	if (anchor != NULL && *anchor != '\0')
 		buf_printf(&w->scratch, "#%s", anchor);
 	cmark_node_set_url(link, w->scratch.data);
@@ -278,11 +290,13 @@ render_check_anchors(const struct anchor_check *c, struct diags *d)
 {
 	for (; c != NULL; c = c->next) {
 		bool found = false;
-		const struct version *v = &c->target->zh;
+		const struct version *v = c->lang == LANG_EN && c->target->en
+		    ? c->target->en : &c->target->zh;
 		for (size_t i = 0; i < v->n_ids && !found; i++)
 			found = strcmp(v->ids[i], c->anchor) == 0;
 		if (!found)
-			diag(d, &c->pos, D_XLINK_ANCHOR, c->anchor, c->target->slug);
+			diag(d, &c->pos, D_XLINK_ANCHOR, c->anchor,
+			    c->lang == LANG_EN ? c->target->en->path : c->target->zh.path);
 	}
 }
 
@@ -356,19 +370,26 @@ add_heading_ids(struct walk *w)
 		v->ids[v->n_ids++] = arena_strdup(w->ctx->arena, id.data);
 		/* cmark cannot give a heading an id, so the heading becomes a
 		 * custom block that writes its own tags around the same inlines. */
+		/* An empty custom block keeps the heading a block; the tags
+		 * go on a custom inline inside it, so no newlines creep in
+		 * between them and the text. */
 		int level = cmark_node_get_heading_level(h);
 		cmark_node *blk = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
+		cmark_node *tag = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
+		cmark_node_set_on_enter(blk, "");
+		cmark_node_set_on_exit(blk, "");
 		buf_reset(&text);
 		buf_printf(&text, "<h%d id=\"", level);
 		escape_attr(&text, id.data, id.len);
 		buf_puts(&text, "\">");
-		cmark_node_set_on_enter(blk, text.data);
+		cmark_node_set_on_enter(tag, text.data);
 		buf_reset(&text);
 		buf_printf(&text, "</h%d>", level);
-		cmark_node_set_on_exit(blk, text.data);
+		cmark_node_set_on_exit(tag, text.data);
 		cmark_node *c;
 		while ((c = cmark_node_first_child(h)) != NULL)
-			cmark_node_append_child(blk, c);
+			cmark_node_append_child(tag, c);
+		cmark_node_append_child(blk, tag);
 		cmark_node_replace(h, blk);
 		cmark_node_free(h);
 	}
@@ -488,6 +509,27 @@ unwrap(cmark_node *link)
 	cmark_node_free(link);
 }
 
+/* Where `[zh](gloss:` is in the source, and whether an explicitly empty
+ * title follows it (cmark reports "" for both `(gloss:)` and
+ * `(gloss: "")`, but only the second is a note with no English). */
+static struct pos
+gloss_source(struct walk *w, cmark_node *link, const char *zh, bool *empty_title)
+{
+	char *needle = arena_printf(w->ctx->arena, "%s](gloss:", zh);
+	const char *hit;
+	struct pos p = source_find(w, link, needle, &hit);
+	*empty_title = false;
+	if (hit != NULL) {
+		const char *q = hit + strlen(needle);
+		while (*q == ' ' || *q == '\t' || *q == '\n')
+			q++;
+		*empty_title = *q == '"' || *q == '\'' || *q == '(';
+		if (p.col > 1 && hit > w->version->body && hit[-1] == '[')
+			p.col--;   /* point at the link's '[' */
+	}
+	return p;
+}
+
 static void
 apply_gloss_link(struct walk *w, cmark_node *link)
 {
@@ -495,11 +537,11 @@ apply_gloss_link(struct walk *w, cmark_node *link)
 	plain_text(link, &w->scratch);
 	const char *zh = arena_strdup(w->ctx->arena, w->scratch.data ? w->scratch.data : "");
 	const char *title = cmark_node_get_title(link);
-	const char *url = cmark_node_get_url(link);
 	const struct gloss_term *term = find_term(w, zh);
 	if (title != NULL && *title != '\0') {
 		if (term != NULL && strcmp(term->en, title) != 0) {
-			struct pos p = source_pos(w, link, url);
+			bool empty;
+			struct pos p = gloss_source(w, link, zh, &empty);
 			char where[512];
 			snprintf(where, sizeof(where), "%s:%d:%d", term->pos.path,
 			    term->pos.line, term->pos.col);
@@ -517,9 +559,15 @@ apply_gloss_link(struct walk *w, cmark_node *link)
 		    arena_strdup(w->ctx->arena, title), NULL));
 		return;
 	}
+	bool empty_title = false;
+	struct pos p = gloss_source(w, link, zh, &empty_title);
+	if (empty_title) {
+		diag(w->ctx->diags, &p, D_GLOSS_EMPTY, zh, zh);
+		unwrap(link);
+		return;
+	}
 	if (term == NULL) {
-		struct pos p = source_pos(w, link, url);
-		diag(w->ctx->diags, &p, *zh ? D_GLOSS_UNKNOWN : D_GLOSS_EMPTY, zh, zh);
+		diag(w->ctx->diags, &p, D_GLOSS_UNKNOWN, zh);
 		unwrap(link);
 		return;
 	}

@@ -18,6 +18,7 @@ struct matcher;
  * heading ids are known. */
 struct anchor_check {
 	struct article *target;
+	enum lang lang;             /* the version the link names */
 	const char *anchor;
 	struct pos pos;
 	struct anchor_check *next;

@@ -112,6 +112,8 @@ struct article *
 site_find_article(const struct site *s, const char *slug)
 {
 	/* site->by_slug is sorted by slug after linking. */
+	if (s->n_articles == 0)
+		return NULL;
 	struct article **hit = bsearch(slug, s->by_slug, s->n_articles,
 	    sizeof(*s->by_slug), compare_slug);
 	return hit ? *hit : NULL;

@@ -53,6 +53,7 @@ struct gloss_term {
 	const char *note[LANG_COUNT];
 	struct pos pos;
 	bool local;                          /* from an article's front matter */
+	bool duplicate;                      /* repeats an earlier term; filled by link */
 	int id;                              /* index in site->glossary */
 	size_t uses;                         /* articles using it; filled by render */
 };
@@ -104,6 +105,7 @@ struct site {
 	struct arena arena;
 	const char *content_dir;
 	const char *title[LANG_COUNT];
+	const char *description[LANG_COUNT]; /* optional */
 	const char *base_url;                /* ends in '/', or NULL */
 	enum lang languages[LANG_COUNT];     /* languages[0] is the default */
 	int per_page;

@@ -434,10 +434,9 @@ compile_file(struct compiler *c, const char *name, bool fragment)
 	    XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 	xmlSetStructuredErrorFunc(NULL, NULL);
 	if (doc == NULL) {
-		xmlErrorPtr e = xmlCtxtGetLastError(ctxt);
-		if (e != NULL && !c->failed)
-			xml_error(c, e);
-		else if (!c->failed) {
+		/* A missing file is only a warning to libxml2; to us it is
+		 * an error like any other. */
+		if (!c->failed) {
 			struct pos at = { path, 0, 0 };
 			diag(c->d, &at, D_TEMPLATE, "cannot read the template");
 			c->failed = true;

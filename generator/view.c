@@ -104,8 +104,10 @@ struct scope **
 scope_list(struct scope *s, int var, size_t n)
 {
 	struct scope **items = ARENA_ARRAY(s->arena, struct scope *, n ? n : 1);
+	/* An item sees only its own values: a missing summary in one item
+	 * must not show the page's summary. */
 	for (size_t i = 0; i < n; i++)
-		items[i] = scope_new(s->arena, s);
+		items[i] = scope_new(s->arena, NULL);
 	if (n == 0)
 		return items;
 	struct value *v = bind(s, var);

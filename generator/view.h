@@ -21,6 +21,7 @@ enum var_kind { VK_TEXT, VK_RAW, VK_LIST };
 	X(ROOT, "root", VK_TEXT) \
 	X(HOME, "home", VK_TEXT) \
 	X(SITE_TITLE, "site_title", VK_TEXT) \
+	X(SITE_DESCRIPTION, "site_description", VK_TEXT) \
 	X(PAGE_TITLE, "page_title", VK_TEXT) \
 	X(DESCRIPTION, "description", VK_TEXT) \
 	X(CANONICAL, "canonical", VK_TEXT) \
@@ -128,7 +129,8 @@ void scope_text(struct scope *s, int var, const char *text);
 void scope_textf(struct scope *s, int var, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void scope_raw(struct scope *s, int var, const char *html, size_t len);
-/* A list of `n` item scopes, created with `s` as their parent. */
+/* A list of `n` item scopes.  Items have no parent: inside h:each only
+ * the item's own values are visible. */
 struct scope **scope_list(struct scope *s, int var, size_t n);
 const struct value *scope_get(const struct scope *s, int var);
 

@@ -1,6 +1,7 @@
 /* yamlnode.c — libyaml events folded into ynode trees with positions. */
 #include "yamlnode.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <yaml.h>
 
@@ -28,9 +29,18 @@ parser_error(struct loader *l)
 	if (l->failed)
 		return;
 	l->failed = true;
-	struct pos p = mark_pos(l, l->parser.problem_mark);
 	const char *problem = l->parser.problem ? l->parser.problem : "syntax error";
-	diag(l->d, &p, D_YAML_SYNTAX, problem);
+	if (l->parser.context != NULL) {
+		/* Point at where the broken construct began (an unclosed
+		 * quote, say), not where the parser gave up. */
+		struct pos p = mark_pos(l, l->parser.context_mark);
+		char msg[256];
+		snprintf(msg, sizeof(msg), "%s: %s", l->parser.context, problem);
+		diag(l->d, &p, D_YAML_SYNTAX, msg);
+	} else {
+		struct pos p = mark_pos(l, l->parser.problem_mark);
+		diag(l->d, &p, D_YAML_SYNTAX, problem);
+	}
 }
 
 static bool

@@ -1,0 +1,76 @@
+/* strset.c — open-addressing string set. */
+#include "strset.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+
+static uint64_t
+hash(const char *s)
+{
+	uint64_t h = 14695981039346656037ULL;
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+void
+strset_init(struct strset *s)
+{
+	s->slots = NULL;
+	s->cap = s->len = 0;
+}
+
+static size_t
+find(char *const *slots, size_t cap, const char *str)
+{
+	size_t i = (size_t)hash(str) & (cap - 1);
+	while (slots[i] != NULL && strcmp(slots[i], str) != 0)
+		i = (i + 1) & (cap - 1);
+	return i;
+}
+
+static void
+grow(struct strset *s)
+{
+	size_t cap = s->cap ? s->cap * 2 : 1024;
+	char **slots = xcalloc(cap, sizeof(*slots));
+	for (size_t i = 0; i < s->cap; i++)
+		if (s->slots[i])
+			slots[find(slots, cap, s->slots[i])] = s->slots[i];
+	free(s->slots);
+	s->slots = slots;
+	s->cap = cap;
+}
+
+bool
+strset_add(struct strset *s, const char *str)
+{
+	if ((s->len + 1) * 2 > s->cap)
+		grow(s);
+	size_t i = find(s->slots, s->cap, str);
+	if (s->slots[i] != NULL)
+		return false;
+	s->slots[i] = xstrdup(str);
+	s->len++;
+	return true;
+}
+
+bool
+strset_has(const struct strset *s, const char *str)
+{
+	return s->cap > 0 && s->slots[find(s->slots, s->cap, str)] != NULL;
+}
+
+void
+strset_free(struct strset *s)
+{
+	for (size_t i = 0; i < s->cap; i++)
+		free(s->slots[i]);
+	free(s->slots);
+	strset_init(s);
+}

@@ -1,0 +1,21 @@
+/* strset.h — a set of strings (open addressing, FNV-1a), for the publish
+ * stage's list of output paths.  The set copies what it stores and frees it
+ * in strset_free.  Not thread-safe: callers lock. */
+#ifndef HAICHAO_STRSET_H
+#define HAICHAO_STRSET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct strset {
+	char **slots;
+	size_t cap, len;
+};
+
+void strset_init(struct strset *s);
+/* Adds `str`; false when it was already there. */
+bool strset_add(struct strset *s, const char *str);
+bool strset_has(const struct strset *s, const char *str);
+void strset_free(struct strset *s);
+
+#endif
