@@ -91,6 +91,34 @@ arena_printf(struct arena *a, const char *fmt, ...)
 	return p;
 }
 
+char *
+arena_concat(struct arena *a, const char *x, const char *y, const char *z)
+{
+	size_t lx = strlen(x), ly = strlen(y), lz = strlen(z);
+	char *p = arena_alloc(a, lx + ly + lz + 1);
+	memcpy(p, x, lx);
+	memcpy(p + lx, y, ly);
+	memcpy(p + lx + ly, z, lz);
+	p[lx + ly + lz] = '\0';
+	return p;
+}
+
+char *
+arena_number(struct arena *a, long n)
+{
+	char tmp[24];
+	int i = (int)sizeof(tmp);
+	unsigned long u = n < 0 ? (unsigned long)-(n + 1) + 1 : (unsigned long)n;
+	tmp[--i] = '\0';
+	do {
+		tmp[--i] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (n < 0)
+		tmp[--i] = '-';
+	return arena_strdup(a, tmp + i);
+}
+
 void
 arena_reset(struct arena *a)
 {

@@ -21,6 +21,9 @@ char *arena_strndup(struct arena *a, const char *s, size_t len);
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_printf(struct arena *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* The three strings joined, and a decimal number, without printf. */
+char *arena_concat(struct arena *a, const char *x, const char *y, const char *z);
+char *arena_number(struct arena *a, long n);
 void arena_reset(struct arena *a);   /* free all but keep the newest block */
 void arena_free(struct arena *a);
 

@@ -703,7 +703,8 @@ list_articles_dir(struct loader *l, const char *dir, size_t *n_out)
 		v[n++] = (struct entry){ xstrdup(de->d_name), NULL, -1 };
 	}
 	closedir(dh);
-	qsort(v, n, sizeof(*v), compare_entries);
+	if (n > 1)
+		qsort(v, n, sizeof(*v), compare_entries);
 	*n_out = n;
 	return v;
 }

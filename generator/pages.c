@@ -84,6 +84,17 @@ struct page_set {
 
 /* ---- paths ------------------------------------------------------------------ */
 
+/* Path pieces joined with '/', no printf: this runs for every link of
+ * every page (about a million times for a 10,000-article archive). */
+static void
+path_parts(struct buf *b, const char *const *parts)
+{
+	for (; *parts; parts++) {
+		buf_puts(b, *parts);
+		buf_putc(b, '/');
+	}
+}
+
 static void
 page_path(const struct page_set *ps, const struct page *p, struct buf *b)
 {
@@ -97,26 +108,28 @@ page_path(const struct page_set *ps, const struct page *p, struct buf *b)
 		buf_puts(b, "404.html");
 		return;
 	case PK_HOME:
-		buf_printf(b, "%s/", lang);
+		path_parts(b, (const char *[]){ lang, NULL });
 		break;
 	case PK_ARTICLE:
-		buf_printf(b, "%s/articles/%s/", lang, s->articles[p->index]->slug);
+		path_parts(b, (const char *[]){ lang, "articles",
+		    s->articles[p->index]->slug, NULL });
 		break;
 	case PK_TERM_INDEX:
-		buf_printf(b, "%s/%s/", lang, kind_plural[p->tkind]);
+		path_parts(b, (const char *[]){ lang, kind_plural[p->tkind], NULL });
 		break;
 	case PK_TERM:
-		buf_printf(b, "%s/%s/%s/", lang, kind_plural[p->tkind],
-		    s->terms[p->tkind][p->index].slug);
+		path_parts(b, (const char *[]){ lang, kind_plural[p->tkind],
+		    s->terms[p->tkind][p->index].slug, NULL });
 		break;
 	case PK_TIMELINE:
-		buf_printf(b, "%s/timeline/", lang);
+		path_parts(b, (const char *[]){ lang, "timeline", NULL });
 		break;
 	case PK_GLOSSARY:
-		buf_printf(b, "%s/glossary/", lang);
+		path_parts(b, (const char *[]){ lang, "glossary", NULL });
 		break;
 	case PK_GLOSS_TERM:
-		buf_printf(b, "%s/glossary/%s/", lang, s->glossary[p->index]->slug);
+		path_parts(b, (const char *[]){ lang, "glossary",
+		    s->glossary[p->index]->slug, NULL });
 		break;
 	case PK_COUNT:
 		break;
@@ -149,11 +162,23 @@ static const char *
 link_to(struct page_set *ps, struct arena *a, const char *root,
     const struct page *target)
 {
-	struct buf b = BUF_INIT;
+	/* Links are built by the million: on the stack when they surely
+	 * fit (the buf never grows then), on the heap otherwise. */
+	size_t slug = 0;
+	if (target->kind == PK_ARTICLE)
+		slug = strlen(ps->site->articles[target->index]->slug);
+	else if (target->kind == PK_TERM)
+		slug = strlen(ps->site->terms[target->tkind][target->index].slug);
+	else if (target->kind == PK_GLOSS_TERM)
+		slug = strlen(ps->site->glossary[target->index]->slug);
+	char space[1024];
+	bool small = strlen(root) + slug + 64 < sizeof(space);
+	struct buf b = { small ? space : NULL, 0, small ? sizeof(space) : 0 };
 	buf_puts(&b, root);
 	page_path(ps, target, &b);
 	const char *s = arena_strndup(a, b.data, b.len);
-	buf_release(&b);
+	if (!small)
+		buf_release(&b);
 	return s;
 }
 
@@ -212,13 +237,32 @@ iso_date(struct arena *a, const struct date *d)
 {
 	if (d->year == 0)
 		return NULL;
-	return arena_printf(a, "%04d-%02d-%02d", d->year, d->month, d->day);
+	char *s = arena_alloc(a, 11);
+	int v[3] = { d->year, d->month, d->day }, w[3] = { 4, 2, 2 };
+	char *p = s;
+	for (int i = 0; i < 3; i++) {
+		for (int k = w[i] - 1, x = v[i]; k >= 0; k--, x /= 10)
+			p[k] = (char)('0' + x % 10);
+		p += w[i];
+		if (i < 2)
+			*p++ = '-';
+	}
+	*p = '\0';
+	return s;
 }
 
 static const char *
 count_text(const struct page_set *ps, struct arena *a, enum lang lang,
     const char *key, size_t n)
 {
+	/* "1 article": a key_one string, when the language has one. */
+	if (n == 1) {
+		char one[64];
+		snprintf(one, sizeof(one), "%s_one", key);
+		const char *s = strings_get(ps->strings, lang, one);
+		if (s)
+			return s;
+	}
 	char num[32];
 	snprintf(num, sizeof(num), "%zu", n);
 	const char *names[] = { "n" };
@@ -482,19 +526,19 @@ bind_glossary_notes(struct page_set *ps, const struct page *p, struct scope *sc,
 {
 	const char *root = root_of(sc);
 	struct scope **items = scope_list(sc, VAR_GLOSSARY, v->n_glossary_used);
+	struct page g = { .kind = PK_GLOSSARY, .lang = p->lang };
+	const char *glossary_url = link_to(ps, a, root, &g);
 	for (size_t i = 0; i < v->n_glossary_used; i++) {
 		const struct gloss_use *u = &v->glossary_used[i];
-		scope_textf(items[i], VAR_NUMBER, "%d", u->number);
+		scope_text(items[i], VAR_NUMBER, arena_number(a, u->number));
 		scope_text(items[i], VAR_ZH, u->zh);
 		scope_text(items[i], VAR_PINYIN, u->pinyin);
 		scope_text(items[i], VAR_EN, u->en);
 		if (u->term && u->term->note[p->lang])
 			scope_text(items[i], VAR_NOTE, u->term->note[p->lang]);
-		if (u->term && !u->term->local) {
-			struct page g = { .kind = PK_GLOSSARY, .lang = p->lang };
-			scope_text(items[i], VAR_URL, arena_printf(a, "%s#%s",
-			    link_to(ps, a, root, &g), u->term->slug));
-		}
+		if (u->term && !u->term->local)
+			scope_text(items[i], VAR_URL, arena_concat(a, glossary_url,
+			    "#", u->term->slug));
 	}
 }
 
@@ -581,6 +625,12 @@ bind_app_facts(struct page_set *ps, enum lang lang, struct scope *sc,
 		scope_textf(sc, VAR_LAUNCHED, "%d", t->launched);
 	if (t->closed)
 		scope_textf(sc, VAR_CLOSED, "%d", t->closed);
+	if (t->launched && t->closed && t->closed != t->launched)
+		scope_textf(sc, VAR_YEARS_SPAN, "%d–%d", t->launched, t->closed);
+	else if (t->launched)
+		scope_textf(sc, VAR_YEARS_SPAN, "%d", t->launched);
+	if (t->company || t->market || t->launched || t->closed || t->status)
+		scope_text(sc, VAR_FACTS, "yes");
 	if (t->status != STATUS_NONE) {
 		char key[32];
 		snprintf(key, sizeof(key), "status_%s", status_name[t->status]);

@@ -422,12 +422,12 @@ set_gloss_markup(struct walk *w, cmark_node *wrap, const struct gloss_use *u)
 {
 	struct buf *b = &w->scratch;
 	buf_reset(b);
-	buf_printf(b, "<span class=\"gl\" id=\"gl-ref-%d\">", u->number);
+	buf_printf(b, "<span class=\"gl\" id=\"gl-ref-%d\" lang=\"zh-Hans\">", u->number);
 	buf_puts(b, u->pinyin ? "<ruby>" : "<dfn>");
 	cmark_node_set_on_enter(wrap, b->data);
 	buf_reset(b);
 	if (u->pinyin) {
-		buf_puts(b, "<rp>(</rp><rt>");
+		buf_puts(b, "<rp>(</rp><rt lang=\"zh-Latn-pinyin\">");
 		escape_text(b, u->pinyin, strlen(u->pinyin));
 		buf_puts(b, "</rt><rp>)</rp></ruby>");
 	} else {

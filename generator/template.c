@@ -48,6 +48,8 @@ struct strings {
 	const char **values[LANG_COUNT];
 };
 
+static void sort_strings(struct strings *s);
+
 /* ---- strings.yaml ---------------------------------------------------------- */
 
 struct strings *
@@ -94,6 +96,7 @@ strings_load(const char *dir, struct diags *d)
 			}
 		}
 	}
+	sort_strings(s);
 	return s;
 }
 
@@ -106,13 +109,46 @@ strings_free(struct strings *s)
 	free(s);
 }
 
+/* Keys are sorted at load time, so a lookup is a binary search. */
+static long
+strings_index(const struct strings *s, const char *key)
+{
+	size_t lo = 0, hi = s->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(s->keys[mid], key);
+		if (c == 0)
+			return (long)mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
 const char *
 strings_get(const struct strings *s, enum lang lang, const char *key)
 {
-	for (size_t i = 0; i < s->n; i++)
-		if (strcmp(s->keys[i], key) == 0)
-			return s->values[lang][i];
-	return NULL;
+	long i = strings_index(s, key);
+	return i < 0 ? NULL : s->values[lang][i];
+}
+
+static void
+sort_strings(struct strings *s)
+{
+	/* insertion sort of a few hundred keys, moving values along */
+	for (size_t i = 1; i < s->n; i++)
+		for (size_t j = i; j > 0 && strcmp(s->keys[j - 1], s->keys[j]) > 0; j--) {
+			const char *k = s->keys[j];
+			s->keys[j] = s->keys[j - 1];
+			s->keys[j - 1] = k;
+			for (int l = 0; l < LANG_COUNT; l++) {
+				const char *v = s->values[l][j];
+				s->values[l][j] = s->values[l][j - 1];
+				s->values[l][j - 1] = v;
+			}
+		}
 }
 
 /* ---- compiling --------------------------------------------------------------- */
@@ -353,6 +389,7 @@ compile_attributes(struct compiler *c, xmlNode *n)
 		}
 		struct op *op = emit(c, OP_ATTR);
 		op->lit = arena_strdup(&c->t->arena, (const char *)a->name);
+		op->len = strlen(op->lit);
 		op->parts = parts;
 		op->optional = parts && parts->lit == NULL && parts->next == NULL;
 	}
@@ -385,6 +422,16 @@ compile_element(struct compiler *c, xmlNode *n)
 	buf_printf(&c->lit, "</%s>", name);
 }
 
+static bool
+in_pre(xmlNode *n)
+{
+	for (xmlNode *p = n->parent; p && p->type == XML_ELEMENT_NODE; p = p->parent)
+		if (strcmp((const char *)p->name, "pre") == 0 ||
+		    strcmp((const char *)p->name, "textarea") == 0)
+			return true;
+	return false;
+}
+
 static void
 compile_children(struct compiler *c, xmlNode *first)
 {
@@ -396,6 +443,15 @@ compile_children(struct compiler *c, xmlNode *first)
 		case XML_TEXT_NODE:
 		case XML_CDATA_SECTION_NODE: {
 			const char *s = (const char *)n->content;
+			/* Indentation between elements becomes one newline:
+			 * pages stay readable without carrying the template's
+			 * layout (a 100-item list costs no kilobytes of spaces). */
+			if (s[strspn(s, " \t\r\n")] == '\0' && strchr(s, '\n') &&
+			    !in_pre(n)) {
+				if (c->lit.len == 0 || c->lit.data[c->lit.len - 1] != '\n')
+					buf_putc(&c->lit, '\n');
+				break;
+			}
 			escape_text(&c->lit, s, strlen(s));
 			break;
 		}
@@ -550,7 +606,9 @@ run_ops(const struct run *r, const struct op *op, const struct scope *s)
 			if (op->optional && !op->parts->ui &&
 			    !present(scope_get(s, op->parts->var)))
 				break;
-			buf_printf(r->out, " %s=\"", op->lit);
+			buf_putc(r->out, ' ');
+			buf_add(r->out, op->lit, op->len);
+			buf_add(r->out, "=\"", 2);
 			run_parts(r, op->parts, s);
 			buf_putc(r->out, '"');
 			break;

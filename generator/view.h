@@ -82,6 +82,8 @@ enum var_kind { VK_TEXT, VK_RAW, VK_LIST };
 	X(APPS, "apps", VK_LIST) \
 	X(YEARS, "years", VK_LIST) \
 	X(YEAR, "year", VK_TEXT) \
+	X(YEARS_SPAN, "years_span", VK_TEXT) \
+	X(FACTS, "facts", VK_TEXT) \
 	X(BACKLINKS, "backlinks", VK_LIST) \
 	X(RELATED, "related", VK_LIST) \
 	X(FEED_URL, "feed_url", VK_TEXT) \

@@ -20,8 +20,8 @@
 #include "input.h"
 
 static const char UTF8_HINT[] =
-    "not valid UTF-8; if this file is GB18030, add 'encoding: gb18030' to "
-    "its front matter";
+    "not valid UTF-8; an article in another encoding declares it in its "
+    "front matter (e.g. 'encoding: gb18030'); data files must be UTF-8";
 
 /* Every test's diagnostics go here; the fixture frees them even when an
  * assertion fails, so a failing test leaks nothing under ASan. */
@@ -469,6 +469,28 @@ test_decode_utf16_invalid_position(void **state)
 	    "haichao: 1 error, 0 warnings\n");
 }
 
+/* In UTF-16LE "上" (U+4E0A) is the bytes 0A 4E: the 0x0A byte is not a
+ * line break, so the bad unit after it is still on line 1. */
+static void
+test_decode_utf16_invalid_position_after_0a_byte(void **state)
+{
+	(void)state;
+	static const char raw[] = "\xFF\xFE" "\x0A\x4E" "\x00\xDC";
+	expect_failure(raw, sizeof(raw) - 1, NULL,
+	    "f.md:1:2: error: byte 0x00 is not valid UTF-16LE\n"
+	    "haichao: 1 error, 0 warnings\n");
+}
+
+/* A lone CR is a line break in legacy encodings too. */
+static void
+test_decode_legacy_invalid_byte_after_lone_cr(void **state)
+{
+	(void)state;
+	expect_failure("a\rbc\xFF", 5, "gb18030",
+	    "f.md:2:3: error: byte 0xFF is not valid gb18030\n"
+	    "haichao: 1 error, 0 warnings\n");
+}
+
 static void
 test_decode_unknown_encoding(void **state)
 {
@@ -603,7 +625,7 @@ test_read_file(void **state)
 	unlink(path);
 
 	char want[200];
-	snprintf(want, sizeof(want), "%s: error: No such file or directory\n"
+	snprintf(want, sizeof(want), "%s: error: cannot read: No such file or directory\n"
 	    "haichao: 1 error, 0 warnings\n", path);
 	assert_false(read_file(path, &data, &len, d));
 	rmdir(dir);
@@ -639,6 +661,8 @@ main(void)
 		T(test_decode_utf16be_bom),
 		T(test_decode_utf16_nul),
 		T(test_decode_utf16_invalid_position),
+		T(test_decode_utf16_invalid_position_after_0a_byte),
+		T(test_decode_legacy_invalid_byte_after_lone_cr),
 		T(test_decode_unknown_encoding),
 		T(test_sniff_found),
 		T(test_sniff_found_in_legacy_bytes),

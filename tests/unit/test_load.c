@@ -172,7 +172,8 @@ load(void)
 static const char SITE_YAML[] =
     "title:\n"
     "  zh: 测试站\n"
-    "  en: Test Site\n";
+    "  en: Test Site\n"
+    "base_url: https://example.org/\n";
 
 static const char OK_ARTICLE[] =
     "---\n"
@@ -493,7 +494,7 @@ test_defaults_without_optional_files(void **state)
 	base();
 	struct site *s = load();
 	ASSERT_DIAGS("");
-	assert_null(s->base_url);
+	assert_string_equal(s->base_url, "https://example.org/");
 	assert_int_equal(s->per_page, 20);
 	assert_int_equal(s->languages[0], LANG_ZH);
 	assert_int_equal(s->languages[1], LANG_EN);
@@ -672,6 +673,10 @@ test_bad_file_names(void **state)
 	put("articles/notes.txt", "notes\n");
 	put("articles/a.zh.md.bak", OK_ARTICLE);
 	put("articles/.zh.md", OK_ARTICLE);
+	put("articles/.DS_Store", "junk");
+	put("articles/.ok.zh.md.swp", "swap");
+	put("articles/.gitkeep", "");
+	make_dir("articles/.git");
 	make_dir("articles/Bad Dir");
 	make_dir("articles/images");
 	struct site *s = load();
@@ -820,7 +825,7 @@ test_unknown_key_warning(void **state)
 {
 	(void)state;
 	put("site.yaml",
-	    "title:\n  zh: 站\n  en: Site\ntheme: dark\n");
+	    "title:\n  zh: 站\n  en: Site\nbase_url: https://x.org/\ntheme: dark\n");
 	put("taxonomy.yaml",
 	    "companies:\n  acme:\n    zh: 极致\n    en: Acme\n    website: x\nplaces: {}\n");
 	put("glossary.yaml", "- zh: 词\n  pinyin: cí\n  en: word\n  see: x\n");
@@ -830,7 +835,7 @@ test_unknown_key_warning(void **state)
 	ASSERT_DIAGS(
 	    "$/articles/x.zh.md:4:1: warning: unknown key 'colour' ignored\n"
 	    "$/glossary.yaml:4:3: warning: unknown key 'see' ignored\n"
-	    "$/site.yaml:4:1: warning: unknown key 'theme' ignored\n"
+	    "$/site.yaml:5:1: warning: unknown key 'theme' ignored\n"
 	    "$/taxonomy.yaml:5:5: warning: unknown key 'website' ignored\n"
 	    "$/taxonomy.yaml:6:1: warning: unknown key 'places' ignored\n"
 	    "haichao: 0 errors, 5 warnings\n");
@@ -842,13 +847,13 @@ static void
 test_bad_unsafe_html_and_draft(void **state)
 {
 	(void)state;
-	put("site.yaml", "title:\n  zh: 站\n  en: Site\nunsafe_html: maybe\n");
+	put("site.yaml", "title:\n  zh: 站\n  en: Site\nbase_url: ~\nunsafe_html: maybe\n");
 	put("articles/x.zh.md",
 	    "---\ntitle: T\ndate: 2024-01-01\ndraft: \"true\"\n---\n");
 	load();
 	ASSERT_DIAGS(
 	    "$/articles/x.zh.md:4:8: error: 'draft' must be true or false\n"
-	    "$/site.yaml:4:14: error: 'unsafe_html' must be true or false\n"
+	    "$/site.yaml:5:14: error: 'unsafe_html' must be true or false\n"
 	    "haichao: 2 errors, 0 warnings\n");
 }
 
@@ -877,7 +882,7 @@ static void
 test_site_default_encoding(void **state)
 {
 	(void)state;
-	put("site.yaml", "title:\n  zh: 站\n  en: Site\nencoding: big5\n");
+	put("site.yaml", "title:\n  zh: 站\n  en: Site\nbase_url: ~\nencoding: big5\n");
 	size_t len;
 	char *raw = encode("BIG5", "---\ntitle: 臺灣\ndate: 2024-02-02\n---\n內容。\n", &len);
 	put_bytes("articles/tw.zh.md", raw, len);
@@ -913,17 +918,47 @@ test_invalid_utf8_article(void **state)
 	(void)state;
 	base();
 	put("articles/x.zh.md", "---\ntitle: 中\xD6\xD0\ndate: 2024-01-01\n---\n");
-	put("articles/y.zh.md", "---\ntitle: T\ndate: 2024-01-01\n---\nab\0c\n");
 	put_bytes("articles/y.zh.md", "---\ntitle: T\ndate: 2024-01-01\n---\nab\0c\n", 37);
 	struct site *s = load();
 	ASSERT_DIAGS(
-	    "$/articles/x.zh.md:2:9: error: not valid UTF-8; if this file is GB18030, add 'encoding: gb18030' to its front matter\n"
+	    "$/articles/x.zh.md:2:9: error: not valid UTF-8; an article in another encoding declares it in its front matter (e.g. 'encoding: gb18030'); data files must be UTF-8\n"
 	    "$/articles/y.zh.md:5:3: error: NUL byte in text file\n"
 	    "haichao: 2 errors, 0 warnings\n");
 	assert_int_equal(s->n_articles, 1);
 }
 
+static void
+test_data_file_problems(void **state)
+{
+	(void)state;
+	base();
+	put("taxonomy.yaml", "companies:\n  acme:\n    zh: \xD6\xD0\n");
+	put("glossary.yaml", "- zh: 出海\n  en: [going\n");
+	load();
+	ASSERT_DIAGS(
+	    "$/glossary.yaml:2:7: error: YAML: while parsing a flow sequence: did not find expected ',' or ']'\n"
+	    "$/taxonomy.yaml:3:9: error: not valid UTF-8; an article in another encoding declares it in its front matter (e.g. 'encoding: gb18030'); data files must be UTF-8\n"
+	    "haichao: 2 errors, 0 warnings\n");
+}
+
 /* ---- site.yaml ------------------------------------------------------------------- */
+
+static void
+test_no_base_url_warning(void **state)
+{
+	(void)state;
+	put("site.yaml", "title:\n  zh: 站\n  en: Site\n");
+	put("articles/ok.zh.md", OK_ARTICLE);
+	struct site *s = load();
+	ASSERT_DIAGS(
+	    "$/site.yaml: warning: no base_url in site.yaml: feeds, sitemap.xml and canonical links are left out\n"
+	    "haichao: 0 errors, 1 warning\n");
+	assert_null(s->base_url);
+	/* the --base-url option stands in */
+	s = load_with(false, "https://x.org");
+	ASSERT_DIAGS("");
+	assert_string_equal(s->base_url, "https://x.org/");
+}
 
 static void
 test_missing_site_yaml(void **state)
@@ -932,7 +967,7 @@ test_missing_site_yaml(void **state)
 	put("articles/ok.zh.md", OK_ARTICLE);
 	struct site *s = load();
 	ASSERT_DIAGS(
-	    "$/site.yaml: error: No such file or directory\n"
+	    "$/site.yaml: error: cannot read: No such file or directory\n"
 	    "haichao: 1 error, 0 warnings\n");
 	assert_int_equal(s->n_articles, 1);
 }
@@ -968,17 +1003,17 @@ test_site_title_problems(void **state)
 {
 	(void)state;
 	put("articles/ok.zh.md", OK_ARTICLE);
-	put("site.yaml", "per_page: 5\n");
+	put("site.yaml", "per_page: 5\nbase_url: ~\n");
 	load();
 	ASSERT_DIAGS(
 	    "$/site.yaml:1:1: error: missing required field 'title'\n"
 	    "haichao: 1 error, 0 warnings\n");
-	put("site.yaml", "title: Foo\n");
+	put("site.yaml", "title: Foo\nbase_url: ~\n");
 	load();
 	ASSERT_DIAGS(
 	    "$/site.yaml:1:8: error: 'title' must be a map with zh and en\n"
 	    "haichao: 1 error, 0 warnings\n");
-	put("site.yaml", "title:\n  zh: 站\n");
+	put("site.yaml", "title:\n  zh: 站\nbase_url: ~\n");
 	load();
 	ASSERT_DIAGS(
 	    "$/site.yaml:2:3: error: missing required field 'en'\n"
@@ -1012,7 +1047,7 @@ test_per_page(void **state)
 	(void)state;
 	put("articles/ok.zh.md", OK_ARTICLE);
 	static const char bad[] =
-	    "$/site.yaml:4:11: error: per_page must be a whole number from 1 to 10000\n"
+	    "$/site.yaml:5:11: error: per_page must be a whole number from 1 to 10000\n"
 	    "haichao: 1 error, 0 warnings\n";
 	expect_per_page("1", 1, "");
 	expect_per_page("10000", 10000, "");
@@ -1024,7 +1059,7 @@ test_per_page(void **state)
 	expect_per_page("2.5", 20, bad);
 	expect_per_page("[5]", 20, bad);
 	expect_per_page("", 20,
-	    "$/site.yaml:4:10: error: per_page must be a whole number from 1 to 10000\n"
+	    "$/site.yaml:5:10: error: per_page must be a whole number from 1 to 10000\n"
 	    "haichao: 1 error, 0 warnings\n");
 }
 
@@ -1032,7 +1067,8 @@ static void
 expect_base_url(const char *value, const char *want, const char *diags)
 {
 	char yaml[256];
-	snprintf(yaml, sizeof(yaml), "%sbase_url: %s\n", SITE_YAML, value);
+	snprintf(yaml, sizeof(yaml), "title:\n  zh: 测试站\n  en: Test Site\n"
+	    "base_url: %s\n", value);
 	put("site.yaml", yaml);
 	struct site *s = load();
 	ASSERT_DIAGS(diags);
@@ -1084,15 +1120,15 @@ test_languages(void **state)
 {
 	(void)state;
 	put("articles/ok.zh.md", OK_ARTICLE);
-	put("site.yaml", "title:\n  zh: 站\n  en: Site\nlanguages: [en, fr, en]\n");
+	put("site.yaml", "title:\n  zh: 站\n  en: Site\nbase_url: ~\nlanguages: [en, fr, en]\n");
 	struct site *s = load();
 	ASSERT_DIAGS(
-	    "$/site.yaml:4:17: error: unsupported language 'fr' (haichao builds zh and en)\n"
-	    "$/site.yaml:4:21: error: language 'en' listed twice\n"
+	    "$/site.yaml:5:17: error: unsupported language 'fr' (haichao builds zh and en)\n"
+	    "$/site.yaml:5:21: error: language 'en' listed twice\n"
 	    "haichao: 2 errors, 0 warnings\n");
 	assert_int_equal(s->languages[0], LANG_EN);
 	assert_int_equal(s->languages[1], LANG_ZH);
-	put("site.yaml", "title:\n  zh: 站\n  en: Site\nlanguages: en\n");
+	put("site.yaml", "title:\n  zh: 站\n  en: Site\nbase_url: ~\nlanguages: en\n");
 	s = load();
 	ASSERT_DIAGS("");
 	assert_int_equal(s->languages[0], LANG_EN);
@@ -1331,7 +1367,7 @@ static void
 test_errors_from_several_files_sorted(void **state)
 {
 	(void)state;
-	put("site.yaml", "title:\n  zh: 站\n  en: Site\nper_page: 0\n");
+	put("site.yaml", "title:\n  zh: 站\n  en: Site\nbase_url: ~\nper_page: 0\n");
 	put("taxonomy.yaml", "themes:\n  t:\n    zh: 题\n");
 	put("articles/b.zh.md", "---\ntitle: B\n---\n");
 	put("articles/a.zh.md", "---\ndate: 2024-01-01\nthemes: [t, u]\n---\n");
@@ -1340,7 +1376,7 @@ test_errors_from_several_files_sorted(void **state)
 	    "$/articles/a.zh.md:2:1: error: missing required field 'title'\n"
 	    "$/articles/a.zh.md:3:13: error: unknown theme 'u' (not in taxonomy.yaml)\n"
 	    "$/articles/b.zh.md:2:1: error: missing required field 'date'\n"
-	    "$/site.yaml:4:11: error: per_page must be a whole number from 1 to 10000\n"
+	    "$/site.yaml:5:11: error: per_page must be a whole number from 1 to 10000\n"
 	    "$/taxonomy.yaml:3:5: error: missing required field 'en'\n"
 	    "haichao: 5 errors, 0 warnings\n");
 }
@@ -1381,6 +1417,8 @@ main(void)
 		T(test_site_default_encoding),
 		T(test_unknown_encoding),
 		T(test_invalid_utf8_article),
+		T(test_no_base_url_warning),
+		T(test_data_file_problems),
 		T(test_missing_site_yaml),
 		T(test_missing_articles_folder),
 		T(test_site_title_problems),
@@ -1399,8 +1437,8 @@ main(void)
 		T(test_glossary_missing_fields),
 		T(test_glossary_not_a_list),
 		T(test_errors_from_several_files_sorted),
-		/* Last: under UBSan it aborts the binary (qsort of a NULL
-		 * array in list_articles_dir), so the others must run first. */
+		/* Last: it once aborted the binary under UBSan (qsort of a
+		 * NULL array in list_articles_dir), so the others run first. */
 		T(test_empty_articles_folder),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

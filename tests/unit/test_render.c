@@ -132,9 +132,8 @@ test_text_escaped(void **state)
 	MD("", "");
 }
 
-/* A heading becomes a custom block around the same inlines; cmark puts its
- * own tags on lines of their own. */
-#define H(n, id, inner) "<h" #n " id=\"" id "\">\n" inner "\n</h" #n ">\n"
+/* A heading with its id, around the same inlines. */
+#define H(n, id, inner) "<h" #n " id=\"" id "\">" inner "</h" #n ">\n"
 
 static void
 test_heading_ids_ascii(void **state)
@@ -327,7 +326,7 @@ static const char GLOSSARY[] =
 static void
 load_and_render(void)
 {
-	put("site.yaml", "title:\n  zh: 测试站\n  en: Test Site\n");
+	put("site.yaml", "title:\n  zh: 测试站\n  en: Test Site\nbase_url: https://example.org/\n");
 	put("glossary.yaml", GLOSSARY);
 	struct load_options opt = { ROOT, false, NULL };
 	S = site_load(&opt, &D);
@@ -349,12 +348,14 @@ article(const char *slug)
 }
 
 #define NOTE(n, zh, pinyin)                                                   \
-	"<span class=\"gl\" id=\"gl-ref-" #n "\"><ruby>" zh "<rp>(</rp><rt>"  \
-	pinyin "</rt><rp>)</rp></ruby><sup class=\"gl-mark\"><a href=\"#gl-" \
-	#n "\">" #n "</a></sup></span>"
+	"<span class=\"gl\" id=\"gl-ref-" #n "\" lang=\"zh-Hans\"><ruby>" zh  \
+	"<rp>(</rp><rt lang=\"zh-Latn-pinyin\">" pinyin "</rt><rp>)</rp>"    \
+	"</ruby><sup class=\"gl-mark\"><a href=\"#gl-" #n "\">" #n            \
+	"</a></sup></span>"
 #define ADHOC(n, zh)                                                          \
-	"<span class=\"gl\" id=\"gl-ref-" #n "\"><dfn>" zh "</dfn><sup "      \
-	"class=\"gl-mark\"><a href=\"#gl-" #n "\">" #n "</a></sup></span>"
+	"<span class=\"gl\" id=\"gl-ref-" #n "\" lang=\"zh-Hans\"><dfn>" zh   \
+	"</dfn><sup class=\"gl-mark\"><a href=\"#gl-" #n "\">" #n             \
+	"</a></sup></span>"
 
 static void
 test_auto_annotation_first_occurrence_only(void **state)
@@ -508,18 +509,17 @@ test_gloss_unknown_reference(void **state)
 	    "前文，[未知词](gloss:)后文。\n"
 	    "\n"
 	    "续行\n"
-	    "又[](gloss:)。\n");
+	    "又[空白](gloss: \"\")。\n");
 	load_and_render();
 	ASSERT_DIAGS(
-	    "$/articles/a.zh.md:7:10: error: '未知词' is not a glossary.yaml term\n"
-	    "$/articles/a.zh.md:10:5: error: gloss note for '' has no English: write [](gloss: \"meaning\")\n"
+	    "$/articles/a.zh.md:7:4: error: '未知词' is not a glossary.yaml term\n"
+	    "$/articles/a.zh.md:10:2: error: gloss note for '空白' has no English: write [空白](gloss: \"meaning\")\n"
 	    "haichao: 2 errors, 0 warnings\n");
 	assert_string_equal(article("a")->zh.html,
-	    "<p>第一段。</p>\n<p>前文，未知词后文。</p>\n<p>续行又。</p>\n");
+	    "<p>第一段。</p>\n<p>前文，未知词后文。</p>\n<p>续行又空白。</p>\n");
 }
 
-/* Two links with the same URL on one line: each error is at its own
- * link, not both at the first. */
+/* Each error is at its own link's '['. */
 static void
 test_gloss_error_position_second_link(void **state)
 {
@@ -529,8 +529,8 @@ test_gloss_error_position_second_link(void **state)
 	    "又[空](gloss:)与[虚](gloss:)。\n");
 	load_and_render();
 	ASSERT_DIAGS(
-	    "$/articles/a.zh.md:5:6: error: '空' is not a glossary.yaml term\n"
-	    "$/articles/a.zh.md:5:17: error: '虚' is not a glossary.yaml term\n"
+	    "$/articles/a.zh.md:5:2: error: '空' is not a glossary.yaml term\n"
+	    "$/articles/a.zh.md:5:14: error: '虚' is not a glossary.yaml term\n"
 	    "haichao: 2 errors, 0 warnings\n");
 }
 
@@ -544,7 +544,7 @@ test_gloss_adhoc_conflict(void **state)
 	    "所谓[出海](gloss: \"go out\")。\n");
 	load_and_render();
 	ASSERT_DIAGS(
-	    "$/articles/a.zh.md:6:8: error: term '出海' means 'go out' here but 'going overseas' at $/glossary.yaml:1:3\n"
+	    "$/articles/a.zh.md:6:3: error: term '出海' means 'go out' here but 'going overseas' at $/glossary.yaml:1:3\n"
 	    "haichao: 1 error, 0 warnings\n");
 }
 
@@ -565,14 +565,14 @@ test_cross_links(void **state)
 	ASSERT_DIAGS("");
 	assert_string_equal(article("a")->zh.html,
 	    H(2, "overview", "Overview")
-	    "<p>参见<a href=\"../b/index.html\">另一篇</a>、"
-	    "<a href=\"../b/index.html\">英文</a>和"
-	    "<a href=\"../b/index.html#details\">章节</a>。</p>\n");
+	    "<p>参见<a href=\"../../../zh/articles/b/index.html\">另一篇</a>、"
+	    "<a href=\"../../../en/articles/b/index.html\">英文</a>和"
+	    "<a href=\"../../../zh/articles/b/index.html#details\">章节</a>。</p>\n");
 	assert_string_equal(article("b")->zh.html,
 	    H(2, "details", "Details")
-	    "<p>回看<a href=\"../a/index.html#overview\">甲</a>。</p>\n");
+	    "<p>回看<a href=\"../../../zh/articles/a/index.html#overview\">甲</a>。</p>\n");
 	assert_string_equal(article("b")->en->html,
-	    "<p>See <a href=\"../a/index.html\">A</a>.</p>\n");
+	    "<p>See <a href=\"../../../zh/articles/a/index.html\">A</a>.</p>\n");
 }
 
 static void
@@ -593,9 +593,26 @@ test_cross_link_missing(void **state)
 	    "haichao: 2 errors, 0 warnings\n");
 	/* the link is left as written */
 	assert_string_equal(article("a")->zh.html,
-	    "<p>参见<a href=\"../b/index.html\">另一篇</a>和"
+	    "<p>参见<a href=\"../../../zh/articles/b/index.html\">另一篇</a>和"
 	    "<a href=\"missing.zh.md\">缺失</a>。</p>\n"
 	    "<ul>\n<li>列表</li>\n<li>项目<a href=\"b.en.md\">英文</a></li>\n</ul>\n");
+}
+
+/* Two links to the same missing file on one line: each is reported at
+ * its own URL (not both at the first, where they would merge into one
+ * message). */
+static void
+test_cross_link_missing_twice_on_one_line(void **state)
+{
+	(void)state;
+	put("articles/a.zh.md",
+	    "---\ntitle: 甲\ndate: 2024-01-02\n---\n"
+	    "参见[甲](gone.zh.md)与[乙](gone.zh.md)。\n");
+	load_and_render();
+	ASSERT_DIAGS(
+	    "$/articles/a.zh.md:5:7: error: link to missing article 'gone.zh.md'\n"
+	    "$/articles/a.zh.md:5:23: error: link to missing article 'gone.zh.md'\n"
+	    "haichao: 2 errors, 0 warnings\n");
 }
 
 static void
@@ -610,7 +627,7 @@ test_cross_link_missing_anchor(void **state)
 	    "[好](a.zh.md#出海的背景) [坏](a.zh.md#nope)\n");
 	load_and_render();
 	ASSERT_DIAGS(
-	    "$/articles/b.zh.md:5:24: error: link to missing anchor '#nope' in 'a'\n"
+	    "$/articles/b.zh.md:5:24: error: link to missing anchor '#nope' in '$/articles/a.zh.md'\n"
 	    "haichao: 1 error, 0 warnings\n");
 }
 
@@ -647,8 +664,9 @@ test_body_line_joining_and_counts(void **state)
 	assert_int_equal(a->en->han_chars, 0);
 }
 
-/* Last: render_markdown_plain's site has no article index, and under
- * UBSan the look-up for a cross-link aborts the binary. */
+/* Last: render_markdown_plain's site has no article index; the look-up
+ * for a cross-link once aborted the binary under UBSan (bsearch on
+ * NULL). */
 static void
 test_plain_cross_link_left_alone(void **state)
 {
@@ -687,6 +705,7 @@ main(void)
 		T(test_gloss_adhoc_conflict),
 		T(test_cross_links),
 		T(test_cross_link_missing),
+		T(test_cross_link_missing_twice_on_one_line),
 		T(test_cross_link_missing_anchor),
 		T(test_not_cross_links),
 		T(test_body_line_joining_and_counts),

@@ -289,7 +289,8 @@ main(void)
 		cmocka_unit_test(test_tables),
 		cmocka_unit_test(test_site_new_defaults),
 		cmocka_unit_test(test_find_term_and_article),
-		/* Last: under UBSan it aborts the binary (bsearch on NULL). */
+		/* Last: it once aborted the binary under UBSan (bsearch on
+		 * NULL). */
 		cmocka_unit_test(test_find_article_on_empty_site),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -382,10 +382,11 @@ test_anchor_on_collections_refused(void **state)
 {
 	struct fixture *f = *state;
 	assert_null(load(f, 1, "base: &b\n  x: 1\n"));
-	assert_null(load(f, 1, "list: &l [1, 2]\n"));
+	const char *flow = "list: &l [1, 2]\n";
+	assert_null(yaml_load(&f->arena, &f->diags, "y.yaml", 1, flow, strlen(flow)));
 	ASSERT_DIAGS(&f->diags,
 	    "x.yaml:1:7: error: YAML anchors and aliases are not supported\n"
-	    "x.yaml:1:7: error: YAML anchors and aliases are not supported\n"
+	    "y.yaml:1:7: error: YAML anchors and aliases are not supported\n"
 	    "haichao: 2 errors, 0 warnings\n");
 }
 
@@ -413,13 +414,25 @@ test_syntax_error_position(void **state)
 	    "haichao: 1 error, 0 warnings\n");
 }
 
+/* An error inside a construct points at where the construct began (the
+ * unclosed '['), with libyaml's context before its problem. */
 static void
 test_syntax_error_position_with_offset(void **state)
 {
 	struct fixture *f = *state;
 	assert_null(load(f, 2, "title: ok\ntags: [a, b\ndate: 2024-01-01\n"));
 	ASSERT_DIAGS(&f->diags,
-	    "x.yaml:4:5: error: YAML: did not find expected ',' or ']'\n"
+	    "x.yaml:3:7: error: YAML: while parsing a flow sequence: did not find expected ',' or ']'\n"
+	    "haichao: 1 error, 0 warnings\n");
+}
+
+static void
+test_syntax_error_unclosed_quote(void **state)
+{
+	struct fixture *f = *state;
+	assert_null(load(f, 2, "title: ok\nsummary: \"never closed\ndate: 2024-01-01\n"));
+	ASSERT_DIAGS(&f->diags,
+	    "x.yaml:3:10: error: YAML: while scanning a quoted scalar: found unexpected end of stream\n"
 	    "haichao: 1 error, 0 warnings\n");
 }
 
@@ -429,7 +442,7 @@ test_syntax_error_tab_indent(void **state)
 	struct fixture *f = *state;
 	assert_null(load(f, 1, "a:\n\tb: 1\n"));
 	ASSERT_DIAGS(&f->diags,
-	    "x.yaml:2:1: error: YAML: found character that cannot start any token\n"
+	    "x.yaml:2:1: error: YAML: while scanning for the next token: found character that cannot start any token\n"
 	    "haichao: 1 error, 0 warnings\n");
 }
 
@@ -588,6 +601,7 @@ main(void)
 		T(test_billion_laughs_refused),
 		T(test_syntax_error_position),
 		T(test_syntax_error_position_with_offset),
+		T(test_syntax_error_unclosed_quote),
 		T(test_syntax_error_tab_indent),
 		T(test_syntax_error_after_cjk),
 		T(test_control_character_position),
