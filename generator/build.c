@@ -15,6 +15,7 @@
 #include "output.h"
 #include "pages.h"
 #include "pool.h"
+#include "relate.h"
 #include "render.h"
 #include "site.h"
 #include "tsv.h"
@@ -150,6 +151,7 @@ build_run(const struct build_options *opt)
 	stage("load");
 	struct matcher *m = render_glossary_matcher(s);
 	struct render_ctx *workers = render_all(s, opt->threads, &d, m);
+	relate_site(s);
 	stage("render");
 	struct pages_options po = { opt->templates_dir, opt->threads };
 	struct page_set *ps = pages_prepare(s, &po, &d);

@@ -164,11 +164,17 @@ diags_print(struct diags *d, FILE *out)
 	 * templates, say) is said once and counted once. */
 	int errors = 0, warnings = 0;
 	for (size_t i = 0; i < d->len; i++) {
-		const struct diag_entry *e = &d->items[i], *p = i ? e - 1 : NULL;
-		if (p && p->line == e->line && p->col == e->col &&
-		    p->level == e->level && strcmp(p->message, e->message) == 0 &&
-		    (p->path == e->path || (p->path && e->path &&
-		    strcmp(p->path, e->path) == 0)))
+		const struct diag_entry *e = &d->items[i];
+		bool seen = false;
+		for (size_t j = i; j-- > 0 && !seen;) {
+			const struct diag_entry *p = &d->items[j];
+			if (p->line != e->line || p->col != e->col ||
+			    !(p->path == e->path || (p->path && e->path &&
+			    strcmp(p->path, e->path) == 0)))
+				break;   /* sorted: the group at this place ended */
+			seen = p->level == e->level && strcmp(p->message, e->message) == 0;
+		}
+		if (seen)
 			continue;
 		print_entry(e, out);
 		if (e->level == DIAG_ERROR)

@@ -78,13 +78,15 @@ utf8_valid_prefix(const char *str, size_t len)
 struct pos
 text_pos(const char *path, const char *text, size_t offset)
 {
+	/* LF, CRLF and a lone CR each end a line, as they will once the
+	 * text is normalised. */
 	struct pos p = { path, 1, 1 };
 	for (size_t i = 0; i < offset; i++) {
 		unsigned char c = (unsigned char)text[i];
-		if (c == '\n') {
+		if (c == '\n' || (c == '\r' && (i + 1 >= offset || text[i + 1] != '\n'))) {
 			p.line++;
 			p.col = 1;
-		} else if ((c & 0xC0) != 0x80) {
+		} else if (c != '\r' && (c & 0xC0) != 0x80) {
 			p.col++;
 		}
 	}
@@ -145,23 +147,10 @@ convert(const char *path, const char *raw, size_t len, const char *encoding,
 		}
 		/* EILSEQ or EINVAL: count the line in the raw bytes, which
 		 * share '\n' with ASCII in every encoding but UTF-16. */
+		/* Count lines and columns in what iconv produced so far: the
+		 * raw bytes cannot be trusted to mean '\n' (UTF-16). */
 		size_t bad = (size_t)(in - raw);
-		struct pos p = { path, 1, 1 };
-		size_t line_start = 0;
-		for (size_t i = 0; i < bad; i++)
-			if (raw[i] == '\n') {
-				p.line++;
-				line_start = i + 1;
-			}
-		/* The column counts characters: what came out of iconv for
-		 * this line so far. */
-		size_t out_len = (size_t)(o - out), k = out_len;
-		while (k > 0 && out[k - 1] != '\n')
-			k--;
-		(void)line_start;
-		for (size_t i = k; i < out_len; i++)
-			if (((unsigned char)out[i] & 0xC0) != 0x80)
-				p.col++;
+		struct pos p = text_pos(path, out, (size_t)(o - out));
 		struct buf msg = BUF_INIT;
 		buf_printf(&msg, "byte 0x%02X is not valid %s",
 		    (unsigned char)raw[bad], encoding);

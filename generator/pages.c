@@ -542,6 +542,24 @@ bind_glossary_notes(struct page_set *ps, const struct page *p, struct scope *sc,
 	}
 }
 
+/* A short list of links to articles: title, url, date. */
+static void
+bind_article_refs(struct page_set *ps, struct scope *sc, int var,
+    struct article *const *list, size_t n, enum lang lang, struct arena *a,
+    const char *root)
+{
+	struct scope **items = scope_list(sc, var, n);
+	for (size_t i = 0; i < n; i++) {
+		const char *tl;
+		struct page q = { .kind = PK_ARTICLE, .lang = lang, .index = list[i]->index };
+		scope_text(items[i], VAR_TITLE, article_title(list[i], lang, &tl));
+		scope_text(items[i], VAR_TITLE_LANG, tl);
+		scope_text(items[i], VAR_URL, link_to(ps, a, root, &q));
+		scope_text(items[i], VAR_DATE, format_date(ps, a, lang, &list[i]->date));
+		scope_text(items[i], VAR_DATE_ISO, iso_date(a, &list[i]->date));
+	}
+}
+
 static void
 bind_article(struct page_set *ps, const struct page *p, struct scope *sc, struct arena *a)
 {
@@ -576,6 +594,9 @@ bind_article(struct page_set *ps, const struct page *p, struct scope *sc, struct
 		minutes = 1;
 	scope_text(sc, VAR_READING, count_text(ps, a, lang, "reading_time", minutes));
 	bind_glossary_notes(ps, p, sc, a, v);
+	bind_article_refs(ps, sc, VAR_BACKLINKS, art->backlinks, art->n_backlinks, lang, a, root);
+	bind_article_refs(ps, sc, VAR_RELATED, (struct article *const *)art->related,
+	    art->n_related, lang, a, root);
 	/* Neighbours by date: the list is newest first. */
 	if (p->index + 1 < s->n_articles) {
 		const struct article *prev = s->articles[p->index + 1];

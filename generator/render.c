@@ -39,6 +39,11 @@ struct walk {
 	struct gloss_use *uses;
 	size_t n_uses, cap_uses;
 	const char *adhoc[64];      /* ad-hoc notes seen, to note each once */
+	const char *cursor;         /* where the last source search hit */
+	const struct gloss_term *local_done[64];   /* local terms noted */
+	size_t n_local_done;
+	struct article **links;     /* cross-link targets, once each */
+	size_t n_links, cap_links;
 	size_t n_adhoc;
 };
 
@@ -71,7 +76,14 @@ source_find(struct walk *w, cmark_node *node, const char *needle,
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		p = nl ? nl + 1 : end;
 	}
-	const char *hit = needle ? strstr(p, needle) : NULL;
+	/* Nodes are visited in text order, so search on from the previous
+	 * hit: two identical links on one line get their own positions. */
+	const char *from = w->cursor > p ? w->cursor : p;
+	const char *hit = needle ? strstr(from, needle) : NULL;
+	if (hit == NULL && needle && from != p)
+		hit = strstr(p, needle);
+	if (hit != NULL)
+		w->cursor = hit + 1;
 	const char *at = hit ? hit : p;
 	if (found)
 		*found = hit;
@@ -243,6 +255,21 @@ parse_cross_link(const char *url, char *slug, size_t slug_cap, int *lang,
 }
 
 static void
+record_link(struct walk *w, struct article *target)
+{
+	if (target == w->article)
+		return;
+	for (size_t i = 0; i < w->n_links; i++)
+		if (w->links[i] == target)
+			return;
+	if (w->n_links == w->cap_links) {
+		w->cap_links = w->cap_links ? w->cap_links * 2 : 8;
+		w->links = xrealloc(w->links, w->cap_links * sizeof(*w->links));
+	}
+	w->links[w->n_links++] = target;
+}
+
+static void
 rewrite_cross_link(struct walk *w, cmark_node *link)
 {
 	const char *url = cmark_node_get_url(link);
@@ -274,6 +301,7 @@ rewrite_cross_link(struct walk *w, cmark_node *link)
 		c->next = w->ctx->anchors;
 		w->ctx->anchors = c;
 	}
+	record_link(w, target);
 	/* The file name says which language version the link leads to.
 	 * Article pages sit three folders below the root on both sides, so
 	 * one URL serves the zh and the en page alike. */
@@ -326,9 +354,12 @@ make_id(const char *text, struct buf *out)
 	while (i < len) {
 		size_t start = i;
 		uint32_t c = utf8_next(text, len, &i);
+		bool fullwidth_alnum = (c >= 0xFF10 && c <= 0xFF19) ||
+		    (c >= 0xFF21 && c <= 0xFF3A) || (c >= 0xFF41 && c <= 0xFF5A);
 		bool keep = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		    (c >= 'A' && c <= 'Z') || (is_cjk(c) && !(c >= 0x3000 && c <= 0x303F) &&
-		    !(c >= 0xFF00 && c <= 0xFF0F) && c > 0x2FFF);
+		    (c >= 'A' && c <= 'Z') || fullwidth_alnum ||
+		    (is_cjk(c) && c > 0x303F && !(c >= 0xFE30 && c <= 0xFE4F) &&
+		    !(c >= 0xFF00 && c <= 0xFFEF));
 		if (!keep) {
 			dash = out->len > 0;
 			continue;
@@ -577,6 +608,15 @@ apply_gloss_link(struct walk *w, cmark_node *link)
 	}
 	if (!term->local)
 		w->annotated[term->id] = true;
+	if (term->local) {
+		for (size_t i = 0; i < w->n_local_done; i++)
+			if (w->local_done[i] == term) {
+				unwrap(link);
+				return;
+			}
+		if (w->n_local_done < sizeof(w->local_done) / sizeof(w->local_done[0]))
+			w->local_done[w->n_local_done++] = term;
+	}
 	replace_with_children(link, pending_wrapper(w, term->zh, term->pinyin,
 	    term->en, term));
 }
@@ -722,6 +762,7 @@ render_version(struct render_ctx *ctx, struct article *a, struct version *v)
 		if (t && !t->local)
 			w.referenced[t->id] = true;
 	}
+	w.cursor = NULL;
 	for (size_t i = 0; i < w.gloss_links.n; i++)
 		apply_gloss_link(&w, w.gloss_links.items[i]);
 	annotate_all(&w);
@@ -735,6 +776,11 @@ render_version(struct render_ctx *ctx, struct article *a, struct version *v)
 	if (w.n_uses)
 		memcpy(v->glossary_used, w.uses, w.n_uses * sizeof(*w.uses));
 	v->n_glossary_used = w.n_uses;
+	v->links = ARENA_ARRAY(ctx->arena, struct article *, w.n_links ? w.n_links : 1);
+	if (w.n_links)
+		memcpy(v->links, w.links, w.n_links * sizeof(*w.links));
+	v->n_links = w.n_links;
+	free(w.links);
 	cmark_node_free(doc);
 	free(w.referenced);
 	free(w.annotated);

@@ -81,6 +81,8 @@ struct version {
 	const char **ids;                    /* heading ids */
 	size_t n_ids;
 	const char *auto_summary;            /* from the first paragraphs */
+	struct article **links;              /* articles it links to, once each */
+	size_t n_links;
 	size_t han_chars, latin_words;
 };
 
@@ -98,6 +100,11 @@ struct article {
 	size_t n_local_glossary;
 	struct version zh;
 	struct version *en;                  /* NULL: no translation */
+	/* filled by relate: */
+	struct article **backlinks;          /* articles linking here, newest first */
+	size_t n_backlinks;
+	struct article *related[5];          /* best first */
+	size_t n_related;
 	size_t index;                        /* position in site->articles */
 };
 

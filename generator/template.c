@@ -383,7 +383,8 @@ compile_attributes(struct compiler *c, xmlNode *n)
 		}
 		if (!dynamic) {
 			buf_printf(&c->lit, " %s=\"", (const char *)a->name);
-			escape_attr(&c->lit, v, strlen(v));
+			for (struct part *p = parts; p; p = p->next)
+				escape_attr(&c->lit, p->lit, p->len);
 			buf_putc(&c->lit, '"');
 			continue;
 		}

@@ -6,12 +6,15 @@
 #include <yaml.h>
 
 #include "alloc.h"
+#include "input.h"
 
 struct loader {
 	struct arena *a;
 	struct diags *d;
 	const char *path;
 	int first_line;
+	const char *text;
+	size_t len;
 	yaml_parser_t parser;
 	bool failed;
 };
@@ -30,7 +33,13 @@ parser_error(struct loader *l)
 		return;
 	l->failed = true;
 	const char *problem = l->parser.problem ? l->parser.problem : "syntax error";
-	if (l->parser.context != NULL) {
+	if (l->parser.error == YAML_READER_ERROR) {
+		/* Reader errors carry a byte offset, not a mark. */
+		struct pos p = text_pos(l->path, l->text,
+		    l->parser.problem_offset < l->len ? l->parser.problem_offset : l->len);
+		p.line += l->first_line - 1;
+		diag(l->d, &p, D_YAML_SYNTAX, problem);
+	} else if (l->parser.context != NULL) {
 		/* Point at where the broken construct began (an unclosed
 		 * quote, say), not where the parser gave up. */
 		struct pos p = mark_pos(l, l->parser.context_mark);
@@ -189,7 +198,8 @@ struct ynode *
 yaml_load(struct arena *a, struct diags *d, const char *path, int first_line,
     const char *text, size_t len)
 {
-	struct loader l = { .a = a, .d = d, .path = path, .first_line = first_line };
+	struct loader l = { .a = a, .d = d, .path = path, .first_line = first_line,
+		.text = text, .len = len };
 	if (!yaml_parser_initialize(&l.parser)) {
 		diag(d, NULL, D_IO, "cannot initialise the YAML parser");
 		return NULL;

@@ -1,0 +1,150 @@
+/* relate.c — backlinks by inverting the link lists; related articles by
+ * scoring shared tags through each tag's article list (an inverted index),
+ * never by comparing all pairs. */
+#include "relate.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+
+/* A shared app says more than a shared company, which says more than a
+ * shared theme. */
+static const int kind_weight[KIND_COUNT] = { 2, 3, 1 };
+
+/* How far along a tag's article list (sorted by date) to look on each
+ * side of the article: keeps huge tags from making the cost quadratic,
+ * and prefers related articles from around the same time. */
+enum { WINDOW = 200 };
+
+/* Two passes over every link (count, then fill), sources newest first so
+ * each list comes out newest first.  A source's zh and en versions may
+ * both link to a target: it is listed once. */
+static void
+add_backlinks(struct site *s)
+{
+	size_t n = s->n_articles;
+	size_t *count = xcalloc(n ? n : 1, sizeof(*count));
+	size_t *last = xcalloc(n ? n : 1, sizeof(*last));   /* source index + 1 */
+	for (int pass = 0; pass < 2; pass++) {
+		memset(last, 0, (n ? n : 1) * sizeof(*last));
+		for (size_t i = 0; i < n; i++) {
+			struct article *a = s->articles[i];
+			const struct version *vs[2] = { &a->zh, a->en };
+			for (int k = 0; k < 2; k++)
+				for (size_t j = 0; vs[k] && j < vs[k]->n_links; j++) {
+					struct article *t = vs[k]->links[j];
+					if (last[t->index] == i + 1)
+						continue;
+					last[t->index] = i + 1;
+					if (pass == 0)
+						count[t->index]++;
+					else
+						t->backlinks[t->n_backlinks++] = a;
+				}
+		}
+		for (size_t i = 0; pass == 0 && i < n; i++) {
+			s->articles[i]->backlinks = ARENA_ARRAY(&s->arena,
+			    struct article *, count[i] ? count[i] : 1);
+			s->articles[i]->n_backlinks = 0;
+		}
+	}
+	free(last);
+	free(count);
+}
+
+struct candidate {
+	struct article *a;
+	int score;
+};
+
+/* Better first: higher score, then newer, then slug. */
+static bool
+better(const struct candidate *x, const struct candidate *y)
+{
+	if (x->score != y->score)
+		return x->score > y->score;
+	int c = date_compare(&x->a->date, &y->a->date);
+	if (c != 0)
+		return c > 0;
+	return strcmp(x->a->slug, y->a->slug) < 0;
+}
+
+static size_t
+position_in(struct article *const *list, size_t n, const struct article *a)
+{
+	/* Lists are newest first, ties by slug: the same order as
+	 * site->articles, so compare indexes. */
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (list[mid]->index < a->index)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static void
+relate_one(struct site *s, struct article *a, int *score, struct article **touched)
+{
+	size_t n_touched = 0;
+	for (int k = 0; k < KIND_COUNT; k++)
+		for (size_t j = 0; j < a->n_terms[k]; j++) {
+			const struct term *t = a->terms[k][j];
+			size_t at = position_in(t->articles, t->n_articles, a);
+			size_t from = at > WINDOW ? at - WINDOW : 0;
+			size_t to = at + WINDOW + 1 < t->n_articles ? at + WINDOW + 1 : t->n_articles;
+			for (size_t i = from; i < to; i++) {
+				struct article *b = t->articles[i];
+				if (b == a)
+					continue;
+				if (score[b->index] == 0)
+					touched[n_touched++] = b;
+				score[b->index] += kind_weight[k];
+			}
+		}
+	struct candidate best[5];
+	size_t n_best = 0;
+	for (size_t i = 0; i < n_touched; i++) {
+		struct candidate c = { touched[i], score[touched[i]->index] };
+		score[touched[i]->index] = 0;
+		size_t at = n_best;
+		while (at > 0 && better(&c, &best[at - 1]))
+			at--;
+		if (at >= 5)
+			continue;
+		size_t end = n_best < 5 ? n_best : 4;
+		memmove(&best[at + 1], &best[at], (end - at) * sizeof(best[0]));
+		best[at] = c;
+		if (n_best < 5)
+			n_best++;
+	}
+	for (size_t i = 0; i < n_best; i++)
+		a->related[i] = best[i].a;
+	a->n_related = n_best;
+	(void)s;
+}
+
+void
+relate_site(struct site *s)
+{
+	add_backlinks(s);
+	size_t n = s->n_articles ? s->n_articles : 1;
+	int *score = xcalloc(n, sizeof(*score));
+	/* Each article touches at most (2 * WINDOW + 1) per tag. */
+	size_t max_tags = 0;
+	for (size_t i = 0; i < s->n_articles; i++) {
+		size_t t = 0;
+		for (int k = 0; k < KIND_COUNT; k++)
+			t += s->articles[i]->n_terms[k];
+		if (t > max_tags)
+			max_tags = t;
+	}
+	struct article **touched = xmalloc((max_tags * (2 * WINDOW + 1) + 1) * sizeof(*touched));
+	for (size_t i = 0; i < s->n_articles; i++)
+		relate_one(s, s->articles[i], score, touched);
+	free(touched);
+	free(score);
+}
