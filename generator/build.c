@@ -135,6 +135,18 @@ write_extras(const struct site *s, struct page_set *ps,
 	struct buf assets = BUF_INIT;
 	buf_printf(&assets, "%s/assets", opt->templates_dir);
 	ok = output_copy_tree(o, assets.data, "assets") && ok;
+	/* An article's files sit beside its page in both languages, so
+	 * the same relative references work on either. */
+	for (size_t i = 0; i < s->n_articles; i++) {
+		const struct article *a = s->articles[i];
+		if (a->asset_dir == NULL)
+			continue;
+		for (int l = 0; l < LANG_COUNT; l++) {
+			buf_reset(&assets);
+			buf_printf(&assets, "%s/articles/%s", lang_code[l], a->slug);
+			ok = output_copy_tree(o, a->asset_dir, assets.data) && ok;
+		}
+	}
 	buf_release(&assets);
 	buf_release(&b);
 	return ok;

@@ -26,6 +26,12 @@ if [ "$what" = test ]; then
 	need_cmd java default-jre-headless
 	need_cmd npm npm
 	need_cmd clang clang
+	need_cmd chromium chromium
+	need_cmd valgrind valgrind
+	[ -d /usr/share/fonts/opentype/noto ] || missing="$missing fonts-noto-cjk"
+	# libFuzzer's runtime for the fuzz targets
+	ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 ||
+		missing="$missing libclang-rt-14-dev"
 fi
 
 [ -z "$missing" ] && exit 0

@@ -21,47 +21,51 @@ static const struct {
 	enum diag_level level;
 	const char *format;
 } table[] = {
-	{ D_IO, DIAG_ERROR, "%s" },
-	{ D_ENCODING, DIAG_ERROR, "%s" },
-	{ D_ENCODING_UNKNOWN, DIAG_ERROR, "unknown encoding '%s'" },
-	{ D_NUL_BYTE, DIAG_ERROR, "NUL byte in text file" },
-	{ D_YAML_SYNTAX, DIAG_ERROR, "YAML: %s" },
-	{ D_YAML_ALIAS, DIAG_ERROR, "YAML anchors and aliases are not supported" },
-	{ D_YAML_TYPE, DIAG_ERROR, "'%s' must be %s" },
-	{ D_YAML_DUPKEY, DIAG_ERROR, "duplicate key '%s'" },
-	{ D_YAML_UNKNOWN_KEY, DIAG_WARNING, "unknown key '%s' ignored" },
-	{ D_FM_MISSING, DIAG_ERROR, "missing front matter: the file must start with a '---' line" },
-	{ D_FM_UNTERMINATED, DIAG_ERROR, "front matter is not closed by a '---' line" },
-	{ D_REQUIRED, DIAG_ERROR, "missing required field '%s'" },
-	{ D_DATE, DIAG_ERROR, "'%s' is not a valid date (YYYY-MM-DD)" },
-	{ D_YEAR, DIAG_ERROR, "'%s' is not a valid year (YYYY)" },
-	{ D_SLUG, DIAG_ERROR, "'%s' is not a valid slug (lower-case ASCII letters, digits and '-')" },
-	{ D_FILE_NAME, DIAG_ERROR, "'%s' is not a valid article file name (<slug>.zh.md or <slug>.en.md)" },
-	{ D_DUP_SLUG, DIAG_ERROR, "duplicate %s '%s' (first defined at %s)" },
-	{ D_DUP_TERM, DIAG_ERROR, "glossary term '%s' defined twice (first at %s)" },
-	{ D_UNKNOWN_REF, DIAG_ERROR, "unknown %s '%s' (not in taxonomy.yaml)" },
-	{ D_UNKNOWN_COMPANY, DIAG_ERROR, "app '%s' names unknown company '%s'" },
-	{ D_STATUS, DIAG_ERROR, "status '%s' must be one of: active, closed, suspended" },
-	{ D_LANGUAGE, DIAG_ERROR, "unsupported language '%s' (haichao builds zh and en)" },
-	{ D_LANG_DUP, DIAG_ERROR, "language '%s' listed twice" },
-	{ D_BASE_URL, DIAG_ERROR, "base_url '%s' must be an absolute http(s) URL" },
-	{ D_PER_PAGE, DIAG_ERROR, "per_page must be a whole number from 1 to 10000" },
-	{ D_TRANSLATION_ORPHAN, DIAG_ERROR, "translation without an original: %s does not exist" },
-	{ D_XLINK_MISSING, DIAG_ERROR, "link to missing article '%s'" },
-	{ D_XLINK_ANCHOR, DIAG_ERROR, "link to missing anchor '#%s' in '%s'" },
-	{ D_GLOSS_UNKNOWN, DIAG_ERROR, "'%s' is not a glossary.yaml term" },
-	{ D_GLOSS_EMPTY, DIAG_ERROR, "gloss note for '%s' has no English: write [%s](gloss: \"meaning\")" },
-	{ D_GLOSS_CONFLICT, DIAG_ERROR, "term '%s' means '%s' here but '%s' at %s" },
-	{ D_GLOSS_UNUSED, DIAG_WARNING, "glossary term '%s' is used by no article" },
-	{ D_TEMPLATE, DIAG_ERROR, "%s" },
-	{ D_TEMPLATE_VAR, DIAG_ERROR, "%s" },
-	{ D_EMPTY_FILE, DIAG_ERROR, "empty file" },
-	{ D_NO_ARTICLES, DIAG_WARNING, "no articles in %s" },
-	{ D_NO_BASE_URL, DIAG_WARNING, "no base_url in site.yaml: feeds, sitemap.xml and canonical links are left out" },
+	[D_IO] = { D_IO, DIAG_ERROR, "%s" },
+	[D_ENCODING] = { D_ENCODING, DIAG_ERROR, "%s" },
+	[D_ENCODING_UNKNOWN] = { D_ENCODING_UNKNOWN, DIAG_ERROR, "unknown encoding '%s'" },
+	[D_NUL_BYTE] = { D_NUL_BYTE, DIAG_ERROR, "NUL byte in text file" },
+	[D_YAML_SYNTAX] = { D_YAML_SYNTAX, DIAG_ERROR, "YAML: %s" },
+	[D_YAML_ALIAS] = { D_YAML_ALIAS, DIAG_ERROR, "YAML anchors and aliases are not supported" },
+	[D_YAML_TYPE] = { D_YAML_TYPE, DIAG_ERROR, "'%s' must be %s" },
+	[D_YAML_DUPKEY] = { D_YAML_DUPKEY, DIAG_ERROR, "duplicate key '%s'" },
+	[D_YAML_UNKNOWN_KEY] = { D_YAML_UNKNOWN_KEY, DIAG_WARNING, "unknown key '%s' ignored" },
+	[D_FM_MISSING] = { D_FM_MISSING, DIAG_ERROR, "missing front matter: the file must start with a '---' line" },
+	[D_FM_UNTERMINATED] = { D_FM_UNTERMINATED, DIAG_ERROR, "front matter is not closed by a '---' line" },
+	[D_REQUIRED] = { D_REQUIRED, DIAG_ERROR, "missing required field '%s'" },
+	[D_DATE] = { D_DATE, DIAG_ERROR, "'%s' is not a valid date (YYYY-MM-DD)" },
+	[D_YEAR] = { D_YEAR, DIAG_ERROR, "'%s' is not a valid year (YYYY)" },
+	[D_SLUG] = { D_SLUG, DIAG_ERROR, "'%s' is not a valid slug (lower-case ASCII letters, digits and '-')" },
+	[D_FILE_NAME] = { D_FILE_NAME, DIAG_ERROR, "'%s' is not a valid article file name (<slug>.zh.md or <slug>.en.md)" },
+	[D_DUP_SLUG] = { D_DUP_SLUG, DIAG_ERROR, "duplicate %s '%s' (first defined at %s)" },
+	[D_DUP_TERM] = { D_DUP_TERM, DIAG_ERROR, "glossary term '%s' defined twice (first at %s)" },
+	[D_UNKNOWN_REF] = { D_UNKNOWN_REF, DIAG_ERROR, "unknown %s '%s' (not in taxonomy.yaml)" },
+	[D_UNKNOWN_COMPANY] = { D_UNKNOWN_COMPANY, DIAG_ERROR, "app '%s' names unknown company '%s'" },
+	[D_STATUS] = { D_STATUS, DIAG_ERROR, "status '%s' must be one of: active, closed, suspended" },
+	[D_LANGUAGE] = { D_LANGUAGE, DIAG_ERROR, "unsupported language '%s' (haichao builds zh and en)" },
+	[D_LANG_DUP] = { D_LANG_DUP, DIAG_ERROR, "language '%s' listed twice" },
+	[D_BASE_URL] = { D_BASE_URL, DIAG_ERROR, "base_url '%s' must be an absolute http(s) URL" },
+	[D_PER_PAGE] = { D_PER_PAGE, DIAG_ERROR, "per_page must be a whole number from 1 to 10000" },
+	[D_TRANSLATION_ORPHAN] = { D_TRANSLATION_ORPHAN, DIAG_ERROR, "translation without an original: %s does not exist" },
+	[D_XLINK_MISSING] = { D_XLINK_MISSING, DIAG_ERROR, "link to missing article '%s'" },
+	[D_XLINK_ANCHOR] = { D_XLINK_ANCHOR, DIAG_ERROR, "link to missing anchor '#%s' in '%s'" },
+	[D_GLOSS_UNKNOWN] = { D_GLOSS_UNKNOWN, DIAG_ERROR, "'%s' is not a glossary.yaml term" },
+	[D_GLOSS_EMPTY] = { D_GLOSS_EMPTY, DIAG_ERROR, "gloss note for '%s' has no English: write [%s](gloss: \"meaning\")" },
+	[D_GLOSS_CONFLICT] = { D_GLOSS_CONFLICT, DIAG_ERROR, "term '%s' means '%s' here but '%s' at %s" },
+	[D_GLOSS_UNUSED] = { D_GLOSS_UNUSED, DIAG_WARNING, "glossary term '%s' is used by no article" },
+	[D_TEMPLATE] = { D_TEMPLATE, DIAG_ERROR, "%s" },
+	[D_TEMPLATE_VAR] = { D_TEMPLATE_VAR, DIAG_ERROR, "%s" },
+	[D_EMPTY_FILE] = { D_EMPTY_FILE, DIAG_ERROR, "empty file" },
+	[D_NO_ARTICLES] = { D_NO_ARTICLES, DIAG_WARNING, "no articles in %s" },
+	[D_ASSET_ORPHAN] = { D_ASSET_ORPHAN, DIAG_WARNING, "asset folder '%s' belongs to no article (name it after an article's slug)" },
+	[D_ASSET_MISSING] = { D_ASSET_MISSING, DIAG_ERROR, "'%s' not found (an article's files go in content/articles/<slug>/)" },
+	[D_NO_BASE_URL] = { D_NO_BASE_URL, DIAG_WARNING, "no base_url in site.yaml: feeds, sitemap.xml and canonical links are left out" },
 };
 
 _Static_assert(sizeof(table) / sizeof(table[0]) == D_DIAG_COUNT,
     "every diagnostic code has a row in the table");
+/* Rows are indexed by code (designated initialisers), so their order in
+ * the table does not matter; diag() checks a row is filled. */
 
 void
 diags_init(struct diags *d)
@@ -91,6 +95,8 @@ diag_format(enum diag_code code)
 void
 diag(struct diags *d, const struct pos *at, enum diag_code code, ...)
 {
+	if (table[code].format == NULL)
+		abort();   /* a code without a row: a programming error */
 	struct buf msg = BUF_INIT;
 	va_list ap;
 	va_start(ap, code);

@@ -720,6 +720,25 @@ free_entries(struct entry *v, size_t n)
 	free(v);
 }
 
+/* A folder articles/<slug>/ holds that article's images and files. */
+static void
+attach_assets(struct loader *l, const char *dir, const struct entry *v,
+    size_t n, const bool *ok)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!ok[i] || v[i].lang != -1)
+			continue;
+		const char *path = arena_printf(l->a, "%s/%s", dir, v[i].name);
+		struct article *a = site_find_article(l->s, v[i].slug);
+		if (a == NULL) {
+			struct pos at = { path, 0, 0 };
+			diag(l->d, &at, D_ASSET_ORPHAN, v[i].name);
+			continue;
+		}
+		a->asset_dir = path;
+	}
+}
+
 /* Loads the zh originals first, then attaches translations to them. */
 static void
 load_articles(struct loader *l, const struct load_options *opt,
@@ -757,6 +776,7 @@ load_articles(struct loader *l, const struct load_options *opt,
 		}
 		load_en_version(l, path, a);
 	}
+	attach_assets(l, dir, v, n, ok);
 	if (n == 0) {
 		struct pos at = { dir, 0, 0 };
 		diag(l->d, &at, D_NO_ARTICLES, dir);

@@ -5,6 +5,7 @@
 #include <cmark.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "alloc.h"
@@ -143,7 +144,8 @@ count_words(struct version *v, const char *s, size_t len)
 	}
 }
 
-static void rewrite_cross_link(struct walk *w, cmark_node *link);
+static bool rewrite_cross_link(struct walk *w, cmark_node *link);
+static void rewrite_asset_ref(struct walk *w, cmark_node *node);
 
 static void
 gather(struct walk *w, cmark_node *doc)
@@ -161,11 +163,13 @@ gather(struct walk *w, cmark_node *doc)
 				break;
 			if (is_gloss_url(cmark_node_get_url(n)))
 				list_push(&w->gloss_links, n);
-			else
-				rewrite_cross_link(w, n);
+			else if (!rewrite_cross_link(w, n))
+				rewrite_asset_ref(w, n);
 			break;
 		case CMARK_NODE_IMAGE:
 			in_link += delta;
+			if (ev == CMARK_EVENT_ENTER)
+				rewrite_asset_ref(w, n);
 			break;
 		case CMARK_NODE_HEADING:
 			in_heading += delta;
@@ -269,7 +273,9 @@ record_link(struct walk *w, struct article *target)
 	w->links[w->n_links++] = target;
 }
 
-static void
+/* Rewrites a link to another article's source; false when `link` is not
+ * one. */
+static bool
 rewrite_cross_link(struct walk *w, cmark_node *link)
 {
 	const char *url = cmark_node_get_url(link);
@@ -277,7 +283,7 @@ rewrite_cross_link(struct walk *w, cmark_node *link)
 	int lang;
 	const char *anchor;
 	if (url == NULL || !parse_cross_link(url, slug, sizeof(slug), &lang, &anchor))
-		return;
+		return false;
 	const struct site *s = w->ctx->site;
 	struct article *target = site_find_article(s, slug);
 	if (target == NULL || (lang == LANG_EN && target->en == NULL)) {
@@ -286,11 +292,11 @@ rewrite_cross_link(struct walk *w, cmark_node *link)
 		const char *file = arena_printf(w->ctx->arena, "%s/articles/%s.%s.md",
 		    s->content_dir, slug, lang_code[lang]);
 		if (s->content_dir && access(file, F_OK) == 0)
-			return;
+			return true;
 		struct pos p = source_pos(w, link, url);
 		diag(w->ctx->diags, &p, D_XLINK_MISSING,
 		    arena_printf(w->ctx->arena, "%s.%s.md", slug, lang_code[lang]));
-		return;
+		return true;
 	}
 	if (anchor != NULL && *anchor != '\0') {
 		struct anchor_check *c = ARENA_NEW(w->ctx->arena, struct anchor_check);
@@ -311,6 +317,51 @@ rewrite_cross_link(struct walk *w, cmark_node *link)
 	if (anchor != NULL && *anchor != '\0')
 		buf_printf(&w->scratch, "#%s", anchor);
 	cmark_node_set_url(link, w->scratch.data);
+	return true;
+}
+
+/* A relative reference that is not a cross-link names a file in an
+ * article's asset folder, written as the Markdown file sees it
+ * ("my-slug/chart.png", beside my-slug.zh.md).  Pages sit at
+ * <lang>/articles/<slug>/ with their assets beside them, so the URL drops
+ * the own slug, or climbs one level for another article's files. */
+static void
+rewrite_asset_ref(struct walk *w, cmark_node *node)
+{
+	const char *url = cmark_node_get_url(node);
+	if (url == NULL || *url == '\0' || *url == '#' || *url == '/' || *url == '?')
+		return;
+	size_t scheme = strcspn(url, ":/?#");
+	if (url[scheme] == ':')
+		return;   /* https:, mailto: and the like */
+	size_t len = strcspn(url, "?#");
+	const char *path = url;
+	if (strncmp(path, "./", 2) == 0) {
+		path += 2;
+		len -= 2;
+	}
+	const struct site *s = w->ctx->site;
+	char *rel = arena_strndup(w->ctx->arena, path, len);
+	bool ok = strstr(rel, "..") == NULL && strchr(rel, '/') != NULL;
+	if (ok && s->content_dir) {
+		struct stat st;
+		const char *file = arena_printf(w->ctx->arena, "%s/articles/%s",
+		    s->content_dir, rel);
+		ok = stat(file, &st) == 0 && S_ISREG(st.st_mode);
+	}
+	if (!ok) {
+		struct pos p = source_pos(w, node, url);
+		diag(w->ctx->diags, &p, D_ASSET_MISSING, rel);
+		return;
+	}
+	size_t own = strlen(w->article->slug);
+	buf_reset(&w->scratch);
+	if (strncmp(rel, w->article->slug, own) == 0 && rel[own] == '/')
+		buf_puts(&w->scratch, rel + own + 1);
+	else
+		buf_printf(&w->scratch, "../%s", rel);
+	buf_puts(&w->scratch, url + (path - url) + len);
+	cmark_node_set_url(node, w->scratch.data);
 }
 
 void

@@ -100,6 +100,7 @@ struct article {
 	size_t n_local_glossary;
 	struct version zh;
 	struct version *en;                  /* NULL: no translation */
+	const char *asset_dir;               /* content/articles/<slug>/, or NULL */
 	/* filled by relate: */
 	struct article **backlinks;          /* articles linking here, newest first */
 	size_t n_backlinks;

@@ -367,7 +367,7 @@ for n in "${sizes[@]}"; do
 		echo "Output and diagnostics:"
 		echo
 		obytes=$(du -sb "$out" | cut -f1)
-		echo "- haichao wrote $(mb "$obytes") in $(num "$(find "$out" -type f | wc -l)") files ($(div "$obytes" "$in_bytes" "%.1f") × the corpus); largest files: $(find "$out" -type f -printf '%s %P\n' | sort -rn | head -n 3 | awk '{printf "%s%s %.1f MB", NR > 1 ? ", " : "", $2, $1 / 1e6}')."
+		echo "- haichao wrote $(mb "$obytes") in $(num "$(find "$out" -type f | wc -l)") files ($(div "$obytes" "$in_bytes" "%.1f") × the corpus); largest files: $(find "$out" -type f -printf '%s %P\n' | sort -rn | head -n 3 | awk '{printf "%s%s %.1f MB", (NR > 1 ? ", " : ""), $2, $1 / 1e6}')."
 		if [ -f "$out/sitemap.xml" ]; then
 			urls=$(grep -o '<loc>' "$out/sitemap.xml" | wc -l)
 			sbytes=$(wc -c <"$out/sitemap.xml")
@@ -375,6 +375,7 @@ for n in "${sizes[@]}"; do
 			{ [ "$urls" -gt 50000 ] || [ "$sbytes" -gt 52428800 ]; } && note=": over the sitemap protocol's limit of 50,000 URLs or 50 MiB per file (a sitemap index is needed)"
 			echo "- sitemap.xml: $(num "$urls") URLs, $(mb "$sbytes")$note."
 		fi
+		[ -n "$he_w" ] && echo "- The one-article rebuild appended a sentence to articles/${edit_file##*/} before each run (restored afterwards)."
 		[ -n "$hu_w" ] && echo "- Hugo wrote $(mb "$hbytes") in $(num "$hfiles") files."
 		warns=$(grep -c ': warning: ' "$err")
 		echo "- haichao printed $(num "$(grep -c ': error: ' "$err")") errors and $(num "$warns") warnings$([ "$warns" -gt 0 ] && echo ", by kind:")"
