@@ -1,5 +1,6 @@
 /* build.c — the pipeline: load, render, check, write, publish. */
 #include "build.h"
+#include "cache.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -158,6 +159,21 @@ build_run(const struct build_options *opt)
 	struct diags d;
 	diags_init(&d);
 	stage(NULL);
+	char *said = NULL;
+	/* The cache's own complaint is said now, not replayed later. */
+	struct diags cd;
+	diags_init(&cd);
+	bool fresh = opt->write && cache_up_to_date(opt, &cd, &said);
+	diags_print(&cd, stderr);
+	diags_free(&cd);
+	if (fresh) {
+		fputs(said, stderr);
+		fprintf(stderr, "haichao: %s/ is up to date: 0 files written\n",
+		    opt->public_dir);
+		free(said);
+		diags_free(&d);
+		return 0;
+	}
 	struct load_options lo = { opt->content_dir, opt->drafts, opt->base_url };
 	struct site *s = site_load(&lo, &d);
 	stage("load");
@@ -171,10 +187,12 @@ build_run(const struct build_options *opt)
 	stage("prepare");
 	int status = 0;
 	char summary[1024] = "";
+	bool committed = false;
 	if (diags_failed(&d)) {
 		status = 1;
 	} else if (opt->write) {
 		struct output o;
+		cache_forget(opt);
 		bool ok = output_begin(&o, opt->public_dir, &d);
 		ok = ok && pages_write(ps, &o);
 		stage("pages");
@@ -183,6 +201,7 @@ build_run(const struct build_options *opt)
 		if (ok) {
 			size_t written = o.written, unchanged = o.unchanged;
 			ok = output_commit(&o);
+			committed = ok;
 			stage("commit");
 			if (ok)
 				snprintf(summary, sizeof(summary), "haichao: %zu "
@@ -198,7 +217,19 @@ build_run(const struct build_options *opt)
 		if (!ok)
 			status = 2;
 	}
-	diags_print(&d, stderr);
+	/* What is said goes to stderr and, after a published build, into the
+	 * cache, so that an up-to-date run repeats the warnings. */
+	char *text = NULL;
+	size_t text_len = 0;
+	FILE *mem = open_memstream(&text, &text_len);
+	diags_print(&d, mem ? mem : stderr);
+	if (mem) {
+		fclose(mem);
+		fputs(text, stderr);
+		if (committed)
+			cache_save(opt, text);
+		free(text);
+	}
 	fputs(summary, stderr);
 	pages_free(ps);
 	free_workers(workers, opt->threads);

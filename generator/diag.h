@@ -60,6 +60,7 @@ enum diag_code {
 	D_NO_BASE_URL,
 	D_ASSET_ORPHAN,
 	D_ASSET_MISSING,
+	D_CACHE_DAMAGED,
 	D_DIAG_COUNT
 };
 
