@@ -292,7 +292,7 @@ write_full_tree(void)
 	put("articles/d.zh.md",
 	    "---\ntitle: 丁\ndate: 2025-01-01\ndraft: true\n---\n丁。\n");
 	put("articles/d.en.md", "---\ntitle: D\n---\nD.\n");
-	make_dir("articles/images");
+	make_dir("articles/a");   /* a's asset folder */
 }
 
 static void
@@ -687,10 +687,11 @@ test_bad_file_names(void **state)
 	    "$/articles/Bad Dir: error: 'Bad Dir' is not a valid slug (lower-case ASCII letters, digits and '-')\n"
 	    "$/articles/Bad Name.zh.md: error: 'Bad Name.zh.md' is not a valid article file name (<slug>.zh.md or <slug>.en.md)\n"
 	    "$/articles/a.zh.md.bak: error: 'a.zh.md.bak' is not a valid article file name (<slug>.zh.md or <slug>.en.md)\n"
+	    "$/articles/images: warning: asset folder 'images' belongs to no article (name it after an article's slug)\n"
 	    "$/articles/notes.txt: error: 'notes.txt' is not a valid article file name (<slug>.zh.md or <slug>.en.md)\n"
 	    "$/articles/x.fr.md: error: 'x.fr.md' is not a valid article file name (<slug>.zh.md or <slug>.en.md)\n"
 	    "$/articles/文章.zh.md: error: '文章.zh.md' is not a valid article file name (<slug>.zh.md or <slug>.en.md)\n"
-	    "haichao: 9 errors, 0 warnings\n");
+	    "haichao: 9 errors, 1 warning\n");
 	assert_int_equal(s->n_articles, 1);
 }
 

@@ -639,7 +639,12 @@ test_not_cross_links(void **state)
 	    "---\ntitle: 甲\ndate: 2024-01-02\n---\n"
 	    "[x](https://x.org/a.zh.md) [y](dir/a.zh.md) [z](a.md) [w](#top)\n");
 	load_and_render();
-	ASSERT_DIAGS("");
+	/* Relative paths that are not cross-links name asset files, which
+	 * must exist. */
+	ASSERT_DIAGS(
+	    "$/articles/a.zh.md:5:32: error: 'dir/a.zh.md' not found (an article's files go in content/articles/<slug>/)\n"
+	    "$/articles/a.zh.md:5:49: error: 'a.md' not found (an article's files go in content/articles/<slug>/)\n"
+	    "haichao: 2 errors, 0 warnings\n");
 	assert_string_equal(article("a")->zh.html,
 	    "<p><a href=\"https://x.org/a.zh.md\">x</a> <a href=\"dir/a.zh.md\">y</a> "
 	    "<a href=\"a.md\">z</a> <a href=\"#top\">w</a></p>\n");
