@@ -1,29 +1,67 @@
 /* escape.c — escaping for HTML/XML text and attributes, and TSV fields. */
 #include "escape.h"
 
-/* Which bytes need escaping: 1 in text and attributes, 2 in attributes
- * only.  Scanning for runs of plain bytes keeps this fast on long text. */
-static const unsigned char special[256] = {
-	['&'] = 1, ['<'] = 1, ['>'] = 1, ['"'] = 2,
-};
+#include <stdbool.h>
+
+#include <stdint.h>
+#include <string.h>
+
+/* Eight bytes at a time: a word has a byte equal to c when
+ * has_zero(word ^ (c * ONES)) is non-zero (the classic SWAR test).  Text
+ * is overwhelmingly plain, so most words are copied through untouched. */
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+static inline uint64_t
+has_zero(uint64_t v)
+{
+	return (v - ONES) & ~v & HIGHS;
+}
+
+static inline bool
+word_is_plain(uint64_t w, int quote)
+{
+	uint64_t hit = has_zero(w ^ ('&' * ONES)) | has_zero(w ^ ('<' * ONES)) |
+	    has_zero(w ^ ('>' * ONES));
+	if (quote)
+		hit |= has_zero(w ^ ('"' * ONES));
+	return hit == 0;
+}
 
 static void
 escape(struct buf *out, const char *s, size_t len, int quote)
 {
-	const unsigned char limit = quote ? 2 : 1;
-	size_t start = 0;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char k = special[(unsigned char)s[i]];
-		if (k == 0 || k > limit)
-			continue;
-		buf_add(out, s + start, i - start);
-		switch (s[i]) {
-		case '&': buf_add(out, "&amp;", 5); break;
-		case '<': buf_add(out, "&lt;", 4); break;
-		case '>': buf_add(out, "&gt;", 4); break;
-		default: buf_add(out, "&quot;", 6); break;
+	buf_grow(out, len);
+	size_t start = 0, i = 0;
+	while (i < len) {
+		if (i + 8 <= len) {
+			uint64_t w;
+			memcpy(&w, s + i, 8);
+			if (word_is_plain(w, quote)) {
+				i += 8;
+				continue;
+			}
 		}
-		start = i + 1;
+		const char *rep = NULL;
+		size_t rlen = 0;
+		switch (s[i]) {
+		case '&': rep = "&amp;"; rlen = 5; break;
+		case '<': rep = "&lt;"; rlen = 4; break;
+		case '>': rep = "&gt;"; rlen = 4; break;
+		case '"':
+			if (quote) {
+				rep = "&quot;";
+				rlen = 6;
+			}
+			break;
+		default: break;
+		}
+		if (rep != NULL) {
+			buf_add(out, s + start, i - start);
+			buf_add(out, rep, rlen);
+			start = i + 1;
+		}
+		i++;
 	}
 	buf_add(out, s + start, len - start);
 }

@@ -220,15 +220,14 @@ static const char *
 format_date(const struct page_set *ps, struct arena *a, enum lang lang,
     const struct date *d)
 {
-	if (d->year == 0)
+	if (d->year == 0 || d->month < 1 || d->month > 12)
 		return NULL;
-	char y[8], m[4], day[4], key[16];
-	snprintf(y, sizeof(y), "%d", d->year);
-	snprintf(m, sizeof(m), "%d", d->month);
-	snprintf(day, sizeof(day), "%d", d->day);
-	snprintf(key, sizeof(key), "month_%d", d->month);
+	static const char *const month_key[] = { "month_1", "month_2",
+		"month_3", "month_4", "month_5", "month_6", "month_7", "month_8",
+		"month_9", "month_10", "month_11", "month_12" };
 	const char *names[] = { "year", "month", "day", "month_name" };
-	const char *values[] = { y, m, day, ui(ps, lang, key) };
+	const char *values[] = { arena_number(a, d->year), arena_number(a, d->month),
+		arena_number(a, d->day), ui(ps, lang, month_key[d->month - 1]) };
 	return fill(a, ui(ps, lang, "date_format"), names, values, 4);
 }
 

@@ -498,13 +498,34 @@ add_use(struct walk *w, const char *zh, const char *pinyin, const char *en,
 	return u;
 }
 
+/* Decimal digits of n >= 0 into out (at least 12 bytes); returns the length. */
+static size_t
+format_number(char *out, int n)
+{
+	char tmp[12];
+	size_t len = 0;
+	do {
+		tmp[len++] = (char)('0' + n % 10);
+		n /= 10;
+	} while (n > 0 && len < sizeof(tmp));
+	for (size_t i = 0; i < len; i++)
+		out[i] = tmp[len - 1 - i];
+	out[len] = '\0';
+	return len;
+}
+
 /* The markup around glossary note `u`, written into `wrap`. */
 static void
 set_gloss_markup(struct walk *w, cmark_node *wrap, const struct gloss_use *u)
 {
 	struct buf *b = &w->scratch;
 	buf_reset(b);
-	buf_printf(b, "<span class=\"gl\" id=\"gl-ref-%d\" lang=\"zh-Hans\">", u->number);
+	/* Hundreds of notes per article: no printf here. */
+	char num[16];
+	size_t nlen = format_number(num, u->number);
+	buf_puts(b, "<span class=\"gl\" id=\"gl-ref-");
+	buf_add(b, num, nlen);
+	buf_puts(b, "\" lang=\"zh-Hans\">");
 	buf_puts(b, u->pinyin ? "<ruby>" : "<dfn>");
 	cmark_node_set_on_enter(wrap, b->data);
 	buf_reset(b);
@@ -515,8 +536,11 @@ set_gloss_markup(struct walk *w, cmark_node *wrap, const struct gloss_use *u)
 	} else {
 		buf_puts(b, "</dfn>");
 	}
-	buf_printf(b, "<sup class=\"gl-mark\"><a href=\"#gl-%d\">%d</a></sup></span>",
-	    u->number, u->number);
+	buf_puts(b, "<sup class=\"gl-mark\"><a href=\"#gl-");
+	buf_add(b, num, nlen);
+	buf_add(b, "\">", 2);
+	buf_add(b, num, nlen);
+	buf_puts(b, "</a></sup></span>");
 	cmark_node_set_on_exit(wrap, b->data);
 }
 

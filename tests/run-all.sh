@@ -140,8 +140,9 @@ if [ -f "$site/index.html" ]; then
 	step html tests/check/html.sh "$site"
 	step links python3 tests/check/links.py "$site"
 	step xml tests/check/xml.sh "$site"
+	step browser tests/check/browser.sh "$site"
 else
-	for s in html links xml; do
+	for s in html links xml browser; do
 		skip "$s" "the bundled build produced no site"
 	done
 fi

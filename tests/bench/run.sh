@@ -305,8 +305,14 @@ for n in "${sizes[@]}"; do
 			read -r pages wrote _ _ < <(summary "$logs/haichao-noop.$M_RUN.err")
 			row "haichao no-op rebuild" "$M_WALL" "$pages" "$wrote" "$M_RSS"
 		else failed=1; fi
-		# (3) one article's body changed (a different sentence each run)
-		edit_file=$(grep -m 1 '\.zh\.md$' "$c/files.txt") edit_backup=$c/edit-backup/${edit_file##*/}
+		# (3) one article's body changed (a different sentence each run): the
+		# first one without a translation, so that both its pages change
+		edit_file=''
+		while read -r f; do
+			case $f in *.zh.md) [ -f "${f%.zh.md}.en.md" ] || { edit_file=$f; break; } ;; esac
+		done <"$c/files.txt"
+		[ -n "$edit_file" ] || edit_file=$(grep -m 1 '\.zh\.md$' "$c/files.txt")
+		edit_backup=$c/edit-backup/${edit_file##*/}
 		if measure haichao-edit1 "$root" /dev/null prep_edit "$bin" build -C "$content" -t "$templates" -o "$out"; then
 			he_w=$M_WALL
 			read -r pages wrote _ _ < <(summary "$logs/haichao-edit1.$M_RUN.err")

@@ -33,7 +33,7 @@
 
 static char fuzz_dir[256];
 
-static int
+static inline int
 fuzz_rm_entry(const char *path, const struct stat *st, int flag,
     struct FTW *ftw)
 {
@@ -44,7 +44,7 @@ fuzz_rm_entry(const char *path, const struct stat *st, int flag,
 	return 0;
 }
 
-static void
+static inline void
 fuzz_cleanup(void)
 {
 	if (fuzz_dir[0] != '\0')
@@ -52,15 +52,19 @@ fuzz_cleanup(void)
 	fuzz_dir[0] = '\0';
 }
 
-/* Creates the per-process scratch folder (on /dev/shm when it exists, so
- * the many small writes never touch a disk) and returns its path. */
-static const char *
+/* Creates the per-process scratch folder and returns its path: under
+ * $HAICHAO_FUZZ_TMP (run.sh points it at its own folder, which it removes
+ * even after a crash skipped atexit), else /dev/shm so the many small
+ * writes never touch a disk, else $TMPDIR or /tmp. */
+static inline const char *
 fuzz_tmpdir(void)
 {
 	if (fuzz_dir[0] != '\0')
 		return fuzz_dir;
-	const char *base = access("/dev/shm", W_OK) == 0 ? "/dev/shm"
-	    : getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	const char *base = getenv("HAICHAO_FUZZ_TMP");
+	if (base == NULL || *base == '\0')
+		base = access("/dev/shm", W_OK) == 0 ? "/dev/shm"
+		    : getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
 	snprintf(fuzz_dir, sizeof(fuzz_dir), "%s/haichao-fuzz.XXXXXX", base);
 	if (mkdtemp(fuzz_dir) == NULL) {
 		perror("mkdtemp");
@@ -71,7 +75,7 @@ fuzz_tmpdir(void)
 }
 
 /* Writes `len` bytes to dir/rel (folders must exist). */
-static void
+static inline void
 fuzz_write(const char *dir, const char *rel, const void *data, size_t len)
 {
 	char path[512];
@@ -96,13 +100,13 @@ fuzz_write(const char *dir, const char *rel, const void *data, size_t len)
 	close(fd);
 }
 
-static void
+static inline void
 fuzz_write_str(const char *dir, const char *rel, const char *text)
 {
 	fuzz_write(dir, rel, text, strlen(text));
 }
 
-static void
+static inline void
 fuzz_mkdir(const char *dir, const char *rel)
 {
 	char path[512];
@@ -144,7 +148,7 @@ static const char fuzz_y_en[] =
     "## Background\n\nGoing overseas.\n\n## 背景\n\nText.\n";
 
 /* Writes the shared archive under dir/content and returns that path. */
-static const char *
+static inline const char *
 fuzz_make_site(const char *dir)
 {
 	static char content[300];
@@ -160,7 +164,7 @@ fuzz_make_site(const char *dir)
 }
 
 /* A FILE that swallows output, for diags_print. */
-static FILE *
+static inline FILE *
 fuzz_devnull(void)
 {
 	static FILE *f;
