@@ -217,7 +217,7 @@ link_glossary_slugs(struct site *s)
 	for (size_t i = 0; i < n; i++) {
 		struct gloss_term *g = s->glossary[i];
 		buf_reset(&b);
-		pinyin_slug(g->pinyin ? g->pinyin : "", &b);
+		pinyin_slug(g->pinyin ? g->pinyin : g->zh, &b);
 		if (b.len == 0)
 			buf_printf(&b, "term-%zu", i + 1);
 		size_t base = b.len;

@@ -400,6 +400,9 @@ load_gloss_entry(struct loader *l, const struct ynode *v, bool local)
 	g->note[LANG_EN] = get_string(l, v, "note_en", false);
 	if (g->zh == NULL || g->en == NULL || (!local && g->pinyin == NULL))
 		return NULL;
+	/* A Latin term (KOL) has no pinyin worth showing above itself. */
+	if (g->pinyin != NULL && strcmp(g->pinyin, g->zh) == 0)
+		g->pinyin = NULL;
 	return g;
 }
 

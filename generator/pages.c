@@ -363,7 +363,10 @@ bind_common(struct page_set *ps, const struct page *p, struct arena *a,
 	scope_text(sc, VAR_SITE_TITLE, s->title[p->lang]);
 	scope_text(sc, VAR_SITE_DESCRIPTION, site_description(ps, p->lang));
 	scope_text(sc, VAR_GENERATOR, "haichao " HAICHAO_VERSION);
-	scope_text(sc, VAR_FEED_URL, arena_printf(a, "%s%s/feed.xml", root, lang_code[p->lang]));
+	/* Feeds exist only with a base_url (they need absolute URLs). */
+	if (s->base_url)
+		scope_text(sc, VAR_FEED_URL, arena_printf(a, "%s%s/feed.xml", root,
+		    lang_code[p->lang]));
 	if (s->base_url && p->kind != PK_404) {
 		size_t len = strlen(path);
 		size_t cut = len >= 10 && strcmp(path + len - 10, "index.html") == 0 ? len - 10 : len;
@@ -679,6 +682,9 @@ bind_term(struct page_set *ps, const struct page *p, struct scope *sc, struct ar
 	scope_text(sc, VAR_N, count_text(ps, a, p->lang, "article_count", t->n_articles));
 	struct page idx = { .kind = PK_TERM_INDEX, .lang = p->lang, .tkind = p->tkind };
 	scope_text(sc, VAR_HREF, link_to(ps, a, root, &idx));
+	if (s->base_url)
+		scope_text(sc, VAR_FEED_URL, arena_printf(a, "%s%s/%s/%s/feed.xml", root,
+		    lang_code[p->lang], kind_plural[p->tkind], t->slug));
 	if (p->tkind == KIND_APP)
 		bind_app_facts(ps, p->lang, sc, a, root, t);
 	if (p->tkind == KIND_COMPANY) {
@@ -750,7 +756,9 @@ gloss_order_zh(const void *pa, const void *pb)
 {
 	const struct gloss_term *x = *(struct gloss_term *const *)pa;
 	const struct gloss_term *y = *(struct gloss_term *const *)pb;
-	int c = strcmp(x->pinyin, y->pinyin);
+	/* The slug is the pinyin without tones, in lower case: the order
+	 * of a pinyin-indexed dictionary. */
+	int c = strcmp(x->slug, y->slug);
 	return c ? c : strcmp(x->zh, y->zh);
 }
 

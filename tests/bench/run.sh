@@ -159,6 +159,12 @@ failed=0
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END {print NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 num() { printf '%s' "$1" | sed -e ':a' -e 's/\([0-9]\)\([0-9]\{3\}\)\($\|[^0-9]\)/\1,\2\3/; ta'; } # 12345 -> 12,345
 div() { awk -v a="$1" -v b="$2" -v f="${3:-%.2f}" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "–"; else printf f "\n", a / b }'; }
+ratio() { # WALL_A WALL_B: a / b, with a time under the timer's resolution said so
+	case $1 in
+	0 | 0.0 | 0.00) [ -n "$2" ] && echo "< 0.01" || echo "–" ;;
+	*) div "$1" "$2" ;;
+	esac
+}
 mib() { [ -n "$1" ] && awk -v k="$1" 'BEGIN {printf "%.0f\n", k / 1024}' || echo "–"; }
 mb() { awk -v b="$1" 'BEGIN {printf "%.1f MB\n", b / 1e6}'; }
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
@@ -200,14 +206,18 @@ measure() {
 	M_RUN=$(for i in "${!walls[@]}"; do echo "${walls[i]} $i"; done | sort -g | awk -v m=$(((runs + 1) / 2)) 'NR == m {print $2}')
 }
 
-# haichao's closing line: "haichao: A articles, P pages; W files written, U unchanged, R removed, in DIR/; ..."
+# haichao's closing line: "haichao: A articles, P pages; W files written, U
+# unchanged, R removed, in DIR/; ...", or "haichao: DIR/ is up to date: 0 files
+# written" when its no-op check found nothing to do (no page produced).
 summary() { # ERRFILE -> "P W U R"
-	sed -n 's/^haichao: [0-9]* articles\{0,1\}, \([0-9]*\) pages\{0,1\}; \([0-9]*\) files\{0,1\} written, \([0-9]*\) unchanged, \([0-9]*\) removed.*/\1 \2 \3 \4/p' "$1" | tail -n 1
+	sed -n -e 's/^haichao: [0-9]* articles\{0,1\}, \([0-9]*\) pages\{0,1\}; \([0-9]*\) files\{0,1\} written, \([0-9]*\) unchanged, \([0-9]*\) removed.*/\1 \2 \3 \4/p' \
+		-e 's/^haichao: .* is up to date: \([0-9]*\) files\{0,1\} written.*/0 \1 - -/p' "$1" | tail -n 1
 }
 
 row() { # NAME WALL PAGES WRITTEN RSS_KB
 	local pps
-	pps=$(div "$3" "$2" "%.0f")
+	pps=–
+	[ "${3:-0}" = 0 ] || pps=$(div "$3" "$2" "%.0f")
 	echo "| $1 | ${2:-–} | $(num "${3:-–}") / $(num "${4:-–}") | $(num "$pps") | $(mib "$5") |"
 }
 
@@ -237,7 +247,8 @@ prep_edit() { # RUN: the article is the original plus one sentence naming RUN
 	{ cat "$edit_backup" && printf '\n基准测试第 %d 次修改时在文末追加了这一句。\n' "$1"; } >"$edit_file"
 }
 prep_none() { :; }
-prep_fresh() { rm -rf "$out" "$out".staging-*; }
+prep_fresh() { rm -rf "$out" "$out".*; } # with haichao's staging folder and cache beside it
+prep_nocache() { rm -rf "$out".*; }
 prep_hugo() { rm -rf "$site/public"; }
 prep_floor() { rm -rf "$floor_out" && mkdir -p "$floor_out"; }
 
@@ -293,7 +304,7 @@ for n in "${sizes[@]}"; do
 	echo
 	echo "| measurement | wall s | pages / files written | pages/s | peak RSS MiB |"
 	echo "|---|---:|---:|---:|---:|"
-	hf_w='' hf_r='' hn_w='' he_w='' hu_w='' hu_r='' fw_w=''
+	hf_w='' hf_r='' hn_w='' hc_w='' he_w='' hu_w='' hu_r='' fw_w=''
 	# (1) full build, from an empty output folder each time
 	if measure haichao-full "$root" /dev/null prep_fresh env HAICHAO_TIMING=1 "$bin" build -C "$content" -t "$templates" -o "$out"; then
 		hf_w=$M_WALL hf_r=$M_RSS hf_run=$M_RUN
@@ -305,6 +316,16 @@ for n in "${sizes[@]}"; do
 			read -r pages wrote _ _ < <(summary "$logs/haichao-noop.$M_RUN.err")
 			row "haichao no-op rebuild" "$M_WALL" "$pages" "$wrote" "$M_RSS"
 		else failed=1; fi
+		# (2b) the same without what haichao keeps beside its output (its
+		# no-op cache): every page produced and compared with the output
+		if compgen -G "$out.*" >/dev/null; then
+			kept=$(cd "$c" && echo "${out##*/}".*)
+			if measure haichao-noop-nocache "$root" /dev/null prep_nocache "$bin" build -C "$content" -t "$templates" -o "$out"; then
+				hc_w=$M_WALL
+				read -r pages wrote _ _ < <(summary "$logs/haichao-noop-nocache.$M_RUN.err")
+				row "haichao no-op rebuild, its cache removed ($kept)" "$M_WALL" "$pages" "$wrote" "$M_RSS"
+			else failed=1; fi
+		fi
 		# (3) one article's body changed (a different sentence each run): the
 		# first one without a translation, so that both its pages change
 		edit_file=''
@@ -357,8 +378,9 @@ for n in "${sizes[@]}"; do
 	echo "| Hugo wall / haichao wall (full build) | $(div "$hu_w" "$hf_w") |"
 	echo "| haichao wall / floor-with-writes wall | $(div "$hf_w" "$fw_w") |"
 	echo "| haichao RSS / Hugo RSS | $(div "$hf_r" "$hu_r") |"
-	echo "| no-op rebuild / full build | $(div "$hn_w" "$hf_w") |"
-	echo "| one-article rebuild / full build | $(div "$he_w" "$hf_w") |"
+	echo "| no-op rebuild / full build | $(ratio "$hn_w" "$hf_w") |"
+	[ -z "$hc_w" ] || echo "| no-op rebuild without its cache / full build | $(ratio "$hc_w" "$hf_w") |"
+	echo "| one-article rebuild / full build | $(ratio "$he_w" "$hf_w") |"
 
 	if [ -n "$hf_w" ]; then
 		err=$logs/haichao-full.$hf_run.err

@@ -112,9 +112,15 @@ run_case() {
 	    --errors-for-leak-kinds=definite,indirect --quiet
 	    "--log-file=$w/valgrind.log")
 
+	# A `command` file runs `check` or `status` instead of `build`.
+	local cmd=build
+	[ -f "$src/command" ] && read -r cmd <"$src/command"
+	local cargs=(-C content "${targs[@]}" -o public)
+	[ "$cmd" = check ] && cargs=(-C content "${targs[@]}")
+	[ "$cmd" = status ] && cargs=(-C content)
 	local status
-	(cd "$w/run" && exec "${vg[@]}" "$bin" build -C content "${targs[@]}" \
-	    -o public "${args[@]}" >"$w/stdout" 2>"$w/stderr" </dev/null)
+	(cd "$w/run" && exec "${vg[@]}" "$bin" "$cmd" "${cargs[@]}" \
+	    "${args[@]}" >"$w/stdout" 2>"$w/stderr" </dev/null)
 	status=$?
 	echo "$status" >"$w/status"
 
@@ -142,6 +148,9 @@ run_case() {
 	else
 		compare "$name" "$src/expected.stderr" "$w/stderr" "stderr" >>"$out" || fail=1
 		compare "$name" "$src/expected.status" "$w/status" "exit status" >>"$out" || fail=1
+		if [ -f "$src/expected.stdout" ]; then
+			compare "$name" "$src/expected.stdout" "$w/stdout" "stdout" >>"$out" || fail=1
+		fi
 		if [ -d "$src/expected" ]; then
 			local f
 			while IFS= read -r f; do
@@ -174,6 +183,7 @@ compare() {
 update_case() {
 	local name=$1 src=$2 w=$3
 	local pairs=("expected.stderr" "$w/stderr" "expected.status" "$w/status")
+	[ -f "$src/expected.stdout" ] && pairs+=("expected.stdout" "$w/stdout")
 	if [ -d "$src/expected" ]; then
 		local f
 		while IFS= read -r f; do
