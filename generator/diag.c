@@ -59,6 +59,7 @@ static const struct {
 	[D_NO_ARTICLES] = { D_NO_ARTICLES, DIAG_WARNING, "no articles in %s" },
 	[D_ASSET_ORPHAN] = { D_ASSET_ORPHAN, DIAG_WARNING, "asset folder '%s' belongs to no article (name it after an article's slug)" },
 	[D_ASSET_MISSING] = { D_ASSET_MISSING, DIAG_ERROR, "'%s' not found (an article's files go in content/articles/<slug>/)" },
+	[D_SOURCE_URL] = { D_SOURCE_URL, DIAG_ERROR, "source_url '%s' must be an absolute http(s) URL" },
 	[D_CACHE_DAMAGED] = { D_CACHE_DAMAGED, DIAG_WARNING, "the build cache is damaged; building everything" },
 	[D_NO_BASE_URL] = { D_NO_BASE_URL, DIAG_WARNING, "no base_url in site.yaml: feeds, sitemap.xml and canonical links are left out" },
 };

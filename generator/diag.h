@@ -61,6 +61,7 @@ enum diag_code {
 	D_ASSET_ORPHAN,
 	D_ASSET_MISSING,
 	D_CACHE_DAMAGED,
+	D_SOURCE_URL,
 	D_DIAG_COUNT
 };
 

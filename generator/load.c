@@ -590,6 +590,13 @@ load_zh_article(struct loader *l, const char *path, const char *slug,
 	a->author = get_string(l, fm, "author", false);
 	a->source = get_string(l, fm, "source", false);
 	a->source_url = get_string(l, fm, "source_url", false);
+	/* It becomes an href: only web addresses, never javascript: and
+	 * the like. */
+	if (a->source_url && strncmp(a->source_url, "https://", 8) != 0 &&
+	    strncmp(a->source_url, "http://", 7) != 0) {
+		diag(l->d, &ynode_get(fm, "source_url")->pos, D_SOURCE_URL, a->source_url);
+		a->source_url = NULL;
+	}
 	a->draft = get_bool(l, fm, "draft");
 	for (int k = 0; k < KIND_COUNT; k++)
 		a->terms[k] = load_term_refs(l, fm, (enum term_kind)k, &a->n_terms[k]);

@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "pool.h"
 #include "template.h"
+#include "utf8.h"
 #include "view.h"
 
 #ifndef HAICHAO_VERSION
@@ -544,6 +545,20 @@ bind_glossary_notes(struct page_set *ps, const struct page *p, struct scope *sc,
 	}
 }
 
+/* "zh-Hans" for Chinese text shown on an English page, which must say
+ * its own language; NULL otherwise. */
+static const char *
+chinese_in_english(enum lang page, const char *text)
+{
+	if (page != LANG_EN || text == NULL)
+		return NULL;
+	size_t len = strlen(text), i = 0;
+	while (i < len)
+		if (is_han(utf8_next(text, len, &i)))
+			return lang_tag[LANG_ZH];
+	return NULL;
+}
+
 /* A short list of links to articles: title, url, date. */
 static void
 bind_article_refs(struct page_set *ps, struct scope *sc, int var,
@@ -589,7 +604,9 @@ bind_article(struct page_set *ps, const struct page *p, struct scope *sc, struct
 		scope_text(sc, VAR_UPDATED_ISO, iso_date(a, upd));
 	}
 	scope_text(sc, VAR_AUTHOR, art->author);
+	scope_text(sc, VAR_AUTHOR_LANG, chinese_in_english(lang, art->author));
 	scope_text(sc, VAR_SOURCE, art->source);
+	scope_text(sc, VAR_SOURCE_LANG, chinese_in_english(lang, art->source));
 	scope_text(sc, VAR_SOURCE_URL, art->source_url);
 	size_t minutes = (v->han_chars + 399) / 400 + (v->latin_words + 199) / 200;
 	if (minutes == 0)

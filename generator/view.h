@@ -44,6 +44,8 @@ enum var_kind { VK_TEXT, VK_RAW, VK_LIST };
 	X(SUMMARY, "summary", VK_TEXT) \
 	X(SUMMARY_LANG, "summary_lang", VK_TEXT) \
 	X(AUTHOR, "author", VK_TEXT) \
+	X(AUTHOR_LANG, "author_lang", VK_TEXT) \
+	X(SOURCE_LANG, "source_lang", VK_TEXT) \
 	X(SOURCE, "source", VK_TEXT) \
 	X(SOURCE_URL, "source_url", VK_TEXT) \
 	X(BODY, "body", VK_RAW) \
