@@ -112,6 +112,31 @@ normalise_newlines(char *s, size_t len)
 }
 
 static bool
+has_high_bytes(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return true;
+	return false;
+}
+
+static bool
+encoding_known(const char *enc)
+{
+	iconv_t cd = iconv_open("UTF-8", enc);
+	if (cd == (iconv_t)-1)
+		return false;
+	iconv_close(cd);
+	return true;
+}
+
+static bool
+is_utf16_name(const char *enc)
+{
+	return strncasecmp(enc, "utf-16", 6) == 0 || strncasecmp(enc, "utf16", 5) == 0;
+}
+
+static bool
 is_utf8_name(const char *enc)
 {
 	return strcasecmp(enc, "utf-8") == 0 || strcasecmp(enc, "utf8") == 0;
@@ -199,11 +224,21 @@ text_decode(const char *path, const char *raw, size_t len,
 		    out_len, d);
 	} else if (encoding == NULL || is_utf8_name(encoding)) {
 		text = check_utf8(path, raw, len, out_len, d);
+	} else if (encoding_known(encoding) && !is_utf16_name(encoding) &&
+	    has_high_bytes(raw, len) && utf8_valid_prefix(raw, len) == len) {
+		/* Chinese text in GB18030 or Big5 is practically never valid
+		 * UTF-8, so a "legacy" file that is means a stale or wrong
+		 * declaration: converting it would produce mojibake. */
+		struct buf msg = BUF_INIT;
+		buf_printf(&msg, "declared as %s, but the file is UTF-8; "
+		    "remove the 'encoding:' line", encoding);
+		struct pos whole = { path, 0, 0 };
+		diag(d, encoding_pos && encoding_pos->line ? encoding_pos : &whole,
+		    D_ENCODING, msg.data);
+		buf_release(&msg);
+		return NULL;
 	} else {
 		text = convert(path, raw, len, encoding, encoding_pos, out_len, d);
-		/* A wrong declaration can still convert "successfully";
-		 * iconv guarantees valid UTF-8 output, so what is left to
-		 * catch is NUL bytes, below. */
 	}
 	if (text == NULL)
 		return NULL;
