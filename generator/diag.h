@@ -37,7 +37,6 @@ enum diag_code {
 	D_YEAR,
 	D_SLUG,
 	D_FILE_NAME,
-	D_DUP_SLUG,
 	D_DUP_TERM,
 	D_UNKNOWN_REF,        /* a taxonomy slug that does not exist */
 	D_UNKNOWN_COMPANY,
@@ -54,7 +53,6 @@ enum diag_code {
 	D_GLOSS_CONFLICT,
 	D_GLOSS_UNUSED,
 	D_TEMPLATE,
-	D_TEMPLATE_VAR,
 	D_EMPTY_FILE,
 	D_NO_ARTICLES,
 	D_NO_BASE_URL,

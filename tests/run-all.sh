@@ -139,10 +139,11 @@ fi
 if [ -f "$site/index.html" ]; then
 	step html tests/check/html.sh "$site"
 	step links python3 tests/check/links.py "$site"
+	step glossary python3 tests/check/glossary.py content "$site"
 	step xml tests/check/xml.sh "$site"
 	step browser tests/check/browser.sh "$site"
 else
-	for s in html links xml browser; do
+	for s in html links glossary xml browser; do
 		skip "$s" "the bundled build produced no site"
 	done
 fi

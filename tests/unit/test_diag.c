@@ -276,14 +276,14 @@ test_formats_with_several_arguments(void **state)
 	diag(d, &at, D_GLOSS_CONFLICT, "出海", "going abroad", "going overseas",
 	    "content/glossary.yaml:1:3");
 	diag(d, &at, D_GLOSS_EMPTY, "", "");
-	diag(d, &at, D_DUP_SLUG, "app", "x", "content/taxonomy.yaml:2:3");
+	diag(d, &at, D_UNKNOWN_REF, "app", "x");
 	ASSERT_DIAGS(d,
 	    "content/articles/a.zh.md:5:5: error: term '出海' means 'going abroad' "
 	    "here but 'going overseas' at content/glossary.yaml:1:3\n"
 	    "content/articles/a.zh.md:5:5: error: gloss note for '' has no English: "
 	    "write [](gloss: \"meaning\")\n"
-	    "content/articles/a.zh.md:5:5: error: duplicate app 'x' (first defined "
-	    "at content/taxonomy.yaml:2:3)\n"
+	    "content/articles/a.zh.md:5:5: error: unknown app 'x' (not in "
+	    "taxonomy.yaml)\n"
 	    "haichao: 3 errors, 0 warnings\n");
 	diags_free(d);
 }
