@@ -525,7 +525,9 @@ set_gloss_markup(struct walk *w, cmark_node *wrap, const struct gloss_use *u)
 	size_t nlen = format_number(num, u->number);
 	buf_puts(b, "<span class=\"gl\" id=\"gl-ref-");
 	buf_add(b, num, nlen);
-	buf_puts(b, "\" lang=\"zh-Hans\">");
+	/* In a Chinese text the term needs no language of its own; in a
+	 * translation it does. */
+	buf_puts(b, w->version == &w->article->zh ? "\">" : "\" lang=\"zh-Hans\">");
 	buf_puts(b, u->pinyin ? "<ruby>" : "<dfn>");
 	cmark_node_set_on_enter(wrap, b->data);
 	buf_reset(b);
