@@ -205,11 +205,12 @@ build_run(const struct build_options *opt)
 			stage("commit");
 			if (ok)
 				snprintf(summary, sizeof(summary), "haichao: %zu "
-				    "article%s, %zu pages; %zu files written, %zu "
+				    "article%s, %zu pages; %zu file%s written, %zu "
 				    "unchanged, %zu removed, in %s/; %zu without an "
 				    "English translation\n", s->n_articles,
 				    s->n_articles == 1 ? "" : "s", pages_count(ps),
-				    written, unchanged, (size_t)o.removed,
+				    written, written == 1 ? "" : "s", unchanged,
+				    (size_t)o.removed,
 				    opt->public_dir, untranslated(s));
 		} else {
 			output_abort(&o);

@@ -59,9 +59,12 @@
  */
 
 #define MARK 256u
-#define DENSE_MAX_BYTES (2u << 20) /* rows beyond this budget are sparse */
-/* Starting positions per block, on the stack. Overridable only so tests can
- * push block seams and the heap fallback with small inputs. */
+/* Bytes of rows; states beyond the budget are sparse. Starting positions
+ * per block, on the stack. Both overridable only so tests can reach
+ * sparse states, block seams and the heap fallback with small inputs. */
+#ifndef DENSE_MAX_BYTES
+#define DENSE_MAX_BYTES (2u << 20)
+#endif
 #ifndef SCAN_BLOCK
 #define SCAN_BLOCK 1024
 #endif
@@ -80,8 +83,9 @@ struct bnode {
 
 /* A state without a row: its own edges, then its failure state's. */
 struct sparse {
-	uint32_t dst0;          /* the first edge, inline */
-	uint32_t edges, nedges; /* the others are in sp_cls / sp_dst */
+	uint32_t nedges;        /* all of them, sorted by class */
+	uint32_t dst0;          /* the first edge, inline, if any */
+	uint32_t edges;         /* the others: sp_cls / sp_dst from here */
 	uint32_t fail;          /* a ref, shallower */
 	uint32_t answer;
 	uint8_t cls0;
@@ -152,7 +156,7 @@ bn_child(struct matcher *m, uint32_t parent, unsigned sym)
 {
 	/* Grow first: the walk below holds a pointer into m->bn. */
 	if (m->nbn == m->capbn) {
-		if (m->capbn >= UINT32_MAX / 4)
+		if (m->capbn >= UINT32_MAX / 2)
 			die("too many glossary terms");
 		m->capbn *= 2;
 		m->bn = xrealloc(m->bn, m->capbn * sizeof *m->bn);
@@ -282,6 +286,19 @@ goto_child(const struct build *b, uint32_t v, unsigned sym)
 	return 0;
 }
 
+/* The AC transition from f on sym when it leads to a child somewhere
+ * down f's failure chain, else the root. */
+static uint32_t
+fail_step(const struct build *b, uint32_t f, unsigned sym)
+{
+	for (;;) {
+		uint32_t g = goto_child(b, f, sym);
+		if (g != 0 || f == 0)
+			return g;
+		f = b->fail[f];
+	}
+}
+
 /* Aho–Corasick failure links and outputs, in breadth-first order so that
  * everything a node refers to is done. */
 static void
@@ -296,14 +313,7 @@ link_trie(struct build *b)
 	b->out_mark[0] = -1; /* a lone MARK is no term */
 	for (uint32_t u = 0; u < n; u++) {
 		for (uint32_t v = b->first[u]; v < b->first[u + 1]; v++) {
-			uint32_t f = 0;
-			for (f = b->fail[u]; u != 0; f = b->fail[f]) {
-				uint32_t g = goto_child(b, f, b->sym[v]);
-				if (g != 0 || f == 0) {
-					f = g;
-					break;
-				}
-			}
+			uint32_t f = u == 0 ? 0 : fail_step(b, b->fail[u], b->sym[v]);
 			b->fail[v] = f;
 			b->out[v] = b->term[v] >= 0 ? b->term[v] : b->out[f];
 		}
@@ -558,9 +568,10 @@ sparse_next(const struct matcher *m, uint32_t ref, unsigned c)
 {
 	for (;;) {
 		const struct sparse *sp = &m->sparse[ref - m->dense_lim];
-		if (sp->cls0 == c && sp->nedges > 0) /* most have one edge */
+		if (sp->nedges > 0 && sp->cls0 == c) /* most have one edge */
 			return sp->dst0;
-		for (uint32_t e = sp->edges; e < sp->edges + sp->nedges - 1; e++) {
+		for (uint32_t k = 1; k < sp->nedges; k++) {
+			uint32_t e = sp->edges + k - 1;
 			if (m->sp_cls[e] == c)
 				return m->sp_dst[e];
 			if (m->sp_cls[e] > c)

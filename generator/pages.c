@@ -1085,11 +1085,15 @@ sitemap_entry(struct page_set *ps, xmlTextWriterPtr w, const struct page *p,
 	xmlTextWriterEndElement(w);
 }
 
-bool
-pages_write_sitemap(struct page_set *ps, struct output *out)
+/* The sitemap protocol allows 50,000 URLs (and 50 MiB) per file; with
+ * hreflang alternates an entry is about 450 bytes, so a file holds fewer. */
+enum { SITEMAP_URLS = 20000 };
+
+/* One urlset file with the pages [from, to) (404.html left out). */
+static bool
+write_urlset(struct page_set *ps, struct output *out, const char *name,
+    size_t from, size_t to)
 {
-	if (ps->site->base_url == NULL)
-		return true;
 	xmlBufferPtr xb = xmlBufferCreate();
 	xmlTextWriterPtr w = xmlNewTextWriterMemory(xb, 0);
 	xmlTextWriterSetIndent(w, 1);
@@ -1101,15 +1105,52 @@ pages_write_sitemap(struct page_set *ps, struct output *out)
 	xmlTextWriterWriteAttribute(w, BAD_CAST "xmlns:xhtml",
 	    BAD_CAST "http://www.w3.org/1999/xhtml");
 	struct buf b = BUF_INIT;
-	for (size_t i = 0; i < ps->n_pages; i++)
+	for (size_t i = from; i < to; i++)
 		if (ps->pages[i].kind != PK_404)
 			sitemap_entry(ps, w, &ps->pages[i], &b);
 	buf_release(&b);
 	xmlTextWriterEndElement(w);
 	xmlTextWriterEndDocument(w);
 	xmlFreeTextWriter(w);
-	bool ok = output_write(out, "sitemap.xml", xmlBufferContent(xb),
+	bool ok = output_write(out, name, xmlBufferContent(xb),
 	    (size_t)xmlBufferLength(xb));
+	xmlBufferFree(xb);
+	return ok;
+}
+
+/* sitemap.xml lists every page; a large site gets sitemap-1.xml,
+ * sitemap-2.xml... and sitemap.xml becomes their index. */
+bool
+pages_write_sitemap(struct page_set *ps, struct output *out)
+{
+	if (ps->site->base_url == NULL)
+		return true;
+	if (ps->n_pages <= SITEMAP_URLS)
+		return write_urlset(ps, out, "sitemap.xml", 0, ps->n_pages);
+	xmlBufferPtr xb = xmlBufferCreate();
+	xmlTextWriterPtr w = xmlNewTextWriterMemory(xb, 0);
+	xmlTextWriterSetIndent(w, 1);
+	xmlTextWriterSetIndentString(w, BAD_CAST "  ");
+	xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL);
+	xmlTextWriterStartElement(w, BAD_CAST "sitemapindex");
+	xmlTextWriterWriteAttribute(w, BAD_CAST "xmlns",
+	    BAD_CAST "http://www.sitemaps.org/schemas/sitemap/0.9");
+	bool ok = true;
+	for (size_t from = 0, part = 1; from < ps->n_pages; from += SITEMAP_URLS, part++) {
+		size_t to = from + SITEMAP_URLS < ps->n_pages ? from + SITEMAP_URLS : ps->n_pages;
+		char name[64], url[2048];
+		snprintf(name, sizeof(name), "sitemap-%zu.xml", part);
+		ok = write_urlset(ps, out, name, from, to) && ok;
+		snprintf(url, sizeof(url), "%s%s", ps->site->base_url, name);
+		xmlTextWriterStartElement(w, BAD_CAST "sitemap");
+		xmlTextWriterWriteElement(w, BAD_CAST "loc", BAD_CAST url);
+		xmlTextWriterEndElement(w);
+	}
+	xmlTextWriterEndElement(w);
+	xmlTextWriterEndDocument(w);
+	xmlFreeTextWriter(w);
+	ok = output_write(out, "sitemap.xml", xmlBufferContent(xb),
+	    (size_t)xmlBufferLength(xb)) && ok;
 	xmlBufferFree(xb);
 	return ok;
 }
