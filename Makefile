@@ -19,7 +19,7 @@ OBJ = $(SRC:generator/%.c=build/obj/%.o)
 ASAN_OBJ = $(SRC:generator/%.c=build/asan/%.o)
 BIN = generator/haichao
 
-.PHONY: site all test unit regress check-html asan valgrind fuzz bench clean install publish
+.PHONY: site all test unit regress regress-update asan valgrind fuzz bench clean install publish
 
 # `make site` and `make test` first make sure the libraries are installed
 # (generator/deps.sh may apt-get them), then build in a sub-make so that
@@ -71,7 +71,7 @@ test:
 	@tests/run-all.sh
 
 unit: $(UNIT_BIN)
-	@tests/run-unit.sh build/unit
+	@for t in $(UNIT_BIN); do $$t || exit 1; done
 
 regress: $(BIN)
 	@tests/regress/run.sh $(BIN)
@@ -86,8 +86,14 @@ valgrind: $(BIN)
 bench: $(BIN)
 	@tests/bench/run.sh
 
+# `make fuzz SECONDS=N`: every libFuzzer target for N seconds (default 10).
+fuzz:
+	@generator/deps.sh test
+	@tests/fuzz/run.sh $(or $(SECONDS),10)
+
 publish: site
 	@test -n "$(DEST)" || { echo "usage: make publish DEST=user@host:/path/ (an rsync destination)"; exit 2; }
+	@command -v rsync >/dev/null || { echo "make publish needs rsync (Debian package rsync)"; exit 2; }
 	rsync -rlc --delete --info=stats1 public/ "$(DEST)"
 
 install: $(BIN)

@@ -24,6 +24,7 @@ static const struct {
 	[D_IO] = { D_IO, DIAG_ERROR, "%s" },
 	[D_ENCODING] = { D_ENCODING, DIAG_ERROR, "%s" },
 	[D_ENCODING_UNKNOWN] = { D_ENCODING_UNKNOWN, DIAG_ERROR, "unknown encoding '%s'" },
+	[D_CONTROL_CHAR] = { D_CONTROL_CHAR, DIAG_ERROR, "control character U+%04X in text file" },
 	[D_NUL_BYTE] = { D_NUL_BYTE, DIAG_ERROR, "NUL byte in text file" },
 	[D_YAML_SYNTAX] = { D_YAML_SYNTAX, DIAG_ERROR, "YAML: %s" },
 	[D_YAML_ALIAS] = { D_YAML_ALIAS, DIAG_ERROR, "YAML anchors and aliases are not supported" },
@@ -147,17 +148,36 @@ compare_entries(const void *pa, const void *pb)
 	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
+/* Writes s with control characters made visible, so that a file name or
+ * value holding a newline cannot forge a line of output. */
+static void
+put_clean(const char *s, FILE *out)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '\n')
+			fputs("\\n", out);
+		else if ((c < 0x20 && c != '\t') || c == 0x7F)
+			fprintf(out, "\\x%02X", c);
+		else
+			fputc(c, out);
+	}
+}
+
 static void
 print_entry(const struct diag_entry *e, FILE *out)
 {
 	const char *level = e->level == DIAG_ERROR ? "error" : "warning";
-	if (e->path == NULL)
-		fprintf(out, "haichao: %s: %s\n", level, e->message);
-	else if (e->line <= 0)
-		fprintf(out, "%s: %s: %s\n", e->path, level, e->message);
-	else
-		fprintf(out, "%s:%d:%d: %s: %s\n", e->path, e->line,
-		    e->col > 0 ? e->col : 1, level, e->message);
+	if (e->path == NULL) {
+		fputs("haichao", out);
+	} else {
+		put_clean(e->path, out);
+		if (e->line > 0)
+			fprintf(out, ":%d:%d", e->line, e->col > 0 ? e->col : 1);
+	}
+	fprintf(out, ": %s: ", level);
+	put_clean(e->message, out);
+	fputc('\n', out);
 }
 
 int

@@ -25,6 +25,7 @@ enum diag_code {
 	D_ENCODING,           /* bytes invalid in the file's encoding */
 	D_ENCODING_UNKNOWN,
 	D_NUL_BYTE,
+	D_CONTROL_CHAR,
 	D_YAML_SYNTAX,
 	D_YAML_ALIAS,
 	D_YAML_TYPE,          /* a value has the wrong shape */

@@ -123,6 +123,15 @@ has_high_bytes(const char *s, size_t len)
 static bool
 encoding_known(const char *enc)
 {
+	/* iconv reads "//IGNORE" and "//TRANSLIT" suffixes, which would
+	 * drop or guess characters, and forgives odd characters in names:
+	 * only plain names are accepted. */
+	for (const char *p = enc; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("._:-", *p)))
+			return false;
+	if (*enc == '\0')
+		return false;
 	iconv_t cd = iconv_open("UTF-8", enc);
 	if (cd == (iconv_t)-1)
 		return false;
@@ -148,7 +157,8 @@ static char *
 convert(const char *path, const char *raw, size_t len, const char *encoding,
     const struct pos *encoding_pos, size_t *out_len, struct diags *d)
 {
-	iconv_t cd = iconv_open("UTF-8", encoding);
+	iconv_t cd = encoding_known(encoding) ? iconv_open("UTF-8", encoding)
+	    : (iconv_t)-1;
 	if (cd == (iconv_t)-1) {
 		diag(d, encoding_pos, D_ENCODING_UNKNOWN, encoding);
 		return NULL;
@@ -242,12 +252,32 @@ text_decode(const char *path, const char *raw, size_t len,
 	}
 	if (text == NULL)
 		return NULL;
+	/* glibc's iconv passes some invalid sequences through for UTF-8-like
+	 * names (and UCS-4): the promise of valid UTF-8 is kept here. */
+	size_t valid = utf8_valid_prefix(text, *out_len);
+	if (valid < *out_len) {
+		struct pos p = text_pos(path, text, valid);
+		diag(d, &p, D_ENCODING, "not valid UTF-8 after conversion");
+		free(text);
+		return NULL;
+	}
 	const char *nul = memchr(text, '\0', *out_len);
 	if (nul != NULL) {
 		struct pos p = text_pos(path, text, (size_t)(nul - text));
 		diag(d, &p, D_NUL_BYTE);
 		free(text);
 		return NULL;
+	}
+	/* Terminal escapes and other control characters have no place in
+	 * an article; tab and the line endings are fine. */
+	for (size_t i = 0; i < *out_len; i++) {
+		unsigned char c = (unsigned char)text[i];
+		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) {
+			struct pos p = text_pos(path, text, i);
+			diag(d, &p, D_CONTROL_CHAR, (unsigned)c);
+			free(text);
+			return NULL;
+		}
 	}
 	*out_len = normalise_newlines(text, *out_len);
 	return text;

@@ -54,6 +54,13 @@ get_string(struct loader *l, const struct ynode *map, const char *key,
 		ynode_type_error(l->d, n, key, "a string");
 		return NULL;
 	}
+	for (size_t i = 0; i < n->len; i++) {
+		unsigned char c = (unsigned char)n->str[i];
+		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) {
+			ynode_type_error(l->d, n, key, "a string without control characters");
+			return NULL;
+		}
+	}
 	if (required && n->len == 0) {
 		diag(l->d, &n->pos, D_REQUIRED, key);
 		return NULL;
@@ -173,8 +180,13 @@ static struct ynode *
 load_yaml_file(struct loader *l, const char *path, bool required)
 {
 	struct stat st;
-	if (stat(path, &st) != 0 && errno == ENOENT && !required)
+	if (lstat(path, &st) != 0 && errno == ENOENT && !required)
 		return NULL;
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+		struct pos at = { path, 0, 0 };
+		diag(l->d, &at, D_IO, "symbolic links are not followed in content/");
+		return NULL;
+	}
 	char *raw;
 	size_t len;
 	if (!read_file(path, &raw, &len, l->d))
@@ -428,6 +440,8 @@ load_glossary(struct loader *l, struct gloss_list *gl)
 	struct ynode *root = load_yaml_file(l, path, false);
 	if (root == NULL)
 		return;
+	if (root->kind == Y_MAP && root->n == 0)
+		return;   /* an empty file: no terms */
 	if (root->kind != Y_SEQ) {
 		ynode_type_error(l->d, root, "glossary.yaml", "a list of terms");
 		return;
@@ -441,6 +455,19 @@ load_glossary(struct loader *l, struct gloss_list *gl)
 
 /* ---- articles ------------------------------------------------------------ */
 
+/* A front matter fence: the marker, then only spaces or tabs (editors
+ * leave trailing blanks). */
+static bool
+is_fence(const char *p, size_t n, const char *marker)
+{
+	if (n < 3 || memcmp(p, marker, 3) != 0)
+		return false;
+	for (size_t i = 3; i < n; i++)
+		if (p[i] != ' ' && p[i] != '\t')
+			return false;
+	return true;
+}
+
 /* Splits "---\n yaml ---\n body" in place.  On success sets the YAML span
  * and the body, which starts on file line *body_line. */
 static bool
@@ -452,17 +479,18 @@ split_front_matter(struct loader *l, const char *path, char *text, size_t len,
 		diag(l->d, &at, D_EMPTY_FILE);
 		return false;
 	}
-	if (strncmp(text, "---\n", 4) != 0 && strcmp(text, "---") != 0) {
+	char *first_eol = memchr(text, '\n', len);
+	size_t first_len = first_eol ? (size_t)(first_eol - text) : len;
+	if (!is_fence(text, first_len, "---")) {
 		diag(l->d, &at, D_FM_MISSING);
 		return false;
 	}
-	*yaml = text + 4;
+	*yaml = first_eol ? first_eol + 1 : text + len;
 	int line = 2;
 	for (char *p = *yaml; p < text + len;) {
 		char *eol = memchr(p, '\n', (size_t)(text + len - p));
 		size_t n = eol ? (size_t)(eol - p) : (size_t)(text + len - p);
-		bool closing = (n == 3 && (memcmp(p, "---", 3) == 0 ||
-		    memcmp(p, "...", 3) == 0));
+		bool closing = is_fence(p, n, "---") || is_fence(p, n, "...");
 		if (closing) {
 			*yaml_len = (size_t)(p - *yaml);
 			*body = eol ? eol + 1 : p + n;
@@ -566,6 +594,21 @@ load_local_glossary(struct loader *l, struct article *a, const struct ynode *fm,
 	}
 }
 
+/* An absolute http(s) URL with a host and nothing a URL cannot hold
+ * unencoded (spaces, quotes, angle brackets, control characters). */
+static bool
+web_url(const char *u)
+{
+	const char *rest = strncmp(u, "https://", 8) == 0 ? u + 8
+	    : strncmp(u, "http://", 7) == 0 ? u + 7 : NULL;
+	if (rest == NULL || *rest == '\0' || *rest == '/')
+		return false;
+	for (const unsigned char *p = (const unsigned char *)u; *p; p++)
+		if (*p <= 0x20 || *p == 0x7F || strchr("\"<>`\\{}|^", *p))
+			return false;
+	return true;
+}
+
 static struct article *
 load_zh_article(struct loader *l, const char *path, const char *slug,
     struct gloss_list *gl)
@@ -592,8 +635,7 @@ load_zh_article(struct loader *l, const char *path, const char *slug,
 	a->source_url = get_string(l, fm, "source_url", false);
 	/* It becomes an href: only web addresses, never javascript: and
 	 * the like. */
-	if (a->source_url && strncmp(a->source_url, "https://", 8) != 0 &&
-	    strncmp(a->source_url, "http://", 7) != 0) {
+	if (a->source_url && !web_url(a->source_url)) {
 		diag(l->d, &ynode_get(fm, "source_url")->pos, D_SOURCE_URL, a->source_url);
 		a->source_url = NULL;
 	}
@@ -755,6 +797,11 @@ load_articles(struct loader *l, const struct load_options *opt,
     struct gloss_list *gl)
 {
 	const char *dir = content_path(l, "articles");
+	char *real = realpath(dir, NULL);
+	if (real != NULL) {
+		l->s->articles_real = arena_strdup(l->a, real);
+		free(real);
+	}
 	size_t n;
 	struct entry *v = list_articles_dir(l, dir, &n);
 	bool *ok = xcalloc(n ? n : 1, sizeof(bool));

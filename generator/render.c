@@ -11,6 +11,7 @@
 #include "alloc.h"
 #include "buf.h"
 #include "escape.h"
+#include "strset.h"
 #include "match.h"
 #include "utf8.h"
 
@@ -41,6 +42,10 @@ struct walk {
 	size_t n_uses, cap_uses;
 	const char *adhoc[64];      /* ad-hoc notes seen, to note each once */
 	const char *cursor;         /* where the last source search hit */
+	int seen_line;              /* source_find's place in the text */
+	const char *seen_ptr;
+	const char *col_block, *col_ptr;   /* and its last column count */
+	int col_extra, col;
 	const struct gloss_term *local_done[64];   /* local terms noted */
 	size_t n_local_done;
 	struct article **links;     /* cross-link targets, once each */
@@ -62,6 +67,33 @@ list_push(struct node_list *l, cmark_node *n)
 
 /* A position in the source file for a node, preferring the exact spot of
  * `needle` (e.g. a link's URL) on or after the node's block line. */
+/* The first occurrence of needle in [p, p + len), or NULL (memmem is not
+ * in C11 or POSIX). */
+static const char *
+find_bytes(const char *p, size_t len, const char *needle, size_t nlen)
+{
+	if (nlen == 0)
+		return p;
+	const char *end = p + len;
+	while ((size_t)(end - p) >= nlen) {
+		const char *c = memchr(p, needle[0], (size_t)(end - p) - nlen + 1);
+		if (c == NULL)
+			return NULL;
+		if (memcmp(c, needle, nlen) == 0)
+			return c;
+		p = c + 1;
+	}
+	return NULL;
+}
+
+/* Start of the line after the one at p (or end). */
+static const char *
+next_line(const char *p, const char *end)
+{
+	const char *nl = memchr(p, '\n', (size_t)(end - p));
+	return nl ? nl + 1 : end;
+}
+
 static struct pos
 source_find(struct walk *w, cmark_node *node, const char *needle,
     const char **found)
@@ -71,35 +103,57 @@ source_find(struct walk *w, cmark_node *node, const char *needle,
 	while (block && cmark_node_get_start_line(block) == 0)
 		block = cmark_node_parent(block);
 	int line = block ? cmark_node_get_start_line(block) : 1;
-	/* Find the start of `line` in the body. */
-	const char *p = v->body, *end = v->body + v->body_len;
-	for (int l = 1; l < line && p < end; l++) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		p = nl ? nl + 1 : end;
+	int last = block ? cmark_node_get_end_line(block) : line;
+	const char *end = v->body + v->body_len;
+	/* Nodes come in text order: walk on from the line found last time,
+	 * so many links cost one pass over the text, not one each. */
+	const char *p = v->body;
+	int l = 1;
+	if (w->seen_line > 0 && w->seen_line <= line) {
+		p = w->seen_ptr;
+		l = w->seen_line;
 	}
-	/* Nodes are visited in text order, so search on from the previous
-	 * hit: two identical links on one line get their own positions. */
-	const char *from = w->cursor > p ? w->cursor : p;
-	const char *hit = needle ? strstr(from, needle) : NULL;
+	for (; l < line && p < end; l++)
+		p = next_line(p, end);
+	w->seen_line = line;
+	w->seen_ptr = p;
+	const char *stop = p;
+	for (int k = line; k <= last && stop < end; k++)
+		stop = next_line(stop, end);
+	/* Search on from the previous hit within the block: two identical
+	 * links on one line get their own positions. */
+	size_t nlen = needle ? strlen(needle) : 0;
+	const char *from = w->cursor > p && w->cursor < stop ? w->cursor : p;
+	const char *hit = needle ? find_bytes(from, (size_t)(stop - from), needle, nlen) : NULL;
 	if (hit == NULL && needle && from != p)
-		hit = strstr(p, needle);
+		hit = find_bytes(p, (size_t)(stop - p), needle, nlen);
 	if (hit != NULL)
 		w->cursor = hit + 1;
 	const char *at = hit ? hit : p;
 	if (found)
 		*found = hit;
-	int extra_lines = 0;
-	const char *line_start = p;
-	for (const char *q = p; q < at; q++)
+	/* Line and column of `at`, counting on from the last position
+	 * computed when it lies further on in the same block. */
+	const char *q = p;
+	int extra = 0, col = 1;
+	if (w->col_ptr >= p && w->col_ptr <= at && w->col_block == p) {
+		q = w->col_ptr;
+		extra = w->col_extra;
+		col = w->col;
+	}
+	for (; q < at; q++) {
 		if (*q == '\n') {
-			extra_lines++;
-			line_start = q + 1;
-		}
-	int col = 1;
-	for (const char *q = line_start; q < at; q++)
-		if (((unsigned char)*q & 0xC0) != 0x80)
+			extra++;
+			col = 1;
+		} else if (((unsigned char)*q & 0xC0) != 0x80) {
 			col++;
-	struct pos pos = { v->path, v->body_line + line - 1 + extra_lines, col };
+		}
+	}
+	w->col_block = p;
+	w->col_ptr = at;
+	w->col_extra = extra;
+	w->col = col;
+	struct pos pos = { v->path, v->body_line + line - 1 + extra, col };
 	return pos;
 }
 
@@ -320,6 +374,25 @@ rewrite_cross_link(struct walk *w, cmark_node *link)
 	return true;
 }
 
+/* True when content/articles/<rel> is a regular file that really lies in
+ * content/articles: no symbolic link may lead a page to /etc/passwd. */
+static bool
+asset_inside(struct walk *w, const char *rel)
+{
+	const struct site *s = w->ctx->site;
+	const char *file = arena_printf(w->ctx->arena, "%s/articles/%s",
+	    s->content_dir, rel);
+	struct stat st;
+	if (lstat(file, &st) != 0 || !S_ISREG(st.st_mode) || s->articles_real == NULL)
+		return false;
+	char *real = realpath(file, NULL);
+	size_t n = strlen(s->articles_real);
+	bool inside = real != NULL && strncmp(real, s->articles_real, n) == 0 &&
+	    real[n] == '/';
+	free(real);
+	return inside;
+}
+
 /* A relative reference that is not a cross-link names a file in an
  * article's asset folder, written as the Markdown file sees it
  * ("my-slug/chart.png", beside my-slug.zh.md).  Pages sit at
@@ -343,12 +416,8 @@ rewrite_asset_ref(struct walk *w, cmark_node *node)
 	const struct site *s = w->ctx->site;
 	char *rel = arena_strndup(w->ctx->arena, path, len);
 	bool ok = strstr(rel, "..") == NULL && strchr(rel, '/') != NULL;
-	if (ok && s->content_dir) {
-		struct stat st;
-		const char *file = arena_printf(w->ctx->arena, "%s/articles/%s",
-		    s->content_dir, rel);
-		ok = stat(file, &st) == 0 && S_ISREG(st.st_mode);
-	}
+	if (ok && s->content_dir)
+		ok = asset_inside(w, rel);
 	if (!ok) {
 		struct pos p = source_pos(w, node, url);
 		diag(w->ctx->diags, &p, D_ASSET_MISSING, rel);
@@ -381,18 +450,24 @@ render_check_anchors(const struct anchor_check *c, struct diags *d)
 
 /* ---- heading ids ---------------------------------------------------------- */
 
+/* The text of n's inlines.  Iterative: a hostile document nests
+ * emphasis hundreds of thousands deep. */
 static void
 plain_text(cmark_node *n, struct buf *out)
 {
-	for (cmark_node *c = cmark_node_first_child(n); c; c = cmark_node_next(c)) {
+	cmark_iter *it = cmark_iter_new(n);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *c = cmark_iter_get_node(it);
+		if (ev != CMARK_EVENT_ENTER || c == n)
+			continue;
 		cmark_node_type t = cmark_node_get_type(c);
 		if (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE)
 			buf_puts(out, cmark_node_get_literal(c));
 		else if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK)
 			buf_putc(out, ' ');
-		else
-			plain_text(c, out);
 	}
+	cmark_iter_free(it);
 }
 
 /* An id keeps CJK characters, lower-cases ASCII letters, turns runs of
@@ -433,22 +508,31 @@ add_heading_ids(struct walk *w)
 	struct version *v = w->version;
 	v->ids = ARENA_ARRAY(w->ctx->arena, const char *, w->headings.n ? w->headings.n : 1);
 	struct buf text = BUF_INIT, id = BUF_INIT;
+	struct strset taken;
+	strset_init(&taken);
 	for (size_t i = 0; i < w->headings.n; i++) {
 		cmark_node *h = w->headings.items[i];
 		buf_reset(&text);
 		buf_reset(&id);
 		plain_text(h, &text);
 		make_id(text.data ? text.data : "", &id);
+		/* A repeated id gets -2, -3...: `taken` holds every id given,
+		 * with the next number to try for it as a base. */
 		size_t base = id.len;
-		for (int k = 2;; k++) {
-			bool taken = false;
-			for (size_t j = 0; j < v->n_ids && !taken; j++)
-				taken = strcmp(v->ids[j], id.data) == 0;
-			if (!taken)
-				break;
-			id.len = base;
-			buf_printf(&id, "-%d", k);
+		char *base_id = xstrdup(id.data);
+		long k = strset_value(&taken, base_id);
+		if (k >= 0) {
+			for (k = k < 2 ? 2 : k;; k++) {
+				id.len = base;
+				buf_printf(&id, "-%ld", k);
+				if (!strset_has(&taken, id.data))
+					break;
+			}
+			strset_put(&taken, base_id, k + 1);
 		}
+		strset_put(&taken, id.data, strset_value(&taken, id.data) > 0
+		    ? strset_value(&taken, id.data) : 0);
+		free(base_id);
 		v->ids[v->n_ids++] = arena_strdup(w->ctx->arena, id.data);
 		/* cmark cannot give a heading an id, so the heading becomes a
 		 * custom block that writes its own tags around the same inlines. */
@@ -477,6 +561,7 @@ add_heading_ids(struct walk *w)
 	}
 	buf_release(&text);
 	buf_release(&id);
+	strset_free(&taken);
 }
 
 /* ---- glossary notes -------------------------------------------------------- */
@@ -840,6 +925,8 @@ render_version(struct render_ctx *ctx, struct article *a, struct version *v)
 			w.referenced[t->id] = true;
 	}
 	w.cursor = NULL;
+	w.seen_line = 0;
+	w.col_block = w.col_ptr = NULL;
 	for (size_t i = 0; i < w.gloss_links.n; i++)
 		apply_gloss_link(&w, w.gloss_links.items[i]);
 	annotate_all(&w);

@@ -112,6 +112,7 @@ struct article {
 struct site {
 	struct arena arena;
 	const char *content_dir;
+	const char *articles_real;           /* realpath of content/articles */
 	const char *title[LANG_COUNT];
 	const char *description[LANG_COUNT]; /* optional */
 	const char *base_url;                /* ends in '/', or NULL */

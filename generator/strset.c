@@ -22,6 +22,7 @@ void
 strset_init(struct strset *s)
 {
 	s->slots = NULL;
+	s->values = NULL;
 	s->cap = s->len = 0;
 }
 
@@ -39,11 +40,17 @@ grow(struct strset *s)
 {
 	size_t cap = s->cap ? s->cap * 2 : 1024;
 	char **slots = xcalloc(cap, sizeof(*slots));
+	long *values = xcalloc(cap, sizeof(*values));
 	for (size_t i = 0; i < s->cap; i++)
-		if (s->slots[i])
-			slots[find(slots, cap, s->slots[i])] = s->slots[i];
+		if (s->slots[i]) {
+			size_t j = find(slots, cap, s->slots[i]);
+			slots[j] = s->slots[i];
+			values[j] = s->values[i];
+		}
 	free(s->slots);
+	free(s->values);
 	s->slots = slots;
+	s->values = values;
 	s->cap = cap;
 }
 
@@ -60,6 +67,22 @@ strset_add(struct strset *s, const char *str)
 	return true;
 }
 
+long
+strset_value(const struct strset *s, const char *str)
+{
+	if (s->cap == 0)
+		return -1;
+	size_t i = find(s->slots, s->cap, str);
+	return s->slots[i] ? s->values[i] : -1;
+}
+
+void
+strset_put(struct strset *s, const char *str, long value)
+{
+	strset_add(s, str);
+	s->values[find(s->slots, s->cap, str)] = value;
+}
+
 bool
 strset_has(const struct strset *s, const char *str)
 {
@@ -72,5 +95,6 @@ strset_free(struct strset *s)
 	for (size_t i = 0; i < s->cap; i++)
 		free(s->slots[i]);
 	free(s->slots);
+	free(s->values);
 	strset_init(s);
 }

@@ -9,10 +9,15 @@
 
 struct strset {
 	char **slots;
+	long *values;
 	size_t cap, len;
 };
 
 void strset_init(struct strset *s);
+/* A number kept with each string (0 for a string added by strset_add):
+ * strset_value returns it, or -1 when the string is absent. */
+long strset_value(const struct strset *s, const char *str);
+void strset_put(struct strset *s, const char *str, long value);
 /* Adds `str`; false when it was already there. */
 bool strset_add(struct strset *s, const char *str);
 bool strset_has(const struct strset *s, const char *str);

@@ -7,6 +7,7 @@
 
 #include "alloc.h"
 #include "input.h"
+#include "strset.h"
 
 struct loader {
 	struct arena *a;
@@ -93,22 +94,26 @@ parse_children(struct loader *l, struct ynode *n, yaml_event_type_t end,
 	}
 }
 
+/* Keys are plain strings, each once: a set keeps this linear even for a
+ * map of 100,000 keys. */
 static bool
 check_map_keys(struct loader *l, struct ynode *n)
 {
-	for (size_t i = 0; i < n->n; i += 2) {
+	struct strset seen;
+	strset_init(&seen);
+	bool ok = true;
+	for (size_t i = 0; i < n->n && ok; i += 2) {
 		struct ynode *k = n->items[i];
 		if (k->kind != Y_SCALAR) {
 			diag(l->d, &k->pos, D_YAML_TYPE, "key", "a plain string");
-			return false;
+			ok = false;
+		} else if (!strset_add(&seen, k->str)) {
+			diag(l->d, &k->pos, D_YAML_DUPKEY, k->str);
+			ok = false;
 		}
-		for (size_t j = 0; j < i; j += 2)
-			if (strcmp(n->items[j]->str, k->str) == 0) {
-				diag(l->d, &k->pos, D_YAML_DUPKEY, k->str);
-				return false;
-			}
 	}
-	return true;
+	strset_free(&seen);
+	return ok;
 }
 
 /* Deeply nested flow collections cost stack; content never needs this. */

@@ -154,5 +154,13 @@ else
 	fail determinism "$BIN is not built"
 fi
 
+# ---- fuzzing: every libFuzzer target for 5 s, seeds and crash reproducers first --
+# (tests/fuzz/run.sh exits 77 when clang or its fuzzer runtime is missing)
+if [ -f tests/fuzz/run.sh ]; then
+	step fuzz bash tests/fuzz/run.sh 5
+else
+	skip fuzz "tests/fuzz/run.sh is absent"
+fi
+
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

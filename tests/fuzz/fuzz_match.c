@@ -2,7 +2,12 @@
  *
  * Input: terms separated by '\n', then a NUL, then the text (which may hold
  * anything, NULs included). Without a NUL the whole input is both the term
- * list and the text, so matches are common. Term i gets id i. */
+ * list and the text, so matches are common. Term i gets id i.
+ *
+ * Fuzz inputs are small, so they never leave the matcher's dense tables
+ * nor cross a scan block. Also fuzz a build with
+ * -DDENSE_MAX_BYTES=64 -DSCAN_BLOCK=16, where nearly every state is
+ * sparse and blocks are short. */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -3,10 +3,11 @@
  *
  * The site is loaded once per process from a small archive on tmpfs (see
  * fuzz_util.h): glossary.yaml terms 出海, 躺赢 and KOL, an article y with a
- * translation and headings (targets for `y.zh.md#背景` and `y.en.md#data`),
- * and the article x whose body each input replaces; x has two local
- * glossary terms and an asset folder x/chart.png.  The glossary matcher is
- * built once with render_glossary_matcher().
+ * translation and headings (targets for `y.zh.md#背景`, `y.zh.md#data-2024`
+ * and `y.en.md#background`), and the article x whose body each input
+ * replaces; x has two local glossary terms and an asset folder with
+ * x/chart.png.  The glossary matcher is built once with
+ * render_glossary_matcher().
  *
  * Input: the first byte holds flags (bit 0: unsafe_html; bit 1: x also has
  * an English version with the same body), the rest is the Markdown body.

@@ -118,16 +118,23 @@ elif kind == "links-nested":
     n = 12500 * scale
     article("[" * n + "a" + "](b)" * n + "\n")
 elif kind == "images-nested":
-    # images may nest, so this is n levels deep in the tree
-    n = 12500 * scale
-    article("![" * n + "a" + "](b)" * n + "\n")
+    # images may nest, so this is n levels deep in the tree (1.9 / 3.9 MB)
+    n = 150000 * scale
+    article("![" * n + "a" + "](https://x.example/i.png)" * n + "\n")
+elif kind == "asset-refs-one-line":
+    # every reference is an error, all on one line, each with a column
+    article("![图](missing.png)" * (10000 * scale) + "\n")
+elif kind == "cross-links-one-line":
+    article("[链接](missing.zh.md)" * (10000 * scale) + "\n")
 elif kind == "emphasis-star-a-b":
     article("*a**b" * (25000 * scale) + "\n")
 elif kind == "emphasis-nested":
-    n = 25000 * scale
+    # n/2 nested <strong> (0.8 / 1.6 MB): deeper than a recursive walk
+    # of the tree can go on an 8 MB stack at 2N
+    n = 400000 * scale
     article("*" * n + "a" + "*" * n + "\n")
 elif kind == "emphasis-in-heading":
-    n = 10000 * scale
+    n = 400000 * scale
     article("# " + "*" * n + "出海" + "*" * n + "\n")
 elif kind == "emphasis-mod3":
     article("a**b" + "c* " * (25000 * scale) + "\n")
@@ -163,6 +170,10 @@ elif kind == "gloss-refs-same":
     article("".join("第%d行[出海](gloss:)。\n\n" % i for i in range(10000 * scale)))
 elif kind == "gloss-refs-unknown":
     article("".join("第%d行[未知%d](gloss:)。\n\n" % (i, i) for i in range(10000 * scale)))
+elif kind == "gloss-refs-emphasised":
+    # the link text differs from the source text, so its position is
+    # searched for and not found
+    article("".join("第%d行[*未知%d*](gloss:)。\n\n" % (i, i) for i in range(10000 * scale)))
 elif kind == "glossary-local-many":
     n = 2000 * scale
     fm = ("---\ntitle: 大\ndate: 2024-01-01\nglossary:\n"
@@ -214,11 +225,11 @@ all_inputs=(
 	big-article long-line
 	nested-blockquotes nested-lists nested-lists-indented nested-mixed
 	brackets-open brackets-nested links-nested images-nested
-	emphasis-star-a-b emphasis-nested emphasis-in-heading emphasis-mod3
+	asset-refs-one-line cross-links-one-line emphasis-star-a-b emphasis-nested emphasis-in-heading emphasis-mod3
 	backticks unclosed-links html-openers entities tabs
 	headings-same headings-distinct
 	cross-links-missing cross-links-many
-	gloss-notes-many gloss-refs-same gloss-refs-unknown
+	gloss-notes-many gloss-refs-same gloss-refs-unknown gloss-refs-emphasised
 	glossary-local-many glossary-site-many
 	yaml-billion-laughs yaml-many-keys yaml-long-list yaml-deep-flow yaml-long-scalar
 	many-articles crlf-big lone-cr-big

@@ -548,6 +548,49 @@ test_random_long_terms(void **state)
 	assert_true(longest > 256);
 }
 
+static void
+test_random_sparse(void **state)
+{
+	(void)state;
+	/* Every byte value is its own class, so table rows are wide and most
+	 * of the many states get none: scanning goes through the sparse
+	 * states and their failure chains, across block seams. */
+	struct unit units[256];
+	static char bytes[256];
+	for (int i = 0; i < 256; i++) {
+		bytes[i] = (char)i;
+		units[i] = (struct unit){ &bytes[i], 1 };
+	}
+	compare_with_naive(units, 256, 4000, 10, 4000, 4242);
+	/* Long terms: deep chains of sparse states. */
+	compare_with_naive(units, 256, 2000, 40, 3000, 99);
+}
+
+/* Terms that start or end with alnum on one side only, next to the text
+ * ends and to CJK, and terms that are all punctuation. */
+static void
+test_boundary_sides(void **state)
+{
+	(void)state;
+	const char *terms[] = { "#1", "1#", "出a", "b出", "--", "-", "a", NULL };
+	struct matcher *m = build(terms);
+	EXPECT(m, "x#1", { 1, 3, 0 });   /* no boundary needed before '#' */
+	EXPECT_NONE(m, "#12");           /* but one after '1' */
+	EXPECT(m, "#1-", { 0, 2, 0 }, { 2, 3, 5 });
+	EXPECT(m, "1#x", { 0, 2, 1 });
+	EXPECT_NONE(m, "21#");
+	EXPECT(m, "出a", { 0, 4, 2 });
+	EXPECT_NONE(m, "出ab");
+	EXPECT(m, "b出", { 0, 4, 3 });
+	EXPECT(m, "出b出", { 3, 7, 3 });
+	EXPECT(m, "ab出a", { 2, 6, 2 }); /* "ab" is one word: no "a", no "b出" */
+	EXPECT(m, "---", { 0, 2, 4 }, { 2, 3, 5 });
+	EXPECT(m, "a-a", { 0, 1, 6 }, { 1, 2, 5 }, { 2, 3, 6 });
+	EXPECT(m, "中a中", { 3, 4, 6 });
+	EXPECT_NONE(m, "aa");
+	matcher_free(m);
+}
+
 struct thread_job {
 	const struct matcher *m;
 	const char *text;
@@ -620,6 +663,8 @@ main(void)
 		cmocka_unit_test(test_random_5000),
 		cmocka_unit_test(test_random_bytes),
 		cmocka_unit_test(test_random_long_terms),
+		cmocka_unit_test(test_random_sparse),
+		cmocka_unit_test(test_boundary_sides),
 		cmocka_unit_test(test_concurrent_scans),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

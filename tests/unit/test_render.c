@@ -348,12 +348,12 @@ article(const char *slug)
 }
 
 #define NOTE(n, zh, pinyin)                                                   \
-	"<span class=\"gl\" id=\"gl-ref-" #n "\" lang=\"zh-Hans\"><ruby>" zh  \
+	"<span class=\"gl\" id=\"gl-ref-" #n "\"><ruby>" zh  \
 	"<rp>(</rp><rt lang=\"zh-Latn-pinyin\">" pinyin "</rt><rp>)</rp>"    \
 	"</ruby><sup class=\"gl-mark\"><a href=\"#gl-" #n "\">" #n            \
 	"</a></sup></span>"
 #define ADHOC(n, zh)                                                          \
-	"<span class=\"gl\" id=\"gl-ref-" #n "\" lang=\"zh-Hans\"><dfn>" zh   \
+	"<span class=\"gl\" id=\"gl-ref-" #n "\"><dfn>" zh   \
 	"</dfn><sup class=\"gl-mark\"><a href=\"#gl-" #n "\">" #n             \
 	"</a></sup></span>"
 
