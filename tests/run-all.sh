@@ -154,6 +154,11 @@ else
 	fail determinism "$BIN is not built"
 fi
 
+# ---- hostile sizes: pathological inputs at N and 2N must take linear time --
+if [ -x "$BIN" ]; then
+	step slow-inputs bash tests/fuzz/slow-inputs.sh "$BIN"
+fi
+
 # ---- fuzzing: every libFuzzer target for 5 s, seeds and crash reproducers first --
 # (tests/fuzz/run.sh exits 77 when clang or its fuzzer runtime is missing)
 if [ -f tests/fuzz/run.sh ]; then

@@ -566,6 +566,35 @@ test_random_sparse(void **state)
 	compare_with_naive(units, 256, 2000, 40, 3000, 99);
 }
 
+/* Sparse states that are leaves (no edges of their own) must fall back
+ * to their failure state, not read another state's edges. The 128 × 128
+ * two-byte terms fill the table rows, so the later leaves, such as
+ * "\xff\xff", are sparse; the two terms ending in "\x04\x04\x04" make
+ * a deeper sparse state with two edges, the second one on 0x06. */
+static void
+test_sparse_leaves(void **state)
+{
+	(void)state;
+	struct matcher *m = matcher_new();
+	char pair[2];
+	for (int a = 0x80; a <= 0xff; a++) {
+		for (int b = 0x80; b <= 0xff; b++) {
+			pair[0] = (char)a;
+			pair[1] = (char)b;
+			matcher_add(m, pair, 2, (a - 0x80) * 128 + (b - 0x80));
+		}
+	}
+	matcher_add(m, "\x05\x04\x04\x04", 4, 19995);
+	matcher_add(m, "\x06\x04\x04\x04", 4, 19994);
+	matcher_compile(m);
+	EXPECT(m, "\x06\xff\xff", { 1, 3, 16383 });
+	EXPECT(m, "\x05\xff\xff\x06", { 1, 3, 16383 });
+	EXPECT(m, "\x06\x04\x04\x04\xff\xff", { 0, 4, 19994 }, { 4, 6, 16383 });
+	EXPECT(m, "\xff\xff\x05\x04\x04\x04", { 0, 2, 16383 }, { 2, 6, 19995 });
+	EXPECT(m, "\x06\x04\x04\xff\x80\x04", { 3, 5, 16256 });
+	matcher_free(m);
+}
+
 /* Terms that start or end with alnum on one side only, next to the text
  * ends and to CJK, and terms that are all punctuation. */
 static void
@@ -664,6 +693,7 @@ main(void)
 		cmocka_unit_test(test_random_bytes),
 		cmocka_unit_test(test_random_long_terms),
 		cmocka_unit_test(test_random_sparse),
+		cmocka_unit_test(test_sparse_leaves),
 		cmocka_unit_test(test_boundary_sides),
 		cmocka_unit_test(test_concurrent_scans),
 	};
