@@ -179,8 +179,9 @@ build_run(const struct build_options *opt)
 	stage("load");
 	struct matcher *m = render_glossary_matcher(s);
 	struct render_ctx *workers = render_all(s, opt->threads, &d, m);
-	relate_site(s);
 	stage("render");
+	relate_site(s);
+	stage("relate");
 	struct pages_options po = { opt->templates_dir, opt->threads };
 	struct page_set *ps = pages_prepare(s, &po, &d);
 	warn_unused_terms(s, ps, &d);
