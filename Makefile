@@ -57,11 +57,11 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=build/unit/%)
 UNIT_ASAN = $(UNIT_SRC:tests/unit/%.c=build/unit-asan/%)
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
 
-build/unit/%: tests/unit/%.c $(OBJ)
+build/unit/%: tests/unit/%.c tests/unit/fixture.h $(OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) -Wno-pedantic $(CFLAGS) $(CPPFLAGS) $(PKG_CFLAGS) -Igenerator -o $@ $< $(OBJ) $(LDLIBS) $(CMOCKA_LIBS)
 
-build/unit-asan/%: tests/unit/%.c $(ASAN_OBJ)
+build/unit-asan/%: tests/unit/%.c tests/unit/fixture.h $(ASAN_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) -Wno-pedantic -O1 -g $(SAN) $(CPPFLAGS) $(PKG_CFLAGS) -Igenerator -o $@ $< $(ASAN_OBJ) $(LDLIBS) $(CMOCKA_LIBS)
 

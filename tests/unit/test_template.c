@@ -19,62 +19,16 @@
 #include "arena.h"
 #include "buf.h"
 #include "diag.h"
+#include "fixture.h"
 #include "template.h"
 #include "view.h"
 
 #define NS "xmlns:h=\"urn:haichao:template\""
 
-static char ROOT[64];
-static struct diags D;
 static struct arena A;
 static struct strings *STR;
 static struct template *TPL;
 static struct buf OUT;
-
-static void
-remove_all(const char *path)
-{
-	struct stat st;
-	if (lstat(path, &st) != 0)
-		return;
-	if (S_ISDIR(st.st_mode)) {
-		DIR *dh = opendir(path);
-		if (dh != NULL) {
-			struct dirent *de;
-			while ((de = readdir(dh)) != NULL) {
-				if (strcmp(de->d_name, ".") == 0 ||
-				    strcmp(de->d_name, "..") == 0)
-					continue;
-				char sub[4096];
-				snprintf(sub, sizeof(sub), "%s/%s", path, de->d_name);
-				remove_all(sub);
-			}
-			closedir(dh);
-		}
-		rmdir(path);
-	} else {
-		unlink(path);
-	}
-}
-
-static void
-put(const char *rel, const char *text)
-{
-	char path[4096];
-	snprintf(path, sizeof(path), "%s/%s", ROOT, rel);
-	for (char *p = path + strlen(ROOT) + 1; *p; p++)
-		if (*p == '/') {
-			*p = '\0';
-			if (mkdir(path, 0755) != 0 && errno != EEXIST)
-				fail_msg("mkdir %s: %s", path, strerror(errno));
-			*p = '/';
-		}
-	FILE *f = fopen(path, "wb");
-	if (f == NULL)
-		fail_msg("cannot write %s", path);
-	fputs(text, f);
-	fclose(f);
-}
 
 static const char STRINGS_YAML[] =
     "hello: {zh: 你好 & 欢迎, en: \"Hello & <welcome>\"}\n"
@@ -84,10 +38,8 @@ static int
 setup(void **state)
 {
 	(void)state;
-	strcpy(ROOT, "/tmp/haichao-unit-XXXXXX");
-	if (mkdtemp(ROOT) == NULL)
+	if (fixture_begin() != 0)
 		return -1;
-	diags_init(&D);
 	arena_init(&A);
 	buf_init(&OUT);
 	put("strings.yaml", STRINGS_YAML);
@@ -105,47 +57,10 @@ teardown(void **state)
 	strings_free(STR);
 	buf_release(&OUT);
 	arena_free(&A);
-	diags_free(&D);
-	remove_all(ROOT);
+	fixture_end();
 	return 0;
 }
 
-/* "$" in a template stands for ROOT. */
-static const char *
-X(const char *tmpl)
-{
-	static char out[2][1 << 15];
-	static int which;
-	char *o = out[which ^= 1];
-	size_t n = 0;
-	for (const char *p = tmpl; *p; p++) {
-		if (*p == '$')
-			n += (size_t)snprintf(o + n, sizeof(out[0]) - n, "%s", ROOT);
-		else
-			o[n++] = *p;
-		assert_true(n < sizeof(out[0]) - 1);
-	}
-	o[n] = '\0';
-	return o;
-}
-
-/* The printed diagnostics, in a static buffer.  An empty set is ""
- * without calling diags_print, whose empty case test_diag.c covers. */
-static char diag_buf[1 << 16];
-
-static const char *
-diag_text(void)
-{
-	if (D.len == 0)
-		return "";
-	FILE *f = fmemopen(diag_buf, sizeof(diag_buf), "w");
-	assert_non_null(f);
-	diags_print(&D, f);
-	fclose(f);
-	return diag_buf;
-}
-
-#define ASSERT_DIAGS(expected) assert_string_equal(diag_text(), X(expected))
 
 /* Writes and compiles a template, which must compile cleanly. */
 static struct template *
