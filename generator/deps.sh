@@ -23,6 +23,7 @@ need_pkg yaml-0.1 libyaml-dev
 if [ "$what" = test ]; then
 	need_pkg cmocka libcmocka-dev
 	need_cmd xmllint libxml2-utils
+	need_cmd python3 python3
 	need_cmd java default-jre-headless
 	need_cmd npm npm
 	need_cmd clang clang
