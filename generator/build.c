@@ -193,9 +193,14 @@ build_run(const struct build_options *opt)
 		status = 1;
 	} else if (opt->write) {
 		struct output o;
+		struct strset *previous = cache_page_hashes(opt);
 		cache_forget(opt);
 		bool ok = output_begin(&o, opt->public_dir, &d);
-		ok = ok && pages_write(ps, &o);
+		ok = ok && pages_write(ps, &o, previous);
+		if (previous) {
+			strset_free(previous);
+			free(previous);
+		}
 		stage("pages");
 		ok = ok && write_extras(s, ps, opt, &o);
 		stage("extras");
@@ -229,7 +234,7 @@ build_run(const struct build_options *opt)
 		fclose(mem);
 		fputs(text, stderr);
 		if (committed)
-			cache_save(opt, text);
+			cache_save(opt, text, pages_hashes(ps));
 		free(text);
 	}
 	fputs(summary, stderr);

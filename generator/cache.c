@@ -11,6 +11,7 @@
 
 #include "alloc.h"
 #include "buf.h"
+#include "strset.h"
 
 #define CACHE_MAGIC "haichao-cache 1"
 
@@ -81,9 +82,10 @@ stamp_tree(struct buf *out, const char *dir)
 	buf_release(&path);
 }
 
-/* The fingerprint of everything a build reads, and of what it wrote. */
+/* What decides how pages look, apart from the content: the generator,
+ * the options and the templates. */
 static void
-fingerprint(const struct build_options *opt, struct buf *out)
+environment(const struct build_options *opt, struct buf *out)
 {
 	buf_printf(out, "%s %s\n", CACHE_MAGIC, HAICHAO_VERSION);
 	struct stat st;
@@ -93,9 +95,18 @@ fingerprint(const struct build_options *opt, struct buf *out)
 	buf_printf(out, "options %s|%s|%s|%d\n", opt->content_dir,
 	    opt->templates_dir, opt->base_url ? opt->base_url : "",
 	    opt->drafts);
-	stamp_tree(out, opt->content_dir);
 	stamp_tree(out, opt->templates_dir);
+	buf_puts(out, "content\n");
+}
+
+/* Everything a build reads, and the page it wrote first. */
+static void
+fingerprint(const struct build_options *opt, struct buf *out)
+{
+	environment(opt, out);
+	stamp_tree(out, opt->content_dir);
 	struct buf index = BUF_INIT;
+	struct stat st;
 	buf_printf(&index, "%s/index.html", opt->public_dir);
 	if (stat(index.data, &st) == 0)
 		stamp(out, "out", "index.html", &st);
@@ -104,50 +115,115 @@ fingerprint(const struct build_options *opt, struct buf *out)
 	buf_release(&index);
 }
 
-#define SAID_MARK "said\n"
+/* The cache file: fingerprint, "said LEN", what was said, "pages N", then
+ * a line "HASH PATH" per page. */
+static bool
+read_cache(const struct build_options *opt, struct buf *saved)
+{
+	char *path = cache_path(opt);
+	FILE *f = fopen(path, "rb");
+	free(path);
+	if (f == NULL)
+		return false;
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_add(saved, chunk, n);
+	fclose(f);
+	return true;
+}
+
+/* Finds the "said" record after the fingerprint `now`; NULL when the
+ * saved state does not start with it. */
+static const char *
+after_prefix(const struct buf *saved, const struct buf *now)
+{
+	if (saved->len < now->len || memcmp(saved->data, now->data, now->len) != 0)
+		return NULL;
+	return saved->data + now->len;
+}
 
 bool
 cache_up_to_date(const struct build_options *opt, struct diags *d, char **said)
 {
 	*said = NULL;
-	char *path = cache_path(opt);
-	FILE *f = fopen(path, "rb");
-	if (f == NULL) {
-		free(path);
-		return false;
-	}
 	struct buf saved = BUF_INIT, now = BUF_INIT;
-	char chunk[65536];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_add(&saved, chunk, n);
-	fclose(f);
+	if (!read_cache(opt, &saved))
+		return false;
 	bool fresh = false;
 	if (saved.len < sizeof(CACHE_MAGIC) ||
 	    memcmp(saved.data, CACHE_MAGIC " ", sizeof(CACHE_MAGIC)) != 0) {
+		char *path = cache_path(opt);
 		struct pos at = { path, 0, 0 };
 		diag(d, &at, D_CACHE_DAMAGED);
+		free(path);
 	} else {
 		fingerprint(opt, &now);
-		buf_puts(&now, SAID_MARK);
-		fresh = saved.len >= now.len && memcmp(now.data, saved.data, now.len) == 0;
-		if (fresh)
-			*said = xstrndup(saved.data + now.len, saved.len - now.len);
+		const char *rest = after_prefix(&saved, &now);
+		size_t len;
+		int used = 0;
+		if (rest && sscanf(rest, "said %zu\n%n", &len, &used) == 1 && used > 0 &&
+		    (size_t)(saved.data + saved.len - rest) >= (size_t)used + len) {
+			*said = xstrndup(rest + used, len);
+			fresh = true;
+		}
 	}
 	buf_release(&saved);
 	buf_release(&now);
-	free(path);
 	return fresh;
 }
 
+struct strset *
+cache_page_hashes(const struct build_options *opt)
+{
+	struct buf saved = BUF_INIT, env = BUF_INIT;
+	struct strset *set = NULL;
+	if (!read_cache(opt, &saved))
+		goto out;
+	environment(opt, &env);
+	if (after_prefix(&saved, &env) == NULL)
+		goto out;   /* other templates, options or generator */
+	const char *pages = strstr(saved.data + env.len, "\npages ");
+	if (pages == NULL)
+		goto out;
+	set = xcalloc(1, sizeof(*set));
+	strset_init(set);
+	const char *p = strchr(pages + 1, '\n');
+	const char *end = saved.data + saved.len;
+	while (p != NULL && p + 1 < end) {
+		p++;
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		if (eol == NULL)
+			break;
+		unsigned long long h;
+		int used = 0;
+		if (sscanf(p, "%16llx %n", &h, &used) == 1 && used > 0 && p + used < eol) {
+			char *rel = xstrndup(p + used, (size_t)(eol - p - used));
+			strset_put(set, rel, (long)h);
+			free(rel);
+		}
+		p = eol;
+	}
+out:
+	buf_release(&saved);
+	buf_release(&env);
+	return set;
+}
+
 void
-cache_save(const struct build_options *opt, const char *said)
+cache_save(const struct build_options *opt, const char *said,
+    const struct strset *pages)
 {
 	char *path = cache_path(opt);
 	struct buf b = BUF_INIT, tmp = BUF_INIT;
 	fingerprint(opt, &b);
-	buf_puts(&b, SAID_MARK);
+	buf_printf(&b, "said %zu\n", strlen(said));
 	buf_puts(&b, said);
+	buf_printf(&b, "\npages %zu\n", pages ? pages->len : 0);
+	for (size_t i = 0; pages && i < pages->cap; i++)
+		if (pages->slots[i])
+			buf_printf(&b, "%016llx %s\n",
+			    (unsigned long long)pages->values[i], pages->slots[i]);
 	buf_printf(&tmp, "%s.tmp", path);
 	FILE *f = fopen(tmp.data, "wb");
 	if (f != NULL) {

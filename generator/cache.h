@@ -14,14 +14,21 @@
 
 #include "build.h"
 #include "diag.h"
+#include "strset.h"
 
 /* True when public/ is already what a build would write; *said is then
  * what that build printed (its warnings; caller frees). */
 bool cache_up_to_date(const struct build_options *opt, struct diags *d,
     char **said);
+/* The hash of every page the last build wrote (strset values), when the
+ * generator, options and templates are unchanged: a page whose bound
+ * values hash the same need not be rendered again.  NULL otherwise;
+ * caller frees with strset_free and free. */
+struct strset *cache_page_hashes(const struct build_options *opt);
 /* Records the current state after a successful build, with what the build
- * printed so an up-to-date run can say it again. */
-void cache_save(const struct build_options *opt, const char *said);
+ * printed so an up-to-date run can say it again, and the page hashes. */
+void cache_save(const struct build_options *opt, const char *said,
+    const struct strset *pages);
 /* Removes the state (before a build that may change public/). */
 void cache_forget(const struct build_options *opt);
 

@@ -170,6 +170,26 @@ output_write(struct output *o, const char *rel, const void *data, size_t len)
 	return ok;
 }
 
+bool
+output_keep(struct output *o, const char *rel)
+{
+	if (o->fresh)
+		return false;
+	struct buf path = BUF_INIT;
+	buf_printf(&path, "%s/%s", o->public_dir, rel);
+	struct stat st;
+	bool there = stat(path.data, &st) == 0 && S_ISREG(st.st_mode);
+	buf_release(&path);
+	if (!there)
+		return false;
+	pthread_mutex_lock(&o->lock);
+	bool first = strset_add(&o->all, rel);
+	pthread_mutex_unlock(&o->lock);
+	if (first)
+		atomic_fetch_add(&o->unchanged, 1);
+	return first;
+}
+
 static bool
 read_whole(const char *path, struct buf *b)
 {

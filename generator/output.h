@@ -34,6 +34,10 @@ struct output {
 bool output_begin(struct output *o, const char *public_dir, struct diags *d);
 /* Publishes `rel` (a '/'-separated path inside public/).  Thread-safe. */
 bool output_write(struct output *o, const char *rel, const void *data, size_t len);
+/* Publishes `rel` as it already is in public/, when it is there (the
+ * caller knows its content has not changed); false when it is not, and
+ * the caller must write it.  Thread-safe. */
+bool output_keep(struct output *o, const char *rel);
 /* Copies the files under `src` (recursively) to `rel`. */
 bool output_copy_tree(struct output *o, const char *src, const char *rel);
 /* Moves the staged files into public/ and deletes stale ones. */

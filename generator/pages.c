@@ -2,6 +2,7 @@
  * binds for its template.  Page kinds are rows of one table. */
 #include "pages.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,6 +79,9 @@ struct page_set {
 	struct page *pages;
 	size_t n_pages, cap_pages;
 	struct output *out;
+	const struct strset *previous;   /* last build's page hashes, or NULL */
+	struct strset hashes;            /* this build's, under hash_lock */
+	pthread_mutex_t hash_lock;
 	struct arena *scratch;   /* one per worker */
 	int threads;
 	bool failed;
@@ -957,6 +961,8 @@ pages_prepare(const struct site *s, const struct pages_options *opt, struct diag
 	arena_init(&ps->arena);
 	ps->site = s;
 	ps->diags = d;
+	strset_init(&ps->hashes);
+	pthread_mutex_init(&ps->hash_lock, NULL);
 	ps->threads = opt->threads > 0 ? opt->threads : 1;
 	ps->strings = strings_load(opt->templates_dir, d);
 	bool ok = !diags_failed(d);
@@ -980,16 +986,32 @@ write_page(void *ctx, size_t job, int worker)
 	page_path(ps, p, &path);
 	struct scope *sc = bind_common(ps, p, a, path.data);
 	kinds[p->kind].bind(ps, p, sc, a);
-	template_render(ps->templates[p->kind], sc, p->lang, ps->strings, &html);
-	if (!output_write(ps->out, path.data, html.data, html.len))
-		ps->failed = true;
+	/* Same values, same template: the page is what public/ holds. */
+	uint64_t h = scope_hash(sc, 0x9E3779B97F4A7C15ULL * (uint64_t)(p->kind + 1));
+	pthread_mutex_lock(&ps->hash_lock);
+	strset_put(&ps->hashes, path.data, (long)h);
+	pthread_mutex_unlock(&ps->hash_lock);
+	bool kept = ps->previous && strset_value(ps->previous, path.data) == (long)h &&
+	    output_keep(ps->out, path.data);
+	if (!kept) {
+		template_render(ps->templates[p->kind], sc, p->lang, ps->strings, &html);
+		if (!output_write(ps->out, path.data, html.data, html.len))
+			ps->failed = true;
+	}
 	buf_release(&path);
 	buf_release(&html);
 }
 
-bool
-pages_write(struct page_set *ps, struct output *out)
+const struct strset *
+pages_hashes(const struct page_set *ps)
 {
+	return &ps->hashes;
+}
+
+bool
+pages_write(struct page_set *ps, struct output *out, const struct strset *previous)
+{
+	ps->previous = previous;
 	for (int k = 0; k < PK_COUNT; k++)
 		if (ps->templates[k] == NULL)
 			return false;
@@ -1013,6 +1035,8 @@ pages_free(struct page_set *ps)
 	for (int k = 0; k < PK_COUNT; k++)
 		template_free(ps->templates[k]);
 	strings_free(ps->strings);
+	strset_free(&ps->hashes);
+	pthread_mutex_destroy(&ps->hash_lock);
 	free(ps->pages);
 	arena_free(&ps->arena);
 	free(ps);

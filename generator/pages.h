@@ -6,6 +6,7 @@
 #include "diag.h"
 #include "output.h"
 #include "site.h"
+#include "strset.h"
 
 struct pages_options {
 	const char *templates_dir;
@@ -16,8 +17,13 @@ struct pages_options {
 struct page_set;
 struct page_set *pages_prepare(const struct site *s,
     const struct pages_options *opt, struct diags *d);
-/* Renders every page into `out`, on opt->threads threads. */
-bool pages_write(struct page_set *ps, struct output *out);
+/* Renders every page into `out`, on opt->threads threads.  A page whose
+ * bound values hash as in `previous` (may be NULL) and which public/
+ * still holds is kept without rendering. */
+bool pages_write(struct page_set *ps, struct output *out,
+    const struct strset *previous);
+/* The hash of every page written, for the next build (owned by ps). */
+const struct strset *pages_hashes(const struct page_set *ps);
 void pages_free(struct page_set *ps);
 /* Writes sitemap.xml (only when the site has a base_url). */
 bool pages_write_sitemap(struct page_set *ps, struct output *out);

@@ -117,6 +117,40 @@ scope_list(struct scope *s, int var, size_t n)
 	return items;
 }
 
+static uint64_t
+hash_bytes(uint64_t h, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	for (size_t i = 0; i < len; i++) {
+		h ^= p[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+uint64_t
+scope_hash(const struct scope *s, uint64_t h)
+{
+	if (h == 0)
+		h = 14695981039346656037ULL;
+	/* Parent scopes are hashed too: a page's values may live there. */
+	for (; s != NULL; s = s->parent) {
+		for (size_t i = 0; i < s->n; i++) {
+			const struct binding *b = &s->b[i];
+			uint32_t tag[3] = { (uint32_t)b->var, (uint32_t)b->v.kind,
+				(uint32_t)(b->v.kind == VK_LIST ? b->v.n : b->v.len) };
+			h = hash_bytes(h, tag, sizeof(tag));
+			if (b->v.kind == VK_LIST)
+				for (size_t k = 0; k < b->v.n; k++)
+					h = scope_hash(b->v.items[k], h);
+			else
+				h = hash_bytes(h, b->v.s, b->v.len);
+		}
+		h = hash_bytes(h, "|", 1);
+	}
+	return h;
+}
+
 const struct value *
 scope_get(const struct scope *s, int var)
 {

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "arena.h"
 
@@ -137,5 +138,8 @@ void scope_raw(struct scope *s, int var, const char *html, size_t len);
  * the item's own values are visible. */
 struct scope **scope_list(struct scope *s, int var, size_t n);
 const struct value *scope_get(const struct scope *s, int var);
+/* A 64-bit hash (FNV-1a) of everything bound in s and its items, in
+ * binding order: equal hashes mean a template shows the same page. */
+uint64_t scope_hash(const struct scope *s, uint64_t seed);
 
 #endif
