@@ -3,6 +3,7 @@
 #include "pages.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,7 +85,7 @@ struct page_set {
 	pthread_mutex_t hash_lock;
 	struct arena *scratch;   /* one per worker */
 	int threads;
-	bool failed;
+	atomic_bool failed;          /* set by any worker */
 };
 
 /* ---- paths ------------------------------------------------------------------ */
