@@ -174,6 +174,7 @@ build_run(const struct build_options *opt)
 		diags_free(&d);
 		return 0;
 	}
+	char *inputs = opt->write ? cache_inputs(opt) : NULL;
 	struct load_options lo = { opt->content_dir, opt->drafts, opt->base_url };
 	struct site *s = site_load(&lo, &d);
 	stage("load");
@@ -195,7 +196,10 @@ build_run(const struct build_options *opt)
 		struct output o;
 		struct strset *previous = cache_page_hashes(opt);
 		cache_forget(opt);
-		bool ok = output_begin(&o, opt->public_dir, &d);
+		const char *sources[] = { opt->content_dir, opt->templates_dir };
+		struct output_guard guard = { sources, 2, "index.tsv",
+		    TSV_INDEX_HEADER };
+		bool ok = output_begin(&o, opt->public_dir, &guard, &d);
 		ok = ok && pages_write(ps, &o, previous);
 		if (previous) {
 			strset_free(previous);
@@ -234,10 +238,11 @@ build_run(const struct build_options *opt)
 		fclose(mem);
 		fputs(text, stderr);
 		if (committed)
-			cache_save(opt, text, pages_hashes(ps));
+			cache_save(opt, inputs, text, pages_hashes(ps));
 		free(text);
 	}
 	fputs(summary, stderr);
+	free(inputs);
 	pages_free(ps);
 	free_workers(workers, opt->threads);
 	matcher_free(m);

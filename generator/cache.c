@@ -74,8 +74,15 @@ stamp_tree(struct buf *out, const char *dir)
 			buf_printf(out, "gone %s\n", path.data);
 		else if (S_ISDIR(st.st_mode))
 			stamp_tree(out, path.data);
-		else
+		else if (!S_ISLNK(st.st_mode))
 			stamp(out, "f", path.data, &st);
+		else if (stat(path.data, &st) == 0)
+			/* The loader may follow a link (in templates/): what
+			 * counts is the file it leads to.  Folders behind
+			 * links are not walked, so a loop cannot trap us. */
+			stamp(out, "link", path.data, &st);
+		else
+			buf_printf(out, "dangling %s\n", path.data);
 		free(names[i]);
 	}
 	free(names);
@@ -99,12 +106,19 @@ environment(const struct build_options *opt, struct buf *out)
 	buf_puts(out, "content\n");
 }
 
-/* Everything a build reads, and the page it wrote first. */
-static void
-fingerprint(const struct build_options *opt, struct buf *out)
+char *
+cache_inputs(const struct build_options *opt)
 {
-	environment(opt, out);
-	stamp_tree(out, opt->content_dir);
+	struct buf b = BUF_INIT;
+	environment(opt, &b);
+	stamp_tree(&b, opt->content_dir);
+	return buf_detach(&b);
+}
+
+/* The page a build writes first: public/ as the last build left it. */
+static void
+output_stamp(const struct build_options *opt, struct buf *out)
+{
 	struct buf index = BUF_INIT;
 	struct stat st;
 	buf_printf(&index, "%s/index.html", opt->public_dir);
@@ -143,6 +157,15 @@ after_prefix(const struct buf *saved, const struct buf *now)
 	return saved->data + now->len;
 }
 
+static void
+damaged(const struct build_options *opt, struct diags *d)
+{
+	char *path = cache_path(opt);
+	struct pos at = { path, 0, 0 };
+	diag(d, &at, D_CACHE_DAMAGED);
+	free(path);
+}
+
 bool
 cache_up_to_date(const struct build_options *opt, struct diags *d, char **said)
 {
@@ -153,21 +176,27 @@ cache_up_to_date(const struct build_options *opt, struct diags *d, char **said)
 	bool fresh = false;
 	if (saved.len < sizeof(CACHE_MAGIC) ||
 	    memcmp(saved.data, CACHE_MAGIC " ", sizeof(CACHE_MAGIC)) != 0) {
-		char *path = cache_path(opt);
-		struct pos at = { path, 0, 0 };
-		diag(d, &at, D_CACHE_DAMAGED);
-		free(path);
-	} else {
-		fingerprint(opt, &now);
-		const char *rest = after_prefix(&saved, &now);
-		size_t len;
-		int used = 0;
-		if (rest && sscanf(rest, "said %zu\n%n", &len, &used) == 1 && used > 0 &&
-		    (size_t)(saved.data + saved.len - rest) >= (size_t)used + len) {
-			*said = xstrndup(rest + used, len);
-			fresh = true;
-		}
+		damaged(opt, d);
+		goto out;
 	}
+	char *inputs = cache_inputs(opt);
+	buf_puts(&now, inputs);
+	free(inputs);
+	output_stamp(opt, &now);
+	const char *rest = after_prefix(&saved, &now);
+	if (rest == NULL)
+		goto out;   /* stale: something changed */
+	size_t len, left = (size_t)(saved.data + saved.len - rest);
+	int used = 0;
+	/* A damaged length must not read past the end. */
+	if (sscanf(rest, "said %zu\n%n", &len, &used) == 1 && used > 0 &&
+	    (size_t)used <= left && len <= left - (size_t)used) {
+		*said = xstrndup(rest + used, len);
+		fresh = true;
+	} else {
+		damaged(opt, d);
+	}
+out:
 	buf_release(&saved);
 	buf_release(&now);
 	return fresh;
@@ -211,12 +240,13 @@ out:
 }
 
 void
-cache_save(const struct build_options *opt, const char *said,
-    const struct strset *pages)
+cache_save(const struct build_options *opt, const char *inputs,
+    const char *said, const struct strset *pages)
 {
 	char *path = cache_path(opt);
 	struct buf b = BUF_INIT, tmp = BUF_INIT;
-	fingerprint(opt, &b);
+	buf_puts(&b, inputs);
+	output_stamp(opt, &b);
 	buf_printf(&b, "said %zu\n", strlen(said));
 	buf_puts(&b, said);
 	buf_printf(&b, "\npages %zu\n", pages ? pages->len : 0);

@@ -25,10 +25,15 @@ bool cache_up_to_date(const struct build_options *opt, struct diags *d,
  * values hash the same need not be rendered again.  NULL otherwise;
  * caller frees with strset_free and free. */
 struct strset *cache_page_hashes(const struct build_options *opt);
-/* Records the current state after a successful build, with what the build
- * printed so an up-to-date run can say it again, and the page hashes. */
-void cache_save(const struct build_options *opt, const char *said,
-    const struct strset *pages);
+/* The fingerprint of every input, taken before the build reads them (so
+ * that a file edited while it runs makes the next build a full one).
+ * Caller frees. */
+char *cache_inputs(const struct build_options *opt);
+/* Records the state after a successful build: the inputs as they were
+ * when it began, what it printed (so an up-to-date run can say it again)
+ * and the page hashes. */
+void cache_save(const struct build_options *opt, const char *inputs,
+    const char *said, const struct strset *pages);
 /* Removes the state (before a build that may change public/). */
 void cache_forget(const struct build_options *opt);
 

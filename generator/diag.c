@@ -59,6 +59,8 @@ static const struct {
 	[D_ASSET_ORPHAN] = { D_ASSET_ORPHAN, DIAG_WARNING, "asset folder '%s' belongs to no article (name it after an article's slug)" },
 	[D_ASSET_MISSING] = { D_ASSET_MISSING, DIAG_ERROR, "'%s' not found (an article's files go in content/articles/<slug>/)" },
 	[D_SOURCE_URL] = { D_SOURCE_URL, DIAG_ERROR, "source_url '%s' must be an absolute http(s) URL" },
+	[D_OUTPUT_OVERLAP] = { D_OUTPUT_OVERLAP, DIAG_ERROR, "refusing to publish here: it overlaps the source folder %s" },
+	[D_OUTPUT_FOREIGN] = { D_OUTPUT_FOREIGN, DIAG_ERROR, "refusing to publish here: the folder has files and no %s from an earlier build, so updating it would delete them (choose an empty or new folder)" },
 	[D_CACHE_DAMAGED] = { D_CACHE_DAMAGED, DIAG_WARNING, "the build cache is damaged; building everything" },
 	[D_NO_BASE_URL] = { D_NO_BASE_URL, DIAG_WARNING, "no base_url in site.yaml: feeds, sitemap.xml and canonical links are left out" },
 };

@@ -61,6 +61,8 @@ enum diag_code {
 	D_ASSET_MISSING,
 	D_CACHE_DAMAGED,
 	D_SOURCE_URL,
+	D_OUTPUT_OVERLAP,     /* public/ would overlap content/ or templates/ */
+	D_OUTPUT_FOREIGN,     /* public/ holds files haichao did not publish */
 	D_DIAG_COUNT
 };
 

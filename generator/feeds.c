@@ -49,9 +49,10 @@ static void
 entry(xmlTextWriterPtr w, const struct site *s, const struct article *a,
     enum lang lang)
 {
-	char url[1024], stamp[32];
-	snprintf(url, sizeof(url), "%s%s/articles/%s/", s->base_url,
-	    lang_code[lang], a->slug);
+	char stamp[32];
+	struct buf u = BUF_INIT;
+	buf_printf(&u, "%s%s/articles/%s/", s->base_url, lang_code[lang], a->slug);
+	const char *url = u.data;
 	xmlTextWriterStartElement(w, BAD_CAST "entry");
 	const char *title = a->title[lang] ? a->title[lang] : a->title[LANG_ZH];
 	element(w, "title", title);
@@ -78,6 +79,7 @@ entry(xmlTextWriterPtr w, const struct site *s, const struct article *a,
 			xmlTextWriterEndElement(w);
 		}
 	xmlTextWriterEndElement(w);
+	buf_release(&u);
 }
 
 /* One feed: `path` inside public/, `page` the HTML page it mirrors. */
@@ -88,9 +90,10 @@ write_feed(const struct site *s, struct output *o, enum lang lang,
 {
 	xmlBufferPtr xb = xmlBufferCreate();
 	xmlTextWriterPtr w = xmlNewTextWriterMemory(xb, 0);
-	char self[1024], alt[1024], stamp[32];
-	snprintf(self, sizeof(self), "%s%s", s->base_url, path);
-	snprintf(alt, sizeof(alt), "%s%s", s->base_url, page);
+	char stamp[32];
+	struct buf self = BUF_INIT, alt = BUF_INIT;
+	buf_printf(&self, "%s%s", s->base_url, path);
+	buf_printf(&alt, "%s%s", s->base_url, page);
 	xmlTextWriterSetIndent(w, 1);
 	xmlTextWriterSetIndentString(w, BAD_CAST "  ");
 	xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL);
@@ -98,9 +101,11 @@ write_feed(const struct site *s, struct output *o, enum lang lang,
 	xmlTextWriterWriteAttribute(w, BAD_CAST "xmlns", BAD_CAST "http://www.w3.org/2005/Atom");
 	xmlTextWriterWriteAttribute(w, BAD_CAST "xml:lang", BAD_CAST lang_tag[lang]);
 	element(w, "title", title);
-	element(w, "id", self);
-	link(w, "self", self, NULL);
-	link(w, "alternate", alt, lang_tag[lang]);
+	element(w, "id", self.data);
+	link(w, "self", self.data, NULL);
+	link(w, "alternate", alt.data, lang_tag[lang]);
+	buf_release(&self);
+	buf_release(&alt);
 	/* The feed changes when its newest entry does: no build time, so
 	 * output stays byte-identical across runs. */
 	struct date newest = { 1970, 1, 1 };
@@ -131,25 +136,33 @@ feeds_write(const struct site *s, struct output *o)
 	if (s->base_url == NULL)
 		return true;
 	bool ok = true;
-	char path[512], page[512], title[1024];
+	struct buf path = BUF_INIT, page = BUF_INIT, title = BUF_INIT;
 	for (int l = 0; l < LANG_COUNT; l++) {
 		enum lang lang = (enum lang)l;
-		snprintf(path, sizeof(path), "%s/feed.xml", lang_code[lang]);
-		snprintf(page, sizeof(page), "%s/", lang_code[lang]);
-		ok = write_feed(s, o, lang, path, page, s->title[lang], s->articles,
-		    s->n_articles) && ok;
+		buf_reset(&path);
+		buf_reset(&page);
+		buf_printf(&path, "%s/feed.xml", lang_code[lang]);
+		buf_printf(&page, "%s/", lang_code[lang]);
+		ok = write_feed(s, o, lang, path.data, page.data, s->title[lang],
+		    s->articles, s->n_articles) && ok;
 		for (int k = 0; k < KIND_COUNT; k++)
 			for (size_t i = 0; i < s->n_terms[k]; i++) {
 				const struct term *t = &s->terms[k][i];
-				snprintf(path, sizeof(path), "%s/%s/%s/feed.xml",
+				buf_reset(&path);
+				buf_reset(&page);
+				buf_reset(&title);
+				buf_printf(&path, "%s/%s/%s/feed.xml",
 				    lang_code[lang], kind_plural[k], t->slug);
-				snprintf(page, sizeof(page), "%s/%s/%s/",
+				buf_printf(&page, "%s/%s/%s/",
 				    lang_code[lang], kind_plural[k], t->slug);
-				snprintf(title, sizeof(title), "%s · %s",
-				    t->name[lang], s->title[lang]);
-				ok = write_feed(s, o, lang, path, page, title,
-				    t->articles, t->n_articles) && ok;
+				buf_printf(&title, "%s · %s", t->name[lang],
+				    s->title[lang]);
+				ok = write_feed(s, o, lang, path.data, page.data,
+				    title.data, t->articles, t->n_articles) && ok;
 			}
 	}
+	buf_release(&path);
+	buf_release(&page);
+	buf_release(&title);
 	return ok;
 }

@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "input.h"
 #include "link.h"
+#include "utf8.h"
 #include "yamlnode.h"
 
 struct loader {
@@ -54,10 +55,13 @@ get_string(struct loader *l, const struct ynode *map, const char *key,
 		ynode_type_error(l->d, n, key, "a string");
 		return NULL;
 	}
-	for (size_t i = 0; i < n->len; i++) {
-		unsigned char c = (unsigned char)n->str[i];
-		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) {
-			ynode_type_error(l->d, n, key, "a string without control characters");
+	/* YAML escapes ("\x01", "\uFFFE", "\0") can spell what a file
+	 * may not hold, and what HTML and XML cannot carry. */
+	for (size_t i = 0; i < n->len;) {
+		uint32_t c = utf8_next(n->str, n->len, &i);
+		if (c == 0 || utf8_forbidden(c)) {
+			ynode_type_error(l->d, n, key, "a string without control "
+			    "characters or noncharacters");
 			return NULL;
 		}
 	}

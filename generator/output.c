@@ -41,8 +41,90 @@ remove_tree(const char *path)
 	return nftw(path, rm_entry, 32, FTW_DEPTH | FTW_PHYS) == 0;
 }
 
+/* The canonical form of `path`, which need not exist yet (its parent
+ * must); NULL when even the parent cannot be resolved. */
+static char *
+resolve(const char *path)
+{
+	char *real = realpath(path, NULL);
+	if (real != NULL || errno != ENOENT)
+		return real;
+	const char *slash = strrchr(path, '/');
+	char *parent = slash ? xstrndup(path, (size_t)(slash - path)) : xstrdup(".");
+	char *real_parent = realpath(*parent ? parent : "/", NULL);
+	free(parent);
+	if (real_parent == NULL)
+		return NULL;
+	struct buf b = BUF_INIT;
+	buf_printf(&b, "%s/%s", strcmp(real_parent, "/") ? real_parent : "",
+	    slash ? slash + 1 : path);
+	free(real_parent);
+	return buf_detach(&b);
+}
+
+/* True when `inner` is `outer` or lies inside it (both canonical). */
+static bool
+within(const char *inner, const char *outer)
+{
+	size_t n = strlen(outer);
+	if (n == 1 && outer[0] == '/')
+		return true;
+	return strncmp(inner, outer, n) == 0 && (inner[n] == '\0' || inner[n] == '/');
+}
+
+static bool
+overlaps_sources(const char *public_dir, const struct output_guard *g,
+    struct diags *d)
+{
+	char *pub = resolve(public_dir);
+	if (pub == NULL)
+		return false;   /* output_begin's mkdir will say why */
+	bool overlap = false;
+	for (size_t i = 0; i < g->n_sources && !overlap; i++) {
+		char *src = realpath(g->sources[i], NULL);
+		if (src != NULL && (within(src, pub) || within(pub, src))) {
+			struct pos at = { public_dir, 0, 0 };
+			diag(d, &at, D_OUTPUT_OVERLAP, g->sources[i]);
+			overlap = true;
+		}
+		free(src);
+	}
+	free(pub);
+	return overlap;
+}
+
+/* True when the existing folder holds only dot files, or carries the mark
+ * of an earlier build. */
+static bool
+ours_to_update(const char *public_dir, const struct output_guard *g)
+{
+	struct buf path = BUF_INIT;
+	buf_printf(&path, "%s/%s", public_dir, g->mark_file);
+	char head[256];
+	size_t want = strlen(g->mark_prefix);
+	FILE *f = want < sizeof(head) ? fopen(path.data, "rb") : NULL;
+	buf_release(&path);
+	if (f != NULL) {
+		bool marked = fread(head, 1, want, f) == want &&
+		    memcmp(head, g->mark_prefix, want) == 0;
+		fclose(f);
+		if (marked)
+			return true;
+	}
+	DIR *dir = opendir(public_dir);
+	if (dir == NULL)
+		return false;
+	bool empty = true;
+	struct dirent *de;
+	while (empty && (de = readdir(dir)) != NULL)
+		empty = de->d_name[0] == '.';
+	closedir(dir);
+	return empty;
+}
+
 bool
-output_begin(struct output *o, const char *public_dir, struct diags *d)
+output_begin(struct output *o, const char *public_dir,
+    const struct output_guard *guard, struct diags *d)
 {
 	memset(o, 0, sizeof(*o));
 	o->diags = d;
@@ -53,6 +135,8 @@ output_begin(struct output *o, const char *public_dir, struct diags *d)
 	while (len > 1 && public_dir[len - 1] == '/')
 		len--;
 	o->public_dir = xstrndup(public_dir, len);
+	if (overlaps_sources(o->public_dir, guard, d))
+		return false;
 	struct buf b = BUF_INIT;
 	buf_printf(&b, "%s.staging-%ld", o->public_dir, (long)getpid());
 	o->staging = buf_detach(&b);
@@ -61,6 +145,11 @@ output_begin(struct output *o, const char *public_dir, struct diags *d)
 		if (!S_ISDIR(st.st_mode)) {
 			errno = ENOTDIR;
 			io_error(o, o->public_dir, "cannot publish here");
+			return false;
+		}
+		if (!ours_to_update(o->public_dir, guard)) {
+			struct pos at = { o->public_dir, 0, 0 };
+			diag(d, &at, D_OUTPUT_FOREIGN, guard->mark_file);
 			return false;
 		}
 	} else {
@@ -93,7 +182,7 @@ make_parents(char *path)
 static bool
 same_as_old(const char *old, const void *data, size_t len)
 {
-	int fd = open(old, O_RDONLY | O_CLOEXEC);
+	int fd = open(old, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return false;
 	struct stat st;
@@ -178,7 +267,7 @@ output_keep(struct output *o, const char *rel)
 	struct buf path = BUF_INIT;
 	buf_printf(&path, "%s/%s", o->public_dir, rel);
 	struct stat st;
-	bool there = stat(path.data, &st) == 0 && S_ISREG(st.st_mode);
+	bool there = lstat(path.data, &st) == 0 && S_ISREG(st.st_mode);
 	buf_release(&path);
 	if (!there)
 		return false;
@@ -288,11 +377,71 @@ prune(struct output *o, const char *dir, struct buf *rel)
 	return empty;
 }
 
+static int
+dot_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	return ftw->level > 0 && path[ftw->base] == '.';
+}
+
+/* What in public/ stands where staged file `rel` must go: a stale file
+ * (or symlink) where a folder is needed, or a stale folder where the file
+ * is.  Obstacles are collected in `in_the_way`; false when one cannot be
+ * cleared without losing something the build does not own (a dot file). */
+static bool
+find_obstacles(struct output *o, const char *rel, struct strset *in_the_way)
+{
+	struct buf path = BUF_INIT;
+	buf_puts(&path, o->public_dir);
+	size_t base = path.len + 1;
+	buf_printf(&path, "/%s", rel);
+	bool ok = true;
+	for (char *p = path.data + base; ok; p++) {
+		char *slash = strchr(p, '/');
+		if (slash)
+			*slash = '\0';
+		struct stat st;
+		bool exists = lstat(path.data, &st) == 0;
+		if (exists && slash == NULL && S_ISDIR(st.st_mode) &&
+		    nftw(path.data, dot_entry, 32, FTW_PHYS) != 0) {
+			errno = ENOTEMPTY;
+			io_error(o, path.data, "cannot replace this folder with a "
+			    "file: it holds dot files");
+			ok = false;
+		} else if (exists && (slash == NULL ? !S_ISREG(st.st_mode)
+		    : !S_ISDIR(st.st_mode))) {
+			strset_add(in_the_way, path.data);
+		}
+		if (slash == NULL || !exists)
+			break;
+		*slash = '/';
+		p = slash;
+	}
+	buf_release(&path);
+	return ok;
+}
+
+/* Moves every staged file into place.  Clashes are found before anything
+ * moves, so one the build cannot clear fails with public/ unchanged. */
 static bool
 move_changed(struct output *o)
 {
-	struct buf from = BUF_INIT, to = BUF_INIT;
+	struct strset in_the_way;
+	strset_init(&in_the_way);
 	bool ok = true;
+	for (size_t i = 0; i < o->changed.cap && ok; i++)
+		if (o->changed.slots[i] != NULL)
+			ok = find_obstacles(o, o->changed.slots[i], &in_the_way);
+	for (size_t i = 0; i < in_the_way.cap && ok; i++) {
+		const char *p = in_the_way.slots[i];
+		if (p != NULL && !remove_tree(p)) {
+			io_error(o, p, "cannot remove what stands in the way");
+			ok = false;
+		}
+	}
+	strset_free(&in_the_way);
+	struct buf from = BUF_INIT, to = BUF_INIT;
 	for (size_t i = 0; i < o->changed.cap && ok; i++) {
 		const char *rel = o->changed.slots[i];
 		if (rel == NULL)

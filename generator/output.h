@@ -30,8 +30,21 @@ struct output {
 	atomic_size_t written, unchanged, removed;
 };
 
+/* What output_begin checks before it touches anything: publishing must
+ * not overlap the build's own sources (`-o .` would prune them), and an
+ * existing folder with files in it must be one haichao published before,
+ * known by `mark_file` starting with `mark_prefix`; anything else is
+ * someone's folder, whose files the prune step would delete. */
+struct output_guard {
+	const char *const *sources;  /* folders public/ may not overlap */
+	size_t n_sources;
+	const char *mark_file;       /* relative to public/ */
+	const char *mark_prefix;
+};
+
 /* Creates the staging folder.  False after reporting why not. */
-bool output_begin(struct output *o, const char *public_dir, struct diags *d);
+bool output_begin(struct output *o, const char *public_dir,
+    const struct output_guard *guard, struct diags *d);
 /* Publishes `rel` (a '/'-separated path inside public/).  Thread-safe. */
 bool output_write(struct output *o, const char *rel, const void *data, size_t len);
 /* Publishes `rel` as it already is in public/, when it is there (the

@@ -1163,12 +1163,14 @@ pages_write_sitemap(struct page_set *ps, struct output *out)
 	bool ok = true;
 	for (size_t from = 0, part = 1; from < ps->n_pages; from += SITEMAP_URLS, part++) {
 		size_t to = from + SITEMAP_URLS < ps->n_pages ? from + SITEMAP_URLS : ps->n_pages;
-		char name[64], url[2048];
+		char name[64];
 		snprintf(name, sizeof(name), "sitemap-%zu.xml", part);
 		ok = write_urlset(ps, out, name, from, to) && ok;
-		snprintf(url, sizeof(url), "%s%s", ps->site->base_url, name);
+		struct buf url = BUF_INIT;
+		buf_printf(&url, "%s%s", ps->site->base_url, name);
 		xmlTextWriterStartElement(w, BAD_CAST "sitemap");
-		xmlTextWriterWriteElement(w, BAD_CAST "loc", BAD_CAST url);
+		xmlTextWriterWriteElement(w, BAD_CAST "loc", BAD_CAST url.data);
+		buf_release(&url);
 		xmlTextWriterEndElement(w);
 	}
 	xmlTextWriterEndElement(w);

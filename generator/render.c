@@ -201,6 +201,29 @@ count_words(struct version *v, const char *s, size_t len)
 static bool rewrite_cross_link(struct walk *w, cmark_node *link);
 static void rewrite_asset_ref(struct walk *w, cmark_node *node);
 
+/* cmark decodes character references, so `&#1;` or `&#xFFFE;` in the
+ * text becomes a code point that HTML forbids and XML (the feeds) cannot
+ * carry; each becomes U+FFFD before anything reads the tree. */
+static void
+scrub_node(struct walk *w, cmark_node *n)
+{
+	const char *lit = cmark_node_get_literal(n);
+	buf_reset(&w->scratch);
+	if (lit && utf8_scrub(lit, strlen(lit), &w->scratch))
+		cmark_node_set_literal(n, w->scratch.data);
+	cmark_node_type t = cmark_node_get_type(n);
+	const char *title = t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE ?
+	    cmark_node_get_title(n) : NULL;
+	buf_reset(&w->scratch);
+	if (title && utf8_scrub(title, strlen(title), &w->scratch))
+		cmark_node_set_title(n, w->scratch.data);
+	const char *info = t == CMARK_NODE_CODE_BLOCK ?
+	    cmark_node_get_fence_info(n) : NULL;
+	buf_reset(&w->scratch);
+	if (info && utf8_scrub(info, strlen(info), &w->scratch))
+		cmark_node_set_fence_info(n, w->scratch.data);
+}
+
 static void
 gather(struct walk *w, cmark_node *doc)
 {
@@ -210,6 +233,8 @@ gather(struct walk *w, cmark_node *doc)
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		cmark_node *n = cmark_iter_get_node(it);
 		int delta = ev == CMARK_EVENT_ENTER ? 1 : -1;
+		if (ev == CMARK_EVENT_ENTER)
+			scrub_node(w, n);
 		switch (cmark_node_get_type(n)) {
 		case CMARK_NODE_LINK:
 			in_link += delta;

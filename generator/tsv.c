@@ -36,7 +36,7 @@ oldest_first(const void *pa, const void *pb)
 void
 tsv_index(const struct site *s, struct buf *out)
 {
-	buf_puts(out, "date\tlang\tslug\turl\ttitle\tcompanies\tapps\tthemes\n");
+	buf_puts(out, TSV_INDEX_HEADER);
 	struct article **sorted = xmalloc((s->n_articles ? s->n_articles : 1) * sizeof(*sorted));
 	if (s->n_articles)
 		memcpy(sorted, s->articles, s->n_articles * sizeof(*sorted));

@@ -1,6 +1,10 @@
 /* utf8.c — code point decoding and CJK classification. */
 #include "utf8.h"
 
+#include <string.h>
+
+#include "buf.h"
+
 uint32_t
 utf8_next(const char *str, size_t len, size_t *i)
 {
@@ -67,4 +71,44 @@ utf8_prefix_chars(const char *s, size_t len, size_t max_chars)
 		n++;
 	}
 	return i;
+}
+
+bool
+utf8_forbidden(uint32_t c)
+{
+	if (c < 0x20)
+		return c != '\t' && c != '\n' && c != '\r';
+	return (c >= 0x7F && c <= 0x9F) || (c >= 0xFDD0 && c <= 0xFDEF) ||
+	    (c & 0xFFFE) == 0xFFFE;
+}
+
+bool
+utf8_scrub(const char *s, size_t len, struct buf *out)
+{
+	size_t i = 0, clean = 0;
+	bool changed = false;
+	while (i < len) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c < 0x7F) {
+			i++;
+			continue;
+		}
+		size_t at = i;
+		uint32_t cp = utf8_next(s, len, &i);
+		/* utf8_next says U+FFFD for a byte that starts nothing valid
+		 * (cmark writes U+FFFE and U+FFFF as the bare bytes FE, FF). */
+		bool invalid = cp == 0xFFFD &&
+		    (i - at != 3 || memcmp(s + at, "\xEF\xBF\xBD", 3) != 0);
+		if (!invalid && !utf8_forbidden(cp))
+			continue;
+		if (!changed)
+			buf_grow(out, len + 16);
+		changed = true;
+		buf_add(out, s + clean, at - clean);
+		buf_puts(out, "\xEF\xBF\xBD");
+		clean = i;
+	}
+	if (changed)
+		buf_add(out, s + clean, len - clean);
+	return changed;
 }

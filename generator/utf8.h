@@ -18,4 +18,14 @@ bool is_han(uint32_t c);
 /* Byte length of the longest prefix of s of at most `max_chars` code points. */
 size_t utf8_prefix_chars(const char *s, size_t len, size_t max_chars);
 
+/* Code points that HTML forbids in text and XML 1.0 cannot carry: C0
+ * controls other than tab, line feed and carriage return; DEL and the C1
+ * controls; noncharacters (U+FDD0..U+FDEF, U+xxFFFE, U+xxFFFF). */
+bool utf8_forbidden(uint32_t c);
+/* Copies s[0..len) into `out` with each forbidden code point, and each
+ * byte that is not valid UTF-8, replaced by U+FFFD.  Returns false, without touching
+ * `out`, when there is nothing to replace: the common case costs one scan. */
+struct buf;
+bool utf8_scrub(const char *s, size_t len, struct buf *out);
+
 #endif

@@ -149,6 +149,7 @@ else
 fi
 if [ -x "$BIN" ]; then
 	step determinism tests/check/determinism.sh "$BIN"
+	step publish tests/check/publish.sh "$BIN"
 else
 	: >"$log"
 	fail determinism "$BIN is not built"

@@ -52,6 +52,24 @@ test_cjk_soft_break_removed(void **state)
 	MD("“引号”\n继续\n", "<p>“引号”继续</p>\n");
 }
 
+/* Character references that decode to what HTML forbids and XML cannot
+ * carry become U+FFFD; everything else, tab and CR included, stays. */
+static void
+test_forbidden_code_points_replaced(void **state)
+{
+	(void)state;
+	MD("a&#1;b\n", "<p>a\xEF\xBF\xBD" "b</p>\n");
+	MD("&#xFFFE;&#xFFFF;&#x1FFFE;\n",
+	    "<p>\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD</p>\n");
+	MD("&#x85;&#x7F;&#xFDD0;\n",
+	    "<p>\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD</p>\n");
+	MD("[x](http://a.org/ \"t&#2;\")\n",
+	    "<p><a href=\"http://a.org/\" title=\"t\xEF\xBF\xBD\">x</a></p>\n");
+	MD("```&#1;\ncode\n```\n",
+	    "<pre><code class=\"language-\xEF\xBF\xBD\">code\n</code></pre>\n");
+	MD("&#9;&#x1F600;&#xFFFD;，\n", "<p>\t\xF0\x9F\x98\x80\xEF\xBF\xBD，</p>\n");
+}
+
 static void
 test_latin_soft_break_kept(void **state)
 {
@@ -611,6 +629,7 @@ main(void)
 		cmocka_unit_test(test_heading_ids_ascii),
 		cmocka_unit_test(test_heading_ids_cjk),
 		cmocka_unit_test(test_heading_ids_fullwidth_punctuation),
+		cmocka_unit_test(test_forbidden_code_points_replaced),
 		cmocka_unit_test(test_heading_ids_duplicates),
 		cmocka_unit_test(test_heading_ids_empty),
 		T(test_auto_annotation_first_occurrence_only),

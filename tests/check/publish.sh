@@ -1,0 +1,133 @@
+#!/bin/sh
+# publish.sh [HAICHAO] — where a build may publish, and how it updates a
+# folder that holds something in the way:
+#   1. `-o` naming the folder that holds content/ (or templates/), or a
+#      folder inside content/, is refused (exit 2) and nothing is deleted;
+#   2. an existing folder with files and no index.tsv from an earlier build
+#      is refused, and its files stay;
+#   3. stale things standing where the build needs to write (a file where a
+#      folder goes, a folder where a file goes) are cleared and the result
+#      equals a fresh build;
+#   4. a folder holding a dot file where a page must go fails before
+#      anything in the old output has changed;
+#   5. a damaged build cache is reported with a warning, and ignored.
+# HAICHAO defaults to generator/haichao. Exit status: 0 good, 1 a check failed.
+set -u
+
+bin=${1:-generator/haichao}
+case $bin in
+/*) ;;
+*) bin="$(pwd)/$bin" ;;
+esac
+cd "$(dirname "$0")/../.." || exit 1
+if [ ! -x "$bin" ]; then
+	echo "publish: $bin is not built (make all)"
+	exit 1
+fi
+root=$(pwd)
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/haichao-publish.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT INT TERM
+failed=0
+fail() {
+	echo "publish: $*"
+	failed=1
+}
+
+# expect_refusal NAME OUT MESSAGE: builds into OUT from inside $tmp/site,
+# which must fail with exit 2 and MESSAGE on stderr.
+expect_refusal() {
+	name=$1 out=$2 message=$3
+	(cd "$tmp/site" && "$bin" build -o "$out") >"$tmp/out" 2>"$tmp/err"
+	status=$?
+	if [ "$status" -ne 2 ]; then
+		cat "$tmp/err"
+		fail "$name: exit status $status, expected 2"
+	elif ! grep -q "$message" "$tmp/err"; then
+		cat "$tmp/err"
+		fail "$name: stderr lacks '$message'"
+	fi
+}
+
+mkdir "$tmp/site"
+cp -R "$root/content" "$root/templates" "$tmp/site/"
+(cd "$tmp/site" && find content templates -type f | LC_ALL=C sort) >"$tmp/sources.before"
+
+# 1. Overlapping the sources.
+expect_refusal "-o ." . "overlaps the source folder content"
+expect_refusal "-o content/public" content/public "overlaps the source folder content"
+expect_refusal "-o templates" templates/ "overlaps the source folder templates"
+(cd "$tmp/site" && find content templates -type f | LC_ALL=C sort) >"$tmp/sources.after"
+if ! diff "$tmp/sources.before" "$tmp/sources.after" >/dev/null; then
+	fail "a refused build deleted or added source files"
+fi
+
+# 2. Someone else's folder.
+mkdir "$tmp/site/mine"
+echo "my notes" >"$tmp/site/mine/notes.txt"
+expect_refusal "a foreign folder" mine "no index.tsv from an earlier build"
+if [ ! -f "$tmp/site/mine/notes.txt" ]; then
+	fail "a refused build deleted a file in the foreign folder"
+fi
+
+# 3. Stale things in the way are cleared.
+build() {
+	(cd "$tmp/site" && "$bin" build -o "$1") >"$tmp/out" 2>"$tmp/err"
+}
+build fresh || { cat "$tmp/err"; fail "the fresh build failed"; exit 1; }
+build pub || { cat "$tmp/err"; fail "the first build into pub/ failed"; exit 1; }
+rm -rf "$tmp/site/pub/zh/articles" "$tmp/site/pub/robots.txt" "$tmp/site/pub.haichao-cache"
+echo "stale" >"$tmp/site/pub/zh/articles"
+mkdir -p "$tmp/site/pub/robots.txt/old"
+echo "stale" >"$tmp/site/pub/robots.txt/old/page.html"
+if ! build pub; then
+	cat "$tmp/err"
+	fail "a build over stale things in the way failed"
+elif ! diff -r "$tmp/site/fresh" "$tmp/site/pub" >"$tmp/diff" 2>&1; then
+	head -20 "$tmp/diff"
+	fail "after clearing what was in the way, the output differs from a fresh build"
+fi
+
+# 4. A dot file where a page must go: nothing changes.
+rm -rf "$tmp/site/pub/robots.txt" "$tmp/site/pub.haichao-cache"
+mkdir "$tmp/site/pub/robots.txt"
+echo "the host's" >"$tmp/site/pub/robots.txt/.keep"
+rm "$tmp/site/pub/zh/index.html"
+cp -R "$tmp/site/pub" "$tmp/before"
+build pub
+status=$?
+if [ "$status" -ne 2 ]; then
+	cat "$tmp/err"
+	fail "a build that must replace a folder holding a dot file exited $status, expected 2"
+elif ! grep -q "pub/robots.txt: error: cannot replace this folder" "$tmp/err"; then
+	cat "$tmp/err"
+	fail "no error naming pub/robots.txt"
+fi
+if ! diff -r "$tmp/before" "$tmp/site/pub" >"$tmp/diff" 2>&1; then
+	head -20 "$tmp/diff"
+	fail "the failed commit changed the old output"
+fi
+
+# 5. A cache whose recorded length runs past its end is reported and
+#    ignored, not read past.
+rm -rf "$tmp/site/pub" "$tmp/site/pub.haichao-cache"
+build pub || { cat "$tmp/err"; fail "the build into a new pub/ failed"; }
+cache="$tmp/site/pub.haichao-cache"
+if [ ! -f "$cache" ]; then
+	fail "the build left no pub.haichao-cache"
+else
+	sed 's/^said [0-9]*$/said 18446744073709551615/' "$cache" >"$tmp/cache" &&
+	    cat "$tmp/cache" >"$cache"
+	if ! build pub; then
+		cat "$tmp/err"
+		fail "a build with a damaged cache failed"
+	elif ! grep -q "pub.haichao-cache: warning: the build cache is damaged" "$tmp/err"; then
+		cat "$tmp/err"
+		fail "a damaged cache gave no warning"
+	fi
+fi
+
+if [ "$failed" -ne 0 ]; then
+	exit 1
+fi
+echo "publish: overlapping and foreign folders refused; obstacles cleared; a blocked commit changed nothing"
+exit 0
