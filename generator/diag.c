@@ -49,6 +49,7 @@ static const struct {
 	[D_TRANSLATION_ORPHAN] = { D_TRANSLATION_ORPHAN, DIAG_ERROR, "translation without an original: %s does not exist" },
 	[D_XLINK_MISSING] = { D_XLINK_MISSING, DIAG_ERROR, "link to missing article '%s'" },
 	[D_XLINK_ANCHOR] = { D_XLINK_ANCHOR, DIAG_ERROR, "link to missing anchor '#%s' in '%s'" },
+	[D_XLINK_DRAFT] = { D_XLINK_DRAFT, DIAG_ERROR, "link to '%s', a draft this build leaves out (publish it, or build with --drafts)" },
 	[D_GLOSS_UNKNOWN] = { D_GLOSS_UNKNOWN, DIAG_ERROR, "'%s' is not a glossary.yaml term" },
 	[D_GLOSS_EMPTY] = { D_GLOSS_EMPTY, DIAG_ERROR, "gloss note for '%s' has no English: write [%s](gloss: \"meaning\")" },
 	[D_GLOSS_CONFLICT] = { D_GLOSS_CONFLICT, DIAG_ERROR, "term '%s' means '%s' here but '%s' at %s" },

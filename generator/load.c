@@ -777,6 +777,12 @@ free_entries(struct entry *v, size_t n)
 }
 
 /* A folder articles/<slug>/ holds that article's images and files. */
+static int
+compare_strings(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 static void
 attach_assets(struct loader *l, const char *dir, const struct entry *v,
     size_t n, const bool *ok)
@@ -786,6 +792,8 @@ attach_assets(struct loader *l, const char *dir, const struct entry *v,
 			continue;
 		const char *path = arena_printf(l->a, "%s/%s", dir, v[i].name);
 		struct article *a = site_find_article(l->s, v[i].slug);
+		if (a == NULL && site_draft_left_out(l->s, v[i].slug))
+			continue;   /* unpublished, like its draft */
 		if (a == NULL) {
 			struct pos at = { path, 0, 0 };
 			diag(l->d, &at, D_ASSET_ORPHAN, v[i].name);
@@ -812,7 +820,8 @@ load_articles(struct loader *l, const struct load_options *opt,
 	for (size_t i = 0; i < n; i++)
 		ok[i] = classify_entry(l, dir, &v[i]);
 	struct article **list = ARENA_ARRAY(l->a, struct article *, n ? n : 1);
-	size_t count = 0;
+	const char **drafts = ARENA_ARRAY(l->a, const char *, n ? n : 1);
+	size_t count = 0, n_drafts = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (!ok[i] || v[i].lang != LANG_ZH)
 			continue;
@@ -821,7 +830,12 @@ load_articles(struct loader *l, const struct load_options *opt,
 		struct article *a = load_zh_article(l, path, slug, gl);
 		if (a != NULL && (!a->draft || opt->drafts))
 			list[count++] = a;
+		else if (a != NULL)
+			drafts[n_drafts++] = slug;
 	}
+	qsort(drafts, n_drafts, sizeof(*drafts), compare_strings);
+	l->s->drafts_left_out = drafts;
+	l->s->n_drafts_left_out = n_drafts;
 	l->s->articles = list;
 	l->s->n_articles = count;
 	link_sort_articles(l->s);

@@ -365,6 +365,12 @@ rewrite_cross_link(struct walk *w, cmark_node *link)
 		return false;
 	const struct site *s = w->ctx->site;
 	struct article *target = site_find_article(s, slug);
+	if (target == NULL && site_draft_left_out(s, slug)) {
+		struct pos p = source_pos(w, link, url);
+		diag(w->ctx->diags, &p, D_XLINK_DRAFT,
+		    arena_printf(w->ctx->arena, "%s.%s.md", slug, lang_code[lang]));
+		return true;
+	}
 	if (target == NULL || (lang == LANG_EN && target->en == NULL)) {
 		/* A file that exists but failed to load has its own errors;
 		 * a link to it is not one more. */
@@ -496,7 +502,9 @@ plain_text(cmark_node *n, struct buf *out)
 }
 
 /* An id keeps CJK characters, lower-cases ASCII letters, turns runs of
- * anything else into one '-'. */
+ * anything else into one '-'.  It never holds '_' or an upper-case
+ * letter, so the ids of templates and notes (main_, gl_1, gl_ref_1,
+ * notes_title), which all do, cannot clash with a heading's. */
 static void
 make_id(const char *text, struct buf *out)
 {
@@ -633,7 +641,7 @@ set_gloss_markup(struct walk *w, cmark_node *wrap, const struct gloss_use *u)
 	/* Hundreds of notes per article: no printf here. */
 	char num[16];
 	size_t nlen = format_number(num, u->number);
-	buf_puts(b, "<span class=\"gl\" id=\"gl-ref-");
+	buf_puts(b, "<span class=\"gl\" id=\"gl_ref_");
 	buf_add(b, num, nlen);
 	/* In a Chinese text the term needs no language of its own; in a
 	 * translation it does. */
@@ -648,7 +656,7 @@ set_gloss_markup(struct walk *w, cmark_node *wrap, const struct gloss_use *u)
 	} else {
 		buf_puts(b, "</dfn>");
 	}
-	buf_puts(b, "<sup class=\"gl-mark\"><a href=\"#gl-");
+	buf_puts(b, "<sup class=\"gl-mark\"><a href=\"#gl_");
 	buf_add(b, num, nlen);
 	buf_add(b, "\">", 2);
 	buf_add(b, num, nlen);

@@ -108,6 +108,20 @@ compare_slug(const void *key, const void *elem)
 	return strcmp((const char *)key, a->slug);
 }
 
+static int
+compare_strings(const void *key, const void *elem)
+{
+	return strcmp((const char *)key, *(const char *const *)elem);
+}
+
+bool
+site_draft_left_out(const struct site *s, const char *slug)
+{
+	return s->n_drafts_left_out > 0 && bsearch(slug, s->drafts_left_out,
+	    s->n_drafts_left_out, sizeof(*s->drafts_left_out),
+	    compare_strings) != NULL;
+}
+
 struct article *
 site_find_article(const struct site *s, const char *slug)
 {

@@ -130,6 +130,8 @@ struct site {
 	struct article **articles;           /* newest first, then slug */
 	struct article **by_slug;            /* the same, sorted by slug */
 	size_t n_articles;
+	const char **drafts_left_out;        /* slugs of unpublished drafts, sorted */
+	size_t n_drafts_left_out;
 };
 
 /* Tables of names, indexed by the enums above. */
@@ -149,6 +151,8 @@ int date_compare(const struct date *a, const struct date *b);
 
 struct term *site_find_term(const struct site *s, enum term_kind k,
     const char *slug);
+/* True when `slug` is a draft this build leaves out. */
+bool site_draft_left_out(const struct site *s, const char *slug);
 struct article *site_find_article(const struct site *s, const char *slug);
 
 #endif

@@ -65,7 +65,7 @@ class Prose(html.parser.HTMLParser):
         if tag == "span" and "gl" in cls:
             self.in_gl = len(self.stack)
             self.gl_text = ""
-        if tag == "li" and (a.get("id") or "").startswith("gl-"):
+        if tag == "li" and (a.get("id") or "").startswith("gl_"):
             self.note_id = a["id"][3:]
             self.note = {}
         if self.note_id and tag == "span":
