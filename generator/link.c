@@ -1,6 +1,8 @@
 /* link.c — resolves references between model objects after loading. */
 #include "link.h"
 
+#include "strset.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -127,14 +129,15 @@ link_glossary(struct site *s, struct diags *d)
 	if (n)
 		memcpy(sorted, s->glossary, n * sizeof(*sorted));
 	qsort(sorted, n, sizeof(*sorted), gloss_by_zh);
+	/* Each group of equal zh is compared with its first (its earliest
+	 * definition: ties sort by id). */
+	size_t start = 0;
 	for (size_t i = 1; i < n; i++) {
-		struct gloss_term *first = sorted[i - 1], *g = sorted[i];
-		size_t j = i - 1;
-		while (j > 0 && strcmp(sorted[j - 1]->zh, g->zh) == 0)
-			j--;
-		first = sorted[j];
-		if (strcmp(first->zh, g->zh) != 0)
+		struct gloss_term *first = sorted[start], *g = sorted[i];
+		if (strcmp(first->zh, g->zh) != 0) {
+			start = i;
 			continue;
+		}
 		char where[512];
 		snprintf(where, sizeof(where), "%s:%d:%d", first->pos.path,
 		    first->pos.line, first->pos.col);
@@ -199,20 +202,16 @@ pinyin_slug(const char *py, struct buf *out)
 	}
 }
 
-static int
-compare_cstr(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* Slugs for glossary.yaml terms, unique in file order: a later term whose
- * pinyin gives a taken slug gets -2, -3... */
+ * pinyin gives a taken slug gets -2, -3...  `taken` maps each slug given
+ * to the next number worth trying for it, so a thousand homophones cost
+ * a thousand steps, not half a million. */
 static void
 link_glossary_slugs(struct site *s)
 {
 	size_t n = s->n_site_glossary;
-	const char **taken = xmalloc((n ? n : 1) * sizeof(*taken));
-	size_t n_taken = 0;
+	struct strset taken;
+	strset_init(&taken);
 	struct buf b = BUF_INIT;
 	for (size_t i = 0; i < n; i++) {
 		struct gloss_term *g = s->glossary[i];
@@ -221,25 +220,24 @@ link_glossary_slugs(struct site *s)
 		if (b.len == 0)
 			buf_printf(&b, "term-%zu", i + 1);
 		size_t base = b.len;
-		for (int k = 2;; k++) {
-			const char *key = b.data;
-			if (bsearch(&key, taken, n_taken, sizeof(*taken), compare_cstr) == NULL)
-				break;
-			b.len = base;
-			buf_printf(&b, "-%d", k);
+		char *base_slug = xstrdup(b.data);
+		long k = strset_value(&taken, base_slug);
+		if (k >= 0) {
+			for (k = k < 2 ? 2 : k;; k++) {
+				b.len = base;
+				buf_printf(&b, "-%ld", k);
+				if (!strset_has(&taken, b.data))
+					break;
+			}
+			strset_put(&taken, base_slug, k + 1);
 		}
+		if (!strset_has(&taken, b.data))
+			strset_put(&taken, b.data, 0);
+		free(base_slug);
 		g->slug = arena_strdup(&s->arena, b.data);
-		/* keep `taken` sorted: insertion, fine for glossary sizes */
-		size_t at = n_taken;
-		while (at > 0 && strcmp(taken[at - 1], g->slug) > 0) {
-			taken[at] = taken[at - 1];
-			at--;
-		}
-		taken[at] = g->slug;
-		n_taken++;
 	}
 	buf_release(&b);
-	free(taken);
+	strset_free(&taken);
 }
 
 void

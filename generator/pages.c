@@ -470,13 +470,33 @@ bind_pagination(struct page_set *ps, const struct page *p, struct scope *sc,
 		q.page_no = p->page_no + 1;
 		scope_text(sc, VAR_NEXT_URL, link_to(ps, a, root, &q));
 	}
-	struct scope **items = scope_list(sc, VAR_PAGINATION, (size_t)p->page_count);
-	for (int i = 0; i < p->page_count; i++) {
-		q.page_no = i + 1;
-		scope_textf(items[i], VAR_NUMBER, "%d", i + 1);
-		scope_text(items[i], VAR_URL, link_to(ps, a, root, &q));
-		if (i + 1 == p->page_no)
-			scope_text(items[i], VAR_CURRENT, "page");
+	/* The first and last page, and two either side of this one: a list
+	 * of every page would make the pages of a big term quadratic.  A
+	 * skipped run shows as one item with `gap` set. */
+	int shown[7], n = 0;
+	for (int no = 1; no <= p->page_count; no++) {
+		bool near = no >= p->page_no - 2 && no <= p->page_no + 2;
+		if (no == 1 || no == p->page_count || near)
+			shown[n++] = no;
+		else if (no < p->page_no - 2)
+			no = p->page_no - 3;   /* jump to the window */
+		else
+			no = p->page_count - 1;   /* and on to the last */
+	}
+	size_t n_items = (size_t)n;
+	for (int i = 1; i < n; i++)
+		n_items += shown[i] > shown[i - 1] + 1;
+	struct scope **items = scope_list(sc, VAR_PAGINATION, n_items);
+	size_t k = 0;
+	for (int i = 0; i < n; i++) {
+		if (i > 0 && shown[i] > shown[i - 1] + 1)
+			scope_text(items[k++], VAR_GAP, "…");
+		q.page_no = shown[i];
+		scope_textf(items[k], VAR_NUMBER, "%d", shown[i]);
+		scope_text(items[k], VAR_URL, link_to(ps, a, root, &q));
+		if (shown[i] == p->page_no)
+			scope_text(items[k], VAR_CURRENT, "page");
+		k++;
 	}
 }
 

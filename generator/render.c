@@ -41,8 +41,7 @@ struct walk {
 	struct gloss_use *uses;
 	size_t n_uses, cap_uses;
 	const char *adhoc[64];      /* ad-hoc notes seen, to note each once */
-	const char *cursor;         /* where the last source search hit */
-	int seen_line;              /* source_find's place in the text */
+	int seen_line;              /* line_start's place in the text */
 	const char *seen_ptr;
 	const char *col_block, *col_ptr;   /* and its last column count */
 	int col_extra, col;
@@ -65,8 +64,6 @@ list_push(struct node_list *l, cmark_node *n)
 
 /* ---- positions ----------------------------------------------------------- */
 
-/* A position in the source file for a node, preferring the exact spot of
- * `needle` (e.g. a link's URL) on or after the node's block line. */
 /* The first occurrence of needle in [p, p + len), or NULL (memmem is not
  * in C11 or POSIX). */
 static const char *
@@ -94,19 +91,14 @@ next_line(const char *p, const char *end)
 	return nl ? nl + 1 : end;
 }
 
-static struct pos
-source_find(struct walk *w, cmark_node *node, const char *needle,
-    const char **found)
+/* The start of body line `line` (1-based).  Nodes come in text order, so
+ * the walk goes on from the line found last time: all the nodes of a
+ * pass cost one pass over the text. */
+static const char *
+line_start(struct walk *w, int line)
 {
 	struct version *v = w->version;
-	cmark_node *block = node;
-	while (block && cmark_node_get_start_line(block) == 0)
-		block = cmark_node_parent(block);
-	int line = block ? cmark_node_get_start_line(block) : 1;
-	int last = block ? cmark_node_get_end_line(block) : line;
 	const char *end = v->body + v->body_len;
-	/* Nodes come in text order: walk on from the line found last time,
-	 * so many links cost one pass over the text, not one each. */
 	const char *p = v->body;
 	int l = 1;
 	if (w->seen_line > 0 && w->seen_line <= line) {
@@ -115,45 +107,77 @@ source_find(struct walk *w, cmark_node *node, const char *needle,
 	}
 	for (; l < line && p < end; l++)
 		p = next_line(p, end);
-	w->seen_line = line;
+	w->seen_line = l;
 	w->seen_ptr = p;
+	return p;
+}
+
+/* The byte at 1-based byte column `col` of the line at p.  cmark's
+ * columns are trusted, not checked against the line's end (that would
+ * cost the line's length per node: quadratic on one long line); a wrong
+ * one only moves the position, which is computed from where it lands. */
+static const char *
+at_column(const char *p, const char *end, int col)
+{
+	size_t want = col > 1 ? (size_t)(col - 1) : 0;
+	return want < (size_t)(end - p) ? p + want : end;
+}
+
+/* The source position of `node` (cmark records where every inline and
+ * block starts and ends), refined to where `needle` (a link's URL, say)
+ * occurs inside the node when it does; *found is that spot or NULL.  The
+ * cost is the node's own length, never the rest of the text. */
+static struct pos
+source_find(struct walk *w, cmark_node *node, const char *needle,
+    const char **found)
+{
+	struct version *v = w->version;
+	cmark_node *n = node;
+	while (n && cmark_node_get_start_line(n) == 0)
+		n = cmark_node_parent(n);
+	int line = n ? cmark_node_get_start_line(n) : 1;
+	int col = n ? cmark_node_get_start_column(n) : 1;
+	int last = n ? cmark_node_get_end_line(n) : line;
+	const char *end = v->body + v->body_len;
+	const char *p = line_start(w, line);
+	const char *at = at_column(p, end, col);
+	/* Where the node ends: its last line's end column, or, when cmark
+	 * gives none, the end of that line. */
+	int end_col = n ? cmark_node_get_end_column(n) : 0;
 	const char *stop = p;
-	for (int k = line; k <= last && stop < end; k++)
+	for (int k = line; k < last && stop < end; k++)
 		stop = next_line(stop, end);
-	/* Search on from the previous hit within the block: two identical
-	 * links on one line get their own positions. */
-	size_t nlen = needle ? strlen(needle) : 0;
-	const char *from = w->cursor > p && w->cursor < stop ? w->cursor : p;
-	const char *hit = needle ? find_bytes(from, (size_t)(stop - from), needle, nlen) : NULL;
-	if (hit == NULL && needle && from != p)
-		hit = find_bytes(p, (size_t)(stop - p), needle, nlen);
-	if (hit != NULL)
-		w->cursor = hit + 1;
-	const char *at = hit ? hit : p;
+	stop = end_col > 0 ? at_column(stop, end, end_col + 1) : next_line(stop, end);
+	if (stop < at)
+		stop = at;
+	const char *hit = needle ?
+	    find_bytes(at, (size_t)(stop - at), needle, strlen(needle)) : NULL;
 	if (found)
 		*found = hit;
+	if (hit)
+		at = hit;
 	/* Line and column of `at`, counting on from the last position
-	 * computed when it lies further on in the same block. */
+	 * computed when it lies further on from the same line start. */
 	const char *q = p;
-	int extra = 0, col = 1;
-	if (w->col_ptr >= p && w->col_ptr <= at && w->col_block == p) {
+	int extra = 0, chars = 1;
+	if (w->col_block == p && w->col_ptr >= p && w->col_ptr <= at) {
 		q = w->col_ptr;
 		extra = w->col_extra;
-		col = w->col;
+		chars = w->col;
 	}
 	for (; q < at; q++) {
 		if (*q == '\n') {
 			extra++;
-			col = 1;
+			chars = 1;
 		} else if (((unsigned char)*q & 0xC0) != 0x80) {
-			col++;
+			chars++;
 		}
 	}
 	w->col_block = p;
 	w->col_ptr = at;
 	w->col_extra = extra;
-	w->col = col;
-	struct pos pos = { v->path, v->body_line + line - 1 + extra, col };
+	w->col = chars;
+	struct pos pos = { v->path, v->body_line + line - 1 + extra, chars };
 	return pos;
 }
 
@@ -957,7 +981,6 @@ render_version(struct render_ctx *ctx, struct article *a, struct version *v)
 		if (t && !t->local)
 			w.referenced[t->id] = true;
 	}
-	w.cursor = NULL;
 	w.seen_line = 0;
 	w.col_block = w.col_ptr = NULL;
 	for (size_t i = 0; i < w.gloss_links.n; i++)

@@ -74,6 +74,7 @@ enum var_kind { VK_TEXT, VK_RAW, VK_LIST };
 	X(PREV_TITLE, "prev_title", VK_TEXT) \
 	X(NEXT_TITLE, "next_title", VK_TEXT) \
 	X(PAGINATION, "pagination", VK_LIST) \
+	X(GAP, "gap", VK_TEXT) \
 	X(TERMS, "terms", VK_LIST) \
 	X(COMPANY_NAME, "company_name", VK_TEXT) \
 	X(COMPANY_URL, "company_url", VK_TEXT) \

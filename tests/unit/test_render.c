@@ -281,13 +281,13 @@ article(const char *slug)
 }
 
 #define NOTE(n, zh, pinyin)                                                   \
-	"<span class=\"gl\" id=\"gl-ref-" #n "\"><ruby>" zh  \
+	"<span class=\"gl\" id=\"gl_ref_" #n "\"><ruby>" zh  \
 	"<rp>(</rp><rt lang=\"zh-Latn-pinyin\">" pinyin "</rt><rp>)</rp>"    \
-	"</ruby><sup class=\"gl-mark\"><a href=\"#gl-" #n "\">" #n            \
+	"</ruby><sup class=\"gl-mark\"><a href=\"#gl_" #n "\">" #n            \
 	"</a></sup></span>"
 #define ADHOC(n, zh)                                                          \
-	"<span class=\"gl\" id=\"gl-ref-" #n "\"><dfn>" zh   \
-	"</dfn><sup class=\"gl-mark\"><a href=\"#gl-" #n "\">" #n             \
+	"<span class=\"gl\" id=\"gl_ref_" #n "\"><dfn>" zh   \
+	"</dfn><sup class=\"gl-mark\"><a href=\"#gl_" #n "\">" #n             \
 	"</a></sup></span>"
 
 static void
