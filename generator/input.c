@@ -52,7 +52,18 @@ utf8_valid_prefix(const char *str, size_t len)
 		if (c < 0x80) {
 			i++;
 			continue;
-		} else if ((c & 0xE0) == 0xC0) {
+		}
+		/* Most of an article is three-byte CJK: checked in one go. */
+		if ((c & 0xF0) == 0xE0 && i + 2 < len &&
+		    (s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80) {
+			unsigned cp = (c & 0x0F) << 12 | (s[i + 1] & 0x3Fu) << 6 |
+			    (s[i + 2] & 0x3Fu);
+			if (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))
+				return i;
+			i += 3;
+			continue;
+		}
+		if ((c & 0xE0) == 0xC0) {
 			n = 2; min = 0x80; c &= 0x1F;
 		} else if ((c & 0xF0) == 0xE0) {
 			n = 3; min = 0x800; c &= 0x0F;
@@ -225,6 +236,7 @@ text_decode(const char *path, const char *raw, size_t len,
 {
 	const unsigned char *u = (const unsigned char *)raw;
 	char *text;
+	bool converted = false;
 	if (len >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) {
 		text = check_utf8(path, raw + 3, len - 3, out_len, d);
 	} else if (len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) ||
@@ -232,6 +244,7 @@ text_decode(const char *path, const char *raw, size_t len,
 		const char *enc = u[0] == 0xFF ? "UTF-16LE" : "UTF-16BE";
 		text = convert(path, raw + 2, len - 2, enc, encoding_pos,
 		    out_len, d);
+		converted = true;
 	} else if (encoding == NULL || is_utf8_name(encoding)) {
 		text = check_utf8(path, raw, len, out_len, d);
 	} else if (encoding_known(encoding) && !is_utf16_name(encoding) &&
@@ -249,12 +262,13 @@ text_decode(const char *path, const char *raw, size_t len,
 		return NULL;
 	} else {
 		text = convert(path, raw, len, encoding, encoding_pos, out_len, d);
+		converted = true;
 	}
 	if (text == NULL)
 		return NULL;
 	/* glibc's iconv passes some invalid sequences through for UTF-8-like
 	 * names (and UCS-4): the promise of valid UTF-8 is kept here. */
-	size_t valid = utf8_valid_prefix(text, *out_len);
+	size_t valid = converted ? utf8_valid_prefix(text, *out_len) : *out_len;
 	if (valid < *out_len) {
 		struct pos p = text_pos(path, text, valid);
 		diag(d, &p, D_ENCODING, "not valid UTF-8 after conversion");

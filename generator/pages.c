@@ -554,19 +554,24 @@ bind_glossary_notes(struct page_set *ps, const struct page *p, struct scope *sc,
 {
 	const char *root = root_of(sc);
 	struct scope **items = scope_list(sc, VAR_GLOSSARY, v->n_glossary_used);
-	struct page g = { .kind = PK_GLOSSARY, .lang = p->lang };
-	const char *glossary_url = link_to(ps, a, root, &g);
+	/* Notes run to a hundred per article: every byte of their markup
+	 * counts a hundred times, so the term's language is said only on
+	 * English pages, and the term links straight to its own page. */
+	const char *zh_lang = p->lang == LANG_ZH ? NULL : lang_tag[LANG_ZH];
 	for (size_t i = 0; i < v->n_glossary_used; i++) {
 		const struct gloss_use *u = &v->glossary_used[i];
 		scope_text(items[i], VAR_NUMBER, arena_number(a, u->number));
 		scope_text(items[i], VAR_ZH, u->zh);
+		scope_text(items[i], VAR_TITLE_LANG, zh_lang);
 		scope_text(items[i], VAR_PINYIN, u->pinyin);
 		scope_text(items[i], VAR_EN, u->en);
 		if (u->term && u->term->note[p->lang])
 			scope_text(items[i], VAR_NOTE, u->term->note[p->lang]);
-		if (u->term && !u->term->local)
-			scope_text(items[i], VAR_URL, arena_concat(a, glossary_url,
-			    "#", u->term->slug));
+		if (u->term && !u->term->local) {
+			struct page g = { .kind = PK_GLOSS_TERM, .lang = p->lang,
+			    .index = (size_t)u->term->id };
+			scope_text(items[i], VAR_URL, link_to(ps, a, root, &g));
+		}
 	}
 }
 

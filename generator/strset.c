@@ -38,7 +38,7 @@ find(char *const *slots, size_t cap, const char *str)
 static void
 grow(struct strset *s)
 {
-	size_t cap = s->cap ? s->cap * 2 : 1024;
+	size_t cap = s->cap ? s->cap * 2 : 16;
 	char **slots = xcalloc(cap, sizeof(*slots));
 	long *values = xcalloc(cap, sizeof(*values));
 	for (size_t i = 0; i < s->cap; i++)

@@ -93,6 +93,17 @@ utf8_scrub(const char *s, size_t len, struct buf *out)
 			i++;
 			continue;
 		}
+		/* Lead bytes of two- and three-byte sequences that cannot
+		 * spell a forbidden code point (CJK is E3..E9): skipped whole.
+		 * Invalid text never gets here but as cmark's bare FE and FF,
+		 * which are looked at below. */
+		size_t skip = (c >= 0xC3 && c <= 0xDF) ? 2 :
+		    (c >= 0xE0 && c <= 0xEE) ? 3 : 0;
+		if (skip && i + skip <= len && ((unsigned char)s[i + 1] & 0xC0) == 0x80 &&
+		    (skip == 2 || ((unsigned char)s[i + 2] & 0xC0) == 0x80)) {
+			i += skip;
+			continue;
+		}
 		size_t at = i;
 		uint32_t cp = utf8_next(s, len, &i);
 		/* utf8_next says U+FFFD for a byte that starts nothing valid

@@ -139,7 +139,7 @@ void scope_raw(struct scope *s, int var, const char *html, size_t len);
  * the item's own values are visible. */
 struct scope **scope_list(struct scope *s, int var, size_t n);
 const struct value *scope_get(const struct scope *s, int var);
-/* A 64-bit hash (FNV-1a) of everything bound in s and its items, in
+/* A 64-bit hash of everything bound in s and its items, in
  * binding order: equal hashes mean a template shows the same page. */
 uint64_t scope_hash(const struct scope *s, uint64_t seed);
 
