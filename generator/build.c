@@ -190,27 +190,27 @@ build_run(const struct build_options *opt)
 	int status = 0;
 	char summary[1024] = "";
 	bool committed = false;
+	struct strset published;
+	strset_init(&published);
 	if (diags_failed(&d)) {
 		status = 1;
 	} else if (opt->write) {
 		struct output o;
-		struct strset *previous = cache_page_hashes(opt);
+		struct cache_previous prev;
+		cache_previous_load(opt, &prev);
 		cache_forget(opt);
 		const char *sources[] = { opt->content_dir, opt->templates_dir };
 		struct output_guard guard = { sources, 2, "index.tsv",
 		    TSV_INDEX_HEADER };
 		bool ok = output_begin(&o, opt->public_dir, &guard, &d);
-		ok = ok && pages_write(ps, &o, previous);
-		if (previous) {
-			strset_free(previous);
-			free(previous);
-		}
+		ok = ok && pages_write(ps, &o, prev.pages.len ? &prev.pages : NULL);
 		stage("pages");
 		ok = ok && write_extras(s, ps, opt, &o);
 		stage("extras");
 		if (ok) {
 			size_t written = o.written, unchanged = o.unchanged;
-			ok = output_commit(&o);
+			ok = output_commit(&o, prev.have_files ? &prev.files
+			    : NULL, &published);
 			committed = ok;
 			stage("commit");
 			if (ok)
@@ -227,6 +227,7 @@ build_run(const struct build_options *opt)
 		}
 		if (!ok)
 			status = 2;
+		cache_previous_free(&prev);
 	}
 	/* What is said goes to stderr and, after a published build, into the
 	 * cache, so that an up-to-date run repeats the warnings. */
@@ -238,11 +239,12 @@ build_run(const struct build_options *opt)
 		fclose(mem);
 		fputs(text, stderr);
 		if (committed)
-			cache_save(opt, inputs, text, pages_hashes(ps));
+			cache_save(opt, inputs, text, pages_hashes(ps), &published);
 		free(text);
 	}
 	fputs(summary, stderr);
 	free(inputs);
+	strset_free(&published);
 	pages_free(ps);
 	free_workers(workers, opt->threads);
 	matcher_free(m);

@@ -13,7 +13,7 @@
 #include "buf.h"
 #include "strset.h"
 
-#define CACHE_MAGIC "haichao-cache 1"
+#define CACHE_MAGIC "haichao-cache 2"
 
 static char *
 cache_path(const struct build_options *opt)
@@ -27,12 +27,55 @@ cache_path(const struct build_options *opt)
 	return buf_detach(&b);
 }
 
+/* A path on one line: a file name may hold a newline, which would let
+ * it forge a record.  Backslash and control bytes become \xHH. */
+static void
+put_path(struct buf *out, const char *path)
+{
+	for (const char *p = path; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c < 0x20 || c == 0x7F || c == '\\')
+			buf_printf(out, "\\x%02X", c);
+		else
+			buf_putc(out, (char)c);
+	}
+}
+
+/* Undoes put_path on [p, end); false when it is not put_path's. */
+static bool
+get_path(const char *p, const char *end, struct buf *out)
+{
+	buf_reset(out);
+	while (p < end) {
+		unsigned c = (unsigned char)*p;
+		if (c == '\\') {
+			if (end - p < 4 || p[1] != 'x' || sscanf(p + 2, "%2X", &c) != 1)
+				return false;
+			p += 4;
+		} else {
+			p++;
+		}
+		buf_putc(out, (char)c);
+	}
+	return out->len > 0 && strlen(out->data) == out->len;
+}
+
 static void
 stamp(struct buf *out, const char *tag, const char *path, const struct stat *st)
 {
-	buf_printf(out, "%s %lld.%09ld %lld %llu %s\n", tag,
+	buf_printf(out, "%s %lld.%09ld %lld %llu ", tag,
 	    (long long)st->st_mtim.tv_sec, st->st_mtim.tv_nsec,
-	    (long long)st->st_size, (unsigned long long)st->st_ino, path);
+	    (long long)st->st_size, (unsigned long long)st->st_ino);
+	put_path(out, path);
+	buf_putc(out, '\n');
+}
+
+static void
+tagged_path(struct buf *out, const char *tag, const char *path)
+{
+	buf_printf(out, "%s ", tag);
+	put_path(out, path);
+	buf_putc(out, '\n');
 }
 
 static int
@@ -47,7 +90,7 @@ stamp_tree(struct buf *out, const char *dir)
 {
 	DIR *d = opendir(dir);
 	if (d == NULL) {
-		buf_printf(out, "missing %s\n", dir);
+		tagged_path(out, "missing", dir);
 		return;
 	}
 	char **names = NULL;
@@ -71,7 +114,7 @@ stamp_tree(struct buf *out, const char *dir)
 		buf_printf(&path, "%s/%s", dir, names[i]);
 		struct stat st;
 		if (lstat(path.data, &st) != 0)
-			buf_printf(out, "gone %s\n", path.data);
+			tagged_path(out, "gone", path.data);
 		else if (S_ISDIR(st.st_mode))
 			stamp_tree(out, path.data);
 		else if (!S_ISLNK(st.st_mode))
@@ -82,7 +125,7 @@ stamp_tree(struct buf *out, const char *dir)
 			 * links are not walked, so a loop cannot trap us. */
 			stamp(out, "link", path.data, &st);
 		else
-			buf_printf(out, "dangling %s\n", path.data);
+			tagged_path(out, "dangling", path.data);
 		free(names[i]);
 	}
 	free(names);
@@ -99,9 +142,10 @@ environment(const struct build_options *opt, struct buf *out)
 	/* A rebuilt generator may write different pages. */
 	if (stat("/proc/self/exe", &st) == 0)
 		stamp(out, "exe", "-", &st);
-	buf_printf(out, "options %s|%s|%s|%d\n", opt->content_dir,
-	    opt->templates_dir, opt->base_url ? opt->base_url : "",
-	    opt->drafts);
+	tagged_path(out, "content-dir", opt->content_dir);
+	tagged_path(out, "templates-dir", opt->templates_dir);
+	tagged_path(out, "base-url", opt->base_url ? opt->base_url : "-");
+	buf_printf(out, "drafts %d\n", opt->drafts);
 	stamp_tree(out, opt->templates_dir);
 	buf_puts(out, "content\n");
 }
@@ -129,8 +173,9 @@ output_stamp(const struct build_options *opt, struct buf *out)
 	buf_release(&index);
 }
 
-/* The cache file: fingerprint, "said LEN", what was said, "pages N", then
- * a line "HASH PATH" per page. */
+/* The cache file: the fingerprint (one record per line), "said LEN" and
+ * what the build said, then "pages N" and a line "HASH PATH" per page,
+ * then "files N" and a line per file it published. */
 static bool
 read_cache(const struct build_options *opt, struct buf *saved)
 {
@@ -147,14 +192,73 @@ read_cache(const struct build_options *opt, struct buf *saved)
 	return true;
 }
 
-/* Finds the "said" record after the fingerprint `now`; NULL when the
- * saved state does not start with it. */
-static const char *
-after_prefix(const struct buf *saved, const struct buf *now)
+struct records {
+	const char *said;
+	size_t said_len;
+	const char *pages, *files;   /* the first line of each section */
+	size_t n_pages, n_files;
+	const char *end;
+};
+
+/* Reads "WORD N\n" at *p; false when something else is there. */
+static bool
+read_count(const char **p, const char *end, const char *word, size_t *n)
 {
-	if (saved->len < now->len || memcmp(saved->data, now->data, now->len) != 0)
-		return NULL;
-	return saved->data + now->len;
+	size_t wl = strlen(word);
+	const char *q = *p;
+	if ((size_t)(end - q) < wl + 2 || memcmp(q, word, wl) != 0 || q[wl] != ' ')
+		return false;
+	q += wl + 1;
+	size_t v = 0;
+	const char *digits = q;
+	while (q < end && *q >= '0' && *q <= '9' && q - digits < 18)
+		v = v * 10 + (size_t)(*q++ - '0');
+	if (q == digits || q >= end || *q != '\n')
+		return false;
+	*n = v;
+	*p = q + 1;
+	return true;
+}
+
+/* Skips n lines; NULL when the text ends first. */
+static const char *
+skip_lines(const char *p, const char *end, size_t n)
+{
+	for (; n > 0; n--) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			return NULL;
+		p = nl + 1;
+	}
+	return p;
+}
+
+/* Splits a cache file into its records, starting at `from` (the line
+ * after the fingerprint, or anywhere before it: fingerprint lines never
+ * start with "said ").  False when the file is damaged. */
+static bool
+split_records(const struct buf *saved, const char *from, struct records *r)
+{
+	const char *p = from, *end = saved->data + saved->len;
+	while (p < end && strncmp(p, "said ", 5) != 0)
+		if ((p = skip_lines(p, end, 1)) == NULL)
+			return false;
+	if (!read_count(&p, end, "said", &r->said_len) ||
+	    r->said_len > (size_t)(end - p))
+		return false;
+	r->said = p;
+	p += r->said_len;
+	if (p >= end || *p++ != '\n' || !read_count(&p, end, "pages", &r->n_pages))
+		return false;
+	r->pages = p;
+	if ((p = skip_lines(p, end, r->n_pages)) == NULL ||
+	    !read_count(&p, end, "files", &r->n_files))
+		return false;
+	r->files = p;
+	if (skip_lines(p, end, r->n_files) == NULL)
+		return false;
+	r->end = end;
+	return true;
 }
 
 static void
@@ -174,8 +278,10 @@ cache_up_to_date(const struct build_options *opt, struct diags *d, char **said)
 	if (!read_cache(opt, &saved))
 		return false;
 	bool fresh = false;
+	struct records r;
 	if (saved.len < sizeof(CACHE_MAGIC) ||
-	    memcmp(saved.data, CACHE_MAGIC " ", sizeof(CACHE_MAGIC)) != 0) {
+	    memcmp(saved.data, CACHE_MAGIC " ", sizeof(CACHE_MAGIC)) != 0 ||
+	    !split_records(&saved, saved.data, &r)) {
 		damaged(opt, d);
 		goto out;
 	}
@@ -183,18 +289,12 @@ cache_up_to_date(const struct build_options *opt, struct diags *d, char **said)
 	buf_puts(&now, inputs);
 	free(inputs);
 	output_stamp(opt, &now);
-	const char *rest = after_prefix(&saved, &now);
-	if (rest == NULL)
-		goto out;   /* stale: something changed */
-	size_t len, left = (size_t)(saved.data + saved.len - rest);
-	int used = 0;
-	/* A damaged length must not read past the end. */
-	if (sscanf(rest, "said %zu\n%n", &len, &used) == 1 && used > 0 &&
-	    (size_t)used <= left && len <= left - (size_t)used) {
-		*said = xstrndup(rest + used, len);
+	/* Up to date when the fingerprint is exactly what precedes "said". */
+	if ((size_t)(r.said - saved.data) > now.len &&
+	    memcmp(saved.data, now.data, now.len) == 0 &&
+	    strncmp(saved.data + now.len, "said ", 5) == 0) {
+		*said = xstrndup(r.said, r.said_len);
 		fresh = true;
-	} else {
-		damaged(opt, d);
 	}
 out:
 	buf_release(&saved);
@@ -202,46 +302,71 @@ out:
 	return fresh;
 }
 
-struct strset *
-cache_page_hashes(const struct build_options *opt)
+void
+cache_previous_load(const struct build_options *opt, struct cache_previous *prev)
 {
-	struct buf saved = BUF_INIT, env = BUF_INIT;
-	struct strset *set = NULL;
-	if (!read_cache(opt, &saved))
+	strset_init(&prev->pages);
+	strset_init(&prev->files);
+	prev->have_files = false;
+	struct buf saved = BUF_INIT, env = BUF_INIT, path = BUF_INIT;
+	struct records r;
+	if (!read_cache(opt, &saved) ||
+	    !split_records(&saved, saved.data, &r))
 		goto out;
+	/* Hashes of pages only mean something for the same generator,
+	 * options and templates; the list of files always does. */
 	environment(opt, &env);
-	if (after_prefix(&saved, &env) == NULL)
-		goto out;   /* other templates, options or generator */
-	const char *pages = strstr(saved.data + env.len, "\npages ");
-	if (pages == NULL)
-		goto out;
-	set = xcalloc(1, sizeof(*set));
-	strset_init(set);
-	const char *p = strchr(pages + 1, '\n');
-	const char *end = saved.data + saved.len;
-	while (p != NULL && p + 1 < end) {
-		p++;
-		const char *eol = memchr(p, '\n', (size_t)(end - p));
-		if (eol == NULL)
-			break;
+	bool same_env = saved.len >= env.len &&
+	    memcmp(saved.data, env.data, env.len) == 0;
+	const char *p = r.pages;
+	for (size_t i = 0; same_env && i < r.n_pages; i++) {
+		const char *eol = memchr(p, '\n', (size_t)(r.end - p));
 		unsigned long long h;
 		int used = 0;
-		if (sscanf(p, "%16llx %n", &h, &used) == 1 && used > 0 && p + used < eol) {
-			char *rel = xstrndup(p + used, (size_t)(eol - p - used));
-			strset_put(set, rel, (long)h);
-			free(rel);
-		}
-		p = eol;
+		if (sscanf(p, "%16llx %n", &h, &used) == 1 && used == 17 &&
+		    get_path(p + used, eol, &path))
+			strset_put(&prev->pages, path.data, (long)h);
+		p = eol + 1;
 	}
+	p = r.files;
+	for (size_t i = 0; i < r.n_files; i++) {
+		const char *eol = memchr(p, '\n', (size_t)(r.end - p));
+		if (get_path(p, eol, &path))
+			strset_add(&prev->files, path.data);
+		p = eol + 1;
+	}
+	prev->have_files = true;
 out:
 	buf_release(&saved);
 	buf_release(&env);
-	return set;
+	buf_release(&path);
+}
+
+void
+cache_previous_free(struct cache_previous *prev)
+{
+	strset_free(&prev->pages);
+	strset_free(&prev->files);
+}
+
+static void
+put_set(struct buf *b, const char *section, const struct strset *set,
+    bool with_values)
+{
+	buf_printf(b, "%s %zu\n", section, set ? set->len : 0);
+	for (size_t i = 0; set && i < set->cap; i++) {
+		if (set->slots[i] == NULL)
+			continue;
+		if (with_values)
+			buf_printf(b, "%016llx ", (unsigned long long)set->values[i]);
+		put_path(b, set->slots[i]);
+		buf_putc(b, '\n');
+	}
 }
 
 void
 cache_save(const struct build_options *opt, const char *inputs,
-    const char *said, const struct strset *pages)
+    const char *said, const struct strset *pages, const struct strset *files)
 {
 	char *path = cache_path(opt);
 	struct buf b = BUF_INIT, tmp = BUF_INIT;
@@ -249,11 +374,9 @@ cache_save(const struct build_options *opt, const char *inputs,
 	output_stamp(opt, &b);
 	buf_printf(&b, "said %zu\n", strlen(said));
 	buf_puts(&b, said);
-	buf_printf(&b, "\npages %zu\n", pages ? pages->len : 0);
-	for (size_t i = 0; pages && i < pages->cap; i++)
-		if (pages->slots[i])
-			buf_printf(&b, "%016llx %s\n",
-			    (unsigned long long)pages->values[i], pages->slots[i]);
+	buf_putc(&b, '\n');
+	put_set(&b, "pages", pages, true);
+	put_set(&b, "files", files, false);
 	buf_printf(&tmp, "%s.tmp", path);
 	FILE *f = fopen(tmp.data, "wb");
 	if (f != NULL) {

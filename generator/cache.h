@@ -20,20 +20,27 @@
  * what that build printed (its warnings; caller frees). */
 bool cache_up_to_date(const struct build_options *opt, struct diags *d,
     char **said);
-/* The hash of every page the last build wrote (strset values), when the
- * generator, options and templates are unchanged: a page whose bound
- * values hash the same need not be rendered again.  NULL otherwise;
- * caller frees with strset_free and free. */
-struct strset *cache_page_hashes(const struct build_options *opt);
+/* What the last build left behind: the hash of every page it wrote (when
+ * the generator, options and templates are the same: a page whose bound
+ * values hash the same need not be rendered again) and the list of files
+ * it published (so that stale ones are found without walking public/). */
+struct cache_previous {
+	struct strset pages;   /* path -> hash; empty when not reusable */
+	struct strset files;
+	bool have_files;       /* false: no usable cache, walk public/ */
+};
+void cache_previous_load(const struct build_options *opt,
+    struct cache_previous *prev);
+void cache_previous_free(struct cache_previous *prev);
 /* The fingerprint of every input, taken before the build reads them (so
  * that a file edited while it runs makes the next build a full one).
  * Caller frees. */
 char *cache_inputs(const struct build_options *opt);
 /* Records the state after a successful build: the inputs as they were
- * when it began, what it printed (so an up-to-date run can say it again)
- * and the page hashes. */
+ * when it began, what it printed (so an up-to-date run can say it again),
+ * the page hashes and the files published. */
 void cache_save(const struct build_options *opt, const char *inputs,
-    const char *said, const struct strset *pages);
+    const char *said, const struct strset *pages, const struct strset *files);
 /* Removes the state (before a build that may change public/). */
 void cache_forget(const struct build_options *opt);
 

@@ -471,8 +471,59 @@ output_release(struct output *o)
 	pthread_mutex_destroy(&o->lock);
 }
 
+/* True when `rel` is a plain relative path: no empty, "." or ".."
+ * component, no dot file (the host's), nothing absolute. */
+static bool
+plain_relative(const char *rel)
+{
+	if (*rel == '\0' || *rel == '/')
+		return false;
+	for (const char *c = rel; c; c = strchr(c, '/'), c = c ? c + 1 : NULL)
+		if (*c == '.' || *c == '/' || *c == '\0')
+			return false;
+	return true;
+}
+
+/* Deletes what the last build published and this one did not, from its
+ * list: no walk over public/.  A listed path is only trusted when it is
+ * plain and no folder on the way is a symbolic link (the list lives in a
+ * file anyone could edit); folders left empty are removed. */
+static void
+prune_listed(struct output *o, const struct strset *previous)
+{
+	struct buf path = BUF_INIT;
+	for (size_t i = 0; i < previous->cap; i++) {
+		const char *rel = previous->slots[i];
+		if (rel == NULL || strset_has(&o->all, rel) || !plain_relative(rel))
+			continue;
+		buf_reset(&path);
+		buf_puts(&path, o->public_dir);
+		size_t base = path.len;
+		buf_printf(&path, "/%s", rel);
+		bool safe = true;
+		struct stat st;
+		for (char *s = strchr(path.data + base + 1, '/'); s && safe; s = strchr(s + 1, '/')) {
+			*s = '\0';
+			safe = lstat(path.data, &st) == 0 && S_ISDIR(st.st_mode);
+			*s = '/';
+		}
+		if (!safe || lstat(path.data, &st) != 0 || S_ISDIR(st.st_mode) ||
+		    unlink(path.data) != 0)
+			continue;
+		atomic_fetch_add(&o->removed, 1);
+		for (char *s = strrchr(path.data, '/'); s && s > path.data + base;
+		    s = strrchr(path.data, '/')) {
+			*s = '\0';
+			if (rmdir(path.data) != 0)
+				break;
+		}
+	}
+	buf_release(&path);
+}
+
 bool
-output_commit(struct output *o)
+output_commit(struct output *o, const struct strset *previous,
+    struct strset *published)
 {
 	bool ok;
 	if (o->fresh) {
@@ -481,12 +532,18 @@ output_commit(struct output *o)
 			io_error(o, o->public_dir, "cannot create");
 	} else {
 		ok = move_changed(o);
-		if (ok) {
+		if (ok && previous != NULL) {
+			prune_listed(o, previous);
+		} else if (ok) {
 			struct buf rel = BUF_INIT;
 			prune(o, o->public_dir, &rel);
 			buf_release(&rel);
 		}
 		remove_tree(o->staging);
+	}
+	if (ok && published != NULL) {
+		*published = o->all;
+		strset_init(&o->all);
 	}
 	output_release(o);
 	return ok;

@@ -53,8 +53,13 @@ bool output_write(struct output *o, const char *rel, const void *data, size_t le
 bool output_keep(struct output *o, const char *rel);
 /* Copies the files under `src` (recursively) to `rel`. */
 bool output_copy_tree(struct output *o, const char *src, const char *rel);
-/* Moves the staged files into public/ and deletes stale ones. */
-bool output_commit(struct output *o);
+/* Moves the staged files into public/ and deletes stale ones: those in
+ * `previous` (the files the last build published) that this build did
+ * not produce or, when `previous` is NULL, every file in public/ that it
+ * did not produce (dot files excepted).  On success `published` (when not
+ * NULL) receives the set of files this build published; caller frees. */
+bool output_commit(struct output *o, const struct strset *previous,
+    struct strset *published);
 /* Removes the staging folder; public/ stays as it was. */
 void output_abort(struct output *o);
 

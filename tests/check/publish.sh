@@ -10,7 +10,10 @@
 #      equals a fresh build;
 #   4. a folder holding a dot file where a page must go fails before
 #      anything in the old output has changed;
-#   5. a damaged build cache is reported with a warning, and ignored.
+#   5. a damaged build cache is reported with a warning, and ignored;
+#   6. a removed article's pages disappear, with the build cache and
+#      without it, and a cache listing a path outside the folder deletes
+#      nothing there.
 # HAICHAO defaults to generator/haichao. Exit status: 0 good, 1 a check failed.
 set -u
 
@@ -125,6 +128,44 @@ else
 		fail "a damaged cache gave no warning"
 	fi
 fi
+
+# 6. A removed article's pages disappear, found through the cache's list
+#    of published files (and, with no cache, by walking the folder); a
+#    list that names something outside the folder deletes nothing there.
+for round in cached uncached; do
+	rm -rf "$tmp/site/pub" "$tmp/site/pub.haichao-cache" "$tmp/site/content"
+	cp -R "$root/content" "$tmp/site/"
+	build pub || { cat "$tmp/err"; fail "$round: the build into pub/ failed"; }
+	victim=$(cd "$tmp/site/content/articles" && ls *.zh.md | LC_ALL=C sort | head -1)
+	slug=${victim%.zh.md}
+	rm -f "$tmp/site/content/articles/$slug.zh.md" "$tmp/site/content/articles/$slug.en.md"
+	rm -rf "$tmp/site/content/articles/$slug"
+	# Cross-links to it would now fail: drop the lines that make them.
+	grep -l "$slug\.\(zh\|en\)\.md" "$tmp/site/content/articles/"*.md 2>/dev/null |
+	    while read -r f; do sed -i "/$slug\.\(zh\|en\)\.md/d" "$f"; done
+	echo "outside" >"$tmp/site/outside.txt"
+	if [ "$round" = cached ]; then
+		awk '/^files [0-9]+$/ { print "files " ($2 + 1); print "../outside.txt"; next } { print }' \
+		    "$tmp/site/pub.haichao-cache" >"$tmp/cache" &&
+		    cat "$tmp/cache" >"$tmp/site/pub.haichao-cache"
+		grep -q '^\.\./outside.txt$' "$tmp/site/pub.haichao-cache" ||
+		    fail "could not plant a path in the cache's list of files"
+	else
+		rm -f "$tmp/site/pub.haichao-cache"
+	fi
+	if ! build pub; then
+		cat "$tmp/err"
+		fail "$round: the build after removing $slug failed"
+	elif [ -e "$tmp/site/pub/zh/articles/$slug" ] || [ -e "$tmp/site/pub/en/articles/$slug" ]; then
+		fail "$round: the pages of the removed article $slug are still there"
+	elif ! grep -q ' [1-9][0-9]* removed' "$tmp/err"; then
+		cat "$tmp/err"
+		fail "$round: the summary does not count the removed files"
+	fi
+	if [ ! -f "$tmp/site/outside.txt" ]; then
+		fail "$round: a file outside the output folder was deleted"
+	fi
+done
 
 if [ "$failed" -ne 0 ]; then
 	exit 1
