@@ -1,6 +1,7 @@
 /* cache.c — the no-op rebuild check: a fingerprint of every input. */
 #include "cache.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -41,6 +42,12 @@ put_path(struct buf *out, const char *path)
 	}
 }
 
+static int
+hex_digit(char c)
+{
+	return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
+}
+
 /* Undoes put_path on [p, end); false when it is not put_path's. */
 static bool
 get_path(const char *p, const char *end, struct buf *out)
@@ -49,8 +56,10 @@ get_path(const char *p, const char *end, struct buf *out)
 	while (p < end) {
 		unsigned c = (unsigned char)*p;
 		if (c == '\\') {
-			if (end - p < 4 || p[1] != 'x' || sscanf(p + 2, "%2X", &c) != 1)
+			if (end - p < 4 || p[1] != 'x' || !isxdigit((unsigned char)p[2]) ||
+			    !isxdigit((unsigned char)p[3]))
 				return false;
+			c = (unsigned)(hex_digit(p[2]) << 4 | hex_digit(p[3]));
 			p += 4;
 		} else {
 			p++;
@@ -321,10 +330,16 @@ cache_previous_load(const struct build_options *opt, struct cache_previous *prev
 	const char *p = r.pages;
 	for (size_t i = 0; same_env && i < r.n_pages; i++) {
 		const char *eol = memchr(p, '\n', (size_t)(r.end - p));
-		unsigned long long h;
+		/* Parsed by hand: sscanf measures the rest of the file on
+		 * every call, which made this loop quadratic. */
+		unsigned long long h = 0;
 		int used = 0;
-		if (sscanf(p, "%16llx %n", &h, &used) == 1 && used == 17 &&
-		    get_path(p + used, eol, &path))
+		while (used < 16 && p + used < eol && isxdigit((unsigned char)p[used])) {
+			char c = p[used++];
+			h = h << 4 | (unsigned)hex_digit(c);
+		}
+		if (used == 16 && p + 16 < eol && p[16] == ' ' &&
+		    get_path(p + 17, eol, &path))
 			strset_put(&prev->pages, path.data, (long)h);
 		p = eol + 1;
 	}

@@ -11,6 +11,7 @@
 
 #include "alloc.h"
 #include "buf.h"
+#include "hash.h"
 #include "input.h"
 #include "link.h"
 #include "utf8.h"
@@ -204,6 +205,9 @@ load_yaml_file(struct loader *l, const char *path, bool required)
 	free(enc);
 	if (text == NULL)
 		return NULL;
+	/* Pages that show the taxonomy, glossary or settings change when
+	 * these files do (see pages.c, page keys). */
+	l->s->data_hash = hash_bytes(hash_str(l->s->data_hash, path), text, text_len);
 	struct ynode *root = yaml_load(l->a, l->d, path, 1, text, text_len);
 	free(text);
 	if (root != NULL && root->kind != Y_MAP && root->kind != Y_SEQ) {

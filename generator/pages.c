@@ -2,6 +2,8 @@
  * binds for its template.  Page kinds are rows of one table. */
 #include "pages.h"
 
+#include "hash.h"
+
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -83,6 +85,7 @@ struct page_set {
 	const struct strset *previous;   /* last build's page hashes, or NULL */
 	struct strset hashes;            /* this build's, under hash_lock */
 	pthread_mutex_t hash_lock;
+	uint64_t *brief, *full;  /* per article: see article_hashes */
 	struct arena *scratch;   /* one per worker */
 	int threads;
 	atomic_bool failed;          /* set by any worker */
@@ -980,6 +983,157 @@ collect_backlinks(struct page_set *ps)
 	free(last);
 }
 
+/* ---- page keys ---------------------------------------------------------------- */
+
+/* A page whose key is as in the last build is kept without binding it: an
+ * edit to one article then binds its own pages and the few that list or
+ * neighbour it, not all 25,000.  The key hashes everything the page is
+ * made from: the settings, taxonomy and glossary (data_hash), and the
+ * articles it shows, each by one of two hashes.  `full` covers everything
+ * about an article, its rendered text included (its own pages); `brief`
+ * covers what lists and neighbours show of it (title, date, summary,
+ * terms, translation).  Generator, templates and options are not in keys:
+ * when they change the last build's keys are not used at all (cache.c).
+ * Kinds without a key (indexes, timeline, glossary, root, 404: a handful
+ * of pages) are bound every time and compared by their values' hash. */
+
+static uint64_t
+hash_date(uint64_t h, const struct date *d)
+{
+	return hash_u64(h, (uint64_t)d->year << 16 | (uint64_t)d->month << 8 |
+	    (uint64_t)d->day);
+}
+
+static uint64_t
+hash_brief(const struct article *a)
+{
+	uint64_t h = hash_str(HASH_SEED, a->slug);
+	h = hash_date(h, &a->date);
+	for (int l = 0; l < LANG_COUNT; l++) {
+		h = hash_str(h, a->title[l]);
+		h = hash_str(h, a->summary[l]);
+	}
+	h = hash_str(h, a->zh.auto_summary);
+	h = hash_date(h, &a->zh.updated);
+	h = hash_u64(h, a->en != NULL);
+	if (a->en) {
+		h = hash_str(h, a->en->auto_summary);
+		h = hash_date(h, &a->en->updated);
+	}
+	for (int k = 0; k < KIND_COUNT; k++) {
+		h = hash_u64(h, a->n_terms[k]);
+		for (size_t i = 0; i < a->n_terms[k]; i++)
+			h = hash_str(h, a->terms[k][i]->slug);
+	}
+	return h;
+}
+
+static uint64_t
+hash_version(uint64_t h, const struct version *v)
+{
+	h = hash_bytes(hash_u64(h, v->html_len), v->html, v->html_len);
+	h = hash_u64(h, v->han_chars);
+	h = hash_u64(h, v->latin_words);
+	h = hash_u64(h, v->n_glossary_used);
+	for (size_t i = 0; i < v->n_glossary_used; i++) {
+		const struct gloss_use *u = &v->glossary_used[i];
+		h = hash_u64(h, (uint64_t)u->number);
+		h = hash_str(hash_str(hash_str(h, u->zh), u->pinyin), u->en);
+		h = hash_u64(h, u->term ? (uint64_t)u->term->id + 1 : 0);
+		h = hash_u64(h, u->term && u->term->local);
+		for (int l = 0; u->term && l < LANG_COUNT; l++)
+			h = hash_str(h, u->term->note[l]);
+	}
+	return h;
+}
+
+static uint64_t
+hash_full(const struct article *a, uint64_t brief)
+{
+	uint64_t h = hash_str(brief, a->author);
+	h = hash_str(hash_str(h, a->source), a->source_url);
+	h = hash_version(h, &a->zh);
+	if (a->en)
+		h = hash_version(h, a->en);
+	return h;
+}
+
+static void
+article_hashes(struct page_set *ps)
+{
+	const struct site *s = ps->site;
+	size_t n = s->n_articles ? s->n_articles : 1;
+	ps->brief = ARENA_ARRAY(&ps->arena, uint64_t, n);
+	ps->full = ARENA_ARRAY(&ps->arena, uint64_t, n);
+	for (size_t i = 0; i < s->n_articles; i++) {
+		ps->brief[i] = hash_brief(s->articles[i]);
+		ps->full[i] = hash_full(s->articles[i], ps->brief[i]);
+	}
+}
+
+static uint64_t
+hash_briefs(const struct page_set *ps, uint64_t h, struct article *const *list,
+    size_t n)
+{
+	h = hash_u64(h, n);
+	for (size_t i = 0; i < n; i++)
+		h = hash_u64(h, ps->brief[list[i]->index]);
+	return h;
+}
+
+/* The slice of `list` shown on page p of a paginated list. */
+static uint64_t
+hash_list_page(const struct page_set *ps, uint64_t h, const struct page *p,
+    struct article *const *list, size_t n)
+{
+	size_t per = (size_t)ps->site->per_page;
+	size_t from = (size_t)(p->page_no > 0 ? p->page_no - 1 : 0) * per;
+	size_t to = from + per < n ? from + per : n;
+	h = hash_u64(hash_u64(h, (uint64_t)p->page_no), (uint64_t)p->page_count);
+	h = hash_u64(h, n);
+	return from < to ? hash_briefs(ps, h, list + from, to - from) : h;
+}
+
+/* The page's key, or 0 when its kind has none. */
+static uint64_t
+page_key(const struct page_set *ps, const struct page *p)
+{
+	const struct site *s = ps->site;
+	uint64_t h = hash_u64(hash_u64(s->data_hash, (uint64_t)p->kind),
+	    (uint64_t)p->lang);
+	switch (p->kind) {
+	case PK_ARTICLE: {
+		const struct article *a = s->articles[p->index];
+		h = hash_u64(h, ps->full[p->index]);
+		h = hash_u64(h, p->index + 1 < s->n_articles ? ps->brief[p->index + 1] : 0);
+		h = hash_u64(h, p->index > 0 ? ps->brief[p->index - 1] : 0);
+		h = hash_briefs(ps, h, a->backlinks, a->n_backlinks);
+		return hash_briefs(ps, h, (struct article *const *)a->related,
+		    a->n_related);
+	}
+	case PK_HOME:
+		return hash_list_page(ps, h, p, s->articles, s->n_articles);
+	case PK_TERM: {
+		const struct term *t = &s->terms[p->tkind][p->index];
+		h = hash_u64(hash_u64(h, (uint64_t)p->tkind), p->index);
+		return hash_list_page(ps, h, p, t->articles, t->n_articles);
+	}
+	case PK_GLOSS_TERM: {
+		const struct gloss_backlinks *bl = &ps->backlinks[p->index];
+		return hash_briefs(ps, hash_u64(h, p->index), bl->items, bl->n);
+	}
+	default:
+		return 0;
+	}
+}
+
+/* A 63-bit cache value: strset_value's -1 means "absent". */
+static long
+cache_value(uint64_t h)
+{
+	return (long)(h >> 1);
+}
+
 struct page_set *
 pages_prepare(const struct site *s, const struct pages_options *opt, struct diags *d)
 {
@@ -997,6 +1151,7 @@ pages_prepare(const struct site *s, const struct pages_options *opt, struct diag
 		    ps->strings, d);
 	}
 	collect_backlinks(ps);
+	article_hashes(ps);
 	list_pages(ps);
 	return ps;
 }
@@ -1010,20 +1165,34 @@ write_page(void *ctx, size_t job, int worker)
 	arena_reset(a);
 	struct buf path = BUF_INIT, html = BUF_INIT;
 	page_path(ps, p, &path);
-	struct scope *sc = bind_common(ps, p, a, path.data);
-	kinds[p->kind].bind(ps, p, sc, a);
-	/* Same values, same template: the page is what public/ holds. */
-	uint64_t h = scope_hash(sc, 0x9E3779B97F4A7C15ULL * (uint64_t)(p->kind + 1));
-	pthread_mutex_lock(&ps->hash_lock);
-	strset_put(&ps->hashes, path.data, (long)h);
-	pthread_mutex_unlock(&ps->hash_lock);
-	bool kept = ps->previous && strset_value(ps->previous, path.data) == (long)h &&
-	    output_keep(ps->out, path.data);
-	if (!kept) {
-		template_render(ps->templates[p->kind], sc, p->lang, ps->strings, &html);
-		if (!output_write(ps->out, path.data, html.data, html.len))
-			ps->failed = true;
+	uint64_t key = page_key(ps, p);
+	bool kept = false;
+	if (key != 0) {
+		/* Made from the same things as last time: not even bound. */
+		kept = ps->previous && strset_value(ps->previous, path.data) ==
+		    cache_value(key) && output_keep(ps->out, path.data);
 	}
+	if (!kept) {
+		struct scope *sc = bind_common(ps, p, a, path.data);
+		kinds[p->kind].bind(ps, p, sc, a);
+		if (key == 0) {
+			/* Same values, same template: the page is what
+			 * public/ holds. */
+			key = scope_hash(sc, HASH_SEED * (uint64_t)(p->kind + 1));
+			kept = ps->previous && strset_value(ps->previous,
+			    path.data) == cache_value(key) &&
+			    output_keep(ps->out, path.data);
+		}
+		if (!kept) {
+			template_render(ps->templates[p->kind], sc, p->lang,
+			    ps->strings, &html);
+			if (!output_write(ps->out, path.data, html.data, html.len))
+				ps->failed = true;
+		}
+	}
+	pthread_mutex_lock(&ps->hash_lock);
+	strset_put(&ps->hashes, path.data, cache_value(key));
+	pthread_mutex_unlock(&ps->hash_lock);
 	buf_release(&path);
 	buf_release(&html);
 }

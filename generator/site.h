@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "arena.h"
 #include "diag.h"
@@ -130,6 +131,7 @@ struct site {
 	struct article **articles;           /* newest first, then slug */
 	struct article **by_slug;            /* the same, sorted by slug */
 	size_t n_articles;
+	uint64_t data_hash;                  /* of site.yaml, taxonomy.yaml, glossary.yaml */
 	const char **drafts_left_out;        /* slugs of unpublished drafts, sorted */
 	size_t n_drafts_left_out;
 };

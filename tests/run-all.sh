@@ -150,6 +150,7 @@ fi
 if [ -x "$BIN" ]; then
 	step determinism tests/check/determinism.sh "$BIN"
 	step publish tests/check/publish.sh "$BIN"
+	step incremental tests/check/incremental.sh "$BIN"
 else
 	: >"$log"
 	fail determinism "$BIN is not built"
