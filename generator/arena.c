@@ -120,6 +120,24 @@ arena_number(struct arena *a, long n)
 }
 
 void
+arena_adopt(struct arena *dst, struct arena *src)
+{
+	if (src->head == NULL)
+		return;
+	if (dst->head == NULL) {
+		dst->head = src->head;
+	} else {
+		/* Behind dst's current block, which keeps serving requests. */
+		struct arena_block *tail = src->head;
+		while (tail->next != NULL)
+			tail = tail->next;
+		tail->next = dst->head->next;
+		dst->head->next = src->head;
+	}
+	src->head = NULL;
+}
+
+void
 arena_reset(struct arena *a)
 {
 	struct arena_block *b = a->head;

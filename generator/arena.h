@@ -24,6 +24,9 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
 /* The three strings joined, and a decimal number, without printf. */
 char *arena_concat(struct arena *a, const char *x, const char *y, const char *z);
 char *arena_number(struct arena *a, long n);
+/* Moves every block of `src` into `dst` (src is left empty): what
+ * several threads built in their own arenas joins one owner. */
+void arena_adopt(struct arena *dst, struct arena *src);
 void arena_reset(struct arena *a);   /* free all but keep the newest block */
 void arena_free(struct arena *a);
 

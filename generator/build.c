@@ -175,7 +175,8 @@ build_run(const struct build_options *opt)
 		return 0;
 	}
 	char *inputs = opt->write ? cache_inputs(opt) : NULL;
-	struct load_options lo = { opt->content_dir, opt->drafts, opt->base_url };
+	struct load_options lo = { opt->content_dir, opt->drafts, opt->base_url,
+	    opt->threads };
 	struct site *s = site_load(&lo, &d);
 	stage("load");
 	struct matcher *m = render_glossary_matcher(s);
@@ -258,7 +259,8 @@ build_status(const struct build_options *opt)
 {
 	struct diags d;
 	diags_init(&d);
-	struct load_options lo = { opt->content_dir, opt->drafts, opt->base_url };
+	struct load_options lo = { opt->content_dir, opt->drafts, opt->base_url,
+	    opt->threads };
 	struct site *s = site_load(&lo, &d);
 	int status = diags_failed(&d) ? 1 : 0;
 	size_t missing = 0, lagging = 0;

@@ -14,6 +14,7 @@
 #include "hash.h"
 #include "input.h"
 #include "link.h"
+#include "pool.h"
 #include "utf8.h"
 #include "yamlnode.h"
 
@@ -617,8 +618,16 @@ web_url(const char *u)
 	return true;
 }
 
+/* An article file read, decoded and its front matter parsed: done for all
+ * files at once on several threads (read_all), then typed one by one. */
+struct parsed {
+	const char *path;
+	struct ynode *fm;      /* NULL after a reported problem */
+	struct version v;
+};
+
 static struct article *
-load_zh_article(struct loader *l, const char *path, const char *slug,
+load_zh_article(struct loader *l, struct parsed *pf, const char *slug,
     struct gloss_list *gl)
 {
 	static const char *const known[] = { "title", "title_en", "date",
@@ -627,8 +636,9 @@ load_zh_article(struct loader *l, const char *path, const char *slug,
 		"glossary", "encoding", NULL };
 	struct article *a = ARENA_NEW(l->a, struct article);
 	a->slug = slug;
-	a->pos = (struct pos){ path, 1, 1 };
-	struct ynode *fm = read_article_file(l, path, &a->zh);
+	a->pos = (struct pos){ pf->path, 1, 1 };
+	a->zh = pf->v;
+	struct ynode *fm = pf->fm;
 	if (fm == NULL)
 		return NULL;
 	warn_unknown_keys(l, fm, known);
@@ -657,7 +667,7 @@ load_zh_article(struct loader *l, const char *path, const char *slug,
 }
 
 static void
-load_en_version(struct loader *l, const char *path, struct article *a)
+load_en_version(struct loader *l, struct parsed *pf, struct article *a)
 {
 	/* A translation may repeat the original's keys (tags, source...);
 	 * the original's values are the ones used. */
@@ -666,7 +676,8 @@ load_en_version(struct loader *l, const char *path, struct article *a)
 		"source", "source_url", "draft", "companies", "apps", "themes",
 		"glossary", "encoding", NULL };
 	struct version *v = ARENA_NEW(l->a, struct version);
-	struct ynode *fm = read_article_file(l, path, v);
+	*v = pf->v;
+	struct ynode *fm = pf->fm;
 	if (fm == NULL)
 		return;
 	warn_unknown_keys(l, fm, known);
@@ -807,6 +818,50 @@ attach_assets(struct loader *l, const char *dir, const struct entry *v,
 	}
 }
 
+struct read_job {
+	struct site *s;
+	struct diags *d;
+	struct arena *arenas;      /* one per worker, adopted by the site */
+	const char *dir;
+	const struct entry *v;
+	const bool *ok;
+	struct parsed *out;
+};
+
+static void
+read_one(void *ctx, size_t i, int worker)
+{
+	struct read_job *rj = ctx;
+	if (!rj->ok[i] || rj->v[i].lang < 0)
+		return;
+	struct loader wl = { rj->s, rj->d, &rj->arenas[worker] };
+	struct parsed *pf = &rj->out[i];
+	pf->path = arena_printf(wl.a, "%s/%s", rj->dir, rj->v[i].name);
+	pf->fm = read_article_file(&wl, pf->path, &pf->v);
+}
+
+/* Reading, decoding and parsing the front matter of every article file
+ * is most of loading, and each file is on its own: all are done first,
+ * on `threads` threads, each into its own arena.  Diagnostics are
+ * sorted when printed, so the thread count changes nothing. */
+static struct parsed *
+read_all(struct loader *l, const char *dir, const struct entry *v,
+    const bool *ok, size_t n, int threads)
+{
+	if (threads < 1)
+		threads = 1;
+	struct parsed *out = xcalloc(n ? n : 1, sizeof(*out));
+	struct arena *arenas = xcalloc((size_t)threads, sizeof(*arenas));
+	for (int i = 0; i < threads; i++)
+		arena_init(&arenas[i]);
+	struct read_job rj = { l->s, l->d, arenas, dir, v, ok, out };
+	pool_run(threads, n, read_one, &rj);
+	for (int i = 0; i < threads; i++)
+		arena_adopt(l->a, &arenas[i]);
+	free(arenas);
+	return out;
+}
+
 /* Loads the zh originals first, then attaches translations to them. */
 static void
 load_articles(struct loader *l, const struct load_options *opt,
@@ -823,15 +878,15 @@ load_articles(struct loader *l, const struct load_options *opt,
 	bool *ok = xcalloc(n ? n : 1, sizeof(bool));
 	for (size_t i = 0; i < n; i++)
 		ok[i] = classify_entry(l, dir, &v[i]);
+	struct parsed *pf = read_all(l, dir, v, ok, n, opt->threads);
 	struct article **list = ARENA_ARRAY(l->a, struct article *, n ? n : 1);
 	const char **drafts = ARENA_ARRAY(l->a, const char *, n ? n : 1);
 	size_t count = 0, n_drafts = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (!ok[i] || v[i].lang != LANG_ZH)
 			continue;
-		const char *path = arena_printf(l->a, "%s/%s", dir, v[i].name);
 		const char *slug = arena_strdup(l->a, v[i].slug);
-		struct article *a = load_zh_article(l, path, slug, gl);
+		struct article *a = load_zh_article(l, &pf[i], slug, gl);
 		if (a != NULL && (!a->draft || opt->drafts))
 			list[count++] = a;
 		else if (a != NULL)
@@ -846,15 +901,15 @@ load_articles(struct loader *l, const struct load_options *opt,
 	for (size_t i = 0; i < n; i++) {
 		if (!ok[i] || v[i].lang != LANG_EN)
 			continue;
-		const char *path = arena_printf(l->a, "%s/%s", dir, v[i].name);
 		struct article *a = site_find_article(l->s, v[i].slug);
 		struct entry key = { arena_printf(l->a, "%s.zh.md", v[i].slug), NULL, 0 };
 		if (bsearch(&key, v, n, sizeof(*v), compare_entries) == NULL) {
-			struct pos at = { path, 1, 1 };
+			struct pos at = { pf[i].path, 1, 1 };
 			diag(l->d, &at, D_TRANSLATION_ORPHAN, key.name);
 		}
-		load_en_version(l, path, a);
+		load_en_version(l, &pf[i], a);
 	}
+	free(pf);
 	attach_assets(l, dir, v, n, ok);
 	if (n == 0) {
 		struct pos at = { dir, 0, 0 };

@@ -14,6 +14,7 @@ struct load_options {
 	const char *content_dir;
 	bool drafts;              /* keep articles marked draft: true */
 	const char *base_url;     /* overrides site.yaml when not NULL */
+	int threads;              /* reading and parsing articles; 0 means 1 */
 };
 
 /* Loads and links the whole archive.  Always returns a site (caller frees

@@ -1059,16 +1059,23 @@ hash_full(const struct article *a, uint64_t brief)
 }
 
 static void
+hash_one_article(void *ctx, size_t i, int worker)
+{
+	(void)worker;
+	struct page_set *ps = ctx;
+	ps->brief[i] = hash_brief(ps->site->articles[i]);
+	ps->full[i] = hash_full(ps->site->articles[i], ps->brief[i]);
+}
+
+/* Hashing every rendered text is a pass over all of them: on the pool. */
+static void
 article_hashes(struct page_set *ps)
 {
 	const struct site *s = ps->site;
 	size_t n = s->n_articles ? s->n_articles : 1;
 	ps->brief = ARENA_ARRAY(&ps->arena, uint64_t, n);
 	ps->full = ARENA_ARRAY(&ps->arena, uint64_t, n);
-	for (size_t i = 0; i < s->n_articles; i++) {
-		ps->brief[i] = hash_brief(s->articles[i]);
-		ps->full[i] = hash_full(s->articles[i], ps->brief[i]);
-	}
+	pool_run(ps->threads, s->n_articles, hash_one_article, ps);
 }
 
 static uint64_t
