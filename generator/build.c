@@ -2,6 +2,7 @@
 #include "build.h"
 #include "cache.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include "output.h"
 #include "pages.h"
 #include "pool.h"
+#include "rcache.h"
 #include "relate.h"
 #include "render.h"
 #include "site.h"
@@ -46,19 +48,34 @@ stage(const char *name)
 struct render_job {
 	struct site *site;
 	struct render_ctx *workers;
+	const struct cache_previous *prev;   /* NULL: render everything */
+	struct article **list;               /* NULL: every article */
+	atomic_size_t reused;                /* renders taken from prev */
 };
 
 static void
 render_one(void *ctx, size_t job, int worker)
 {
 	struct render_job *rj = ctx;
-	render_article(&rj->workers[worker], rj->site->articles[job]);
+	struct article *a = rj->list ? rj->list[job] : rj->site->articles[job];
+	const char *record;
+	size_t len;
+	/* An article whose sources and data are as last time keeps what
+	 * its render found out; its HTML comes only if a page needs it. */
+	if (rj->prev && cache_render_record(rj->prev, a->slug, &record, &len) &&
+	    render_reuse(&rj->workers[worker], a, record, len)) {
+		atomic_fetch_add(&rj->reused, 1);
+		return;
+	}
+	render_article(&rj->workers[worker], a);
 }
 
-/* Renders every article's Markdown on `threads` threads.  The workers'
- * arenas hold the HTML and must outlive the page-writing stage. */
+/* Renders every article's Markdown on `threads` threads, or takes its
+ * results from the last build (prev).  The workers' arenas hold the HTML
+ * and must outlive the page-writing stage. */
 static struct render_ctx *
-render_all(struct site *s, int threads, struct diags *d, struct matcher *m)
+render_all(struct site *s, int threads, struct diags *d, struct matcher *m,
+    const struct cache_previous *prev)
 {
 	struct render_ctx *w = xcalloc((size_t)threads, sizeof(*w));
 	for (int i = 0; i < threads; i++) {
@@ -68,11 +85,36 @@ render_all(struct site *s, int threads, struct diags *d, struct matcher *m)
 		w[i].arena = xcalloc(1, sizeof(struct arena));
 		arena_init(w[i].arena);
 	}
-	struct render_job rj = { s, w };
+	struct render_job rj = { s, w, prev, NULL, 0 };
 	pool_run(threads, s->n_articles, render_one, &rj);
 	for (int i = 0; i < threads; i++)
 		render_check_anchors(w[i].anchors, d);
 	return w;
+}
+
+struct late_render {
+	struct site *site;
+	struct render_ctx *workers;
+	int threads;
+};
+
+/* pages_need_html_fn: the pages to rebuild show articles whose render was
+ * reused; their HTML is rendered now (the same bytes as before: the
+ * record was only reused because nothing it depends on changed). */
+static void
+render_missing(void *ctx, struct article **list, size_t n)
+{
+	struct late_render *lr = ctx;
+	struct render_job rj = { lr->site, lr->workers, NULL, list, 0 };
+	pool_run(lr->threads, n, render_one, &rj);
+}
+
+/* The render records of every article, for the next build. */
+static void
+render_records(const struct site *s, struct buf *out)
+{
+	for (size_t i = 0; i < s->n_articles; i++)
+		rcache_put(out, s, s->articles[i]);
 }
 
 static void
@@ -179,8 +221,13 @@ build_run(const struct build_options *opt)
 	    opt->threads };
 	struct site *s = site_load(&lo, &d);
 	stage("load");
+	struct cache_previous prev;
+	bool have_prev = opt->write && !diags_failed(&d);
+	if (have_prev)
+		cache_previous_load(opt, &prev);
 	struct matcher *m = render_glossary_matcher(s);
-	struct render_ctx *workers = render_all(s, opt->threads, &d, m);
+	struct render_ctx *workers = render_all(s, opt->threads, &d, m,
+	    have_prev ? &prev : NULL);
 	stage("render");
 	relate_site(s);
 	stage("relate");
@@ -197,14 +244,14 @@ build_run(const struct build_options *opt)
 		status = 1;
 	} else if (opt->write) {
 		struct output o;
-		struct cache_previous prev;
-		cache_previous_load(opt, &prev);
 		cache_forget(opt);
 		const char *sources[] = { opt->content_dir, opt->templates_dir };
 		struct output_guard guard = { sources, 2, "index.tsv",
 		    TSV_INDEX_HEADER };
 		bool ok = output_begin(&o, opt->public_dir, &guard, &d);
-		ok = ok && pages_write(ps, &o, prev.pages.len ? &prev.pages : NULL);
+		struct late_render lr = { s, workers, opt->threads };
+		ok = ok && pages_write(ps, &o, prev.pages.len ? &prev.pages : NULL,
+		    render_missing, &lr);
 		stage("pages");
 		ok = ok && write_extras(s, ps, opt, &o);
 		stage("extras");
@@ -228,8 +275,9 @@ build_run(const struct build_options *opt)
 		}
 		if (!ok)
 			status = 2;
-		cache_previous_free(&prev);
 	}
+	if (have_prev)
+		cache_previous_free(&prev);
 	/* What is said goes to stderr and, after a published build, into the
 	 * cache, so that an up-to-date run repeats the warnings. */
 	char *text = NULL;
@@ -239,8 +287,13 @@ build_run(const struct build_options *opt)
 	if (mem) {
 		fclose(mem);
 		fputs(text, stderr);
-		if (committed)
-			cache_save(opt, inputs, text, pages_hashes(ps), &published);
+		if (committed) {
+			struct buf records = BUF_INIT;
+			render_records(s, &records);
+			cache_save(opt, inputs, text, pages_hashes(ps), &published,
+			    &records);
+			buf_release(&records);
+		}
 		free(text);
 	}
 	fputs(summary, stderr);

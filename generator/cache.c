@@ -14,7 +14,7 @@
 #include "buf.h"
 #include "strset.h"
 
-#define CACHE_MAGIC "haichao-cache 2"
+#define CACHE_MAGIC "haichao-cache 3"
 
 static char *
 cache_path(const struct build_options *opt)
@@ -204,8 +204,8 @@ read_cache(const struct build_options *opt, struct buf *saved)
 struct records {
 	const char *said;
 	size_t said_len;
-	const char *pages, *files;   /* the first line of each section */
-	size_t n_pages, n_files;
+	const char *pages, *files, *renders;   /* each section's first line */
+	size_t n_pages, n_files, n_renders;
 	const char *end;
 };
 
@@ -264,7 +264,11 @@ split_records(const struct buf *saved, const char *from, struct records *r)
 	    !read_count(&p, end, "files", &r->n_files))
 		return false;
 	r->files = p;
-	if (skip_lines(p, end, r->n_files) == NULL)
+	if ((p = skip_lines(p, end, r->n_files)) == NULL ||
+	    !read_count(&p, end, "renders", &r->n_renders))
+		return false;
+	r->renders = p;
+	if (skip_lines(p, end, r->n_renders) == NULL)
 		return false;
 	r->end = end;
 	return true;
@@ -316,6 +320,9 @@ cache_previous_load(const struct build_options *opt, struct cache_previous *prev
 {
 	strset_init(&prev->pages);
 	strset_init(&prev->files);
+	strset_init(&prev->renders);
+	prev->renders_text = NULL;
+	prev->renders_len = 0;
 	prev->have_files = false;
 	struct buf saved = BUF_INIT, env = BUF_INIT, path = BUF_INIT;
 	struct records r;
@@ -351,6 +358,24 @@ cache_previous_load(const struct build_options *opt, struct cache_previous *prev
 		p = eol + 1;
 	}
 	prev->have_files = true;
+	/* Render records, like page hashes, are only good for the same
+	 * generator: kept as text, looked up by slug. */
+	p = r.renders;
+	const char *first = p;
+	for (size_t i = 0; same_env && i < r.n_renders; i++) {
+		const char *eol = memchr(p, '\n', (size_t)(r.end - p));
+		const char *tab = memchr(p, '\t', (size_t)(eol - p));
+		if (tab != NULL && tab > p) {
+			char *slug = xstrndup(p, (size_t)(tab - p));
+			strset_put(&prev->renders, slug, (long)(p - first));
+			free(slug);
+		}
+		p = eol + 1;
+	}
+	if (same_env && r.n_renders > 0) {
+		prev->renders_len = (size_t)(p - first);
+		prev->renders_text = xstrndup(first, prev->renders_len);
+	}
 out:
 	buf_release(&saved);
 	buf_release(&env);
@@ -362,6 +387,22 @@ cache_previous_free(struct cache_previous *prev)
 {
 	strset_free(&prev->pages);
 	strset_free(&prev->files);
+	strset_free(&prev->renders);
+	free(prev->renders_text);
+}
+
+bool
+cache_render_record(const struct cache_previous *prev, const char *slug,
+    const char **record, size_t *len)
+{
+	long at = strset_value(&prev->renders, slug);
+	if (at < 0 || prev->renders_text == NULL || (size_t)at >= prev->renders_len)
+		return false;
+	const char *p = prev->renders_text + at;
+	const char *eol = memchr(p, '\n', prev->renders_len - (size_t)at);
+	*record = p;
+	*len = eol ? (size_t)(eol - p) : prev->renders_len - (size_t)at;
+	return true;
 }
 
 static void
@@ -381,7 +422,8 @@ put_set(struct buf *b, const char *section, const struct strset *set,
 
 void
 cache_save(const struct build_options *opt, const char *inputs,
-    const char *said, const struct strset *pages, const struct strset *files)
+    const char *said, const struct strset *pages, const struct strset *files,
+    const struct buf *renders)
 {
 	char *path = cache_path(opt);
 	struct buf b = BUF_INIT, tmp = BUF_INIT;
@@ -392,6 +434,12 @@ cache_save(const struct build_options *opt, const char *inputs,
 	buf_putc(&b, '\n');
 	put_set(&b, "pages", pages, true);
 	put_set(&b, "files", files, false);
+	size_t n_renders = 0;
+	for (size_t i = 0; renders && i < renders->len; i++)
+		n_renders += renders->data[i] == '\n';
+	buf_printf(&b, "renders %zu\n", n_renders);
+	if (n_renders > 0)
+		buf_add(&b, renders->data, renders->len);
 	buf_printf(&tmp, "%s.tmp", path);
 	FILE *f = fopen(tmp.data, "wb");
 	if (f != NULL) {

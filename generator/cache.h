@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 
+#include "buf.h"
 #include "build.h"
 #include "diag.h"
 #include "strset.h"
@@ -28,10 +29,17 @@ struct cache_previous {
 	struct strset pages;   /* path -> hash; empty when not reusable */
 	struct strset files;
 	bool have_files;       /* false: no usable cache, walk public/ */
+	struct strset renders; /* slug -> offset of its record in renders_text */
+	char *renders_text;    /* render records (rcache.h), one per line */
+	size_t renders_len;
 };
 void cache_previous_load(const struct build_options *opt,
     struct cache_previous *prev);
 void cache_previous_free(struct cache_previous *prev);
+/* The last build's render record for `slug` (rcache.h), when there is a
+ * usable one: [*record, *record + *len), without the newline. */
+bool cache_render_record(const struct cache_previous *prev, const char *slug,
+    const char **record, size_t *len);
 /* The fingerprint of every input, taken before the build reads them (so
  * that a file edited while it runs makes the next build a full one).
  * Caller frees. */
@@ -40,7 +48,8 @@ char *cache_inputs(const struct build_options *opt);
  * when it began, what it printed (so an up-to-date run can say it again),
  * the page hashes and the files published. */
 void cache_save(const struct build_options *opt, const char *inputs,
-    const char *said, const struct strset *pages, const struct strset *files);
+    const char *said, const struct strset *pages, const struct strset *files,
+    const struct buf *renders);
 /* Removes the state (before a build that may change public/). */
 void cache_forget(const struct build_options *opt);
 

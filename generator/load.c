@@ -538,6 +538,7 @@ read_article_file(struct loader *l, const char *path, struct version *v)
 	size_t yaml_len;
 	int body_line;
 	struct ynode *fm = NULL;
+	v->source_hash = hash_bytes(hash_str(HASH_SEED, path), text, text_len);
 	if (split_front_matter(l, path, text, text_len, &yaml, &yaml_len, &body,
 	    &body_line)) {
 		fm = yaml_load(l->a, l->d, path, 2, yaml, yaml_len);

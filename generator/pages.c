@@ -86,6 +86,7 @@ struct page_set {
 	struct strset hashes;            /* this build's, under hash_lock */
 	pthread_mutex_t hash_lock;
 	uint64_t *brief, *full;  /* per article: see article_hashes */
+	bool *todo;              /* per page: to be bound and written */
 	struct arena *scratch;   /* one per worker */
 	int threads;
 	atomic_bool failed;          /* set by any worker */
@@ -1031,7 +1032,7 @@ hash_brief(const struct article *a)
 static uint64_t
 hash_version(uint64_t h, const struct version *v)
 {
-	h = hash_bytes(hash_u64(h, v->html_len), v->html, v->html_len);
+	h = hash_u64(h, v->html_hash);
 	h = hash_u64(h, v->han_chars);
 	h = hash_u64(h, v->latin_words);
 	h = hash_u64(h, v->n_glossary_used);
@@ -1164,44 +1165,85 @@ pages_prepare(const struct site *s, const struct pages_options *opt, struct diag
 }
 
 static void
+remember(struct page_set *ps, const char *path, uint64_t key)
+{
+	pthread_mutex_lock(&ps->hash_lock);
+	strset_put(&ps->hashes, path, cache_value(key));
+	pthread_mutex_unlock(&ps->hash_lock);
+}
+
+/* First pass: keeps every page made from the same things as last time,
+ * without binding it, and marks the others. */
+static void
+decide_page(void *ctx, size_t job, int worker)
+{
+	(void)worker;
+	struct page_set *ps = ctx;
+	const struct page *p = &ps->pages[job];
+	uint64_t key = page_key(ps, p);
+	struct buf path = BUF_INIT;
+	page_path(ps, p, &path);
+	bool kept = key != 0 && ps->previous &&
+	    strset_value(ps->previous, path.data) == cache_value(key) &&
+	    output_keep(ps->out, path.data);
+	if (kept)
+		remember(ps, path.data, key);
+	ps->todo[job] = !kept;
+	buf_release(&path);
+}
+
+/* Second pass: binds, renders and writes the pages not kept. */
+static void
 write_page(void *ctx, size_t job, int worker)
 {
 	struct page_set *ps = ctx;
+	if (!ps->todo[job])
+		return;
 	const struct page *p = &ps->pages[job];
 	struct arena *a = &ps->scratch[worker];
 	arena_reset(a);
 	struct buf path = BUF_INIT, html = BUF_INIT;
 	page_path(ps, p, &path);
 	uint64_t key = page_key(ps, p);
+	struct scope *sc = bind_common(ps, p, a, path.data);
+	kinds[p->kind].bind(ps, p, sc, a);
 	bool kept = false;
-	if (key != 0) {
-		/* Made from the same things as last time: not even bound. */
+	if (key == 0) {
+		/* Same values, same template: the page is what public/
+		 * holds. */
+		key = scope_hash(sc, HASH_SEED * (uint64_t)(p->kind + 1));
 		kept = ps->previous && strset_value(ps->previous, path.data) ==
 		    cache_value(key) && output_keep(ps->out, path.data);
 	}
 	if (!kept) {
-		struct scope *sc = bind_common(ps, p, a, path.data);
-		kinds[p->kind].bind(ps, p, sc, a);
-		if (key == 0) {
-			/* Same values, same template: the page is what
-			 * public/ holds. */
-			key = scope_hash(sc, HASH_SEED * (uint64_t)(p->kind + 1));
-			kept = ps->previous && strset_value(ps->previous,
-			    path.data) == cache_value(key) &&
-			    output_keep(ps->out, path.data);
-		}
-		if (!kept) {
-			template_render(ps->templates[p->kind], sc, p->lang,
-			    ps->strings, &html);
-			if (!output_write(ps->out, path.data, html.data, html.len))
-				ps->failed = true;
-		}
+		template_render(ps->templates[p->kind], sc, p->lang, ps->strings,
+		    &html);
+		if (!output_write(ps->out, path.data, html.data, html.len))
+			ps->failed = true;
 	}
-	pthread_mutex_lock(&ps->hash_lock);
-	strset_put(&ps->hashes, path.data, cache_value(key));
-	pthread_mutex_unlock(&ps->hash_lock);
+	remember(ps, path.data, key);
 	buf_release(&path);
 	buf_release(&html);
+}
+
+/* The articles whose pages will be bound but whose HTML is missing. */
+static struct article **
+missing_html(struct page_set *ps, size_t *n_out)
+{
+	const struct site *s = ps->site;
+	bool *need = xcalloc(s->n_articles ? s->n_articles : 1, 1);
+	for (size_t i = 0; i < ps->n_pages; i++)
+		if (ps->todo[i] && ps->pages[i].kind == PK_ARTICLE)
+			need[ps->pages[i].index] = true;
+	struct article **list = xmalloc((s->n_articles ? s->n_articles : 1) *
+	    sizeof(*list));
+	size_t n = 0;
+	for (size_t i = 0; i < s->n_articles; i++)
+		if (need[i] && s->articles[i]->zh.html == NULL)
+			list[n++] = s->articles[i];
+	free(need);
+	*n_out = n;
+	return list;
 }
 
 const struct strset *
@@ -1211,13 +1253,21 @@ pages_hashes(const struct page_set *ps)
 }
 
 bool
-pages_write(struct page_set *ps, struct output *out, const struct strset *previous)
+pages_write(struct page_set *ps, struct output *out, const struct strset *previous,
+    pages_need_html_fn need_html, void *ctx)
 {
 	ps->previous = previous;
 	for (int k = 0; k < PK_COUNT; k++)
 		if (ps->templates[k] == NULL)
 			return false;
 	ps->out = out;
+	ps->todo = xcalloc(ps->n_pages ? ps->n_pages : 1, sizeof(*ps->todo));
+	pool_run(ps->threads, ps->n_pages, decide_page, ps);
+	size_t n_missing;
+	struct article **missing = missing_html(ps, &n_missing);
+	if (n_missing > 0)
+		need_html(ctx, missing, n_missing);
+	free(missing);
 	ps->scratch = xcalloc((size_t)ps->threads, sizeof(*ps->scratch));
 	for (int i = 0; i < ps->threads; i++)
 		arena_init(&ps->scratch[i]);
@@ -1226,6 +1276,8 @@ pages_write(struct page_set *ps, struct output *out, const struct strset *previo
 		arena_free(&ps->scratch[i]);
 	free(ps->scratch);
 	ps->scratch = NULL;
+	free(ps->todo);
+	ps->todo = NULL;
 	return !ps->failed;
 }
 

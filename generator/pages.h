@@ -17,11 +17,16 @@ struct pages_options {
 struct page_set;
 struct page_set *pages_prepare(const struct site *s,
     const struct pages_options *opt, struct diags *d);
+/* Called with the articles whose pages must be built but whose HTML was
+ * not rendered (their render was reused from the last build): it must
+ * fill in their html. */
+typedef void (*pages_need_html_fn)(void *ctx, struct article **list, size_t n);
+
 /* Renders every page into `out`, on opt->threads threads.  A page whose
- * bound values hash as in `previous` (may be NULL) and which public/
- * still holds is kept without rendering. */
+ * key, or bound values' hash, is as in `previous` (may be NULL) and which
+ * public/ still holds is kept without rendering. */
 bool pages_write(struct page_set *ps, struct output *out,
-    const struct strset *previous);
+    const struct strset *previous, pages_need_html_fn need_html, void *ctx);
 /* The hash of every page written, for the next build (owned by ps). */
 const struct strset *pages_hashes(const struct page_set *ps);
 void pages_free(struct page_set *ps);

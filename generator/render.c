@@ -11,8 +11,10 @@
 #include "alloc.h"
 #include "buf.h"
 #include "escape.h"
+#include "hash.h"
 #include "strset.h"
 #include "match.h"
+#include "rcache.h"
 #include "utf8.h"
 
 /* Nodes gathered in one pass over the tree, processed after it, because
@@ -49,6 +51,10 @@ struct walk {
 	size_t n_local_done;
 	struct article **links;     /* cross-link targets, once each */
 	size_t n_links, cap_links;
+	struct xref *xrefs;         /* every cross-link, for the render cache */
+	size_t n_xrefs, cap_xrefs;
+	const char **assets;        /* every asset reference, likewise */
+	size_t n_assets, cap_assets;
 	size_t n_adhoc;
 };
 
@@ -407,15 +413,17 @@ rewrite_cross_link(struct walk *w, cmark_node *link)
 		    arena_printf(w->ctx->arena, "%s.%s.md", slug, lang_code[lang]));
 		return true;
 	}
-	if (anchor != NULL && *anchor != '\0') {
-		struct anchor_check *c = ARENA_NEW(w->ctx->arena, struct anchor_check);
-		c->target = target;
-		c->lang = (enum lang)lang;
-		c->anchor = arena_strdup(w->ctx->arena, anchor);
-		c->pos = source_pos(w, link, url);
-		c->next = w->ctx->anchors;
-		w->ctx->anchors = c;
+	struct pos at = source_pos(w, link, url);
+	if (w->n_xrefs == w->cap_xrefs) {
+		w->cap_xrefs = w->cap_xrefs ? w->cap_xrefs * 2 : 8;
+		w->xrefs = xrealloc(w->xrefs, w->cap_xrefs * sizeof(*w->xrefs));
 	}
+	w->xrefs[w->n_xrefs++] = (struct xref){ target->slug, (enum lang)lang,
+		anchor && *anchor ? arena_strdup(w->ctx->arena, anchor) : NULL,
+		at.line, at.col };
+	if (anchor != NULL && *anchor != '\0')
+		render_expect_anchor(w->ctx, target, (enum lang)lang,
+		    w->xrefs[w->n_xrefs - 1].anchor, &at);
 	record_link(w, target);
 	/* The file name says which language version the link leads to.
 	 * Article pages sit three folders below the root on both sides, so
@@ -432,19 +440,22 @@ rewrite_cross_link(struct walk *w, cmark_node *link)
 /* True when content/articles/<rel> is a regular file that really lies in
  * content/articles: no symbolic link may lead a page to /etc/passwd. */
 static bool
-asset_inside(struct walk *w, const char *rel)
+asset_exists(const struct site *s, const char *rel)
 {
-	const struct site *s = w->ctx->site;
-	const char *file = arena_printf(w->ctx->arena, "%s/articles/%s",
-	    s->content_dir, rel);
-	struct stat st;
-	if (lstat(file, &st) != 0 || !S_ISREG(st.st_mode) || s->articles_real == NULL)
+	if (s->content_dir == NULL || s->articles_real == NULL)
 		return false;
-	char *real = realpath(file, NULL);
-	size_t n = strlen(s->articles_real);
-	bool inside = real != NULL && strncmp(real, s->articles_real, n) == 0 &&
-	    real[n] == '/';
-	free(real);
+	struct buf file = BUF_INIT;
+	buf_printf(&file, "%s/articles/%s", s->content_dir, rel);
+	struct stat st;
+	bool inside = false;
+	if (lstat(file.data, &st) == 0 && S_ISREG(st.st_mode)) {
+		char *real = realpath(file.data, NULL);
+		size_t n = strlen(s->articles_real);
+		inside = real != NULL && strncmp(real, s->articles_real, n) == 0 &&
+		    real[n] == '/';
+		free(real);
+	}
+	buf_release(&file);
 	return inside;
 }
 
@@ -472,12 +483,17 @@ rewrite_asset_ref(struct walk *w, cmark_node *node)
 	char *rel = arena_strndup(w->ctx->arena, path, len);
 	bool ok = strstr(rel, "..") == NULL && strchr(rel, '/') != NULL;
 	if (ok && s->content_dir)
-		ok = asset_inside(w, rel);
+		ok = asset_exists(s, rel);
 	if (!ok) {
 		struct pos p = source_pos(w, node, url);
 		diag(w->ctx->diags, &p, D_ASSET_MISSING, rel);
 		return;
 	}
+	if (w->n_assets == w->cap_assets) {
+		w->cap_assets = w->cap_assets ? w->cap_assets * 2 : 8;
+		w->assets = xrealloc(w->assets, w->cap_assets * sizeof(*w->assets));
+	}
+	w->assets[w->n_assets++] = rel;
 	size_t own = strlen(w->article->slug);
 	buf_reset(&w->scratch);
 	if (strncmp(rel, w->article->slug, own) == 0 && rel[own] == '/')
@@ -486,6 +502,19 @@ rewrite_asset_ref(struct walk *w, cmark_node *node)
 		buf_printf(&w->scratch, "../%s", rel);
 	buf_puts(&w->scratch, url + (path - url) + len);
 	cmark_node_set_url(node, w->scratch.data);
+}
+
+void
+render_expect_anchor(struct render_ctx *ctx, struct article *target,
+    enum lang lang, const char *anchor, const struct pos *at)
+{
+	struct anchor_check *c = ARENA_NEW(ctx->arena, struct anchor_check);
+	c->target = target;
+	c->lang = lang;
+	c->anchor = anchor;
+	c->pos = *at;
+	c->next = ctx->anchors;
+	ctx->anchors = c;
 }
 
 void
@@ -961,6 +990,10 @@ render_version(struct render_ctx *ctx, struct article *a, struct version *v)
 {
 	const struct site *s = ctx->site;
 	int opts = CMARK_OPT_DEFAULT | (s->unsafe_html ? CMARK_OPT_UNSAFE : 0);
+	/* Everything below is filled afresh, also when this version was
+	 * restored from the render cache and its HTML is now needed. */
+	v->n_ids = v->n_glossary_used = v->n_links = v->n_xrefs = v->n_assets = 0;
+	v->han_chars = v->latin_words = 0;
 	cmark_node *doc = cmark_parse_document(v->body, v->body_len, opts);
 	struct walk w = { .ctx = ctx, .article = a, .version = v };
 	size_t n_terms = s->n_site_glossary ? s->n_site_glossary : 1;
@@ -1000,6 +1033,17 @@ render_version(struct render_ctx *ctx, struct article *a, struct version *v)
 	if (w.n_links)
 		memcpy(v->links, w.links, w.n_links * sizeof(*w.links));
 	v->n_links = w.n_links;
+	v->html_hash = hash_bytes(HASH_SEED, v->html, v->html_len);
+	v->xrefs = ARENA_ARRAY(ctx->arena, struct xref, w.n_xrefs ? w.n_xrefs : 1);
+	if (w.n_xrefs)
+		memcpy(v->xrefs, w.xrefs, w.n_xrefs * sizeof(*w.xrefs));
+	v->n_xrefs = w.n_xrefs;
+	v->assets = ARENA_ARRAY(ctx->arena, const char *, w.n_assets ? w.n_assets : 1);
+	if (w.n_assets)
+		memcpy(v->assets, w.assets, w.n_assets * sizeof(*w.assets));
+	v->n_assets = w.n_assets;
+	free(w.xrefs);
+	free(w.assets);
 	free(w.links);
 	cmark_node_free(doc);
 	free(w.referenced);
@@ -1010,6 +1054,31 @@ render_version(struct render_ctx *ctx, struct article *a, struct version *v)
 	free(w.headings.items);
 	free(w.gloss_links.items);
 	buf_release(&w.scratch);
+}
+
+static void
+expect_anchors(struct render_ctx *ctx, const struct version *v)
+{
+	for (size_t i = 0; i < v->n_xrefs; i++) {
+		const struct xref *x = &v->xrefs[i];
+		if (x->anchor == NULL)
+			continue;
+		struct pos at = { v->path, x->line, x->col };
+		render_expect_anchor(ctx, site_find_article(ctx->site, x->slug),
+		    x->lang, x->anchor, &at);
+	}
+}
+
+bool
+render_reuse(struct render_ctx *ctx, struct article *a, const char *record,
+    size_t len)
+{
+	if (!rcache_restore(record, len, ctx->site, a, ctx->arena, asset_exists))
+		return false;
+	expect_anchors(ctx, &a->zh);
+	if (a->en)
+		expect_anchors(ctx, a->en);
+	return true;
 }
 
 void

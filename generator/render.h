@@ -35,9 +35,19 @@ struct render_ctx {
 /* Renders the zh body and, if present, the en translation of `a`. */
 void render_article(struct render_ctx *ctx, struct article *a);
 
+/* Takes a's render results from a record of the last build (rcache.h)
+ * instead of rendering: everything but the HTML, which stays NULL until
+ * render_article is called.  False when the record cannot be used. */
+bool render_reuse(struct render_ctx *ctx, struct article *a, const char *record,
+    size_t len);
+
 /* Builds the matcher over the site's glossary.yaml terms (caller frees
  * with matcher_free). */
 struct matcher *render_glossary_matcher(const struct site *s);
+
+/* Queues the check that `anchor` exists in the target's version. */
+void render_expect_anchor(struct render_ctx *ctx, struct article *target,
+    enum lang lang, const char *anchor, const struct pos *at);
 
 /* Reports the links whose #anchor does not exist in the target. */
 void render_check_anchors(const struct anchor_check *list, struct diags *d);

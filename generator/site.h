@@ -85,6 +85,22 @@ struct version {
 	struct article **links;              /* articles it links to, once each */
 	size_t n_links;
 	size_t han_chars, latin_words;
+	/* What a later build needs to reuse this render (rcache.h): */
+	uint64_t source_hash;                /* of the decoded file; filled by load */
+	uint64_t html_hash;                  /* filled by render */
+	struct xref *xrefs;                  /* every cross-link, in text order */
+	size_t n_xrefs;
+	const char **assets;                 /* asset files referenced */
+	size_t n_assets;
+};
+
+/* A cross-link as written: the article and version it names, the anchor
+ * (NULL for none) and where it is. */
+struct xref {
+	const char *slug;
+	enum lang lang;
+	const char *anchor;
+	int line, col;
 };
 
 struct article {

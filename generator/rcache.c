@@ -1,0 +1,341 @@
+/* rcache.c — render records: writing, reading, checking (see rcache.h).
+ *
+ * A record, one line of fields separated by tabs:
+ *   slug key versions
+ * then per version (zh, then en when there is one):
+ *   html-hash han-chars latin-words summary
+ *   n-ids id...
+ *   n-notes (s ID | l INDEX | a ZH EN)...
+ *   n-xrefs (slug z|e anchor line col)...
+ *   n-assets rel...
+ * Text fields escape backslash, tab, newline and other control bytes as
+ * \xHH; a string that may be missing is "" when it is and "=" + text when
+ * it is not.  Numbers are decimal, hashes 16 hex digits. */
+#include "rcache.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hash.h"
+
+/* ---- writing -------------------------------------------------------------------- */
+
+static void
+put_escaped(struct buf *out, const char *s)
+{
+	for (const char *p = s; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c < 0x20 || c == 0x7F || c == '\\')
+			buf_printf(out, "\\x%02X", c);
+		else
+			buf_putc(out, (char)c);
+	}
+}
+
+static void
+put_text(struct buf *out, const char *s)
+{
+	buf_putc(out, '\t');
+	put_escaped(out, s);
+}
+
+static void
+put_maybe(struct buf *out, const char *s)
+{
+	buf_putc(out, '\t');
+	if (s != NULL) {
+		buf_putc(out, '=');
+		put_escaped(out, s);
+	}
+}
+
+static void
+put_num(struct buf *out, unsigned long long n)
+{
+	buf_printf(out, "\t%llu", n);
+}
+
+static void
+put_version(struct buf *out, const struct article *a, const struct version *v)
+{
+	buf_printf(out, "\t%016llx", (unsigned long long)v->html_hash);
+	put_num(out, v->han_chars);
+	put_num(out, v->latin_words);
+	put_maybe(out, v->auto_summary);
+	put_num(out, v->n_ids);
+	for (size_t i = 0; i < v->n_ids; i++)
+		put_text(out, v->ids[i]);
+	put_num(out, v->n_glossary_used);
+	for (size_t i = 0; i < v->n_glossary_used; i++) {
+		const struct gloss_use *u = &v->glossary_used[i];
+		if (u->term != NULL && !u->term->local) {
+			buf_printf(out, "\ts\t%d", u->term->id);
+			continue;
+		}
+		size_t local = a->n_local_glossary;
+		for (size_t k = 0; u->term && k < a->n_local_glossary; k++)
+			if (a->local_glossary[k] == u->term)
+				local = k;
+		if (u->term != NULL && local < a->n_local_glossary) {
+			buf_printf(out, "\tl\t%zu", local);
+		} else {
+			buf_puts(out, "\ta");
+			put_text(out, u->zh);
+			put_text(out, u->en);
+		}
+	}
+	put_num(out, v->n_xrefs);
+	for (size_t i = 0; i < v->n_xrefs; i++) {
+		const struct xref *x = &v->xrefs[i];
+		put_text(out, x->slug);
+		buf_puts(out, x->lang == LANG_EN ? "\te" : "\tz");
+		put_maybe(out, x->anchor);
+		put_num(out, (unsigned long long)x->line);
+		put_num(out, (unsigned long long)x->col);
+	}
+	put_num(out, v->n_assets);
+	for (size_t i = 0; i < v->n_assets; i++)
+		put_text(out, v->assets[i]);
+}
+
+uint64_t
+rcache_key(const struct site *s, const struct article *a)
+{
+	uint64_t h = hash_u64(HASH_SEED, s->data_hash);
+	h = hash_str(hash_str(h, s->content_dir), a->slug);
+	h = hash_u64(h, a->zh.source_hash);
+	return hash_u64(h, a->en ? a->en->source_hash : 0);
+}
+
+void
+rcache_put(struct buf *out, const struct site *s, const struct article *a)
+{
+	put_escaped(out, a->slug);
+	buf_printf(out, "\t%016llx", (unsigned long long)rcache_key(s, a));
+	put_num(out, a->en ? 2 : 1);
+	put_version(out, a, &a->zh);
+	if (a->en)
+		put_version(out, a, a->en);
+	buf_putc(out, '\n');
+}
+
+/* ---- reading -------------------------------------------------------------------- */
+
+struct reader {
+	const char *p, *end;
+	bool ok;
+	struct arena *arena;
+};
+
+/* The next raw field: [*start, *start + *len). */
+static bool
+field(struct reader *r, const char **start, size_t *len)
+{
+	if (!r->ok || r->p > r->end) {
+		r->ok = false;
+		return false;
+	}
+	const char *tab = memchr(r->p, '\t', (size_t)(r->end - r->p));
+	const char *stop = tab ? tab : r->end;
+	*start = r->p;
+	*len = (size_t)(stop - r->p);
+	r->p = stop + 1;      /* past the end when this was the last field */
+	return true;
+}
+
+static int
+hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = (char)(c | 0x20);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+static const char *
+unescape(struct reader *r, const char *s, size_t len)
+{
+	char *out = arena_alloc(r->arena, len + 1);
+	size_t n = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] != '\\') {
+			out[n++] = s[i];
+			continue;
+		}
+		int hi = i + 3 < len && s[i + 1] == 'x' ? hex_value(s[i + 2]) : -1;
+		int lo = hi >= 0 ? hex_value(s[i + 3]) : -1;
+		if (lo < 0 || (hi == 0 && lo == 0)) {
+			r->ok = false;
+			return "";
+		}
+		out[n++] = (char)(hi << 4 | lo);
+		i += 3;
+	}
+	out[n] = '\0';
+	return out;
+}
+
+static const char *
+get_text(struct reader *r)
+{
+	const char *s;
+	size_t len;
+	if (!field(r, &s, &len))
+		return "";
+	return unescape(r, s, len);
+}
+
+static const char *
+get_maybe(struct reader *r)
+{
+	const char *s;
+	size_t len;
+	if (!field(r, &s, &len))
+		return NULL;
+	if (len == 0)
+		return NULL;
+	if (s[0] != '=') {
+		r->ok = false;
+		return NULL;
+	}
+	return unescape(r, s + 1, len - 1);
+}
+
+static unsigned long long
+get_num(struct reader *r, int base, unsigned long long max)
+{
+	const char *s;
+	size_t len;
+	if (!field(r, &s, &len))
+		return 0;
+	unsigned long long v = 0;
+	if (len == 0 || len > 20)
+		r->ok = false;
+	for (size_t i = 0; i < len && r->ok; i++) {
+		int d = hex_value(s[i]);
+		if (d < 0 || d >= base || v > (max - (unsigned)d) / (unsigned)base)
+			r->ok = false;
+		else
+			v = v * (unsigned)base + (unsigned)d;
+	}
+	return r->ok ? v : 0;
+}
+
+/* A count of items that follow, each at least `min_bytes` long: bounded
+ * by what is left, so a damaged count cannot ask for a huge array. */
+static size_t
+get_count(struct reader *r, size_t min_bytes)
+{
+	size_t left = r->p < r->end ? (size_t)(r->end - r->p) : 0;
+	return (size_t)get_num(r, 10, left / min_bytes + 1);
+}
+
+static bool
+get_version(struct reader *r, const struct site *s, const struct article *a,
+    struct version *v, bool (*asset_ok)(const struct site *, const char *))
+{
+	v->html_hash = get_num(r, 16, UINT64_MAX);
+	v->han_chars = (size_t)get_num(r, 10, SIZE_MAX);
+	v->latin_words = (size_t)get_num(r, 10, SIZE_MAX);
+	v->auto_summary = get_maybe(r);
+	v->n_ids = get_count(r, 1);
+	v->ids = ARENA_ARRAY(r->arena, const char *, v->n_ids ? v->n_ids : 1);
+	for (size_t i = 0; i < v->n_ids && r->ok; i++)
+		v->ids[i] = get_text(r);
+	v->n_glossary_used = get_count(r, 3);
+	v->glossary_used = ARENA_ARRAY(r->arena, struct gloss_use,
+	    v->n_glossary_used ? v->n_glossary_used : 1);
+	for (size_t i = 0; i < v->n_glossary_used && r->ok; i++) {
+		struct gloss_use *u = &v->glossary_used[i];
+		const char *kind = get_text(r);
+		u->number = (int)i + 1;
+		if (strcmp(kind, "s") == 0) {
+			size_t id = (size_t)get_num(r, 10, SIZE_MAX);
+			if (!r->ok || id >= s->n_site_glossary)
+				return r->ok = false;
+			u->term = s->glossary[id];
+		} else if (strcmp(kind, "l") == 0) {
+			size_t k = (size_t)get_num(r, 10, SIZE_MAX);
+			if (!r->ok || k >= a->n_local_glossary)
+				return r->ok = false;
+			u->term = a->local_glossary[k];
+		} else if (strcmp(kind, "a") == 0) {
+			u->zh = get_text(r);
+			u->en = get_text(r);
+			continue;
+		} else {
+			return r->ok = false;
+		}
+		u->zh = u->term->zh;
+		u->pinyin = u->term->pinyin;
+		u->en = u->term->en;
+	}
+	v->n_xrefs = get_count(r, 7);
+	v->xrefs = ARENA_ARRAY(r->arena, struct xref, v->n_xrefs ? v->n_xrefs : 1);
+	v->links = ARENA_ARRAY(r->arena, struct article *, v->n_xrefs ? v->n_xrefs : 1);
+	v->n_links = 0;
+	for (size_t i = 0; i < v->n_xrefs && r->ok; i++) {
+		struct xref *x = &v->xrefs[i];
+		const char *slug = get_text(r);
+		const char *lang = get_text(r);
+		x->anchor = get_maybe(r);
+		x->line = (int)get_num(r, 10, 1u << 30);
+		x->col = (int)get_num(r, 10, 1u << 30);
+		struct article *t = r->ok ? site_find_article(s, slug) : NULL;
+		x->lang = strcmp(lang, "e") == 0 ? LANG_EN : LANG_ZH;
+		/* The link was to an article that existed: it must still,
+		 * in the version named, or rendering must say it does not. */
+		if (t == NULL || (x->lang == LANG_EN && t->en == NULL))
+			return r->ok = false;
+		x->slug = t->slug;
+		bool seen = t == a;
+		for (size_t k = 0; k < v->n_links && !seen; k++)
+			seen = v->links[k] == t;
+		if (!seen)
+			v->links[v->n_links++] = t;
+	}
+	v->n_assets = get_count(r, 1);
+	v->assets = ARENA_ARRAY(r->arena, const char *, v->n_assets ? v->n_assets : 1);
+	for (size_t i = 0; i < v->n_assets && r->ok; i++) {
+		v->assets[i] = get_text(r);
+		if (r->ok && !asset_ok(s, v->assets[i]))
+			return r->ok = false;
+	}
+	return r->ok;
+}
+
+const char *
+rcache_slug(const char *record, size_t len, size_t *slug_len)
+{
+	const char *tab = memchr(record, '\t', len);
+	*slug_len = tab ? (size_t)(tab - record) : len;
+	return record;
+}
+
+bool
+rcache_restore(const char *record, size_t len, const struct site *s,
+    struct article *a, struct arena *arena,
+    bool (*asset_ok)(const struct site *s, const char *rel))
+{
+	struct reader r = { record, record + len, true, arena };
+	const char *slug = get_text(&r);
+	uint64_t key = get_num(&r, 16, UINT64_MAX);
+	size_t versions = (size_t)get_num(&r, 10, 2);
+	if (!r.ok || strcmp(slug, a->slug) != 0 || key != rcache_key(s, a) ||
+	    versions != (a->en ? 2u : 1u))
+		return false;
+	struct version zh = a->zh, en = a->en ? *a->en : a->zh;
+	if (!get_version(&r, s, a, &zh, asset_ok) ||
+	    (a->en && !get_version(&r, s, a, &en, asset_ok)) || r.p <= r.end)
+		return false;
+	zh.html = NULL;
+	zh.html_len = 0;
+	a->zh = zh;
+	if (a->en) {
+		en.html = NULL;
+		en.html_len = 0;
+		*a->en = en;
+	}
+	return true;
+}
