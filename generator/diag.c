@@ -223,3 +223,15 @@ diags_failed(const struct diags *d)
 {
 	return d->errors > 0;
 }
+
+void
+diag_errno(struct diags *d, const struct pos *at, const char *what, int err)
+{
+	char reason[256];
+	if (strerror_r(err, reason, sizeof(reason)) != 0)
+		snprintf(reason, sizeof(reason), "error %d", err);
+	struct buf msg = BUF_INIT;
+	buf_printf(&msg, "%s%s%s", what ? what : "", what ? ": " : "", reason);
+	diag(d, at, D_IO, msg.data);
+	buf_release(&msg);
+}

@@ -89,6 +89,10 @@ int diags_print(struct diags *d, FILE *out);
 
 bool diags_failed(const struct diags *d);
 
+/* Reports a failed system call on `at`: "what: <strerror(err)>", with
+ * the thread-safe strerror_r (pages are written on several threads). */
+void diag_errno(struct diags *d, const struct pos *at, const char *what, int err);
+
 /* The code's message format, for tests. */
 const char *diag_format(enum diag_code code);
 

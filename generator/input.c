@@ -17,9 +17,7 @@ read_file(const char *path, char **data, size_t *len, struct diags *d)
 	FILE *f = fopen(path, "rb");
 	struct pos at = { path, 0, 0 };
 	if (f == NULL) {
-		char msg[256];
-		snprintf(msg, sizeof(msg), "cannot read: %s", strerror(errno));
-		diag(d, &at, D_IO, msg);
+		diag_errno(d, &at, "cannot read", errno);
 		return false;
 	}
 	struct buf b = BUF_INIT;
@@ -29,7 +27,7 @@ read_file(const char *path, char **data, size_t *len, struct diags *d)
 		buf_add(&b, chunk, n);
 	bool ok = !ferror(f);
 	if (!ok)
-		diag(d, &at, D_IO, strerror(errno));
+		diag_errno(d, &at, NULL, errno);
 	fclose(f);
 	if (!ok) {
 		buf_release(&b);

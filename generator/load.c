@@ -197,13 +197,13 @@ load_yaml_file(struct loader *l, const char *path, bool required)
 	size_t len;
 	if (!read_file(path, &raw, &len, l->d))
 		return NULL;
+	/* Data files are UTF-8 (a BOM may say UTF-16): a YAML document
+	 * starting with '---' is not front matter, and an `encoding:` key
+	 * in it means nothing. */
 	size_t text_len;
-	int line = 0, col = 0;
-	char *enc = sniff_encoding(raw, len, &line, &col);
-	struct pos enc_pos = { path, line, col };
-	char *text = text_decode(path, raw, len, enc, &enc_pos, &text_len, l->d);
+	struct pos enc_pos = { path, 0, 0 };
+	char *text = text_decode(path, raw, len, NULL, &enc_pos, &text_len, l->d);
 	free(raw);
-	free(enc);
 	if (text == NULL)
 		return NULL;
 	/* Pages that show the taxonomy, glossary or settings change when
@@ -718,7 +718,7 @@ classify_entry(struct loader *l, const char *dir, struct entry *e)
 	struct pos at = { path, 0, 0 };
 	struct stat st;
 	if (lstat(path, &st) != 0) {
-		diag(l->d, &at, D_IO, strerror(errno));
+		diag_errno(l->d, &at, NULL, errno);
 		return false;
 	}
 	if (S_ISLNK(st.st_mode)) {
@@ -756,7 +756,7 @@ list_articles_dir(struct loader *l, const char *dir, size_t *n_out)
 	DIR *dh = opendir(dir);
 	if (dh == NULL) {
 		struct pos at = { dir, 0, 0 };
-		diag(l->d, &at, D_IO, strerror(errno));
+		diag_errno(l->d, &at, NULL, errno);
 		return NULL;
 	}
 	struct entry *v = NULL;

@@ -19,9 +19,7 @@ static void
 io_error(struct output *o, const char *path, const char *what)
 {
 	struct pos at = { path, 0, 0 };
-	char msg[512];
-	snprintf(msg, sizeof(msg), "%s: %s", what, strerror(errno));
-	diag(o->diags, &at, D_IO, msg);
+	diag_errno(o->diags, &at, what, errno);
 }
 
 static int

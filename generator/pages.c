@@ -1152,8 +1152,11 @@ pages_prepare(const struct site *s, const struct pages_options *opt, struct diag
 	strset_init(&ps->hashes);
 	pthread_mutex_init(&ps->hash_lock, NULL);
 	ps->threads = opt->threads > 0 ? opt->threads : 1;
+	/* Templates are checked even when the content has errors (one run
+	 * reports everything), but not without their UI strings. */
+	int errors_before = d->errors;
 	ps->strings = strings_load(opt->templates_dir, d);
-	bool ok = !diags_failed(d);
+	bool ok = d->errors == errors_before;
 	for (int k = 0; k < PK_COUNT && ok; k++) {
 		ps->templates[k] = template_load(opt->templates_dir, kinds[k].template,
 		    ps->strings, d);

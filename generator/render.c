@@ -34,6 +34,7 @@ struct walk {
 	struct article *article;
 	struct version *version;
 	struct node_list softbreaks, headings, gloss_links;
+	struct node_list alt_glosses;   /* gloss links in an image's text */
 	struct text_node *texts;
 	size_t n_texts, cap_texts;
 	struct buf scratch;
@@ -42,20 +43,18 @@ struct walk {
 	bool *annotated;            /* site terms already annotated */
 	struct gloss_use *uses;
 	size_t n_uses, cap_uses;
-	const char *adhoc[64];      /* ad-hoc notes seen, to note each once */
 	int seen_line;              /* line_start's place in the text */
 	const char *seen_ptr;
 	const char *col_block, *col_ptr;   /* and its last column count */
 	int col_extra, col;
-	const struct gloss_term *local_done[64];   /* local terms noted */
-	size_t n_local_done;
+	struct strset noted;        /* ad-hoc notes ("a" + zh) and local
+	                               terms ("l" + zh) noted, each once */
 	struct article **links;     /* cross-link targets, once each */
 	size_t n_links, cap_links;
 	struct xref *xrefs;         /* every cross-link, for the render cache */
 	size_t n_xrefs, cap_xrefs;
 	const char **assets;        /* every asset reference, likewise */
 	size_t n_assets, cap_assets;
-	size_t n_adhoc;
 };
 
 static void
@@ -258,7 +257,7 @@ static void
 gather(struct walk *w, cmark_node *doc)
 {
 	cmark_iter *it = cmark_iter_new(doc);
-	int in_link = 0, in_heading = 0;
+	int in_link = 0, in_heading = 0, in_image = 0;
 	cmark_event_type ev;
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		cmark_node *n = cmark_iter_get_node(it);
@@ -270,13 +269,16 @@ gather(struct walk *w, cmark_node *doc)
 			in_link += delta;
 			if (ev != CMARK_EVENT_ENTER)
 				break;
+			/* An image's text becomes its alt attribute, where a
+			 * note has no marker to link back to: plain text. */
 			if (is_gloss_url(cmark_node_get_url(n)))
-				list_push(&w->gloss_links, n);
+				list_push(in_image ? &w->alt_glosses : &w->gloss_links, n);
 			else if (!rewrite_cross_link(w, n))
 				rewrite_asset_ref(w, n);
 			break;
 		case CMARK_NODE_IMAGE:
 			in_link += delta;
+			in_image += delta;
 			if (ev == CMARK_EVENT_ENTER)
 				rewrite_asset_ref(w, n);
 			break;
@@ -754,6 +756,18 @@ number_notes(struct walk *w, cmark_node *doc)
 	cmark_iter_free(it);
 }
 
+/* True the first time a note of this kind is seen for `zh`. */
+static bool
+note_once(struct walk *w, char kind, const char *zh)
+{
+	struct buf key = BUF_INIT;
+	buf_putc(&key, kind);
+	buf_puts(&key, zh);
+	bool first = strset_add(&w->noted, key.data);
+	buf_release(&key);
+	return first;
+}
+
 static const struct gloss_term *
 find_term(struct walk *w, const char *zh)
 {
@@ -788,24 +802,29 @@ unwrap(cmark_node *link)
 	cmark_node_free(link);
 }
 
-/* Where `[zh](gloss:` is in the source, and whether an explicitly empty
- * title follows it (cmark reports "" for both `(gloss:)` and
- * `(gloss: "")`, but only the second is a note with no English). */
+/* Where the link `[...](gloss: ...)` starts in the source, and whether an
+ * explicitly empty title ends it: cmark reports "" for both `(gloss:)` and
+ * `(gloss: "")`, but only the second is a note with no English.  The
+ * link's last byte is its ')': a title ends just before it with '"',
+ * '\'' or ')', a bare destination with ':' or '>'. */
 static struct pos
-gloss_source(struct walk *w, cmark_node *link, const char *zh, bool *empty_title)
+gloss_source(struct walk *w, cmark_node *link, bool *empty_title)
 {
-	char *needle = arena_printf(w->ctx->arena, "%s](gloss:", zh);
-	const char *hit;
-	struct pos p = source_find(w, link, needle, &hit);
+	struct pos p = source_find(w, link, NULL, NULL);
 	*empty_title = false;
-	if (hit != NULL) {
-		const char *q = hit + strlen(needle);
-		while (*q == ' ' || *q == '\t' || *q == '\n')
-			q++;
-		*empty_title = *q == '"' || *q == '\'' || *q == '(';
-		if (p.col > 1 && hit > w->version->body && hit[-1] == '[')
-			p.col--;   /* point at the link's '[' */
-	}
+	int last = cmark_node_get_end_line(link);
+	int end_col = cmark_node_get_end_column(link);
+	const struct version *v = w->version;
+	if (last <= 0 || end_col <= 0)
+		return p;
+	const char *end = v->body + v->body_len;
+	const char *close = at_column(line_start(w, last), end, end_col);
+	if (close >= end || *close != ')')
+		return p;
+	const char *b = close;
+	while (b > v->body && (b[-1] == ' ' || b[-1] == '\t' || b[-1] == '\n'))
+		b--;
+	*empty_title = b > v->body && (b[-1] == '"' || b[-1] == '\'' || b[-1] == ')');
 	return p;
 }
 
@@ -820,26 +839,23 @@ apply_gloss_link(struct walk *w, cmark_node *link)
 	if (title != NULL && *title != '\0') {
 		if (term != NULL && strcmp(term->en, title) != 0) {
 			bool empty;
-			struct pos p = gloss_source(w, link, zh, &empty);
+			struct pos p = gloss_source(w, link, &empty);
 			char where[512];
 			snprintf(where, sizeof(where), "%s:%d:%d", term->pos.path,
 			    term->pos.line, term->pos.col);
 			diag(w->ctx->diags, &p, D_GLOSS_CONFLICT, zh, title,
 			    term->en, where);
 		}
-		for (size_t i = 0; i < w->n_adhoc; i++)
-			if (strcmp(w->adhoc[i], zh) == 0) {
-				unwrap(link);
-				return;
-			}
-		if (w->n_adhoc < sizeof(w->adhoc) / sizeof(w->adhoc[0]))
-			w->adhoc[w->n_adhoc++] = zh;
+		if (!note_once(w, 'a', zh)) {
+			unwrap(link);
+			return;
+		}
 		replace_with_children(link, pending_wrapper(w, zh, NULL,
 		    arena_strdup(w->ctx->arena, title), NULL));
 		return;
 	}
 	bool empty_title = false;
-	struct pos p = gloss_source(w, link, zh, &empty_title);
+	struct pos p = gloss_source(w, link, &empty_title);
 	if (empty_title) {
 		diag(w->ctx->diags, &p, D_GLOSS_EMPTY, zh, zh);
 		unwrap(link);
@@ -856,14 +872,9 @@ apply_gloss_link(struct walk *w, cmark_node *link)
 	}
 	if (!term->local)
 		w->annotated[term->id] = true;
-	if (term->local) {
-		for (size_t i = 0; i < w->n_local_done; i++)
-			if (w->local_done[i] == term) {
-				unwrap(link);
-				return;
-			}
-		if (w->n_local_done < sizeof(w->local_done) / sizeof(w->local_done[0]))
-			w->local_done[w->n_local_done++] = term;
+	if (term->local && !note_once(w, 'l', term->zh)) {
+		unwrap(link);
+		return;
 	}
 	replace_with_children(link, pending_wrapper(w, term->zh, term->pinyin,
 	    term->en, term));
@@ -878,8 +889,8 @@ struct found {
 
 struct scan_state {
 	struct walk *w;
-	struct found found[64];
-	size_t n;
+	struct found *found;   /* grows: a paragraph may hold any number */
+	size_t n, cap;
 };
 
 static bool
@@ -890,8 +901,12 @@ on_match(void *ctx, size_t start, size_t end, int id)
 	if (w->annotated[id] || w->referenced[id])
 		return true;
 	w->annotated[id] = true;   /* only the first occurrence */
+	if (st->n == st->cap) {
+		st->cap = st->cap ? st->cap * 2 : 16;
+		st->found = xrealloc(st->found, st->cap * sizeof(*st->found));
+	}
 	st->found[st->n++] = (struct found){ start, end, id };
-	return st->n < sizeof(st->found) / sizeof(st->found[0]);
+	return true;
 }
 
 /* Splits a text node around each match, last match first so earlier
@@ -937,10 +952,11 @@ annotate_all(struct walk *w)
 			continue;
 		cmark_node *t = w->texts[i].node;
 		const char *lit = cmark_node_get_literal(t);
-		struct scan_state st = { .w = w, .n = 0 };
+		struct scan_state st = { .w = w };
 		matcher_scan(m, lit, strlen(lit), on_match, &st);
 		if (st.n > 0)
 			annotate_text(w, t, &st);
+		free(st.found);
 	}
 }
 
@@ -1000,6 +1016,8 @@ render_version(struct render_ctx *ctx, struct article *a, struct version *v)
 	w.referenced = xcalloc(n_terms, 1);
 	w.annotated = xcalloc(n_terms, 1);
 	gather(&w, doc);
+	for (size_t i = 0; i < w.alt_glosses.n; i++)
+		unwrap(w.alt_glosses.items[i]);
 	join_cjk_lines(&w);
 	add_heading_ids(&w);
 	/* An explicit reference anywhere in the text takes the annotation
@@ -1053,7 +1071,9 @@ render_version(struct render_ctx *ctx, struct article *a, struct version *v)
 	free(w.softbreaks.items);
 	free(w.headings.items);
 	free(w.gloss_links.items);
+	free(w.alt_glosses.items);
 	buf_release(&w.scratch);
+	strset_free(&w.noted);
 }
 
 static void

@@ -56,7 +56,6 @@ struct gloss_term {
 	bool local;                          /* from an article's front matter */
 	bool duplicate;                      /* repeats an earlier term; filled by link */
 	int id;                              /* index in site->glossary */
-	size_t uses;                         /* articles using it; filled by render */
 };
 
 /* A glossary note as it appears in one rendered text, numbered in order of
