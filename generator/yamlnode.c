@@ -140,6 +140,14 @@ parse_node(struct loader *l, yaml_event_t *ev, int depth)
 	}
 	switch (ev->type) {
 	case YAML_SCALAR_EVENT:
+		/* "\0" would cut every C string made from the value short
+		 * ("2025-01-01\0junk" read as a date): refused here, once. */
+		if (memchr(ev->data.scalar.value, '\0', ev->data.scalar.length)) {
+			diag(l->d, &n->pos, D_YAML_SYNTAX,
+			    "a value may not contain the NUL character (\"\\0\")");
+			l->failed = true;
+			return NULL;
+		}
 		n->kind = Y_SCALAR;
 		n->len = ev->data.scalar.length;
 		n->str = arena_strndup(l->a, (const char *)ev->data.scalar.value, n->len);
