@@ -129,7 +129,7 @@ has_high_bytes(const char *s, size_t len)
 	return false;
 }
 
-static bool
+bool
 encoding_known(const char *enc)
 {
 	/* iconv reads "//IGNORE" and "//TRANSLIT" suffixes, which would
@@ -225,6 +225,12 @@ check_utf8(const char *path, const char *raw, size_t len, size_t *out_len,
 	}
 	*out_len = len;
 	return xstrndup(raw, len);
+}
+
+bool
+text_is_utf8(const char *s, size_t len)
+{
+	return has_high_bytes(s, len) && utf8_valid_prefix(s, len) == len;
 }
 
 char *

@@ -35,4 +35,11 @@ struct pos text_pos(const char *path, const char *text, size_t offset);
 /* Length of the valid UTF-8 prefix of s. */
 size_t utf8_valid_prefix(const char *s, size_t len);
 
+/* True when iconv converts from this plainly spelled encoding name. */
+bool encoding_known(const char *name);
+
+/* True for text with bytes above 0x7F that is valid UTF-8: a file that
+ * is practically never GB18030 or Big5. */
+bool text_is_utf8(const char *s, size_t len);
+
 #endif

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "alloc.h"
@@ -300,6 +301,14 @@ load_site_yaml(struct loader *l, const struct load_options *opt)
 	}
 	load_languages(l, root);
 	l->s->encoding = get_string(l, root, "encoding", false);
+	if (l->s->encoding) {
+		l->s->encoding_pos = ynode_get(root, "encoding")->pos;
+		if (!encoding_known(l->s->encoding)) {
+			diag(l->d, &l->s->encoding_pos, D_ENCODING_UNKNOWN,
+			    l->s->encoding);
+			l->s->encoding = NULL;
+		}
+	}
 	l->s->unsafe_html = get_bool(l, root, "unsafe_html");
 	struct ynode *pp = ynode_get(root, "per_page");
 	if (pp != NULL) {
@@ -527,6 +536,23 @@ read_article_file(struct loader *l, const char *path, struct version *v)
 	char *enc = sniff_encoding(raw, len, &line, &col);
 	struct pos enc_pos = { path, line, col };
 	const char *encoding = enc ? enc : l->s->encoding;
+	if (enc == NULL && l->s->encoding != NULL) {
+		/* The site-wide default: a bad name is reported at site.yaml
+		 * (once), and a UTF-8 file here names itself and the fix. */
+		enc_pos = l->s->encoding_pos;
+		if (strcasecmp(encoding, "utf-8") != 0 && strcasecmp(encoding, "utf8") != 0 &&
+		    text_is_utf8(raw, len)) {
+			struct pos at = { path, 1, 1 };
+			struct buf msg = BUF_INIT;
+			buf_printf(&msg, "site.yaml (line %d) says articles are in %s, "
+			    "but this file is UTF-8; add 'encoding: utf-8' to its "
+			    "front matter", enc_pos.line, encoding);
+			diag(l->d, &at, D_ENCODING, msg.data);
+			buf_release(&msg);
+			free(raw);
+			return NULL;
+		}
+	}
 	size_t text_len;
 	char *text = text_decode(path, raw, len, encoding, &enc_pos, &text_len,
 	    l->d);

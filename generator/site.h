@@ -136,6 +136,7 @@ struct site {
 	int per_page;
 	bool unsafe_html;
 	const char *encoding;                /* default for legacy files */
+	struct pos encoding_pos;             /* of that value in site.yaml */
 
 	struct term *terms[KIND_COUNT];      /* sorted by slug */
 	size_t n_terms[KIND_COUNT];
