@@ -129,6 +129,12 @@ link_glossary(struct site *s, struct diags *d)
 	if (n)
 		memcpy(sorted, s->glossary, n * sizeof(*sorted));
 	qsort(sorted, n, sizeof(*sorted), gloss_by_zh);
+	/* The glossary.yaml terms alone, in the same order, for lookups. */
+	size_t ns = s->n_site_glossary;
+	s->gloss_by_zh = ARENA_ARRAY(&s->arena, struct gloss_term *, ns ? ns : 1);
+	for (size_t i = 0, k = 0; i < n; i++)
+		if (!sorted[i]->local && k < ns)
+			s->gloss_by_zh[k++] = sorted[i];
 	/* Each group of equal zh is compared with its first (its earliest
 	 * definition: ties sort by id). */
 	size_t start = 0;

@@ -540,8 +540,12 @@ read_article_file(struct loader *l, const char *path, struct version *v)
 		/* The site-wide default: a bad name is reported at site.yaml
 		 * (once), and a UTF-8 file here names itself and the fix. */
 		enc_pos = l->s->encoding_pos;
-		if (strcasecmp(encoding, "utf-8") != 0 && strcasecmp(encoding, "utf8") != 0 &&
-		    text_is_utf8(raw, len)) {
+		const unsigned char *u = (const unsigned char *)raw;
+		bool bom = (len >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) ||
+		    (len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) ||
+		    (u[0] == 0xFE && u[1] == 0xFF)));
+		if (!bom && strcasecmp(encoding, "utf-8") != 0 &&
+		    strcasecmp(encoding, "utf8") != 0 && text_is_utf8(raw, len)) {
 			struct pos at = { path, 1, 1 };
 			struct buf msg = BUF_INIT;
 			buf_printf(&msg, "site.yaml (line %d) says articles are in %s, "

@@ -775,12 +775,7 @@ find_term(struct walk *w, const char *zh)
 	for (size_t i = 0; i < w->article->n_local_glossary; i++)
 		if (strcmp(w->article->local_glossary[i]->zh, zh) == 0)
 			return w->article->local_glossary[i];
-	/* glossary.yaml terms are few hundred to few thousand; a linear
-	 * scan happens only for explicit references, which are rare. */
-	for (size_t i = 0; i < s->n_site_glossary; i++)
-		if (strcmp(s->glossary[i]->zh, zh) == 0)
-			return s->glossary[i];
-	return NULL;
+	return site_find_gloss(s, zh);
 }
 
 static void

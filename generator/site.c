@@ -132,3 +132,22 @@ site_find_article(const struct site *s, const char *slug)
 	    sizeof(*s->by_slug), compare_slug);
 	return hit ? *hit : NULL;
 }
+
+static int
+compare_gloss_zh(const void *key, const void *elem)
+{
+	return strcmp((const char *)key, (*(struct gloss_term *const *)elem)->zh);
+}
+
+const struct gloss_term *
+site_find_gloss(const struct site *s, const char *zh)
+{
+	if (s->gloss_by_zh == NULL || s->n_site_glossary == 0)
+		return NULL;
+	struct gloss_term **hit = bsearch(zh, s->gloss_by_zh, s->n_site_glossary,
+	    sizeof(*s->gloss_by_zh), compare_gloss_zh);
+	/* Equal terms sort by id: the first definition is the one used. */
+	while (hit != NULL && hit > s->gloss_by_zh && strcmp(hit[-1]->zh, zh) == 0)
+		hit--;
+	return hit ? *hit : NULL;
+}

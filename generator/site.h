@@ -143,6 +143,7 @@ struct site {
 	struct gloss_term **glossary;        /* glossary.yaml, then local terms */
 	size_t n_glossary;
 	size_t n_site_glossary;              /* how many came from glossary.yaml */
+	struct gloss_term **gloss_by_zh;     /* those, by zh then id; filled by link */
 
 	struct article **articles;           /* newest first, then slug */
 	struct article **by_slug;            /* the same, sorted by slug */
@@ -172,5 +173,7 @@ struct term *site_find_term(const struct site *s, enum term_kind k,
 /* True when `slug` is a draft this build leaves out. */
 bool site_draft_left_out(const struct site *s, const char *slug);
 struct article *site_find_article(const struct site *s, const char *slug);
+/* The glossary.yaml term for `zh` (its first definition), or NULL. */
+const struct gloss_term *site_find_gloss(const struct site *s, const char *zh);
 
 #endif
