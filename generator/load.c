@@ -175,6 +175,15 @@ get_scalar_list(struct loader *l, const struct ynode *map, const char *key,
 
 /* ---- files --------------------------------------------------------------- */
 
+/* The file name without its folders: what the render cache's keys hash,
+ * so that they survive a moved content/ folder. */
+static const char *
+base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
 static const char *
 content_path(struct loader *l, const char *name)
 {
@@ -209,7 +218,8 @@ load_yaml_file(struct loader *l, const char *path, bool required)
 		return NULL;
 	/* Pages that show the taxonomy, glossary or settings change when
 	 * these files do (see pages.c, page keys). */
-	l->s->data_hash = hash_bytes(hash_str(l->s->data_hash, path), text, text_len);
+	l->s->data_hash = hash_bytes(hash_str(l->s->data_hash, base_name(path)),
+	    text, text_len);
 	struct ynode *root = yaml_load(l->a, l->d, path, 1, text, text_len);
 	free(text);
 	if (root != NULL && root->kind != Y_MAP && root->kind != Y_SEQ) {
@@ -568,7 +578,8 @@ read_article_file(struct loader *l, const char *path, struct version *v)
 	size_t yaml_len;
 	int body_line;
 	struct ynode *fm = NULL;
-	v->source_hash = hash_bytes(hash_str(HASH_SEED, path), text, text_len);
+	v->source_hash = hash_bytes(hash_str(HASH_SEED, base_name(path)), text,
+	    text_len);
 	if (split_front_matter(l, path, text, text_len, &yaml, &yaml_len, &body,
 	    &body_line)) {
 		fm = yaml_load(l->a, l->d, path, 2, yaml, yaml_len);

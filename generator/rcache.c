@@ -103,7 +103,7 @@ uint64_t
 rcache_key(const struct site *s, const struct article *a)
 {
 	uint64_t h = hash_u64(HASH_SEED, s->data_hash);
-	h = hash_str(hash_str(h, s->content_dir), a->slug);
+	h = hash_str(h, a->slug);
 	h = hash_u64(h, a->zh.source_hash);
 	return hash_u64(h, a->en ? a->en->source_hash : 0);
 }
@@ -214,7 +214,8 @@ get_num(struct reader *r, int base, unsigned long long max)
 		r->ok = false;
 	for (size_t i = 0; i < len && r->ok; i++) {
 		int d = hex_value(s[i]);
-		if (d < 0 || d >= base || v > (max - (unsigned)d) / (unsigned)base)
+		if (d < 0 || d >= base || (unsigned)d > max ||
+		    v > (max - (unsigned)d) / (unsigned)base)
 			r->ok = false;
 		else
 			v = v * (unsigned)base + (unsigned)d;

@@ -27,7 +27,8 @@
 #include "site.h"
 
 /* Of everything rendering `a` reads apart from other articles' existence
- * and the asset files: its sources, the site's data files, its slug. */
+ * and the asset files: its sources, the site's data files, its slug (by
+ * file name and content: moving content/ elsewhere changes nothing). */
 uint64_t rcache_key(const struct site *s, const struct article *a);
 
 /* Appends the record of a rendered article (one line, '\n' included). */
