@@ -41,7 +41,17 @@ stage(const char *name)
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	double ms = (double)(now.tv_sec - last.tv_sec) * 1e3 +
 	    (double)(now.tv_nsec - last.tv_nsec) / 1e6;
-	fprintf(stderr, "haichao: timing: %-10s %8.1f ms\n", name, ms);
+	/* And the memory in use after it (resident set, from /proc). */
+	long rss_kib = 0;
+	FILE *status = fopen("/proc/self/status", "r");
+	char line[256];
+	while (status != NULL && fgets(line, sizeof(line), status) != NULL)
+		if (sscanf(line, "VmRSS: %ld kB", &rss_kib) == 1)
+			break;
+	if (status != NULL)
+		fclose(status);
+	fprintf(stderr, "haichao: timing: %-10s %8.1f ms %8ld MiB\n", name, ms,
+	    rss_kib / 1024);
 	last = now;
 }
 

@@ -387,10 +387,10 @@ for n in "${sizes[@]}"; do
 		echo
 		echo "haichao's stages (HAICHAO_TIMING=1) in the full build with the median time (run $hf_run):"
 		echo
-		echo "| stage | ms | share |"
-		echo "|---|---:|---:|"
-		sed -n 's/^haichao: timing: *\([^ ]*\) *\([0-9.]*\) ms$/\1 \2/p' "$err" |
-			awk '{s[NR] = $1; t[NR] = $2; sum += $2} END {for (i = 1; i <= NR; i++) printf "| %s | %.1f | %.0f %% |\n", s[i], t[i], sum ? 100 * t[i] / sum : 0; printf "| total | %.1f | |\n", sum}'
+		echo "| stage | ms | share | resident after it, MiB |"
+		echo "|---|---:|---:|---:|"
+		sed -n 's/^haichao: timing: *\([^ ]*\) *\([0-9.]*\) ms *\([0-9]*\).*$/\1 \2 \3/p' "$err" |
+			awk '{s[NR] = $1; t[NR] = $2; m[NR] = $3; sum += $2} END {for (i = 1; i <= NR; i++) printf "| %s | %.1f | %.0f %% | %s |\n", s[i], t[i], sum ? 100 * t[i] / sum : 0, m[i]; printf "| total | %.1f | | |\n", sum}'
 		echo
 		echo "Output and diagnostics:"
 		echo
