@@ -21,6 +21,7 @@
 #include "relate.h"
 #include "render.h"
 #include "site.h"
+#include "spill.h"
 #include "tsv.h"
 #include "feeds.h"
 
@@ -85,7 +86,7 @@ render_one(void *ctx, size_t job, int worker)
  * and must outlive the page-writing stage. */
 static struct render_ctx *
 render_all(struct site *s, int threads, struct diags *d, struct matcher *m,
-    const struct cache_previous *prev)
+    const struct cache_previous *prev, struct spill *spill)
 {
 	struct render_ctx *w = xcalloc((size_t)threads, sizeof(*w));
 	for (int i = 0; i < threads; i++) {
@@ -94,11 +95,16 @@ render_all(struct site *s, int threads, struct diags *d, struct matcher *m,
 		w[i].diags = d;
 		w[i].arena = xcalloc(1, sizeof(struct arena));
 		arena_init(w[i].arena);
+		w[i].spill = spill;
 	}
 	struct render_job rj = { s, w, prev, NULL, 0 };
 	pool_run(threads, s->n_articles, render_one, &rj);
 	for (int i = 0; i < threads; i++)
 		render_check_anchors(w[i].anchors, d);
+	/* Every article rendered: nothing reads the Markdown again (a
+	 * reused render may need its body to make its HTML later). */
+	if (atomic_load(&rj.reused) == 0)
+		site_drop_bodies(s);
 	return w;
 }
 
@@ -235,9 +241,12 @@ build_run(const struct build_options *opt)
 	bool have_prev = opt->write && !diags_failed(&d);
 	if (have_prev)
 		cache_previous_load(opt, &prev);
+	/* Rendered HTML waits for its pages in a file, not in memory. */
+	struct spill spill;
+	bool spilling = opt->write && spill_open(&spill, opt->public_dir);
 	struct matcher *m = render_glossary_matcher(s);
 	struct render_ctx *workers = render_all(s, opt->threads, &d, m,
-	    have_prev ? &prev : NULL);
+	    have_prev ? &prev : NULL, spilling ? &spill : NULL);
 	stage("render");
 	relate_site(s);
 	stage("relate");
@@ -261,7 +270,7 @@ build_run(const struct build_options *opt)
 		bool ok = output_begin(&o, opt->public_dir, &guard, &d);
 		struct late_render lr = { s, workers, opt->threads };
 		ok = ok && pages_write(ps, &o, prev.pages.len ? &prev.pages : NULL,
-		    render_missing, &lr);
+		    render_missing, &lr, spilling ? &spill : NULL);
 		stage("pages");
 		ok = ok && write_extras(s, ps, opt, &o);
 		stage("extras");
@@ -308,6 +317,8 @@ build_run(const struct build_options *opt)
 	}
 	fputs(summary, stderr);
 	free(inputs);
+	if (spilling)
+		spill_close(&spill);
 	strset_free(&published);
 	pages_free(ps);
 	free_workers(workers, opt->threads);

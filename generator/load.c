@@ -23,6 +23,7 @@ struct loader {
 	struct site *s;
 	struct diags *d;
 	struct arena *a;
+	struct arena *bodies;   /* for Markdown bodies (site->bodies); NULL: a */
 };
 
 /* ---- typed field access ------------------------------------------------ */
@@ -591,7 +592,8 @@ read_article_file(struct loader *l, const char *path, struct version *v)
 			fm->pos = (struct pos){ path, 1, 1 };
 		v->path = path;
 		v->body_len = text_len - (size_t)(body - text);
-		v->body = arena_strndup(l->a, body, v->body_len);
+		v->body = arena_strndup(l->bodies ? l->bodies : l->a, body,
+		    v->body_len);
 		v->body_line = body_line;
 	}
 	free(text);
@@ -863,7 +865,8 @@ attach_assets(struct loader *l, const char *dir, const struct entry *v,
 struct read_job {
 	struct site *s;
 	struct diags *d;
-	struct arena *arenas;      /* one per worker, adopted by the site */
+	struct arena *arenas;      /* two per worker, adopted by the site: */
+	struct arena *bodies;      /* the model's, and the bodies' */
 	const char *dir;
 	const struct entry *v;
 	const bool *ok;
@@ -876,7 +879,7 @@ read_one(void *ctx, size_t i, int worker)
 	struct read_job *rj = ctx;
 	if (!rj->ok[i] || rj->v[i].lang < 0)
 		return;
-	struct loader wl = { rj->s, rj->d, &rj->arenas[worker] };
+	struct loader wl = { rj->s, rj->d, &rj->arenas[worker], &rj->bodies[worker] };
 	struct parsed *pf = &rj->out[i];
 	pf->path = arena_printf(wl.a, "%s/%s", rj->dir, rj->v[i].name);
 	pf->fm = read_article_file(&wl, pf->path, &pf->v);
@@ -894,13 +897,19 @@ read_all(struct loader *l, const char *dir, const struct entry *v,
 		threads = 1;
 	struct parsed *out = xcalloc(n ? n : 1, sizeof(*out));
 	struct arena *arenas = xcalloc((size_t)threads, sizeof(*arenas));
-	for (int i = 0; i < threads; i++)
+	struct arena *bodies = xcalloc((size_t)threads, sizeof(*bodies));
+	for (int i = 0; i < threads; i++) {
 		arena_init(&arenas[i]);
-	struct read_job rj = { l->s, l->d, arenas, dir, v, ok, out };
+		arena_init(&bodies[i]);
+	}
+	struct read_job rj = { l->s, l->d, arenas, bodies, dir, v, ok, out };
 	pool_run(threads, n, read_one, &rj);
-	for (int i = 0; i < threads; i++)
+	for (int i = 0; i < threads; i++) {
 		arena_adopt(l->a, &arenas[i]);
+		arena_adopt(&l->s->bodies, &bodies[i]);
+	}
 	free(arenas);
+	free(bodies);
 	return out;
 }
 
@@ -965,7 +974,7 @@ struct site *
 site_load(const struct load_options *opt, struct diags *d)
 {
 	struct site *s = site_new();
-	struct loader l = { s, d, &s->arena };
+	struct loader l = { s, d, &s->arena, NULL };
 	s->content_dir = arena_strdup(&s->arena, opt->content_dir);
 	struct gloss_list gl = { NULL, 0, 0 };
 	load_site_yaml(&l, opt);

@@ -4,6 +4,7 @@
 
 #include "hash.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -87,6 +88,7 @@ struct page_set {
 	pthread_mutex_t hash_lock;
 	uint64_t *brief, *full;  /* per article: see article_hashes */
 	bool *todo;              /* per page: to be bound and written */
+	struct spill *spill;     /* rendered HTML not kept in memory */
 	struct arena *scratch;   /* one per worker */
 	int threads;
 	atomic_bool failed;          /* set by any worker */
@@ -629,7 +631,14 @@ bind_article(struct page_set *ps, const struct page *p, struct scope *sc, struct
 	const char *sl;
 	scope_text(sc, VAR_DESCRIPTION, article_summary(art, lang, &sl));
 	const struct version *v = lang == LANG_EN && art->en ? art->en : &art->zh;
-	scope_raw(sc, VAR_BODY, v->html, v->html_len);
+	const char *html = v->html;
+	if (html == NULL && v->html_spilled &&
+	    (html = spill_get(ps->spill, v->html_off, v->html_len, a)) == NULL) {
+		struct pos at = { v->path, 0, 0 };
+		diag_errno(ps->diags, &at, "cannot read back its rendered HTML", errno);
+		ps->failed = true;
+	}
+	scope_raw(sc, VAR_BODY, html ? html : "", html ? v->html_len : 0);
 	if (lang == LANG_EN && art->en == NULL)
 		scope_text(sc, VAR_BODY_LANG, lang_tag[LANG_ZH]);
 	const struct date *upd = v->updated.year ? &v->updated : NULL;
@@ -1242,7 +1251,8 @@ missing_html(struct page_set *ps, size_t *n_out)
 	    sizeof(*list));
 	size_t n = 0;
 	for (size_t i = 0; i < s->n_articles; i++)
-		if (need[i] && s->articles[i]->zh.html == NULL)
+		if (need[i] && s->articles[i]->zh.html == NULL &&
+		    !s->articles[i]->zh.html_spilled)
 			list[n++] = s->articles[i];
 	free(need);
 	*n_out = n;
@@ -1257,9 +1267,10 @@ pages_hashes(const struct page_set *ps)
 
 bool
 pages_write(struct page_set *ps, struct output *out, const struct strset *previous,
-    pages_need_html_fn need_html, void *ctx)
+    pages_need_html_fn need_html, void *ctx, struct spill *spill)
 {
 	ps->previous = previous;
+	ps->spill = spill;
 	for (int k = 0; k < PK_COUNT; k++)
 		if (ps->templates[k] == NULL)
 			return false;

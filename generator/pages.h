@@ -6,6 +6,7 @@
 #include "diag.h"
 #include "output.h"
 #include "site.h"
+#include "spill.h"
 #include "strset.h"
 
 struct pages_options {
@@ -22,11 +23,13 @@ struct page_set *pages_prepare(const struct site *s,
  * fill in their html. */
 typedef void (*pages_need_html_fn)(void *ctx, struct article **list, size_t n);
 
-/* Renders every page into `out`, on opt->threads threads.  A page whose
+/* Renders every page into `out`, on opt->threads threads; HTML that the
+ * render stage spilled is read back from `spill`.  A page whose
  * key, or bound values' hash, is as in `previous` (may be NULL) and which
  * public/ still holds is kept without rendering. */
 bool pages_write(struct page_set *ps, struct output *out,
-    const struct strset *previous, pages_need_html_fn need_html, void *ctx);
+    const struct strset *previous, pages_need_html_fn need_html, void *ctx,
+    struct spill *spill);
 /* The hash of every page written, for the next build (owned by ps). */
 const struct strset *pages_hashes(const struct page_set *ps);
 void pages_free(struct page_set *ps);

@@ -1036,7 +1036,11 @@ render_version(struct render_ctx *ctx, struct article *a, struct version *v)
 	v->auto_summary = auto_summary(&w, doc);
 	char *html = cmark_render_html(doc, opts);
 	v->html_len = strlen(html);
-	v->html = arena_strndup(ctx->arena, html, v->html_len);
+	v->html_hash = hash_bytes(HASH_SEED, html, v->html_len);
+	long long off = ctx->spill ? spill_put(ctx->spill, html, v->html_len) : -1;
+	v->html_spilled = off >= 0;
+	v->html_off = off;
+	v->html = off >= 0 ? NULL : arena_strndup(ctx->arena, html, v->html_len);
 	free(html);
 	v->glossary_used = ARENA_ARRAY(ctx->arena, struct gloss_use, w.n_uses ? w.n_uses : 1);
 	if (w.n_uses)
@@ -1046,7 +1050,6 @@ render_version(struct render_ctx *ctx, struct article *a, struct version *v)
 	if (w.n_links)
 		memcpy(v->links, w.links, w.n_links * sizeof(*w.links));
 	v->n_links = w.n_links;
-	v->html_hash = hash_bytes(HASH_SEED, v->html, v->html_len);
 	v->xrefs = ARENA_ARRAY(ctx->arena, struct xref, w.n_xrefs ? w.n_xrefs : 1);
 	if (w.n_xrefs)
 		memcpy(v->xrefs, w.xrefs, w.n_xrefs * sizeof(*w.xrefs));
@@ -1132,7 +1135,7 @@ render_markdown_plain(const char *md, size_t len, bool unsafe_html)
 	a.zh.body = md;
 	a.zh.body_len = len;
 	a.zh.body_line = 1;
-	struct render_ctx ctx = { &site, NULL, &d, &arena, NULL };
+	struct render_ctx ctx = { &site, NULL, &d, &arena, NULL, NULL };
 	render_version(&ctx, &a, &a.zh);
 	char *out = xstrdup(a.zh.html);
 	diags_free(&d);

@@ -11,6 +11,7 @@
 #include "arena.h"
 #include "diag.h"
 #include "site.h"
+#include "spill.h"
 
 struct matcher;
 
@@ -30,6 +31,7 @@ struct render_ctx {
 	struct diags *diags;
 	struct arena *arena;              /* this worker's */
 	struct anchor_check *anchors;     /* this worker's pending checks */
+	struct spill *spill;              /* HTML goes here when not NULL */
 };
 
 /* Renders the zh body and, if present, the en translation of `a`. */

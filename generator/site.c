@@ -17,6 +17,7 @@ site_new(void)
 {
 	struct site *s = xcalloc(1, sizeof(*s));
 	arena_init(&s->arena);
+	arena_init(&s->bodies);
 	s->languages[0] = LANG_ZH;
 	s->languages[1] = LANG_EN;
 	s->per_page = 20;
@@ -29,7 +30,20 @@ site_free(struct site *s)
 	if (s == NULL)
 		return;
 	arena_free(&s->arena);
+	arena_free(&s->bodies);
 	free(s);
+}
+
+void
+site_drop_bodies(struct site *s)
+{
+	for (size_t i = 0; i < s->n_articles; i++) {
+		struct article *a = s->articles[i];
+		a->zh.body = NULL;
+		if (a->en)
+			a->en->body = NULL;
+	}
+	arena_free(&s->bodies);
 }
 
 bool

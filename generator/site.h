@@ -2,7 +2,9 @@
  * and articles, each remembering where in the content it came from.
  *
  * Memory rule: a struct site owns one arena; every string, array and record
- * reachable from it lives there and is freed once by site_free.  Stages
+ * reachable from it lives there and is freed once by site_free.  The
+ * Markdown bodies, the bulk of it, live in a second arena that can go
+ * early (site_drop_bodies).  Stages
  * after loading only read the model, except for the fields marked "filled
  * by link" (link.c) and "filled by render" (one writer per article). */
 #ifndef HAICHAO_SITE_H
@@ -73,8 +75,10 @@ struct version {
 	size_t body_len;
 	int body_line;                       /* file line where the body starts */
 	struct date updated;
-	const char *html;                    /* filled by render */
-	size_t html_len;
+	const char *html;                    /* filled by render; NULL when */
+	size_t html_len;                     /* spilled (spill.h) or not rendered */
+	bool html_spilled;                   /* at html_off in the spill file */
+	long long html_off;
 	/* filled by render: */
 	struct gloss_use *glossary_used;     /* in order of first use */
 	size_t n_glossary_used;
@@ -127,6 +131,7 @@ struct article {
 
 struct site {
 	struct arena arena;
+	struct arena bodies;                 /* the Markdown bodies alone */
 	const char *content_dir;
 	const char *articles_real;           /* realpath of content/articles */
 	const char *title[LANG_COUNT];
@@ -162,6 +167,9 @@ extern const char *const status_name[];              /* "", "active", ... */
 
 struct site *site_new(void);
 void site_free(struct site *s);
+/* Frees the Markdown bodies (every version's body becomes NULL): once
+ * every article is rendered, nothing reads them again. */
+void site_drop_bodies(struct site *s);
 
 bool slug_valid(const char *s, size_t len);
 /* Parses YYYY-MM-DD into *out; false when malformed or not a calendar day. */

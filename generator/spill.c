@@ -1,0 +1,75 @@
+/* spill.c — see spill.h. */
+#include "spill.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+
+bool
+spill_open(struct spill *sp, const char *near)
+{
+	sp->fd = -1;
+	atomic_init(&sp->end, 0);
+	atomic_init(&sp->failed, false);
+	struct buf path = BUF_INIT;
+	const char *slash = strrchr(near, '/');
+	if (slash != NULL)
+		buf_add(&path, near, (size_t)(slash - near + 1));
+	buf_printf(&path, ".haichao-html-%ld-XXXXXX", (long)getpid());
+	int fd = mkstemp(path.data);
+	if (fd >= 0)
+		unlink(path.data);
+	buf_release(&path);
+	sp->fd = fd;
+	return fd >= 0;
+}
+
+long long
+spill_put(struct spill *sp, const char *data, size_t len)
+{
+	if (sp->fd < 0 || atomic_load(&sp->failed))
+		return -1;
+	unsigned long long off = atomic_fetch_add(&sp->end, len);
+	size_t done = 0;
+	while (done < len) {
+		ssize_t n = pwrite(sp->fd, data + done, len - done, (off_t)(off + done));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			atomic_store(&sp->failed, true);
+			return -1;
+		}
+		done += (size_t)n;
+	}
+	return (long long)off;
+}
+
+char *
+spill_get(struct spill *sp, long long off, size_t len, struct arena *a)
+{
+	char *out = arena_alloc(a, len + 1);
+	size_t done = 0;
+	while (done < len) {
+		ssize_t n = pread(sp->fd, out + done, len - done, (off_t)off + (off_t)done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return NULL;
+		done += (size_t)n;
+	}
+	out[len] = '\0';
+	return out;
+}
+
+void
+spill_close(struct spill *sp)
+{
+	if (sp->fd >= 0)
+		close(sp->fd);
+	sp->fd = -1;
+}
