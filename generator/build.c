@@ -24,6 +24,7 @@
 #include "spill.h"
 #include "tsv.h"
 #include "feeds.h"
+#include "hash.h"
 
 /* HAICHAO_TIMING=1 prints how long each stage took, for profiling. */
 static void
@@ -170,6 +171,26 @@ write_buf(struct output *o, const char *rel, struct buf *b)
 	return ok;
 }
 
+struct feed_job {
+	const struct site *site;
+	struct page_set *ps;
+	struct output *out;
+};
+
+/* A feed shows its first entries whole (summary, author, dates). */
+static bool
+write_feed(void *ctx, const struct feed *f)
+{
+	struct feed_job *fj = ctx;
+	size_t n = f->n < FEED_ENTRIES ? f->n : FEED_ENTRIES;
+	uint64_t key = pages_key_articles(fj->ps, f->title, f->list, n, true);
+	key = hash_u64(key, f->lang);
+	if (pages_keep_file(fj->ps, f->path, key))
+		return true;
+	pages_remember(fj->ps, f->path, key);
+	return feeds_write_one(fj->site, fj->out, f);
+}
+
 /* Everything that is not an HTML page. */
 static bool
 write_extras(const struct site *s, struct page_set *ps,
@@ -177,15 +198,26 @@ write_extras(const struct site *s, struct page_set *ps,
 {
 	struct buf b = BUF_INIT;
 	bool ok = true;
-	tsv_index(s, &b);
-	ok = write_buf(o, "index.tsv", &b) && ok;
+	/* Each is kept as it is when what it is made from is unchanged. */
+	uint64_t key = pages_key_articles(ps, "index.tsv", s->articles,
+	    s->n_articles, false);
+	if (!pages_keep_file(ps, "index.tsv", key)) {
+		tsv_index(s, &b);
+		ok = write_buf(o, "index.tsv", &b) && ok;
+		pages_remember(ps, "index.tsv", key);
+	}
 	size_t *uses = xcalloc(s->n_site_glossary + 1, sizeof(size_t));
+	key = hash_u64(HASH_SEED, s->data_hash);
 	for (size_t i = 0; i < s->n_site_glossary; i++)
-		uses[i] = pages_term_uses(ps, i);
-	tsv_glossary(s, uses, &b);
+		key = hash_u64(key, uses[i] = pages_term_uses(ps, i));
+	if (!pages_keep_file(ps, "glossary.tsv", key)) {
+		tsv_glossary(s, uses, &b);
+		ok = write_buf(o, "glossary.tsv", &b) && ok;
+		pages_remember(ps, "glossary.tsv", key);
+	}
 	free(uses);
-	ok = write_buf(o, "glossary.tsv", &b) && ok;
-	ok = feeds_write(s, o) && ok;
+	struct feed_job fj = { s, ps, o };
+	ok = feeds_each(s, write_feed, &fj) && ok;
 	ok = pages_write_sitemap(ps, o) && ok;
 	buf_puts(&b, "User-agent: *\nAllow: /\n");
 	if (s->base_url)
@@ -217,11 +249,13 @@ build_run(const struct build_options *opt)
 	struct diags d;
 	diags_init(&d);
 	stage(NULL);
-	char *said = NULL;
-	/* The cache's own complaint is said now, not replayed later. */
+	char *said = NULL, *inputs = NULL;
+	/* The cache's own complaint is said now, not replayed later.  The
+	 * fingerprint is taken before anything is read (a file edited while
+	 * the build runs makes the next build a full one). */
 	struct diags cd;
 	diags_init(&cd);
-	bool fresh = opt->write && cache_up_to_date(opt, &cd, &said);
+	bool fresh = opt->write && cache_up_to_date(opt, &cd, &said, &inputs);
 	diags_print(&cd, stderr);
 	diags_free(&cd);
 	if (fresh) {
@@ -229,10 +263,11 @@ build_run(const struct build_options *opt)
 		fprintf(stderr, "haichao: %s/ is up to date: 0 files written\n",
 		    opt->public_dir);
 		free(said);
+		free(inputs);
 		diags_free(&d);
 		return 0;
 	}
-	char *inputs = opt->write ? cache_inputs(opt) : NULL;
+	free(said);
 	struct load_options lo = { opt->content_dir, opt->drafts, opt->base_url,
 	    opt->threads };
 	struct site *s = site_load(&lo, &d);

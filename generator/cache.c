@@ -284,9 +284,11 @@ damaged(const struct build_options *opt, struct diags *d)
 }
 
 bool
-cache_up_to_date(const struct build_options *opt, struct diags *d, char **said)
+cache_up_to_date(const struct build_options *opt, struct diags *d, char **said,
+    char **inputs)
 {
 	*said = NULL;
+	*inputs = cache_inputs(opt);
 	struct buf saved = BUF_INIT, now = BUF_INIT;
 	if (!read_cache(opt, &saved))
 		return false;
@@ -298,9 +300,7 @@ cache_up_to_date(const struct build_options *opt, struct diags *d, char **said)
 		damaged(opt, d);
 		goto out;
 	}
-	char *inputs = cache_inputs(opt);
-	buf_puts(&now, inputs);
-	free(inputs);
+	buf_puts(&now, *inputs);
 	output_stamp(opt, &now);
 	/* Up to date when the fingerprint is exactly what precedes "said". */
 	if ((size_t)(r.said - saved.data) > now.len &&

@@ -18,9 +18,11 @@
 #include "strset.h"
 
 /* True when public/ is already what a build would write; *said is then
- * what that build printed (its warnings; caller frees). */
+ * what that build printed (its warnings).  *inputs is the fingerprint of
+ * the inputs as they are now (cache_inputs), for cache_save.  The caller
+ * frees both. */
 bool cache_up_to_date(const struct build_options *opt, struct diags *d,
-    char **said);
+    char **said, char **inputs);
 /* What the last build left behind: the hash of every page it wrote (when
  * the generator, options and templates are the same: a page whose bound
  * values hash the same need not be rendered again) and the list of files

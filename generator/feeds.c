@@ -8,8 +8,6 @@
 
 #include "buf.h"
 
-enum { FEED_ENTRIES = 20 };
-
 static void
 rfc3339(char *out, size_t cap, const struct date *d)
 {
@@ -83,24 +81,23 @@ entry(xmlTextWriterPtr w, const struct site *s, const struct article *a,
 }
 
 /* One feed: `path` inside public/, `page` the HTML page it mirrors. */
-static bool
-write_feed(const struct site *s, struct output *o, enum lang lang,
-    const char *path, const char *page, const char *title,
-    struct article *const *list, size_t n)
+bool
+feeds_write_one(const struct site *s, struct output *o, const struct feed *f)
 {
+	enum lang lang = f->lang;
 	xmlBufferPtr xb = xmlBufferCreate();
 	xmlTextWriterPtr w = xmlNewTextWriterMemory(xb, 0);
 	char stamp[32];
 	struct buf self = BUF_INIT, alt = BUF_INIT;
-	buf_printf(&self, "%s%s", s->base_url, path);
-	buf_printf(&alt, "%s%s", s->base_url, page);
+	buf_printf(&self, "%s%s", s->base_url, f->path);
+	buf_printf(&alt, "%s%s", s->base_url, f->page);
 	xmlTextWriterSetIndent(w, 1);
 	xmlTextWriterSetIndentString(w, BAD_CAST "  ");
 	xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL);
 	xmlTextWriterStartElement(w, BAD_CAST "feed");
 	xmlTextWriterWriteAttribute(w, BAD_CAST "xmlns", BAD_CAST "http://www.w3.org/2005/Atom");
 	xmlTextWriterWriteAttribute(w, BAD_CAST "xml:lang", BAD_CAST lang_tag[lang]);
-	element(w, "title", title);
+	element(w, "title", f->title);
 	element(w, "id", self.data);
 	link(w, "self", self.data, NULL);
 	link(w, "alternate", alt.data, lang_tag[lang]);
@@ -109,9 +106,9 @@ write_feed(const struct site *s, struct output *o, enum lang lang,
 	/* The feed changes when its newest entry does: no build time, so
 	 * output stays byte-identical across runs. */
 	struct date newest = { 1970, 1, 1 };
-	for (size_t i = 0; i < n && i < FEED_ENTRIES; i++)
-		if (date_compare(last_change(list[i], lang), &newest) > 0)
-			newest = *last_change(list[i], lang);
+	for (size_t i = 0; i < f->n && i < FEED_ENTRIES; i++)
+		if (date_compare(last_change(f->list[i], lang), &newest) > 0)
+			newest = *last_change(f->list[i], lang);
 	rfc3339(stamp, sizeof(stamp), &newest);
 	element(w, "updated", stamp);
 	xmlTextWriterStartElement(w, BAD_CAST "author");
@@ -120,18 +117,19 @@ write_feed(const struct site *s, struct output *o, enum lang lang,
 	xmlTextWriterStartElement(w, BAD_CAST "generator");
 	xmlTextWriterWriteString(w, BAD_CAST "haichao");
 	xmlTextWriterEndElement(w);
-	for (size_t i = 0; i < n && i < FEED_ENTRIES; i++)
-		entry(w, s, list[i], lang);
+	for (size_t i = 0; i < f->n && i < FEED_ENTRIES; i++)
+		entry(w, s, f->list[i], lang);
 	xmlTextWriterEndElement(w);
 	xmlTextWriterEndDocument(w);
 	xmlFreeTextWriter(w);
-	bool ok = output_write(o, path, xmlBufferContent(xb), (size_t)xmlBufferLength(xb));
+	bool ok = output_write(o, f->path, xmlBufferContent(xb), (size_t)xmlBufferLength(xb));
 	xmlBufferFree(xb);
 	return ok;
 }
 
 bool
-feeds_write(const struct site *s, struct output *o)
+feeds_each(const struct site *s, bool (*fn)(void *ctx, const struct feed *f),
+    void *ctx)
 {
 	if (s->base_url == NULL)
 		return true;
@@ -143,8 +141,9 @@ feeds_write(const struct site *s, struct output *o)
 		buf_reset(&page);
 		buf_printf(&path, "%s/feed.xml", lang_code[lang]);
 		buf_printf(&page, "%s/", lang_code[lang]);
-		ok = write_feed(s, o, lang, path.data, page.data, s->title[lang],
-		    s->articles, s->n_articles) && ok;
+		struct feed f = { lang, path.data, page.data, s->title[lang],
+			s->articles, s->n_articles };
+		ok = fn(ctx, &f) && ok;
 		for (int k = 0; k < KIND_COUNT; k++)
 			for (size_t i = 0; i < s->n_terms[k]; i++) {
 				const struct term *t = &s->terms[k][i];
@@ -157,8 +156,9 @@ feeds_write(const struct site *s, struct output *o)
 				    lang_code[lang], kind_plural[k], t->slug);
 				buf_printf(&title, "%s · %s", t->name[lang],
 				    s->title[lang]);
-				ok = write_feed(s, o, lang, path.data, page.data,
-				    title.data, t->articles, t->n_articles) && ok;
+				struct feed tf = { lang, path.data, page.data,
+					title.data, t->articles, t->n_articles };
+				ok = fn(ctx, &tf) && ok;
 			}
 	}
 	buf_release(&path);

@@ -102,24 +102,6 @@ text_pos(const char *path, const char *text, size_t offset)
 	return p;
 }
 
-/* CRLF and lone CR become LF, so every later stage sees one convention. */
-static size_t
-normalise_newlines(char *s, size_t len)
-{
-	size_t j = 0;
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] == '\r') {
-			s[j++] = '\n';
-			if (i + 1 < len && s[i + 1] == '\n')
-				i++;
-		} else {
-			s[j++] = s[i];
-		}
-	}
-	s[j] = '\0';
-	return j;
-}
-
 static bool
 has_high_bytes(const char *s, size_t len)
 {
@@ -279,25 +261,45 @@ text_decode(const char *path, const char *raw, size_t len,
 		free(text);
 		return NULL;
 	}
-	const char *nul = memchr(text, '\0', *out_len);
-	if (nul != NULL) {
-		struct pos p = text_pos(path, text, (size_t)(nul - text));
-		diag(d, &p, D_NUL_BYTE);
-		free(text);
-		return NULL;
-	}
-	/* Terminal escapes and other control characters have no place in
-	 * an article; tab and the line endings are fine. */
+	/* One pass: the first NUL byte, else the first control character
+	 * (terminal escapes and the like have no place in an article; tab
+	 * and line endings are fine), while CRLF and CR become LF.  The
+	 * normalised prefix has the same lines and columns as the original,
+	 * so positions are counted in it. */
+	size_t j = 0, control_at = 0;
+	unsigned control = 0;
 	for (size_t i = 0; i < *out_len; i++) {
 		unsigned char c = (unsigned char)text[i];
-		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) {
-			struct pos p = text_pos(path, text, i);
-			diag(d, &p, D_CONTROL_CHAR, (unsigned)c);
+		if (c >= 0x20 && c != 0x7F) {
+			text[j++] = (char)c;
+			continue;
+		}
+		if (c == '\0') {
+			struct pos p = text_pos(path, text, j);
+			diag(d, &p, D_NUL_BYTE);
 			free(text);
 			return NULL;
 		}
+		if (c == '\r') {
+			text[j++] = '\n';
+			if (i + 1 < *out_len && text[i + 1] == '\n')
+				i++;
+			continue;
+		}
+		if (c != '\t' && c != '\n' && control == 0) {
+			control = c;
+			control_at = j;
+		}
+		text[j++] = (char)c;
 	}
-	*out_len = normalise_newlines(text, *out_len);
+	text[j] = '\0';
+	if (control != 0) {
+		struct pos p = text_pos(path, text, control_at);
+		diag(d, &p, D_CONTROL_CHAR, control);
+		free(text);
+		return NULL;
+	}
+	*out_len = j;
 	return text;
 }
 

@@ -258,7 +258,7 @@ output_write(struct output *o, const char *rel, const void *data, size_t len)
 }
 
 bool
-output_keep(struct output *o, const char *rel)
+output_has(const struct output *o, const char *rel)
 {
 	if (o->fresh)
 		return false;
@@ -267,7 +267,13 @@ output_keep(struct output *o, const char *rel)
 	struct stat st;
 	bool there = lstat(path.data, &st) == 0 && S_ISREG(st.st_mode);
 	buf_release(&path);
-	if (!there)
+	return there;
+}
+
+bool
+output_keep(struct output *o, const char *rel)
+{
+	if (!output_has(o, rel))
 		return false;
 	pthread_mutex_lock(&o->lock);
 	bool first = strset_add(&o->all, rel);

@@ -51,6 +51,8 @@ bool output_write(struct output *o, const char *rel, const void *data, size_t le
  * caller knows its content has not changed); false when it is not, and
  * the caller must write it.  Thread-safe. */
 bool output_keep(struct output *o, const char *rel);
+/* True when public/ holds `rel` as a regular file (nothing is recorded). */
+bool output_has(const struct output *o, const char *rel);
 /* Copies the files under `src` (recursively) to `rel`. */
 bool output_copy_tree(struct output *o, const char *src, const char *rel);
 /* Moves the staged files into public/ and deletes stale ones: those in

@@ -1176,12 +1176,60 @@ pages_prepare(const struct site *s, const struct pages_options *opt, struct diag
 	return ps;
 }
 
+
+/* ---- keys for the files that are not pages ---------------------------------- */
+
+uint64_t
+pages_key_articles(const struct page_set *ps, const char *what,
+    struct article *const *list, size_t n, bool full)
+{
+	uint64_t h = hash_str(hash_u64(HASH_SEED, ps->site->data_hash), what);
+	h = hash_u64(h, n);
+	for (size_t i = 0; i < n; i++)
+		h = hash_u64(h, full ? ps->full[list[i]->index] : ps->brief[list[i]->index]);
+	return h;
+}
+
+uint64_t
+pages_key_sitemap(const struct page_set *ps)
+{
+	const struct site *s = ps->site;
+	uint64_t h = pages_key_articles(ps, "sitemap", s->articles, s->n_articles,
+	    false);
+	h = hash_u64(h, ps->n_pages);
+	for (size_t i = 0; i < ps->n_pages; i++) {
+		const struct page *p = &ps->pages[i];
+		h = hash_u64(h, (uint64_t)p->kind << 48 ^ (uint64_t)p->lang << 40 ^
+		    (uint64_t)p->tkind << 32 ^ (uint64_t)p->page_no << 16 ^
+		    (uint64_t)p->page_count);
+		h = hash_u64(h, p->index);
+	}
+	return h;
+}
+
 static void
 remember(struct page_set *ps, const char *path, uint64_t key)
 {
 	pthread_mutex_lock(&ps->hash_lock);
 	strset_put(&ps->hashes, path, cache_value(key));
 	pthread_mutex_unlock(&ps->hash_lock);
+}
+
+bool
+pages_keep_file(struct page_set *ps, const char *path, uint64_t key)
+{
+	if (ps->previous == NULL ||
+	    strset_value(ps->previous, path) != cache_value(key) ||
+	    !output_keep(ps->out, path))
+		return false;
+	remember(ps, path, key);
+	return true;
+}
+
+void
+pages_remember(struct page_set *ps, const char *path, uint64_t key)
+{
+	remember(ps, path, key);
 }
 
 /* First pass: keeps every page made from the same things as last time,
@@ -1417,7 +1465,33 @@ pages_write_sitemap(struct page_set *ps, struct output *out)
 {
 	if (ps->site->base_url == NULL)
 		return true;
-	if (ps->n_pages <= SITEMAP_URLS)
+	/* Made from every page's place and every article's date: kept, with
+	 * all its parts, when those are as last time. */
+	uint64_t key = pages_key_sitemap(ps);
+	size_t parts = ps->n_pages <= SITEMAP_URLS ? 0 :
+	    (ps->n_pages + SITEMAP_URLS - 1) / SITEMAP_URLS;
+	bool same = ps->previous != NULL;
+	char name[64];
+	for (size_t part = 0; part <= parts && same; part++) {
+		if (part == 0)
+			snprintf(name, sizeof(name), "sitemap.xml");
+		else
+			snprintf(name, sizeof(name), "sitemap-%zu.xml", part);
+		same = strset_value(ps->previous, name) == cache_value(key) &&
+		    output_has(out, name);
+	}
+	for (size_t part = 0; part <= parts; part++) {
+		if (part == 0)
+			snprintf(name, sizeof(name), "sitemap.xml");
+		else
+			snprintf(name, sizeof(name), "sitemap-%zu.xml", part);
+		if (same)
+			output_keep(out, name);
+		remember(ps, name, key);
+	}
+	if (same)
+		return true;
+	if (parts == 0)
 		return write_urlset(ps, out, "sitemap.xml", 0, ps->n_pages);
 	xmlBufferPtr xb = xmlBufferCreate();
 	xmlTextWriterPtr w = xmlNewTextWriterMemory(xb, 0);

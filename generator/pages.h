@@ -30,6 +30,20 @@ typedef void (*pages_need_html_fn)(void *ctx, struct article **list, size_t n);
 bool pages_write(struct page_set *ps, struct output *out,
     const struct strset *previous, pages_need_html_fn need_html, void *ctx,
     struct spill *spill);
+/* Keys for the other files (feeds, sitemap, indexes), like page keys:
+ * what they are made from.  A list of articles hashed by what lists show
+ * of them, or (full) by everything about them. */
+uint64_t pages_key_articles(const struct page_set *ps, const char *what,
+    struct article *const *list, size_t n, bool full);
+/* Every page's place and every article's date: what the sitemap shows. */
+uint64_t pages_key_sitemap(const struct page_set *ps);
+/* Keeps `path` (true) when its key is as in the last build and public/
+ * still has it; it is then remembered for the next build.  Call during
+ * or after pages_write. */
+bool pages_keep_file(struct page_set *ps, const char *path, uint64_t key);
+/* Remembers the key of a file written now, for the next build. */
+void pages_remember(struct page_set *ps, const char *path, uint64_t key);
+
 /* The hash of every page written, for the next build (owned by ps). */
 const struct strset *pages_hashes(const struct page_set *ps);
 void pages_free(struct page_set *ps);
