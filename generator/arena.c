@@ -78,6 +78,15 @@ arena_strndup(struct arena *a, const char *s, size_t len)
 	return p;
 }
 
+void *
+arena_copy(struct arena *a, const void *items, size_t n, size_t size)
+{
+	void *p = bump(a, n ? n * size : 1);
+	if (n)
+		memcpy(p, items, n * size);
+	return p;
+}
+
 char *
 arena_strdup(struct arena *a, const char *s)
 {

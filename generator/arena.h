@@ -19,6 +19,8 @@ void arena_init(struct arena *a);
 void *arena_alloc(struct arena *a, size_t size);          /* zeroed, aligned */
 char *arena_strndup(struct arena *a, const char *s, size_t len);
 char *arena_strdup(struct arena *a, const char *s);
+/* A copy of n items of `size` bytes (a valid pointer even for n == 0). */
+void *arena_copy(struct arena *a, const void *items, size_t n, size_t size);
 char *arena_printf(struct arena *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* The three strings joined, and a decimal number, without printf. */

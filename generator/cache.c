@@ -12,6 +12,7 @@
 
 #include "alloc.h"
 #include "buf.h"
+#include "escape.h"
 #include "strset.h"
 
 #define CACHE_MAGIC "haichao-cache 3"
@@ -29,44 +30,18 @@ cache_path(const struct build_options *opt)
 }
 
 /* A path on one line: a file name may hold a newline, which would let
- * it forge a record.  Backslash and control bytes become \xHH. */
+ * it forge a record. */
 static void
 put_path(struct buf *out, const char *path)
 {
-	for (const char *p = path; *p; p++) {
-		unsigned char c = (unsigned char)*p;
-		if (c < 0x20 || c == 0x7F || c == '\\')
-			buf_printf(out, "\\x%02X", c);
-		else
-			buf_putc(out, (char)c);
-	}
-}
-
-static int
-hex_digit(char c)
-{
-	return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
+	escape_field(out, path);
 }
 
 /* Undoes put_path on [p, end); false when it is not put_path's. */
 static bool
 get_path(const char *p, const char *end, struct buf *out)
 {
-	buf_reset(out);
-	while (p < end) {
-		unsigned c = (unsigned char)*p;
-		if (c == '\\') {
-			if (end - p < 4 || p[1] != 'x' || !isxdigit((unsigned char)p[2]) ||
-			    !isxdigit((unsigned char)p[3]))
-				return false;
-			c = (unsigned)(hex_digit(p[2]) << 4 | hex_digit(p[3]));
-			p += 4;
-		} else {
-			p++;
-		}
-		buf_putc(out, (char)c);
-	}
-	return out->len > 0 && strlen(out->data) == out->len;
+	return unescape_field(p, (size_t)(end - p), out) && out->len > 0;
 }
 
 static void
@@ -343,7 +318,7 @@ cache_previous_load(const struct build_options *opt, struct cache_previous *prev
 		int used = 0;
 		while (used < 16 && p + used < eol && isxdigit((unsigned char)p[used])) {
 			char c = p[used++];
-			h = h << 4 | (unsigned)hex_digit(c);
+			h = h << 4 | (unsigned)(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
 		}
 		if (used == 16 && p + 16 < eol && p[16] == ' ' &&
 		    get_path(p + 17, eol, &path))

@@ -90,3 +90,46 @@ escape_tsv(struct buf *out, const char *s, size_t len)
 		}
 	buf_add(out, s + start, len - start);
 }
+
+void
+escape_field(struct buf *out, const char *s)
+{
+	for (const char *p = s; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c < 0x20 || c == 0x7F || c == '\\')
+			buf_printf(out, "\\x%02X", c);
+		else
+			buf_putc(out, (char)c);
+	}
+}
+
+static int
+hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = (char)(c | 0x20);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+bool
+unescape_field(const char *s, size_t len, struct buf *out)
+{
+	buf_reset(out);
+	buf_grow(out, len);
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] != '\\') {
+			buf_putc(out, s[i]);
+			continue;
+		}
+		int hi = i + 3 < len && s[i + 1] == 'x' ? hex_digit(s[i + 2]) : -1;
+		int lo = hi >= 0 ? hex_digit(s[i + 3]) : -1;
+		if (lo < 0 || (hi == 0 && lo == 0))
+			return false;
+		buf_putc(out, (char)(hi << 4 | lo));
+		i += 3;
+	}
+	if (out->data == NULL)
+		buf_puts(out, "");
+	return true;
+}

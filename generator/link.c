@@ -209,9 +209,7 @@ pinyin_slug(const char *py, struct buf *out)
 }
 
 /* Slugs for glossary.yaml terms, unique in file order: a later term whose
- * pinyin gives a taken slug gets -2, -3...  `taken` maps each slug given
- * to the next number worth trying for it, so a thousand homophones cost
- * a thousand steps, not half a million. */
+ * pinyin gives a taken slug gets -2, -3... */
 static void
 link_glossary_slugs(struct site *s)
 {
@@ -225,21 +223,7 @@ link_glossary_slugs(struct site *s)
 		pinyin_slug(g->pinyin ? g->pinyin : g->zh, &b);
 		if (b.len == 0)
 			buf_printf(&b, "term-%zu", i + 1);
-		size_t base = b.len;
-		char *base_slug = xstrdup(b.data);
-		long k = strset_value(&taken, base_slug);
-		if (k >= 0) {
-			for (k = k < 2 ? 2 : k;; k++) {
-				b.len = base;
-				buf_printf(&b, "-%ld", k);
-				if (!strset_has(&taken, b.data))
-					break;
-			}
-			strset_put(&taken, base_slug, k + 1);
-		}
-		if (!strset_has(&taken, b.data))
-			strset_put(&taken, b.data, 0);
-		free(base_slug);
+		strset_unique(&taken, &b);
 		g->slug = arena_strdup(&s->arena, b.data);
 	}
 	buf_release(&b);

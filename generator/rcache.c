@@ -17,27 +17,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
 #include "hash.h"
 
 /* ---- writing -------------------------------------------------------------------- */
 
 static void
-put_escaped(struct buf *out, const char *s)
-{
-	for (const char *p = s; *p; p++) {
-		unsigned char c = (unsigned char)*p;
-		if (c < 0x20 || c == 0x7F || c == '\\')
-			buf_printf(out, "\\x%02X", c);
-		else
-			buf_putc(out, (char)c);
-	}
-}
-
-static void
 put_text(struct buf *out, const char *s)
 {
 	buf_putc(out, '\t');
-	put_escaped(out, s);
+	escape_field(out, s);
 }
 
 static void
@@ -46,7 +35,7 @@ put_maybe(struct buf *out, const char *s)
 	buf_putc(out, '\t');
 	if (s != NULL) {
 		buf_putc(out, '=');
-		put_escaped(out, s);
+		escape_field(out, s);
 	}
 }
 
@@ -111,7 +100,7 @@ rcache_key(const struct site *s, const struct article *a)
 void
 rcache_put(struct buf *out, const struct site *s, const struct article *a)
 {
-	put_escaped(out, a->slug);
+	escape_field(out, a->slug);
 	buf_printf(out, "\t%016llx", (unsigned long long)rcache_key(s, a));
 	put_num(out, a->en ? 2 : 1);
 	put_version(out, a, &a->zh);
@@ -156,23 +145,13 @@ hex_value(char c)
 static const char *
 unescape(struct reader *r, const char *s, size_t len)
 {
-	char *out = arena_alloc(r->arena, len + 1);
-	size_t n = 0;
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] != '\\') {
-			out[n++] = s[i];
-			continue;
-		}
-		int hi = i + 3 < len && s[i + 1] == 'x' ? hex_value(s[i + 2]) : -1;
-		int lo = hi >= 0 ? hex_value(s[i + 3]) : -1;
-		if (lo < 0 || (hi == 0 && lo == 0)) {
-			r->ok = false;
-			return "";
-		}
-		out[n++] = (char)(hi << 4 | lo);
-		i += 3;
-	}
-	out[n] = '\0';
+	struct buf b = BUF_INIT;
+	const char *out = "";
+	if (unescape_field(s, len, &b))
+		out = arena_strndup(r->arena, b.data, b.len);
+	else
+		r->ok = false;
+	buf_release(&b);
 	return out;
 }
 

@@ -604,23 +604,7 @@ add_heading_ids(struct walk *w)
 		buf_reset(&id);
 		plain_text(h, &text);
 		make_id(text.data ? text.data : "", &id);
-		/* A repeated id gets -2, -3...: `taken` holds every id given,
-		 * with the next number to try for it as a base. */
-		size_t base = id.len;
-		char *base_id = xstrdup(id.data);
-		long k = strset_value(&taken, base_id);
-		if (k >= 0) {
-			for (k = k < 2 ? 2 : k;; k++) {
-				id.len = base;
-				buf_printf(&id, "-%ld", k);
-				if (!strset_has(&taken, id.data))
-					break;
-			}
-			strset_put(&taken, base_id, k + 1);
-		}
-		strset_put(&taken, id.data, strset_value(&taken, id.data) > 0
-		    ? strset_value(&taken, id.data) : 0);
-		free(base_id);
+		strset_unique(&taken, &id);   /* a repeated id gets -2, -3... */
 		v->ids[v->n_ids++] = arena_strdup(w->ctx->arena, id.data);
 		/* cmark cannot give a heading an id, so the heading becomes a
 		 * custom block that writes its own tags around the same inlines. */
@@ -1042,21 +1026,14 @@ render_version(struct render_ctx *ctx, struct article *a, struct version *v)
 	v->html_off = off;
 	v->html = off >= 0 ? NULL : arena_strndup(ctx->arena, html, v->html_len);
 	free(html);
-	v->glossary_used = ARENA_ARRAY(ctx->arena, struct gloss_use, w.n_uses ? w.n_uses : 1);
-	if (w.n_uses)
-		memcpy(v->glossary_used, w.uses, w.n_uses * sizeof(*w.uses));
+	/* The lists gathered on the heap move into the worker's arena. */
+	v->glossary_used = arena_copy(ctx->arena, w.uses, w.n_uses, sizeof(*w.uses));
 	v->n_glossary_used = w.n_uses;
-	v->links = ARENA_ARRAY(ctx->arena, struct article *, w.n_links ? w.n_links : 1);
-	if (w.n_links)
-		memcpy(v->links, w.links, w.n_links * sizeof(*w.links));
+	v->links = arena_copy(ctx->arena, w.links, w.n_links, sizeof(*w.links));
 	v->n_links = w.n_links;
-	v->xrefs = ARENA_ARRAY(ctx->arena, struct xref, w.n_xrefs ? w.n_xrefs : 1);
-	if (w.n_xrefs)
-		memcpy(v->xrefs, w.xrefs, w.n_xrefs * sizeof(*w.xrefs));
+	v->xrefs = arena_copy(ctx->arena, w.xrefs, w.n_xrefs, sizeof(*w.xrefs));
 	v->n_xrefs = w.n_xrefs;
-	v->assets = ARENA_ARRAY(ctx->arena, const char *, w.n_assets ? w.n_assets : 1);
-	if (w.n_assets)
-		memcpy(v->assets, w.assets, w.n_assets * sizeof(*w.assets));
+	v->assets = arena_copy(ctx->arena, w.assets, w.n_assets, sizeof(*w.assets));
 	v->n_assets = w.n_assets;
 	free(w.xrefs);
 	free(w.assets);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "buf.h"
 
 static uint64_t
 hash(const char *s)
@@ -97,4 +98,24 @@ strset_free(struct strset *s)
 	free(s->slots);
 	free(s->values);
 	strset_init(s);
+}
+
+void
+strset_unique(struct strset *taken, struct buf *name)
+{
+	size_t base = name->len;
+	char *asked = xstrdup(name->data ? name->data : "");
+	long k = strset_value(taken, asked);
+	if (k >= 0) {
+		for (k = k < 2 ? 2 : k;; k++) {
+			name->len = base;
+			buf_printf(name, "-%ld", k);
+			if (!strset_has(taken, name->data))
+				break;
+		}
+		strset_put(taken, asked, k + 1);
+	}
+	if (!strset_has(taken, name->data ? name->data : ""))
+		strset_put(taken, name->data ? name->data : "", 0);
+	free(asked);
 }

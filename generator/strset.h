@@ -23,4 +23,12 @@ bool strset_add(struct strset *s, const char *str);
 bool strset_has(const struct strset *s, const char *str);
 void strset_free(struct strset *s);
 
+struct buf;
+/* Makes `name` unique among the names given so far, by appending -2,
+ * -3... when it is taken, and records it.  `taken` also remembers, for
+ * each name asked for, the next number worth trying, so a thousand equal
+ * names cost a thousand steps, not half a million (heading ids, glossary
+ * slugs). */
+void strset_unique(struct strset *taken, struct buf *name);
+
 #endif

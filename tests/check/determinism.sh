@@ -12,24 +12,8 @@
 # (whatever the current folder). Exit status: 0 good, 1 a check failed.
 set -u
 
-bin=${1:-generator/haichao}
-case $bin in
-/*) ;;
-*) bin="$(pwd)/$bin" ;;
-esac
-cd "$(dirname "$0")/../.." || exit 1
-if [ ! -x "$bin" ]; then
-	echo "determinism: $bin is not built (make all)"
-	exit 1
-fi
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/haichao-determinism.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
-failed=0
-fail() {
-	echo "determinism: $*"
-	failed=1
-}
+. "$(dirname "$0")/lib.sh"
+check_setup determinism "${1:-}"
 
 # build NAME ARGS...: runs the generator, stderr into $tmp/NAME.err; returns
 # its exit status.
@@ -125,8 +109,4 @@ if [ -n "$leftover" ]; then
 	fail "the failed build left staging folders behind: $leftover"
 fi
 
-if [ "$failed" -ne 0 ]; then
-	exit 1
-fi
-echo "determinism: -j 1 and -j 2 builds identical; rebuild wrote 0 files; failed build left the output untouched"
-exit 0
+check_done "-j 1 and -j 2 builds identical; rebuild wrote 0 files; failed build left the output untouched"

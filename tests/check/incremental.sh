@@ -9,24 +9,8 @@
 # HAICHAO defaults to generator/haichao. Exit status: 0 good, 1 a check failed.
 set -u
 
-bin=${1:-generator/haichao}
-case $bin in
-/*) ;;
-*) bin="$(pwd)/$bin" ;;
-esac
-cd "$(dirname "$0")/../.." || exit 1
-if [ ! -x "$bin" ]; then
-	echo "incremental: $bin is not built (make all)"
-	exit 1
-fi
-root=$(pwd)
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/haichao-incremental.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
-failed=0
-fail() {
-	echo "incremental: $*"
-	failed=1
-}
+. "$(dirname "$0")/lib.sh"
+check_setup incremental "${1:-}"
 
 cp -R "$root/content" "$tmp/content"
 c=$tmp/content
@@ -104,8 +88,4 @@ grep -l "$slug\.\(zh\|en\)\.md" "$arts/"*.md 2>/dev/null |
 	while read -r f; do sedi "/$slug\.\(zh\|en\)\.md/d" "$f"; done
 check "$first removed"
 
-if [ "$failed" -ne 0 ]; then
-	exit 1
-fi
-echo "incremental: $steps edits, each cached rebuild identical to a fresh build"
-exit 0
+check_done "$steps edits, each cached rebuild identical to a fresh build"

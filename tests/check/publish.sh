@@ -17,24 +17,8 @@
 # HAICHAO defaults to generator/haichao. Exit status: 0 good, 1 a check failed.
 set -u
 
-bin=${1:-generator/haichao}
-case $bin in
-/*) ;;
-*) bin="$(pwd)/$bin" ;;
-esac
-cd "$(dirname "$0")/../.." || exit 1
-if [ ! -x "$bin" ]; then
-	echo "publish: $bin is not built (make all)"
-	exit 1
-fi
-root=$(pwd)
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/haichao-publish.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
-failed=0
-fail() {
-	echo "publish: $*"
-	failed=1
-}
+. "$(dirname "$0")/lib.sh"
+check_setup publish "${1:-}"
 
 # expect_refusal NAME OUT MESSAGE: builds into OUT from inside $tmp/site,
 # which must fail with exit 2 and MESSAGE on stderr.
@@ -167,8 +151,4 @@ for round in cached uncached; do
 	fi
 done
 
-if [ "$failed" -ne 0 ]; then
-	exit 1
-fi
-echo "publish: overlapping and foreign folders refused; obstacles cleared; a blocked commit changed nothing"
-exit 0
+check_done "overlapping and foreign folders refused; obstacles cleared; a blocked commit changed nothing"

@@ -58,14 +58,9 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	const char *content = fuzz_make_site(fuzz_tmpdir());
-	fuzz_write_str(content, "articles/x.zh.md", x_zh);
-	fuzz_mkdir(content, "articles/x");
-	fuzz_write_str(content, "articles/x/chart.png", "not really a PNG\n");
+	site = fuzz_load_with_x(x_zh, "fuzz_rcache");
 	struct diags d;
 	diags_init(&d);
-	struct load_options opt = { .content_dir = content };
-	site = site_load(&opt, &d);
 	struct matcher *m = render_glossary_matcher(site);
 	arena_init(&render_arena);
 	struct render_ctx ctx = { site, m, &d, &render_arena, NULL, NULL };

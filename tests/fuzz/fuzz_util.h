@@ -20,6 +20,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "diag.h"
+#include "load.h"
+#include "site.h"
+
 /* An invariant of the code under test: abort with a message, which
  * libFuzzer reports as a crash and saves the input for. */
 #define CHECK(cond)                                                          \
@@ -161,6 +165,28 @@ fuzz_make_site(const char *dir)
 	fuzz_write_str(content, "articles/y.zh.md", fuzz_y_zh);
 	fuzz_write_str(content, "articles/y.en.md", fuzz_y_en);
 	return content;
+}
+
+/* The shared archive plus an article x (text `x_zh`) with an asset folder
+ * x/ holding chart.png, loaded; aborts when it does not load cleanly. */
+static inline struct site *
+fuzz_load_with_x(const char *x_zh, const char *who)
+{
+	const char *content = fuzz_make_site(fuzz_tmpdir());
+	fuzz_write_str(content, "articles/x.zh.md", x_zh);
+	fuzz_mkdir(content, "articles/x");
+	fuzz_write_str(content, "articles/x/chart.png", "not really a PNG\n");
+	struct diags d;
+	diags_init(&d);
+	struct load_options opt = { .content_dir = content };
+	struct site *s = site_load(&opt, &d);
+	if (diags_failed(&d)) {
+		diags_print(&d, stderr);
+		fprintf(stderr, "%s: the fixed archive does not load\n", who);
+		abort();
+	}
+	diags_free(&d);
+	return s;
 }
 
 /* A FILE that swallows output, for diags_print. */

@@ -1,5 +1,5 @@
-/* test_escape.c — unit tests for HTML/attribute/TSV escaping
- * (generator/escape.c). */
+/* test_escape.c — unit tests for HTML/attribute/TSV escaping and cache
+ * fields (generator/escape.c), and unique names (strset_unique). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +12,7 @@
 
 #include "buf.h"
 #include "escape.h"
+#include "strset.h"
 
 typedef void (*escape_fn)(struct buf *, const char *, size_t);
 
@@ -127,6 +128,61 @@ test_long_input(void **state)
 	free(in);
 }
 
+/* escape_field keeps a field on one line; unescape_field gives it back. */
+static void
+test_field_round_trip(void **state)
+{
+	(void)state;
+	const char *cases[] = { "plain", "tab\there", "line\nbreak", "back\\slash",
+		"\x01\x7F", "中文\r\n", "" };
+	struct buf e = BUF_INIT, u = BUF_INIT;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		buf_reset(&e);
+		escape_field(&e, cases[i]);
+		assert_null(memchr(e.data ? e.data : "", '\n', e.len));
+		assert_null(memchr(e.data ? e.data : "", '\t', e.len));
+		assert_true(unescape_field(e.data ? e.data : "", e.len, &u));
+		assert_string_equal(u.data, cases[i]);
+	}
+	buf_reset(&e);
+	escape_field(&e, "a\tb\\");
+	assert_string_equal(e.data, "a\\x09b\\x5C");
+	buf_release(&e);
+	buf_release(&u);
+}
+
+static void
+test_field_malformed(void **state)
+{
+	(void)state;
+	const char *bad[] = { "\\", "\\x", "\\x4", "\\y41", "\\xZZ", "a\\x00b" };
+	struct buf u = BUF_INIT;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_false(unescape_field(bad[i], strlen(bad[i]), &u));
+	buf_release(&u);
+}
+
+/* strset_unique: -2, -3... for repeats, also when a suffixed name was
+ * itself asked for. */
+static void
+test_unique_names(void **state)
+{
+	(void)state;
+	const char *asked[] = { "a", "a", "a-2", "a", "b", "a-2" };
+	const char *want[] = { "a", "a-2", "a-2-2", "a-3", "b", "a-2-3" };
+	struct strset taken;
+	strset_init(&taken);
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; i < sizeof(asked) / sizeof(asked[0]); i++) {
+		buf_reset(&b);
+		buf_puts(&b, asked[i]);
+		strset_unique(&taken, &b);
+		assert_string_equal(b.data, want[i]);
+	}
+	buf_release(&b);
+	strset_free(&taken);
+}
+
 int
 main(void)
 {
@@ -138,6 +194,9 @@ main(void)
 		cmocka_unit_test(test_length_is_respected),
 		cmocka_unit_test(test_appends),
 		cmocka_unit_test(test_long_input),
+		cmocka_unit_test(test_field_round_trip),
+		cmocka_unit_test(test_field_malformed),
+		cmocka_unit_test(test_unique_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
