@@ -103,7 +103,7 @@ escape_field(struct buf *out, const char *s)
 	}
 }
 
-static int
+int
 hex_digit(char c)
 {
 	if (c >= '0' && c <= '9')

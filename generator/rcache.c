@@ -133,15 +133,6 @@ field(struct reader *r, const char **start, size_t *len)
 	return true;
 }
 
-static int
-hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = (char)(c | 0x20);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 static const char *
 unescape(struct reader *r, const char *s, size_t len)
 {
@@ -192,7 +183,7 @@ get_num(struct reader *r, int base, unsigned long long max)
 	if (len == 0 || len > 20)
 		r->ok = false;
 	for (size_t i = 0; i < len && r->ok; i++) {
-		int d = hex_value(s[i]);
+		int d = hex_digit(s[i]);
 		if (d < 0 || d >= base || (unsigned)d > max ||
 		    v > (max - (unsigned)d) / (unsigned)base)
 			r->ok = false;
