@@ -5,6 +5,7 @@
 #include <iconv.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -49,6 +50,11 @@ utf8_valid_prefix(const char *str, size_t len)
 		unsigned min;
 		if (c < 0x80) {
 			i++;
+			/* and the rest of an ASCII run, eight bytes at a time */
+			uint64_t w;
+			while (i + 8 <= len && (memcpy(&w, s + i, 8),
+			    (w & 0x8080808080808080ULL) == 0))
+				i += 8;
 			continue;
 		}
 		/* Most of an article is three-byte CJK: checked in one go. */
@@ -269,6 +275,22 @@ text_decode(const char *path, const char *raw, size_t len,
 	size_t j = 0, control_at = 0;
 	unsigned control = 0;
 	for (size_t i = 0; i < *out_len; i++) {
+		/* Eight bytes at a time while none is below 0x20 or 0x7F (most
+		 * of a text; the classic "has less than" word test). */
+		while (i + 8 <= *out_len) {
+			uint64_t w;
+			memcpy(&w, text + i, 8);
+			uint64_t del = w ^ 0x7F7F7F7F7F7F7F7FULL;
+			if (((w - 0x2020202020202020ULL) & ~w & 0x8080808080808080ULL) |
+			    ((del - 0x0101010101010101ULL) & ~del & 0x8080808080808080ULL))
+				break;
+			if (j != i)
+				memmove(text + j, text + i, 8);
+			i += 8;
+			j += 8;
+		}
+		if (i >= *out_len)
+			break;
 		unsigned char c = (unsigned char)text[i];
 		if (c >= 0x20 && c != 0x7F) {
 			text[j++] = (char)c;
