@@ -283,7 +283,7 @@ build_run(const struct build_options *opt)
 	struct render_ctx *workers = render_all(s, opt->threads, &d, m,
 	    have_prev ? &prev : NULL, spilling ? &spill : NULL);
 	stage("render");
-	relate_site(s);
+	relate_site(s, opt->threads);
 	stage("relate");
 	struct pages_options po = { opt->templates_dir, opt->threads };
 	struct page_set *ps = pages_prepare(s, &po, &d);

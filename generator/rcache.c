@@ -39,16 +39,35 @@ put_maybe(struct buf *out, const char *s)
 	}
 }
 
+/* Numbers without printf: a record has hundreds, the cache thousands of
+ * records. */
 static void
 put_num(struct buf *out, unsigned long long n)
 {
-	buf_printf(out, "\t%llu", n);
+	char tmp[24];
+	size_t len = 0;
+	do {
+		tmp[sizeof(tmp) - 1 - len++] = (char)('0' + n % 10);
+		n /= 10;
+	} while (n > 0);
+	tmp[sizeof(tmp) - 1 - len] = '\t';
+	buf_add(out, tmp + sizeof(tmp) - 1 - len, len + 1);
+}
+
+static void
+put_hash(struct buf *out, uint64_t h)
+{
+	char tmp[17];
+	tmp[0] = '\t';
+	for (int i = 16; i > 0; i--, h >>= 4)
+		tmp[i] = "0123456789abcdef"[h & 15];
+	buf_add(out, tmp, sizeof(tmp));
 }
 
 static void
 put_version(struct buf *out, const struct article *a, const struct version *v)
 {
-	buf_printf(out, "\t%016llx", (unsigned long long)v->html_hash);
+	put_hash(out, v->html_hash);
 	put_num(out, v->han_chars);
 	put_num(out, v->latin_words);
 	put_maybe(out, v->auto_summary);
@@ -59,7 +78,8 @@ put_version(struct buf *out, const struct article *a, const struct version *v)
 	for (size_t i = 0; i < v->n_glossary_used; i++) {
 		const struct gloss_use *u = &v->glossary_used[i];
 		if (u->term != NULL && !u->term->local) {
-			buf_printf(out, "\ts\t%d", u->term->id);
+			buf_puts(out, "\ts");
+			put_num(out, (unsigned long long)u->term->id);
 			continue;
 		}
 		size_t local = a->n_local_glossary;
@@ -67,7 +87,8 @@ put_version(struct buf *out, const struct article *a, const struct version *v)
 			if (a->local_glossary[k] == u->term)
 				local = k;
 		if (u->term != NULL && local < a->n_local_glossary) {
-			buf_printf(out, "\tl\t%zu", local);
+			buf_puts(out, "\tl");
+			put_num(out, local);
 		} else {
 			buf_puts(out, "\ta");
 			put_text(out, u->zh);
@@ -101,7 +122,7 @@ void
 rcache_put(struct buf *out, const struct site *s, const struct article *a)
 {
 	escape_field(out, a->slug);
-	buf_printf(out, "\t%016llx", (unsigned long long)rcache_key(s, a));
+	put_hash(out, rcache_key(s, a));
 	put_num(out, a->en ? 2 : 1);
 	put_version(out, a, &a->zh);
 	if (a->en)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "pool.h"
 
 /* A shared app says more than a shared company, which says more than a
  * shared theme. */
@@ -127,12 +128,27 @@ relate_one(struct site *s, struct article *a, int *score, struct article **touch
 	(void)s;
 }
 
+struct relate_job {
+	struct site *site;
+	int **score;               /* per worker: a score per article */
+	struct article ***touched; /* per worker: the articles scored */
+};
+
+static void
+relate_job(void *ctx, size_t i, int worker)
+{
+	struct relate_job *rj = ctx;
+	relate_one(rj->site, rj->site->articles[i], rj->score[worker],
+	    rj->touched[worker]);
+}
+
 void
-relate_site(struct site *s)
+relate_site(struct site *s, int threads)
 {
 	add_backlinks(s);
+	if (threads < 1)
+		threads = 1;
 	size_t n = s->n_articles ? s->n_articles : 1;
-	int *score = xcalloc(n, sizeof(*score));
 	/* Each article touches at most (2 * WINDOW + 1) per tag. */
 	size_t max_tags = 0;
 	for (size_t i = 0; i < s->n_articles; i++) {
@@ -142,9 +158,20 @@ relate_site(struct site *s)
 		if (t > max_tags)
 			max_tags = t;
 	}
-	struct article **touched = xmalloc((max_tags * (2 * WINDOW + 1) + 1) * sizeof(*touched));
-	for (size_t i = 0; i < s->n_articles; i++)
-		relate_one(s, s->articles[i], score, touched);
-	free(touched);
-	free(score);
+	/* Every article's list is its own: they are found on the pool, each
+	 * worker with its own scores (left all zero after each article). */
+	struct relate_job rj = { s, xcalloc((size_t)threads, sizeof(int *)),
+		xcalloc((size_t)threads, sizeof(struct article **)) };
+	for (int w = 0; w < threads; w++) {
+		rj.score[w] = xcalloc(n, sizeof(int));
+		rj.touched[w] = xmalloc((max_tags * (2 * WINDOW + 1) + 1) *
+		    sizeof(struct article *));
+	}
+	pool_run(threads, s->n_articles, relate_job, &rj);
+	for (int w = 0; w < threads; w++) {
+		free(rj.score[w]);
+		free(rj.touched[w]);
+	}
+	free(rj.score);
+	free(rj.touched);
 }

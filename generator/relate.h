@@ -6,8 +6,9 @@
 
 #include "site.h"
 
-/* Fills every article's backlinks and related lists.  Needs the rendered
- * versions' link lists; allocates in the site's arena. */
-void relate_site(struct site *s);
+/* Fills every article's backlinks and related lists, the latter on
+ * `threads` threads.  Needs the rendered versions' link lists; allocates
+ * in the site's arena. */
+void relate_site(struct site *s, int threads);
 
 #endif
