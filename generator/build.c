@@ -243,123 +243,168 @@ write_extras(const struct site *s, struct page_set *ps,
 	return ok;
 }
 
-int
-build_run(const struct build_options *opt)
-{
+/* One build's state, from the first stage to the last. */
+struct run {
+	const struct build_options *opt;
 	struct diags d;
-	diags_init(&d);
-	stage(NULL);
-	char *said = NULL, *inputs = NULL;
-	/* The cache's own complaint is said now, not replayed later.  The
-	 * fingerprint is taken before anything is read (a file edited while
-	 * the build runs makes the next build a full one). */
+	char *inputs;                 /* the fingerprint when it began */
+	struct site *site;
+	struct cache_previous prev;   /* valid when have_prev */
+	bool have_prev;
+	struct spill spill;           /* valid when spilling */
+	bool spilling;
+	struct matcher *matcher;
+	struct render_ctx *workers;
+	struct page_set *pages;
+	struct strset published;      /* what the commit put in public/ */
+	bool committed;
+	char summary[1024];
+};
+
+/* True (after saying so) when public/ is already what this build would
+ * write.  The fingerprint is taken before anything is read, so a file
+ * edited while the build runs makes the next build a full one. */
+static bool
+already_up_to_date(struct run *r)
+{
+	char *said = NULL;
+	/* The cache's own complaint is said now, not replayed later. */
 	struct diags cd;
 	diags_init(&cd);
-	bool fresh = opt->write && cache_up_to_date(opt, &cd, &said, &inputs);
+	bool fresh = r->opt->write &&
+	    cache_up_to_date(r->opt, &cd, &said, &r->inputs);
 	diags_print(&cd, stderr);
 	diags_free(&cd);
 	if (fresh) {
 		fputs(said, stderr);
 		fprintf(stderr, "haichao: %s/ is up to date: 0 files written\n",
-		    opt->public_dir);
-		free(said);
-		free(inputs);
-		diags_free(&d);
-		return 0;
+		    r->opt->public_dir);
 	}
 	free(said);
+	return fresh;
+}
+
+/* Load, render, relate and prepare the pages. */
+static void
+make_model(struct run *r)
+{
+	const struct build_options *opt = r->opt;
 	struct load_options lo = { opt->content_dir, opt->drafts, opt->base_url,
 	    opt->threads };
-	struct site *s = site_load(&lo, &d);
+	r->site = site_load(&lo, &r->d);
 	stage("load");
-	struct cache_previous prev;
-	bool have_prev = opt->write && !diags_failed(&d);
-	if (have_prev)
-		cache_previous_load(opt, &prev);
+	r->have_prev = opt->write && !diags_failed(&r->d);
+	if (r->have_prev)
+		cache_previous_load(opt, &r->prev);
 	/* Rendered HTML waits for its pages in a file, not in memory. */
-	struct spill spill;
-	bool spilling = opt->write && spill_open(&spill, opt->public_dir);
-	struct matcher *m = render_glossary_matcher(s);
-	struct render_ctx *workers = render_all(s, opt->threads, &d, m,
-	    have_prev ? &prev : NULL, spilling ? &spill : NULL);
+	r->spilling = opt->write && spill_open(&r->spill, opt->public_dir);
+	r->matcher = render_glossary_matcher(r->site);
+	r->workers = render_all(r->site, opt->threads, &r->d, r->matcher,
+	    r->have_prev ? &r->prev : NULL, r->spilling ? &r->spill : NULL);
 	stage("render");
-	relate_site(s, opt->threads);
+	relate_site(r->site, opt->threads);
 	stage("relate");
 	struct pages_options po = { opt->templates_dir, opt->threads };
-	struct page_set *ps = pages_prepare(s, &po, &d);
-	warn_unused_terms(s, ps, &d);
+	r->pages = pages_prepare(r->site, &po, &r->d);
+	warn_unused_terms(r->site, r->pages, &r->d);
 	stage("prepare");
-	int status = 0;
-	char summary[1024] = "";
-	bool committed = false;
-	struct strset published;
-	strset_init(&published);
-	if (diags_failed(&d)) {
-		status = 1;
-	} else if (opt->write) {
-		struct output o;
-		cache_forget(opt);
-		const char *sources[] = { opt->content_dir, opt->templates_dir };
-		struct output_guard guard = { sources, 2, "index.tsv",
-		    TSV_INDEX_HEADER };
-		bool ok = output_begin(&o, opt->public_dir, &guard, &d);
-		struct late_render lr = { s, workers, opt->threads };
-		ok = ok && pages_write(ps, &o, prev.pages.len ? &prev.pages : NULL,
-		    render_missing, &lr, spilling ? &spill : NULL);
-		stage("pages");
-		ok = ok && write_extras(s, ps, opt, &o);
-		stage("extras");
-		if (ok) {
-			size_t written = o.written, unchanged = o.unchanged;
-			ok = output_commit(&o, prev.have_files ? &prev.files
-			    : NULL, &published);
-			committed = ok;
-			stage("commit");
-			if (ok)
-				snprintf(summary, sizeof(summary), "haichao: %zu "
-				    "article%s, %zu pages; %zu file%s written, %zu "
-				    "unchanged, %zu removed, in %s/; %zu without an "
-				    "English translation\n", s->n_articles,
-				    s->n_articles == 1 ? "" : "s", pages_count(ps),
-				    written, written == 1 ? "" : "s", unchanged,
-				    (size_t)o.removed,
-				    opt->public_dir, untranslated(s));
-		} else {
-			output_abort(&o);
-		}
-		if (!ok)
-			status = 2;
+}
+
+/* Writes pages and the rest through a staging folder and commits them;
+ * the exit status (0, or 2 when something could not be written). */
+static int
+publish(struct run *r)
+{
+	const struct build_options *opt = r->opt;
+	const struct site *s = r->site;
+	struct output o;
+	cache_forget(opt);
+	const char *sources[] = { opt->content_dir, opt->templates_dir };
+	struct output_guard guard = { sources, 2, "index.tsv", TSV_INDEX_HEADER };
+	bool ok = output_begin(&o, opt->public_dir, &guard, &r->d);
+	struct late_render lr = { r->site, r->workers, opt->threads };
+	ok = ok && pages_write(r->pages, &o, r->prev.pages.len ? &r->prev.pages
+	    : NULL, render_missing, &lr, r->spilling ? &r->spill : NULL);
+	stage("pages");
+	ok = ok && write_extras(s, r->pages, opt, &o);
+	stage("extras");
+	if (!ok) {
+		output_abort(&o);
+		return 2;
 	}
-	if (have_prev)
-		cache_previous_free(&prev);
-	/* What is said goes to stderr and, after a published build, into the
-	 * cache, so that an up-to-date run repeats the warnings. */
+	size_t written = o.written, unchanged = o.unchanged;
+	r->committed = output_commit(&o, r->prev.have_files ? &r->prev.files
+	    : NULL, &r->published);
+	stage("commit");
+	if (!r->committed)
+		return 2;
+	snprintf(r->summary, sizeof(r->summary), "haichao: %zu article%s, %zu "
+	    "pages; %zu file%s written, %zu unchanged, %zu removed, in %s/; %zu "
+	    "without an English translation\n", s->n_articles,
+	    s->n_articles == 1 ? "" : "s", pages_count(r->pages), written,
+	    written == 1 ? "" : "s", unchanged, (size_t)o.removed,
+	    opt->public_dir, untranslated(s));
+	return 0;
+}
+
+/* What is said goes to stderr and, after a published build, into the
+ * cache with the rest of its state, so that an up-to-date run repeats
+ * the warnings. */
+static void
+say_and_remember(struct run *r)
+{
 	char *text = NULL;
 	size_t text_len = 0;
 	FILE *mem = open_memstream(&text, &text_len);
-	diags_print(&d, mem ? mem : stderr);
+	diags_print(&r->d, mem ? mem : stderr);
 	if (mem) {
 		fclose(mem);
 		fputs(text, stderr);
-		if (committed) {
+		if (r->committed) {
 			struct buf records = BUF_INIT;
-			render_records(s, &records);
-			cache_save(opt, inputs, text, pages_hashes(ps), &published,
-			    &records);
+			render_records(r->site, &records);
+			cache_save(r->opt, r->inputs, text, pages_hashes(r->pages),
+			    &r->published, &records);
 			buf_release(&records);
 		}
 		free(text);
 	}
-	fputs(summary, stderr);
-	free(inputs);
-	if (spilling)
-		spill_close(&spill);
-	strset_free(&published);
-	pages_free(ps);
-	free_workers(workers, opt->threads);
-	matcher_free(m);
-	site_free(s);
-	diags_free(&d);
+	fputs(r->summary, stderr);
+}
+
+static void
+run_free(struct run *r)
+{
+	if (r->have_prev)
+		cache_previous_free(&r->prev);
+	if (r->spilling)
+		spill_close(&r->spill);
+	free(r->inputs);
+	strset_free(&r->published);
+	pages_free(r->pages);
+	free_workers(r->workers, r->opt->threads);
+	matcher_free(r->matcher);
+	site_free(r->site);
+	diags_free(&r->d);
+}
+
+int
+build_run(const struct build_options *opt)
+{
+	struct run r = { .opt = opt };
+	diags_init(&r.d);
+	strset_init(&r.published);
+	stage(NULL);
+	int status = 0;
+	if (!already_up_to_date(&r)) {
+		make_model(&r);
+		if (diags_failed(&r.d))
+			status = 1;
+		else if (opt->write)
+			status = publish(&r);
+		say_and_remember(&r);
+	}
+	run_free(&r);
 	return status;
 }
 
