@@ -22,12 +22,20 @@ void
 arena_init(struct arena *a)
 {
 	a->head = NULL;
+	a->block = 0;
+}
+
+void
+arena_init_blocks(struct arena *a, size_t block)
+{
+	a->head = NULL;
+	a->block = block;
 }
 
 static struct arena_block *
-new_block(size_t at_least)
+new_block(size_t at_least, size_t block)
 {
-	size_t size = at_least > ARENA_BLOCK ? at_least : ARENA_BLOCK;
+	size_t size = at_least > block ? at_least : block;
 	struct arena_block *b = xmalloc(sizeof(*b) + size);
 	b->used = 0;
 	b->size = size;
@@ -42,9 +50,10 @@ bump(struct arena *a, size_t size)
 	const size_t align = _Alignof(max_align_t);
 	size = (size + align - 1) & ~(align - 1);
 	struct arena_block *b = a->head;
+	size_t block = a->block ? a->block : ARENA_BLOCK;
 	if (b == NULL || b->size - b->used < size) {
-		struct arena_block *nb = new_block(size);
-		if (b != NULL && size > ARENA_BLOCK / 4) {
+		struct arena_block *nb = new_block(size, block);
+		if (b != NULL && size > block / 4) {
 			/* A big request gets its own block behind the current
 			 * one, so the rest of the current block is not wasted. */
 			nb->next = b->next;

@@ -13,9 +13,13 @@ struct arena_block;
 
 struct arena {
 	struct arena_block *head;
+	size_t block;            /* bytes per block; 0: the default, 64 KiB */
 };
 
 void arena_init(struct arena *a);
+/* An arena of big blocks, for bulk data freed early: blocks that size
+ * come straight from mmap, so freeing them gives the memory back. */
+void arena_init_blocks(struct arena *a, size_t block);
 void *arena_alloc(struct arena *a, size_t size);          /* zeroed, aligned */
 char *arena_strndup(struct arena *a, const char *s, size_t len);
 char *arena_strdup(struct arena *a, const char *s);

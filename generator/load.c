@@ -906,7 +906,7 @@ read_all(struct loader *l, const char *dir, const struct entry *v,
 	struct arena *bodies = xcalloc((size_t)threads, sizeof(*bodies));
 	for (int i = 0; i < threads; i++) {
 		arena_init(&arenas[i]);
-		arena_init(&bodies[i]);
+		arena_init_blocks(&bodies[i], 4u << 20);
 	}
 	struct read_job rj = { l->s, l->d, arenas, bodies, dir, v, ok, out };
 	pool_run(threads, n, read_one, &rj);
