@@ -4,7 +4,9 @@
 
 #include <libxml/xmlwriter.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "buf.h"
 
@@ -12,6 +14,26 @@ static void
 rfc3339(char *out, size_t cap, const struct date *d)
 {
 	snprintf(out, cap, "%04d-%02d-%02dT00:00:00Z", d->year, d->month, d->day);
+}
+
+/* The date a feed without entries says it was updated: none of its own,
+ * so SOURCE_DATE_EPOCH when the environment sets one (reproducible
+ * builds), else the epoch; never the clock, so output stays the same. */
+static struct date
+fallback_date(void)
+{
+	struct date d = { 1970, 1, 1 };
+	const char *e = getenv("SOURCE_DATE_EPOCH");
+	char *end = NULL;
+	long long secs = e && *e ? strtoll(e, &end, 10) : -1;
+	struct tm tm;
+	time_t t = (time_t)secs;
+	if (secs >= 0 && end && *end == '\0' && gmtime_r(&t, &tm) != NULL) {
+		d.year = tm.tm_year + 1900;
+		d.month = tm.tm_mon + 1;
+		d.day = tm.tm_mday;
+	}
+	return d;
 }
 
 static const struct date *
@@ -105,7 +127,8 @@ feeds_write_one(const struct site *s, struct output *o, const struct feed *f)
 	buf_release(&alt);
 	/* The feed changes when its newest entry does: no build time, so
 	 * output stays byte-identical across runs. */
-	struct date newest = { 1970, 1, 1 };
+	struct date newest = f->n == 0 ? fallback_date()
+	    : (struct date){ 1970, 1, 1 };
 	for (size_t i = 0; i < f->n && i < FEED_ENTRIES; i++)
 		if (date_compare(last_change(f->list[i], lang), &newest) > 0)
 			newest = *last_change(f->list[i], lang);

@@ -119,7 +119,12 @@ run_case() {
 	[ "$cmd" = check ] && cargs=(-C content "${targs[@]}")
 	[ "$cmd" = status ] && cargs=(-C content)
 	local status
-	(cd "$w/run" && exec "${vg[@]}" "$bin" "$cmd" "${cargs[@]}" \
+	# An `env` file holds NAME=VALUE lines set for the run.
+	(cd "$w/run" &&
+	    if [ -f "$src/env" ]; then
+		    while IFS= read -r kv; do [ -n "$kv" ] && export "$kv"; done <"$src/env"
+	    fi &&
+	    exec "${vg[@]}" "$bin" "$cmd" "${cargs[@]}" \
 	    "${args[@]}" >"$w/stdout" 2>"$w/stderr" </dev/null)
 	status=$?
 	echo "$status" >"$w/status"
