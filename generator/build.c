@@ -248,6 +248,7 @@ struct run {
 	const struct build_options *opt;
 	struct diags d;
 	char *inputs;                 /* the fingerprint when it began */
+	struct buf cache_text;        /* the cache file, read once */
 	struct site *site;
 	struct cache_previous prev;   /* valid when have_prev */
 	bool have_prev;
@@ -272,7 +273,7 @@ already_up_to_date(struct run *r)
 	struct diags cd;
 	diags_init(&cd);
 	bool fresh = r->opt->write &&
-	    cache_up_to_date(r->opt, &cd, &said, &r->inputs);
+	    cache_up_to_date(r->opt, &cd, &said, &r->inputs, &r->cache_text);
 	diags_print(&cd, stderr);
 	diags_free(&cd);
 	if (fresh) {
@@ -295,7 +296,7 @@ make_model(struct run *r)
 	stage("load");
 	r->have_prev = opt->write && !diags_failed(&r->d);
 	if (r->have_prev)
-		cache_previous_load(opt, &r->prev);
+		cache_previous_load(opt, &r->cache_text, &r->prev);
 	/* Rendered HTML waits for its pages in a file, not in memory. */
 	r->spilling = opt->write && spill_open(&r->spill, opt->public_dir);
 	r->matcher = render_glossary_matcher(r->site);
@@ -380,6 +381,7 @@ run_free(struct run *r)
 	if (r->spilling)
 		spill_close(&r->spill);
 	free(r->inputs);
+	buf_release(&r->cache_text);
 	strset_free(&r->published);
 	pages_free(r->pages);
 	free_workers(r->workers, r->opt->threads);

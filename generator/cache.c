@@ -260,7 +260,7 @@ damaged(const struct build_options *opt, struct diags *d)
 
 bool
 cache_up_to_date(const struct build_options *opt, struct diags *d, char **said,
-    char **inputs)
+    char **inputs, struct buf *text)
 {
 	*said = NULL;
 	*inputs = cache_inputs(opt);
@@ -285,24 +285,28 @@ cache_up_to_date(const struct build_options *opt, struct diags *d, char **said,
 		fresh = true;
 	}
 out:
-	buf_release(&saved);
+	/* Handed on, so that the rest of the build does not read it again. */
+	*text = saved;
 	buf_release(&now);
 	return fresh;
 }
 
 void
-cache_previous_load(const struct build_options *opt, struct cache_previous *prev)
+cache_previous_load(const struct build_options *opt, struct buf *text,
+    struct cache_previous *prev)
 {
 	strset_init(&prev->pages);
 	strset_init(&prev->files);
 	strset_init(&prev->renders);
+	prev->text = *text;
+	*text = (struct buf)BUF_INIT;
 	prev->renders_text = NULL;
 	prev->renders_len = 0;
 	prev->have_files = false;
-	struct buf saved = BUF_INIT, env = BUF_INIT, path = BUF_INIT;
+	const struct buf saved = prev->text;
+	struct buf env = BUF_INIT, path = BUF_INIT;
 	struct records r;
-	if (!read_cache(opt, &saved) ||
-	    !split_records(&saved, saved.data, &r))
+	if (saved.data == NULL || !split_records(&saved, saved.data, &r))
 		goto out;
 	/* Hashes of pages only mean something for the same generator,
 	 * options and templates; the list of files always does. */
@@ -349,10 +353,9 @@ cache_previous_load(const struct build_options *opt, struct cache_previous *prev
 	}
 	if (same_env && r.n_renders > 0) {
 		prev->renders_len = (size_t)(p - first);
-		prev->renders_text = xstrndup(first, prev->renders_len);
+		prev->renders_text = first;
 	}
 out:
-	buf_release(&saved);
 	buf_release(&env);
 	buf_release(&path);
 }
@@ -363,7 +366,7 @@ cache_previous_free(struct cache_previous *prev)
 	strset_free(&prev->pages);
 	strset_free(&prev->files);
 	strset_free(&prev->renders);
-	free(prev->renders_text);
+	buf_release(&prev->text);
 }
 
 bool

@@ -19,10 +19,11 @@
 
 /* True when public/ is already what a build would write; *said is then
  * what that build printed (its warnings).  *inputs is the fingerprint of
- * the inputs as they are now (cache_inputs), for cache_save.  The caller
- * frees both. */
+ * the inputs as they are now (cache_inputs), for cache_save; *text the
+ * cache file as read (empty when there is none), for cache_previous_load.
+ * The caller frees all three. */
 bool cache_up_to_date(const struct build_options *opt, struct diags *d,
-    char **said, char **inputs);
+    char **said, char **inputs, struct buf *text);
 /* What the last build left behind: the hash of every page it wrote (when
  * the generator, options and templates are the same: a page whose bound
  * values hash the same need not be rendered again) and the list of files
@@ -32,10 +33,12 @@ struct cache_previous {
 	struct strset files;
 	bool have_files;       /* false: no usable cache, walk public/ */
 	struct strset renders; /* slug -> offset of its record in renders_text */
-	char *renders_text;    /* render records (rcache.h), one per line */
+	const char *renders_text;   /* render records (rcache.h), one per line */
 	size_t renders_len;
+	struct buf text;       /* the cache file, which the above point into */
 };
-void cache_previous_load(const struct build_options *opt,
+/* Parses `text` (from cache_up_to_date), taking it over. */
+void cache_previous_load(const struct build_options *opt, struct buf *text,
     struct cache_previous *prev);
 void cache_previous_free(struct cache_previous *prev);
 /* The last build's render record for `slug` (rcache.h), when there is a

@@ -88,6 +88,7 @@ struct page_set {
 	pthread_mutex_t hash_lock;
 	uint64_t *brief, *full;  /* per article: see article_hashes */
 	bool *todo;              /* per page: to be bound and written */
+	uint64_t *keys;          /* per page: its key (0: none) */
 	struct spill *spill;     /* rendered HTML not kept in memory */
 	struct arena *scratch;   /* one per worker */
 	int threads;
@@ -1240,7 +1241,7 @@ decide_page(void *ctx, size_t job, int worker)
 	(void)worker;
 	struct page_set *ps = ctx;
 	const struct page *p = &ps->pages[job];
-	uint64_t key = page_key(ps, p);
+	uint64_t key = ps->keys[job] = page_key(ps, p);
 	struct buf path = BUF_INIT;
 	page_path(ps, p, &path);
 	bool kept = key != 0 && ps->previous &&
@@ -1264,7 +1265,7 @@ write_page(void *ctx, size_t job, int worker)
 	arena_reset(a);
 	struct buf path = BUF_INIT, html = BUF_INIT;
 	page_path(ps, p, &path);
-	uint64_t key = page_key(ps, p);
+	uint64_t key = ps->keys[job];
 	struct scope *sc = bind_common(ps, p, a, path.data);
 	kinds[p->kind].bind(ps, p, sc, a);
 	bool kept = false;
@@ -1324,6 +1325,7 @@ pages_write(struct page_set *ps, struct output *out, const struct strset *previo
 			return false;
 	ps->out = out;
 	ps->todo = xcalloc(ps->n_pages ? ps->n_pages : 1, sizeof(*ps->todo));
+	ps->keys = xcalloc(ps->n_pages ? ps->n_pages : 1, sizeof(*ps->keys));
 	pool_run(ps->threads, ps->n_pages, decide_page, ps);
 	size_t n_missing;
 	struct article **missing = missing_html(ps, &n_missing);
@@ -1339,7 +1341,9 @@ pages_write(struct page_set *ps, struct output *out, const struct strset *previo
 	free(ps->scratch);
 	ps->scratch = NULL;
 	free(ps->todo);
+	free(ps->keys);
 	ps->todo = NULL;
+	ps->keys = NULL;
 	return !ps->failed;
 }
 
