@@ -91,6 +91,7 @@ struct page_set {
 	uint64_t *keys;          /* per page: its key (0: none) */
 	struct spill *spill;     /* rendered HTML not kept in memory */
 	struct arena *scratch;   /* one per worker */
+	struct template_memo **memo;   /* one per worker */
 	int threads;
 	atomic_bool failed;          /* set by any worker */
 };
@@ -873,6 +874,36 @@ bind_glossary(struct page_set *ps, const struct page *p, struct scope *sc, struc
 	}
 }
 
+/* The items of a glossary term's list of articles, bound on demand. */
+struct dated_titles {
+	struct page_set *ps;
+	struct article *const *list;
+	enum lang lang;
+	const char *root;
+	struct arena *arena;
+	struct list_source src;
+};
+
+static uint64_t
+dated_title_key(const void *ctx, size_t i)
+{
+	const struct dated_titles *dt = ctx;
+	return 1 + (uint64_t)dt->lang + LANG_COUNT * (uint64_t)dt->list[i]->index;
+}
+
+static void
+bind_dated_title(void *ctx, size_t i, struct scope *item)
+{
+	struct dated_titles *dt = ctx;
+	const struct article *art = dt->list[i];
+	const char *tl;
+	struct page q = { .kind = PK_ARTICLE, .lang = dt->lang, .index = art->index };
+	scope_text(item, VAR_TITLE, article_title(art, dt->lang, &tl));
+	scope_text(item, VAR_TITLE_LANG, tl);
+	scope_text(item, VAR_URL, link_to(dt->ps, dt->arena, dt->root, &q));
+	scope_text(item, VAR_DATE_ISO, iso_date(dt->arena, &art->date));
+}
+
 static void
 bind_gloss_term(struct page_set *ps, const struct page *p, struct scope *sc, struct arena *a)
 {
@@ -891,17 +922,12 @@ bind_gloss_term(struct page_set *ps, const struct page *p, struct scope *sc, str
 	const struct gloss_backlinks *bl = &ps->backlinks[p->index];
 	scope_text(sc, VAR_N, count_text(ps, a, p->lang, "article_count", bl->n));
 	/* A term can be used by thousands of articles: one compact list of
-	 * dated titles, not pages of summaries. */
-	struct scope **items = scope_list(sc, VAR_ARTICLES, bl->n);
-	for (size_t i = 0; i < bl->n; i++) {
-		const char *tl;
-		const struct article *art = bl->items[i];
-		struct page q = { .kind = PK_ARTICLE, .lang = p->lang, .index = art->index };
-		scope_text(items[i], VAR_TITLE, article_title(art, p->lang, &tl));
-		scope_text(items[i], VAR_TITLE_LANG, tl);
-		scope_text(items[i], VAR_URL, link_to(ps, a, root, &q));
-		scope_text(items[i], VAR_DATE_ISO, iso_date(a, &art->date));
-	}
+	 * dated titles, not pages of summaries, each article's item rendered
+	 * once per language (every term page lies at the same depth). */
+	struct dated_titles *dt = ARENA_NEW(a, struct dated_titles);
+	*dt = (struct dated_titles){ ps, bl->items, p->lang, root, a,
+		{ dt, dated_title_key, bind_dated_title } };
+	scope_lazy_list(sc, VAR_ARTICLES, bl->n, &dt->src);
 }
 
 /* ---- the list of pages ------------------------------------------------------------ */
@@ -1278,7 +1304,7 @@ write_page(void *ctx, size_t job, int worker)
 	}
 	if (!kept) {
 		template_render(ps->templates[p->kind], sc, p->lang, ps->strings,
-		    &html);
+		    ps->memo[worker], &html);
 		if (!output_write(ps->out, path.data, html.data, html.len))
 			ps->failed = true;
 	}
@@ -1333,13 +1359,20 @@ pages_write(struct page_set *ps, struct output *out, const struct strset *previo
 		need_html(ctx, missing, n_missing);
 	free(missing);
 	ps->scratch = xcalloc((size_t)ps->threads, sizeof(*ps->scratch));
-	for (int i = 0; i < ps->threads; i++)
+	ps->memo = xcalloc((size_t)ps->threads, sizeof(*ps->memo));
+	for (int i = 0; i < ps->threads; i++) {
 		arena_init(&ps->scratch[i]);
+		ps->memo[i] = template_memo_new();
+	}
 	pool_run(ps->threads, ps->n_pages, write_page, ps);
-	for (int i = 0; i < ps->threads; i++)
+	for (int i = 0; i < ps->threads; i++) {
 		arena_free(&ps->scratch[i]);
+		template_memo_free(ps->memo[i]);
+	}
 	free(ps->scratch);
+	free(ps->memo);
 	ps->scratch = NULL;
+	ps->memo = NULL;
 	free(ps->todo);
 	free(ps->keys);
 	ps->todo = NULL;

@@ -9,6 +9,7 @@
 #include "alloc.h"
 #include "arena.h"
 #include "escape.h"
+#include "hash.h"
 #include "yamlnode.h"
 
 #define TEMPLATE_NS "urn:haichao:template"
@@ -539,12 +540,88 @@ template_free(struct template *t)
 	free(t);
 }
 
+/* ---- the memo of list items ---------------------------------------------------- */
+
+/* Markup rendered for items of lazy lists, by (h:each op, item key):
+ * open addressing over a table kept at most half full; the markup lives
+ * in one buffer, entries hold offsets into it (the buffer moves as it
+ * grows). */
+struct memo_entry {
+	const struct op *op;      /* NULL: free slot */
+	uint64_t key;
+	size_t off, len;
+};
+
+struct template_memo {
+	struct memo_entry *slots;
+	size_t cap, used;
+	struct buf text;
+};
+
+struct template_memo *
+template_memo_new(void)
+{
+	return xcalloc(1, sizeof(struct template_memo));
+}
+
+void
+template_memo_free(struct template_memo *m)
+{
+	if (m == NULL)
+		return;
+	free(m->slots);
+	buf_release(&m->text);
+	free(m);
+}
+
+static size_t
+memo_slot(const struct memo_entry *slots, size_t cap, const struct op *op,
+    uint64_t key)
+{
+	size_t i = (size_t)hash_u64(hash_u64(HASH_SEED, (uint64_t)(uintptr_t)op), key) &
+	    (cap - 1);
+	while (slots[i].op != NULL && (slots[i].op != op || slots[i].key != key))
+		i = (i + 1) & (cap - 1);
+	return i;
+}
+
+static const struct memo_entry *
+memo_find(const struct template_memo *m, const struct op *op, uint64_t key)
+{
+	if (m->cap == 0)
+		return NULL;
+	const struct memo_entry *e = &m->slots[memo_slot(m->slots, m->cap, op, key)];
+	return e->op ? e : NULL;
+}
+
+static void
+memo_put(struct template_memo *m, const struct op *op, uint64_t key,
+    const char *text, size_t len)
+{
+	if (2 * (m->used + 1) > m->cap) {
+		size_t cap = m->cap ? 2 * m->cap : 1024;
+		struct memo_entry *slots = xcalloc(cap, sizeof(*slots));
+		for (size_t i = 0; i < m->cap; i++)
+			if (m->slots[i].op)
+				slots[memo_slot(slots, cap, m->slots[i].op,
+				    m->slots[i].key)] = m->slots[i];
+		free(m->slots);
+		m->slots = slots;
+		m->cap = cap;
+	}
+	struct memo_entry *e = &m->slots[memo_slot(m->slots, m->cap, op, key)];
+	*e = (struct memo_entry){ op, key, m->text.len, len };
+	buf_add(&m->text, text, len);
+	m->used++;
+}
+
 /* ---- running -------------------------------------------------------------------- */
 
 struct run {
 	const struct strings *strings;
 	enum lang lang;
 	struct buf *out;
+	struct template_memo *memo;   /* may be NULL */
 };
 
 static bool
@@ -567,6 +644,33 @@ run_parts(const struct run *r, const struct part *p, const struct scope *s)
 			if (v)
 				escape_attr(r->out, v->s, v->len);
 		}
+	}
+}
+
+static void run_ops(const struct run *r, const struct op *op,
+    const struct scope *s);
+
+/* An item of a lazy list whose key was seen is copied from the memo;
+ * any other is bound, rendered and (if keyed) remembered. */
+static void
+run_each(const struct run *r, const struct op *op, const struct scope *s,
+    const struct value *list)
+{
+	for (size_t i = 0; i < list->n; i++) {
+		uint64_t key = 0;
+		if (list->src && r->memo) {
+			key = list->src->key(list->src->ctx, i);
+			const struct memo_entry *e = memo_find(r->memo, op, key);
+			if (e) {
+				buf_add(r->out, r->memo->text.data + e->off, e->len);
+				continue;
+			}
+		}
+		size_t start = r->out->len;
+		run_ops(r, op->body, scope_item(s, list, i));
+		if (key != 0)
+			memo_put(r->memo, op, key, r->out->data + start,
+			    r->out->len - start);
 	}
 }
 
@@ -600,8 +704,7 @@ run_ops(const struct run *r, const struct op *op, const struct scope *s)
 			break;
 		case OP_EACH:
 			if (v && v->kind == VK_LIST)
-				for (size_t i = 0; i < v->n; i++)
-					run_ops(r, op->body, v->items[i]);
+				run_each(r, op, s, v);
 			break;
 		case OP_ATTR:
 			if (op->optional && !op->parts->ui &&
@@ -619,8 +722,9 @@ run_ops(const struct run *r, const struct op *op, const struct scope *s)
 
 void
 template_render(const struct template *t, const struct scope *scope,
-    enum lang lang, const struct strings *strings, struct buf *out)
+    enum lang lang, const struct strings *strings, struct template_memo *memo,
+    struct buf *out)
 {
-	struct run r = { strings, lang, out };
+	struct run r = { strings, lang, out, memo };
 	run_ops(&r, t->ops, scope);
 }

@@ -39,8 +39,18 @@ struct template *template_load(const char *dir, const char *name,
     const struct strings *strings, struct diags *d);
 void template_free(struct template *t);
 
-/* Appends the page to `out`.  Thread-safe: a template is read-only. */
+/* Markup of list items rendered once and reused (see struct list_source
+ * in view.h); one per thread, kept across the pages of a build.  Entries
+ * are keyed by the template's own instructions: free a memo before the
+ * templates it was used with. */
+struct template_memo;
+struct template_memo *template_memo_new(void);
+void template_memo_free(struct template_memo *m);
+
+/* Appends the page to `out`.  Thread-safe: a template is read-only, and
+ * `memo` (may be NULL) belongs to the calling thread. */
 void template_render(const struct template *t, const struct scope *scope,
-    enum lang lang, const struct strings *strings, struct buf *out);
+    enum lang lang, const struct strings *strings, struct template_memo *memo,
+    struct buf *out);
 
 #endif

@@ -115,8 +115,31 @@ scope_list(struct scope *s, int var, size_t n)
 	struct value *v = bind(s, var);
 	v->kind = VK_LIST;
 	v->items = items;
+	v->src = NULL;
 	v->n = n;
 	return items;
+}
+
+void
+scope_lazy_list(struct scope *s, int var, size_t n, const struct list_source *src)
+{
+	if (n == 0)
+		return;
+	struct value *v = bind(s, var);
+	v->kind = VK_LIST;
+	v->items = NULL;
+	v->src = src;
+	v->n = n;
+}
+
+const struct scope *
+scope_item(const struct scope *s, const struct value *list, size_t i)
+{
+	if (list->items)
+		return list->items[i];
+	struct scope *item = scope_new(s->arena, NULL);
+	list->src->bind(list->src->ctx, i, item);
+	return item;
 }
 
 uint64_t
@@ -133,7 +156,7 @@ scope_hash(const struct scope *s, uint64_t h)
 			h = hash_bytes(h, tag, sizeof(tag));
 			if (b->v.kind == VK_LIST)
 				for (size_t k = 0; k < b->v.n; k++)
-					h = scope_hash(b->v.items[k], h);
+					h = scope_hash(scope_item(s, &b->v, k), h);
 			else
 				h = hash_bytes(h, b->v.s, b->v.len);
 		}

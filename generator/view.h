@@ -106,13 +106,28 @@ const char *view_var_name(int id);
 enum var_kind view_var_kind(int id);
 
 struct scope;
+struct list_source;
 
 struct value {
 	enum var_kind kind;
 	const char *s;               /* VK_TEXT, VK_RAW */
 	size_t len;
-	struct scope **items;        /* VK_LIST */
+	struct scope **items;        /* VK_LIST: bound items, or NULL ... */
+	const struct list_source *src;   /* ... when they are bound on demand */
 	size_t n;
+};
+
+/* A list whose items are bound only when a template shows them.  `bind`
+ * fills item i (an empty scope without parent).  Two items with the same
+ * `key` show the same values, so a template may render the markup of
+ * such an item once and copy it wherever that key appears again: a list
+ * of thousands of dated titles costs a lookup per item.  A key is never
+ * 0, and must tell apart every item that the same h:each may show in one
+ * build (an article's item in a given language and folder depth). */
+struct list_source {
+	void *ctx;
+	uint64_t (*key)(const void *ctx, size_t i);
+	void (*bind)(void *ctx, size_t i, struct scope *item);
 };
 
 struct binding {
@@ -138,6 +153,13 @@ void scope_raw(struct scope *s, int var, const char *html, size_t len);
 /* A list of `n` item scopes.  Items have no parent: inside h:each only
  * the item's own values are visible. */
 struct scope **scope_list(struct scope *s, int var, size_t n);
+/* A list of `n` items bound on demand from `src` (which must live as
+ * long as the scope). */
+void scope_lazy_list(struct scope *s, int var, size_t n,
+    const struct list_source *src);
+/* Item i of a list: bound now, into s's arena, when the list is lazy. */
+const struct scope *scope_item(const struct scope *s, const struct value *list,
+    size_t i);
 const struct value *scope_get(const struct scope *s, int var);
 /* A 64-bit hash of everything bound in s and its items, in
  * binding order: equal hashes mean a template shows the same page. */

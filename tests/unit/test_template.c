@@ -91,7 +91,7 @@ static const char *
 run(const struct scope *sc, enum lang lang)
 {
 	buf_reset(&OUT);
-	template_render(TPL, sc, lang, STR, &OUT);
+	template_render(TPL, sc, lang, STR, NULL, &OUT);
 	return OUT.data ? OUT.data : "";
 }
 
@@ -266,6 +266,70 @@ test_each_items_see_only_their_values(void **state)
 	scope_text(items[1], VAR_TITLE, "two");
 	assert_string_equal(run(s, LANG_ZH),
 	    "<ul><li>one|s1</li><li>two|</li></ul>\n");
+}
+
+/* A lazy list: items bound on demand; with a memo, an item whose key was
+ * seen is copied, not bound again, in this page and the next. */
+struct names {
+	const char *const *name;
+	const uint64_t *key;
+	int binds;
+};
+
+static uint64_t
+names_key(const void *ctx, size_t i)
+{
+	return ((const struct names *)ctx)->key[i];
+}
+
+static void
+names_bind(void *ctx, size_t i, struct scope *item)
+{
+	struct names *n = ctx;
+	n->binds++;
+	scope_text(item, VAR_NAME, n->name[i]);
+}
+
+static void
+test_each_lazy_list_and_memo(void **state)
+{
+	(void)state;
+	/* Two h:each over one list: the same keys are other items in each. */
+	compile("t.html",
+	    "<div " NS "><ul><h:each select=\"tags\"><li><h:text select=\"name\"/>"
+	    "</li></h:each></ul><p><h:each select=\"tags\"><h:text select=\"name\"/>,"
+	    "</h:each></p></div>");
+	const char *name[] = { "a&b", "c", "a&b", "c", "d" };
+	const uint64_t key[] = { 7, 9, 7, 9, 11 };
+	struct names n = { name, key, 0 };
+	struct list_source src = { &n, names_key, names_bind };
+	const char *want = "<div><ul><li>a&amp;b</li><li>c</li><li>a&amp;b</li>"
+	    "<li>c</li><li>d</li></ul><p>a&amp;b,c,a&amp;b,c,d,</p></div>\n";
+	struct scope *s = page();
+	scope_lazy_list(s, VAR_TAGS, 5, &src);
+	/* without a memo every item is bound, in each list */
+	assert_string_equal(run(s, LANG_ZH), want);
+	assert_int_equal(n.binds, 10);
+	/* with one, each key once per h:each, and none again on the next page */
+	struct template_memo *memo = template_memo_new();
+	for (int pass = 0; pass < 2; pass++) {
+		n.binds = 0;
+		buf_reset(&OUT);
+		template_render(TPL, s, LANG_ZH, STR, memo, &OUT);
+		assert_string_equal(OUT.data, want);
+		assert_int_equal(n.binds, pass == 0 ? 6 : 0);
+	}
+	template_memo_free(memo);
+	/* its hash is that of the same items bound eagerly */
+	struct scope *eager = page();
+	struct scope **items = scope_list(eager, VAR_TAGS, 5);
+	for (size_t i = 0; i < 5; i++)
+		scope_text(items[i], VAR_NAME, name[i]);
+	assert_true(scope_hash(s, 1) == scope_hash(eager, 1));
+	/* an empty lazy list is absent */
+	struct scope *none = page();
+	scope_lazy_list(none, VAR_TAGS, 0, &src);
+	assert_null(scope_get(none, VAR_TAGS));
 }
 
 static void
@@ -583,6 +647,7 @@ main(void)
 		T(test_if_unless),
 		T(test_each),
 		T(test_each_items_see_only_their_values),
+		T(test_each_lazy_list_and_memo),
 		T(test_raw_markup),
 		T(test_void_elements),
 		T(test_script_and_style_raw),
