@@ -16,6 +16,16 @@
 # medians of wall seconds, memory the peak RSS, both from /usr/bin/time.
 # Never writes into public/. `make bench` runs it; `make test` never does.
 # See README.md beside this file.
+#
+# Output folders are not deleted between runs but moved aside (renamed)
+# and deleted at the end, or before a size when the disk would be too full,
+# and then the builds wait six minutes: on an ext4 without a journal (as on
+# this project's machines) the inode allocator skips, one by one, the
+# inodes freed in the last 60 to 360 seconds (recently_deleted() in
+# fs/ext4/ialloc.c), so a build that follows the deletion of 50,000 files
+# spends seconds in the kernel for what was deleted, not for what it
+# builds.  One extra row measures haichao's full build right after
+# deleting its previous output, to show that cost.
 # shellcheck disable=SC2317 # the prep_* functions are called through measure()
 set -uo pipefail
 export LC_ALL=C
@@ -237,7 +247,7 @@ restore_edit() {
 	done
 	return 0
 }
-trap 'restore_edit' EXIT
+trap 'restore_edit; empty_retired' EXIT
 trap 'exit 130' INT TERM
 restore_edit || die "a corpus could not be restored: fix it or delete it"
 
@@ -247,10 +257,36 @@ prep_edit() { # RUN: the article is the original plus one sentence naming RUN
 	{ cat "$edit_backup" && printf '\n基准测试第 %d 次修改时在文末追加了这一句。\n' "$1"; } >"$edit_file"
 }
 prep_none() { :; }
-prep_fresh() { rm -rf "$out" "$out".*; } # with haichao's staging folder and cache beside it
+# Outputs are renamed into $work/retired/ (no inode freed) and deleted at
+# the end; see the top of this file.
+retire() { # PATH...
+	local p
+	mkdir -p "$work/retired" || return 1
+	for p in "$@"; do
+		[ -e "$p" ] || [ -L "$p" ] || continue
+		mv "$p" "$(mktemp -d "$work/retired/XXXXXX")/" || return 1
+	done
+}
+empty_retired() { # deletes what was retired; the time is kept for settle
+	[ -d "$work/retired" ] || return 0
+	say "deleting the outputs of earlier runs ($(du -sh "$work/retired" | cut -f1))"
+	rm -rf "$work/retired" && sync
+	date +%s >"$work/deleted-at"
+}
+settle() { # waits until the last deletion is more than six minutes old
+	local left deleted_at
+	deleted_at=$(cat "$work/deleted-at" 2>/dev/null) || return 0
+	left=$((deleted_at + 365 - $(date +%s)))
+	if [ "$left" -gt 0 ]; then
+		say "waiting ${left} s for the inodes deleted at $(date -u -d "@$deleted_at" +%T) to age (see the top of run.sh)"
+		sleep "$left"
+	fi
+}
+prep_fresh() { retire "$out" "$out".*; } # with haichao's staging folder and cache beside it
+prep_deleted() { rm -rf "$out" "$out".* && sync && date +%s >"$work/deleted-at"; }
 prep_nocache() { rm -rf "$out".*; }
-prep_hugo() { rm -rf "$site/public"; }
-prep_floor() { rm -rf "$floor_out" && mkdir -p "$floor_out"; }
+prep_hugo() { retire "$site/public"; }
+prep_floor() { retire "$floor_out" && mkdir -p "$floor_out"; }
 
 # ---- machine facts ---------------------------------------------------------------
 hugo_version=-
@@ -278,8 +314,11 @@ for n in "${sizes[@]}"; do
 	if [ "$n" -ge 50000 ]; then
 		say "N=$n: this size needs ~$((n * 15 / 1000)) MB of corpus, several GB of output and, with Hugo, tens of GB of memory and a long time (BENCH_N=\"1000 10000\" leaves it out)"
 	fi
+	# corpus + Hugo site, and every run's outputs until the end
+	need_kb=$((n * (300 + 280 * (runs + 1))))
 	free_kb=$(df -Pk "$work" | awk 'NR == 2 {print $4}')
-	need_kb=$((n * 600)) # corpus + haichao output + Hugo site, with a margin
+	[ "$free_kb" -lt "$need_kb" ] && empty_retired
+	free_kb=$(df -Pk "$work" | awk 'NR == 2 {print $4}')
 	if [ "$free_kb" -lt "$need_kb" ]; then
 		skip "N=$n: skipped: about $((need_kb / 1048576 + 1)) GiB of disk needed in $work, $((free_kb / 1048576)) GiB free"
 		continue
@@ -295,6 +334,9 @@ for n in "${sizes[@]}"; do
 		fi
 	fi
 	find "$content/articles" -maxdepth 1 -type f -name '*.md' | sort >"$c/files.txt"
+	# what an earlier run left: moved aside, deleted at the end
+	retire "$out" "$out".* "$floor_out" "$site" || die "could not move old outputs into $work/retired"
+	settle
 	nfiles=$(wc -l <"$c/files.txt")
 	in_bytes=$(du -sb "$content" | cut -f1)
 	echo
@@ -304,7 +346,7 @@ for n in "${sizes[@]}"; do
 	echo
 	echo "| measurement | wall s | pages / files written | pages/s | peak RSS MiB |"
 	echo "|---|---:|---:|---:|---:|"
-	hf_w='' hf_r='' hn_w='' hc_w='' he_w='' hu_w='' hu_r='' fw_w=''
+	hf_w='' hf_r='' hd_w='' hn_w='' hc_w='' he_w='' hu_w='' hu_r='' fw_w=''
 	# (1) full build, from an empty output folder each time
 	if measure haichao-full "$root" /dev/null prep_fresh env HAICHAO_TIMING=1 "$bin" build -C "$content" -t "$templates" -o "$out"; then
 		hf_w=$M_WALL hf_r=$M_RSS hf_run=$M_RUN
@@ -369,7 +411,13 @@ for n in "${sizes[@]}"; do
 			fw_w=$M_WALL
 			row "cmark_floor -o (render and write)" "$M_WALL" "$nfiles" "$(find "$floor_out" -type f | wc -l)" "$M_RSS"
 		else failed=1; fi
-		rm -rf "$floor_out"
+		retire "$floor_out"
+	fi
+	# (6) haichao's full build right after deleting its previous output
+	if [ -n "$hf_w" ] && measure haichao-after-delete "$root" /dev/null prep_deleted "$bin" build -C "$content" -t "$templates" -o "$out"; then
+		hd_w=$M_WALL
+		read -r pages wrote _ _ < <(summary "$logs/haichao-after-delete.$M_RUN.err")
+		row "haichao full build right after deleting its previous output (ext4 without a journal: see run.sh)" "$M_WALL" "$pages" "$wrote" "$M_RSS"
 	fi
 
 	echo
@@ -381,6 +429,7 @@ for n in "${sizes[@]}"; do
 	echo "| no-op rebuild / full build | $(ratio "$hn_w" "$hf_w") |"
 	[ -z "$hc_w" ] || echo "| no-op rebuild without its cache / full build | $(ratio "$hc_w" "$hf_w") |"
 	echo "| one-article rebuild / full build | $(ratio "$he_w" "$hf_w") |"
+	[ -z "$hd_w" ] || echo "| full build right after deleting the previous output / full build | $(div "$hd_w" "$hf_w") |"
 
 	if [ -n "$hf_w" ]; then
 		err=$logs/haichao-full.$hf_run.err
@@ -412,7 +461,7 @@ for n in "${sizes[@]}"; do
 	fi
 	echo
 	echo "Load average after: $(loadavg)."
-	[ $hugo_on = 1 ] && rm -rf "$site" # regenerated from the corpus every run
+	[ $hugo_on = 1 ] && retire "$site" # regenerated from the corpus every run
 done
 
 if [ ${#skipped[@]} -gt 0 ]; then
