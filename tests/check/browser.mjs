@@ -335,9 +335,9 @@ async function checkPage(context, origin, def, url, label, shotName) {
   await page.close();
 }
 
-// The glossary marks work without JavaScript: clicking the first footnote
-// number goes to #gl_1, which exists, is visible and is scrolled into view;
-// its back link returns to the mark.
+// The glossary marks work without JavaScript: clicking the first annotated
+// term goes to its note #n_1, which exists, is visible and is scrolled into view;
+// its back link returns to the term.
 async function checkGlossaryNoJS(browser, origin) {
   const vp = WIDTHS[0];
   const context = await browser.newContext({ viewport: vp, javaScriptEnabled: false });
@@ -350,28 +350,28 @@ async function checkGlossaryNoJS(browser, origin) {
   };
   try {
     await page.goto(`${origin}${PREFIX}zh/articles/rednote-tops-us-app-store/index.html`, { timeout: 20_000 });
-    const mark = page.locator('.gl-mark a').first();
+    const mark = page.locator('a.gl').first();
     const href = await mark.getAttribute('href');
-    if (href !== '#gl_1') problems.push(`the first .gl-mark a links to ${href}, not #gl_1`);
+    if (href !== '#n_1') problems.push(`the first a.gl links to ${href}, not #n_1`);
     await mark.click();
-    await page.waitForURL(/#gl_1$/, { timeout: 5_000 });
-    notes.push('click .gl-mark a → #gl_1 (visible, in view, :target)');
-    const target = page.locator('#gl_1');
-    if (await target.count() !== 1) problems.push('#gl_1 does not exist (or is not unique)');
+    await page.waitForURL(/#n_1$/, { timeout: 5_000 });
+    notes.push('click a.gl → #n_1 (visible, in view, :target)');
+    const target = page.locator('#n_1');
+    if (await target.count() !== 1) problems.push('#n_1 does not exist (or is not unique)');
     else {
-      if (!await target.isVisible()) problems.push('#gl_1 is not visible');
-      if (!await inView('#gl_1')) problems.push('#gl_1 is not scrolled into the viewport');
-      if (await page.locator('#gl_1:target').count() !== 1) problems.push('#gl_1 is not the :target');
+      if (!await target.isVisible()) problems.push('#n_1 is not visible');
+      if (!await inView('#n_1')) problems.push('#n_1 is not scrolled into the viewport');
+      if (await page.locator('#n_1:target').count() !== 1) problems.push('#n_1 is not the :target');
       await page.screenshot({ path: join(shotDir, 'glossary-note-390.png') });
-      const back = page.locator('#gl_1 a[href="#gl_ref_1"]');
+      const back = page.locator('#n_1 a[href="#r_1"]');
       if (await back.count() === 1) {
         await back.click();
-        await page.waitForURL(/#gl_ref_1$/, { timeout: 5_000 });
-        if (!await inView('#gl_ref_1')) problems.push('the back link did not bring #gl_ref_1 into view');
-        else notes.push('back link → #gl_ref_1');
+        await page.waitForURL(/#r_1$/, { timeout: 5_000 });
+        if (!await inView('#r_1')) problems.push('the back link did not bring #r_1 into view');
+        else notes.push('back link → #r_1');
         await page.screenshot({ path: join(shotDir, 'glossary-back-390.png') });
       } else {
-        notes.push('no back link to #gl_ref_1');
+        problems.push('no back link to #r_1');
       }
     }
   } catch (e) {

@@ -33,25 +33,29 @@ def read_glossary(path):
     return [t for t in terms if "zh" in t and "en" in t]
 
 
+# Text a reader sees but the matcher must not annotate ("a" means a link
+# other than a glossary note's own a.gl).
 SKIP = {"a", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "rt", "rp", "sup", "script", "style"}
 BLOCKS = {"p", "li", "blockquote", "td", "th", "dd", "dt", "div"}
 
 
 class Prose(html.parser.HTMLParser):
     """Collects, per block, the text a reader sees outside links, code and
-    headings, and the glossary notes (span.gl) with their footnotes."""
+    headings, and the glossary notes (a.gl) with the notes they link to."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.depth_prose = 0
         self.stack = []
         self.blocks = [""]
-        self.annotated = []      # base text of each span.gl
+        self.annotated = []      # base text of each a.gl
         self.in_gl = 0
         self.gl_text = ""
-        self.notes = {}          # footnote number -> (term, english)
+        self.notes = {}          # note id -> (term, english)
+        self.refs = {}           # note id -> how many a.gl link to it
         self.note_id = None
         self.note_field = None
+        self.note_depth = 0
         self.note = {}
 
     def handle_starttag(self, tag, attrs):
@@ -62,16 +66,22 @@ class Prose(html.parser.HTMLParser):
             self.depth_prose = len(self.stack)
         if self.depth_prose and tag in BLOCKS:
             self.blocks.append("")
-        if tag == "span" and "gl" in cls:
+        if tag == "a" and "gl" in cls:
             self.in_gl = len(self.stack)
             self.gl_text = ""
-        if tag == "li" and (a.get("id") or "").startswith("gl_"):
-            self.note_id = a["id"][3:]
+            ref = (a.get("href") or "").lstrip("#")
+            self.refs[ref] = self.refs.get(ref, 0) + 1
+        if tag == "li" and (a.get("id") or "").startswith("n_"):
+            self.note_id = a["id"]
+            self.note_depth = len(self.stack)
             self.note = {}
-        if self.note_id and tag == "span":
-            for f in ("term", "en"):
-                if f in cls:
-                    self.note_field = f
+        elif self.note_id and len(self.stack) == self.note_depth + 1:
+            # the note's first child is its term; span[lang=en] the English
+            if "term" not in self.note:
+                self.note_field = "term"
+                self.note["term"] = ""
+            elif tag == "span" and a.get("lang") == "en":
+                self.note_field = "en"
 
     def handle_endtag(self, tag):
         while self.stack:
@@ -84,7 +94,7 @@ class Prose(html.parser.HTMLParser):
             if t == "li" and self.note_id:
                 self.notes[self.note_id] = (self.note.get("term"), self.note.get("en"))
                 self.note_id = None
-            if t == "span":
+            if self.note_id and len(self.stack) == self.note_depth:
                 self.note_field = None
             if t == tag:
                 break
@@ -94,7 +104,7 @@ class Prose(html.parser.HTMLParser):
             self.note[self.note_field] = self.note.get(self.note_field, "") + data
         if not self.depth_prose:
             return
-        if any(t in SKIP for t, _ in self.stack):
+        if any(t in SKIP and not (t == "a" and "gl" in c) for t, c in self.stack):
             return
         self.blocks[-1] += data
         if self.in_gl:
@@ -142,6 +152,7 @@ def main():
     english = {t["zh"]: t["en"] for t in terms}
     problems = []
     pages = 0
+    notes_total = [0]
     zh_articles = os.path.join(public, "zh", "articles")
     for slug in sorted(os.listdir(zh_articles)):
         page = os.path.join(zh_articles, slug, "index.html")
@@ -163,10 +174,20 @@ def main():
             if counts.get(term, 0) != 1:
                 problems.append(f"{page}: '{term}' occurs but is annotated "
                                 f"{counts.get(term, 0)} times")
+        if p.annotated and not p.notes:
+            problems.append(f"{page}: {len(p.annotated)} annotations but no notes")
         for num, (term, en) in p.notes.items():
+            if p.refs.get(num, 0) != 1:
+                problems.append(f"{page}: note {num} has {p.refs.get(num, 0)} "
+                                f"annotations linking to it, not 1")
             if term in english and en != english[term]:
                 problems.append(f"{page}: note {num} gives '{term}' as '{en}', "
                                 f"glossary.yaml says '{english[term]}'")
+        for ref in p.refs:
+            if ref not in p.notes:
+                problems.append(f"{page}: an annotation links to #{ref}, which is no note")
+        checked_notes = sum(1 for t, _ in p.notes.values() if t in english)
+        notes_total[0] += checked_notes
     for lang in ("zh", "en"):
         index = os.path.join(public, lang, "glossary", "index.html")
         text = open(index, encoding="utf-8").read()
@@ -176,8 +197,10 @@ def main():
                 problems.append(f"{index}: term '{t['zh']}' is missing")
     for line in problems:
         print(line)
-    print(f"glossary: {pages} zh article pages and {len(terms)} terms checked, "
-          f"{len(problems)} problems")
+    if pages and not notes_total[0]:
+        problems.append("no note names a glossary.yaml term: the notes were not read")
+    print(f"glossary: {pages} zh article pages, {notes_total[0]} notes and "
+          f"{len(terms)} terms checked, {len(problems)} problems")
     return 1 if problems else 0
 
 

@@ -281,14 +281,11 @@ article(const char *slug)
 }
 
 #define NOTE(n, zh, pinyin)                                                   \
-	"<span class=\"gl\" id=\"gl_ref_" #n "\"><ruby>" zh  \
-	"<rp>(</rp><rt lang=\"zh-Latn-pinyin\">" pinyin "</rt><rp>)</rp>"    \
-	"</ruby><sup class=\"gl-mark\"><a href=\"#gl_" #n "\">" #n            \
-	"</a></sup></span>"
+	"<a class=\"gl\" id=\"r_" #n "\" href=\"#n_" #n "\"><ruby>" zh        \
+	"<rt>" pinyin "</rt></ruby><sup>" #n "</sup></a>"
 #define ADHOC(n, zh)                                                          \
-	"<span class=\"gl\" id=\"gl_ref_" #n "\"><dfn>" zh   \
-	"</dfn><sup class=\"gl-mark\"><a href=\"#gl_" #n "\">" #n             \
-	"</a></sup></span>"
+	"<a class=\"gl\" id=\"r_" #n "\" href=\"#n_" #n "\"><dfn>" zh         \
+	"</dfn><sup>" #n "</sup></a>"
 
 static void
 test_auto_annotation_first_occurrence_only(void **state)
