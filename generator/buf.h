@@ -9,6 +9,7 @@
 #define HAICHAO_BUF_H
 
 #include <stddef.h>
+#include <string.h>
 
 struct buf {
 	char *data;
@@ -20,9 +21,29 @@ struct buf {
 
 void buf_init(struct buf *b);
 void buf_grow(struct buf *b, size_t extra);
-void buf_add(struct buf *b, const void *data, size_t len);
 void buf_puts(struct buf *b, const char *s);
-void buf_putc(struct buf *b, char c);
+
+/* Pages are built from millions of small pieces: adding one is inline,
+ * and calls out only when the buffer must grow. */
+static inline void
+buf_add(struct buf *b, const void *data, size_t len)
+{
+	if (b->len + len >= b->cap)
+		buf_grow(b, len);
+	if (len > 0)
+		memcpy(b->data + b->len, data, len);
+	b->len += len;
+	b->data[b->len] = '\0';
+}
+
+static inline void
+buf_putc(struct buf *b, char c)
+{
+	if (b->len + 1 >= b->cap)
+		buf_grow(b, 1);
+	b->data[b->len++] = c;
+	b->data[b->len] = '\0';
+}
 void buf_printf(struct buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void buf_reset(struct buf *b);         /* empty it, keep the memory */

@@ -14,6 +14,7 @@
 #include "diag.h"
 #include "load.h"
 #include "match.h"
+#include "mdheap.h"
 #include "output.h"
 #include "pages.h"
 #include "pool.h"
@@ -97,6 +98,7 @@ render_all(struct site *s, int threads, struct diags *d, struct matcher *m,
 		w[i].arena = xcalloc(1, sizeof(struct arena));
 		arena_init(w[i].arena);
 		w[i].spill = spill;
+		w[i].md = md_heap_new();
 	}
 	struct render_job rj = { s, w, prev, NULL, 0 };
 	pool_run(threads, s->n_articles, render_one, &rj);
@@ -142,6 +144,7 @@ free_workers(struct render_ctx *w, int threads)
 	for (int i = 0; i < threads; i++) {
 		arena_free(w[i].arena);
 		free(w[i].arena);
+		md_heap_free(w[i].md);
 	}
 	free(w);
 }

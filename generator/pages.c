@@ -92,6 +92,7 @@ struct page_set {
 	struct spill *spill;     /* rendered HTML not kept in memory */
 	struct arena *scratch;   /* one per worker */
 	struct template_memo **memo;   /* one per worker */
+	struct buf *html;        /* one per worker: a page's markup, reused */
 	int threads;
 	atomic_bool failed;          /* set by any worker */
 };
@@ -1289,7 +1290,8 @@ write_page(void *ctx, size_t job, int worker)
 	const struct page *p = &ps->pages[job];
 	struct arena *a = &ps->scratch[worker];
 	arena_reset(a);
-	struct buf path = BUF_INIT, html = BUF_INIT;
+	struct buf path = BUF_INIT, *html = &ps->html[worker];
+	buf_reset(html);
 	page_path(ps, p, &path);
 	uint64_t key = ps->keys[job];
 	struct scope *sc = bind_common(ps, p, a, path.data);
@@ -1304,13 +1306,12 @@ write_page(void *ctx, size_t job, int worker)
 	}
 	if (!kept) {
 		template_render(ps->templates[p->kind], sc, p->lang, ps->strings,
-		    ps->memo[worker], &html);
-		if (!output_write(ps->out, path.data, html.data, html.len))
+		    ps->memo[worker], html);
+		if (!output_write(ps->out, path.data, html->data, html->len))
 			ps->failed = true;
 	}
 	remember(ps, path.data, key);
 	buf_release(&path);
-	buf_release(&html);
 }
 
 /* The articles whose pages will be bound but whose HTML is missing. */
@@ -1360,6 +1361,7 @@ pages_write(struct page_set *ps, struct output *out, const struct strset *previo
 	free(missing);
 	ps->scratch = xcalloc((size_t)ps->threads, sizeof(*ps->scratch));
 	ps->memo = xcalloc((size_t)ps->threads, sizeof(*ps->memo));
+	ps->html = xcalloc((size_t)ps->threads, sizeof(*ps->html));
 	for (int i = 0; i < ps->threads; i++) {
 		arena_init(&ps->scratch[i]);
 		ps->memo[i] = template_memo_new();
@@ -1368,11 +1370,14 @@ pages_write(struct page_set *ps, struct output *out, const struct strset *previo
 	for (int i = 0; i < ps->threads; i++) {
 		arena_free(&ps->scratch[i]);
 		template_memo_free(ps->memo[i]);
+		buf_release(&ps->html[i]);
 	}
 	free(ps->scratch);
 	free(ps->memo);
+	free(ps->html);
 	ps->scratch = NULL;
 	ps->memo = NULL;
+	ps->html = NULL;
 	free(ps->todo);
 	free(ps->keys);
 	ps->todo = NULL;

@@ -2,6 +2,8 @@
  * conventions, rendered safely. */
 #include "render.h"
 
+#include "mdheap.h"
+
 #include <cmark.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +33,7 @@ struct text_node {
 
 struct walk {
 	struct render_ctx *ctx;
+	cmark_mem *mem;             /* the document's allocator, for new nodes */
 	struct article *article;
 	struct version *version;
 	struct node_list softbreaks, headings, gloss_links;
@@ -210,16 +213,30 @@ add_text(struct walk *w, cmark_node *node, bool annotatable)
 	w->texts[w->n_texts++] = (struct text_node){ node, annotatable };
 }
 
+/* Han characters and Latin words, for the reading time.  Runs over every
+ * character of every article: ASCII and three-byte sequences (all of
+ * the BMP's CJK) are decoded here, anything else by utf8_next. */
 static void
 count_words(struct version *v, const char *s, size_t len)
 {
+	const unsigned char *u = (const unsigned char *)s;
 	size_t i = 0;
 	bool in_word = false;
 	while (i < len) {
-		uint32_t c = utf8_next(s, len, &i);
+		uint32_t c = u[i];
+		if (c < 0x80) {
+			i++;
+		} else if ((c & 0xF0) == 0xE0 && i + 2 < len &&
+		    (u[i + 1] & 0xC0) == 0x80 && (u[i + 2] & 0xC0) == 0x80) {
+			c = (c & 0x0F) << 12 | (uint32_t)(u[i + 1] & 0x3F) << 6 |
+			    (u[i + 2] & 0x3F);
+			i += 3;
+		} else {
+			c = utf8_next(s, len, &i);
+		}
 		bool latin = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 		    (c >= '0' && c <= '9') || (c >= 0xC0 && c < 0x250);
-		if (is_han(c))
+		if (c >= 0x3400 && is_han(c))
 			v->han_chars++;
 		if (latin && !in_word)
 			v->latin_words++;
@@ -612,8 +629,8 @@ add_heading_ids(struct walk *w)
 		 * go on a custom inline inside it, so no newlines creep in
 		 * between them and the text. */
 		int level = cmark_node_get_heading_level(h);
-		cmark_node *blk = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
-		cmark_node *tag = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
+		cmark_node *blk = cmark_node_new_with_mem(CMARK_NODE_CUSTOM_BLOCK, w->mem);
+		cmark_node *tag = cmark_node_new_with_mem(CMARK_NODE_CUSTOM_INLINE, w->mem);
 		cmark_node_set_on_enter(blk, "");
 		cmark_node_set_on_exit(blk, "");
 		buf_reset(&text);
@@ -718,7 +735,7 @@ pending_wrapper(struct walk *w, const char *zh, const char *pinyin,
 	u->pinyin = pinyin;
 	u->en = en;
 	u->term = term;
-	cmark_node *wrap = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
+	cmark_node *wrap = cmark_node_new_with_mem(CMARK_NODE_CUSTOM_INLINE, w->mem);
 	cmark_node_set_user_data(wrap, u);
 	return wrap;
 }
@@ -904,13 +921,13 @@ annotate_text(struct walk *w, cmark_node *text, const struct scan_state *st)
 	for (size_t k = st->n; k-- > 0;) {
 		const struct found *f = &st->found[k];
 		if (f->end < tail) {
-			cmark_node *t = cmark_node_new(CMARK_NODE_TEXT);
+			cmark_node *t = cmark_node_new_with_mem(CMARK_NODE_TEXT, w->mem);
 			copy[tail] = '\0';
 			cmark_node_set_literal(t, copy + f->end);
 			cmark_node_insert_after(text, t);
 		}
 		const struct gloss_term *term = w->ctx->site->glossary[f->id];
-		cmark_node *inner = cmark_node_new(CMARK_NODE_TEXT);
+		cmark_node *inner = cmark_node_new_with_mem(CMARK_NODE_TEXT, w->mem);
 		copy[f->end] = '\0';
 		cmark_node_set_literal(inner, copy + f->start);
 		cmark_node *wrap = pending_wrapper(w, term->zh, term->pinyin,
@@ -993,8 +1010,15 @@ render_version(struct render_ctx *ctx, struct article *a, struct version *v)
 	 * restored from the render cache and its HTML is now needed. */
 	v->n_ids = v->n_glossary_used = v->n_links = v->n_xrefs = v->n_assets = 0;
 	v->han_chars = v->latin_words = 0;
-	cmark_node *doc = cmark_parse_document(v->body, v->body_len, opts);
-	struct walk w = { .ctx = ctx, .article = a, .version = v };
+	/* cmark's memory: the worker's heap, rewound below, when there is
+	 * one (not in sanitizer builds, nor for callers without one). */
+	cmark_mem *mem = ctx->md ? md_heap_begin(ctx->md) :
+	    cmark_get_default_mem_allocator();
+	cmark_parser *parser = cmark_parser_new_with_mem(opts, mem);
+	cmark_parser_feed(parser, v->body, v->body_len);
+	cmark_node *doc = cmark_parser_finish(parser);
+	cmark_parser_free(parser);
+	struct walk w = { .ctx = ctx, .mem = mem, .article = a, .version = v };
 	size_t n_terms = s->n_site_glossary ? s->n_site_glossary : 1;
 	w.referenced = xcalloc(n_terms, 1);
 	w.annotated = xcalloc(n_terms, 1);
@@ -1029,7 +1053,6 @@ render_version(struct render_ctx *ctx, struct article *a, struct version *v)
 	v->html_spilled = off >= 0;
 	v->html_off = off;
 	v->html = off >= 0 ? NULL : arena_strndup(ctx->arena, html, v->html_len);
-	free(html);
 	/* The lists gathered on the heap move into the worker's arena. */
 	v->glossary_used = arena_copy(ctx->arena, w.uses, w.n_uses, sizeof(*w.uses));
 	v->n_glossary_used = w.n_uses;
@@ -1042,7 +1065,12 @@ render_version(struct render_ctx *ctx, struct article *a, struct version *v)
 	free(w.xrefs);
 	free(w.assets);
 	free(w.links);
-	cmark_node_free(doc);
+	if (ctx->md) {
+		md_heap_end(ctx->md);   /* the tree and the HTML, all at once */
+	} else {
+		mem->free(html);
+		cmark_node_free(doc);
+	}
 	free(w.referenced);
 	free(w.annotated);
 	free(w.uses);
@@ -1116,7 +1144,7 @@ render_markdown_plain(const char *md, size_t len, bool unsafe_html)
 	a.zh.body = md;
 	a.zh.body_len = len;
 	a.zh.body_line = 1;
-	struct render_ctx ctx = { &site, NULL, &d, &arena, NULL, NULL };
+	struct render_ctx ctx = { &site, NULL, &d, &arena, NULL, NULL, NULL };
 	render_version(&ctx, &a, &a.zh);
 	char *out = xstrdup(a.zh.html);
 	diags_free(&d);

@@ -32,6 +32,7 @@ struct render_ctx {
 	struct arena *arena;              /* this worker's */
 	struct anchor_check *anchors;     /* this worker's pending checks */
 	struct spill *spill;              /* HTML goes here when not NULL */
+	struct md_heap *md;               /* this worker's, for cmark; may be NULL */
 };
 
 /* Renders the zh body and, if present, the en translation of `a`. */

@@ -16,12 +16,19 @@
 
 enum op_kind { OP_LIT, OP_TEXT, OP_RAW, OP_UI, OP_IF, OP_UNLESS, OP_EACH, OP_ATTR };
 
+/* A ui string, escaped once per language when the template is compiled. */
+struct ui_text {
+	const char *s[LANG_COUNT];
+	size_t len[LANG_COUNT];
+};
+
 /* One piece of an attribute value: literal text or a value. */
 struct part {
-	const char *lit;          /* NULL for a value */
+	const char *lit;          /* NULL for a value; else escaped already */
 	size_t len;
 	int var;                  /* value id, or -1 for a ui string */
 	const char *ui;           /* ui key when var == -1 */
+	struct ui_text ui_text;   /* ... and its text, escaped for attributes */
 	struct part *next;
 };
 
@@ -31,6 +38,7 @@ struct op {
 	size_t len;
 	int var;
 	const char *ui;           /* OP_UI */
+	struct ui_text ui_text;   /* OP_UI: its text, escaped */
 	bool optional;            /* OP_ATTR: drop when its one value is absent */
 	struct part *parts;       /* OP_ATTR */
 	struct op *body;          /* OP_IF, OP_UNLESS, OP_EACH */
@@ -252,6 +260,37 @@ resolve(struct compiler *c, xmlNode *n, const char *name, size_t len,
 	return true;
 }
 
+/* The ui string `key` in every language, escaped as text or attribute. */
+static void
+set_ui_text(struct compiler *c, const char *key, bool attribute, struct ui_text *out)
+{
+	struct buf b = BUF_INIT;
+	for (int l = 0; l < LANG_COUNT; l++) {
+		const char *u = strings_get(c->strings, (enum lang)l, key);
+		buf_reset(&b);
+		if (u && attribute)
+			escape_attr(&b, u, strlen(u));
+		else if (u)
+			escape_text(&b, u, strlen(u));
+		out->s[l] = arena_strndup(&c->t->arena, b.data ? b.data : "", b.len);
+		out->len[l] = b.len;
+	}
+	buf_release(&b);
+}
+
+/* A literal piece of an attribute, escaped now. */
+static struct part *
+literal_part(struct compiler *c, const struct buf *lit)
+{
+	struct part *l = ARENA_NEW(&c->t->arena, struct part);
+	struct buf e = BUF_INIT;
+	escape_attr(&e, lit->data, lit->len);
+	l->lit = arena_strndup(&c->t->arena, e.data, e.len);
+	l->len = e.len;
+	buf_release(&e);
+	return l;
+}
+
 /* Splits an attribute value at {name} references. */
 static struct part *
 parse_parts(struct compiler *c, xmlNode *n, const char *v, bool *dynamic)
@@ -276,26 +315,22 @@ parse_parts(struct compiler *c, xmlNode *n, const char *v, bool *dynamic)
 			continue;
 		}
 		if (lit.len) {
-			struct part *l = ARENA_NEW(&c->t->arena, struct part);
-			l->lit = arena_strndup(&c->t->arena, lit.data, lit.len);
-			l->len = lit.len;
+			struct part *l = literal_part(c, &lit);
 			*tail = l;
 			tail = &l->next;
 			buf_reset(&lit);
 		}
 		struct part *vp = ARENA_NEW(&c->t->arena, struct part);
-		resolve(c, n, p + 1, (size_t)(end - p - 1), VK_TEXT, true, &vp->var, &vp->ui);
+		if (resolve(c, n, p + 1, (size_t)(end - p - 1), VK_TEXT, true, &vp->var, &vp->ui) &&
+		    vp->ui)
+			set_ui_text(c, vp->ui, true, &vp->ui_text);
 		*tail = vp;
 		tail = &vp->next;
 		*dynamic = true;
 		p = end + 1;
 	}
-	if (lit.len) {
-		struct part *l = ARENA_NEW(&c->t->arena, struct part);
-		l->lit = arena_strndup(&c->t->arena, lit.data, lit.len);
-		l->len = lit.len;
-		*tail = l;
-	}
+	if (lit.len)
+		*tail = literal_part(c, &lit);
 	buf_release(&lit);
 	return head;
 }
@@ -331,6 +366,8 @@ compile_directive(struct compiler *c, xmlNode *n)
 		struct op *op = emit(c, ui ? OP_UI : text ? OP_TEXT : OP_RAW);
 		op->var = var;
 		op->ui = ui;
+		if (ui)
+			set_ui_text(c, ui, false, &op->ui_text);
 	} else if (strcmp(name, "if") == 0 || strcmp(name, "unless") == 0 ||
 	    strcmp(name, "each") == 0) {
 		bool each = name[0] == 'e';
@@ -385,7 +422,7 @@ compile_attributes(struct compiler *c, xmlNode *n)
 		if (!dynamic) {
 			buf_printf(&c->lit, " %s=\"", (const char *)a->name);
 			for (struct part *p = parts; p; p = p->next)
-				escape_attr(&c->lit, p->lit, p->len);
+				buf_add(&c->lit, p->lit, p->len);
 			buf_putc(&c->lit, '"');
 			continue;
 		}
@@ -635,10 +672,9 @@ run_parts(const struct run *r, const struct part *p, const struct scope *s)
 {
 	for (; p; p = p->next) {
 		if (p->lit) {
-			escape_attr(r->out, p->lit, p->len);
+			buf_add(r->out, p->lit, p->len);
 		} else if (p->ui) {
-			const char *u = strings_get(r->strings, r->lang, p->ui);
-			escape_attr(r->out, u, strlen(u));
+			buf_add(r->out, p->ui_text.s[r->lang], p->ui_text.len[r->lang]);
 		} else {
 			const struct value *v = scope_get(s, p->var);
 			if (v)
@@ -692,11 +728,9 @@ run_ops(const struct run *r, const struct op *op, const struct scope *s)
 			if (v)
 				buf_add(r->out, v->s, v->len);
 			break;
-		case OP_UI: {
-			const char *u = strings_get(r->strings, r->lang, op->ui);
-			escape_text(r->out, u, strlen(u));
+		case OP_UI:
+			buf_add(r->out, op->ui_text.s[r->lang], op->ui_text.len[r->lang]);
 			break;
-		}
 		case OP_IF:
 		case OP_UNLESS:
 			if (present(v) == (op->kind == OP_IF))

@@ -46,12 +46,22 @@ scope_new(struct arena *a, const struct scope *parent)
 	return s;
 }
 
+_Static_assert(VAR_COUNT <= 128, "struct scope's bound[] holds 128 bits");
+
+static bool
+is_bound(const struct scope *s, int var)
+{
+	return (s->bound[var >> 6] >> (var & 63)) & 1;
+}
+
 static struct value *
 bind(struct scope *s, int var)
 {
-	for (size_t i = 0; i < s->n; i++)
-		if (s->b[i].var == var)
-			return &s->b[i].v;
+	if (is_bound(s, var))
+		for (size_t i = 0; i < s->n; i++)
+			if (s->b[i].var == var)
+				return &s->b[i].v;
+	s->bound[var >> 6] |= 1ULL << (var & 63);
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 8;
 		struct binding *b = ARENA_ARRAY(s->arena, struct binding, cap);
@@ -169,8 +179,9 @@ const struct value *
 scope_get(const struct scope *s, int var)
 {
 	for (; s != NULL; s = s->parent)
-		for (size_t i = 0; i < s->n; i++)
-			if (s->b[i].var == var)
-				return &s->b[i].v;
+		if (is_bound(s, var))
+			for (size_t i = 0; i < s->n; i++)
+				if (s->b[i].var == var)
+					return &s->b[i].v;
 	return NULL;
 }

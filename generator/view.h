@@ -141,6 +141,7 @@ struct scope {
 	const struct scope *parent;
 	struct binding *b;
 	size_t n, cap;
+	uint64_t bound[2];           /* bit v: var v is in b (lookups skip) */
 	struct arena *arena;
 };
 
