@@ -77,6 +77,12 @@ arena_alloc(struct arena *a, size_t size)
 	return p;
 }
 
+void *
+arena_alloc_uninit(struct arena *a, size_t size)
+{
+	return bump(a, size);
+}
+
 char *
 arena_strndup(struct arena *a, const char *s, size_t len)
 {

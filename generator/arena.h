@@ -21,6 +21,8 @@ void arena_init(struct arena *a);
  * come straight from mmap, so freeing them gives the memory back. */
 void arena_init_blocks(struct arena *a, size_t block);
 void *arena_alloc(struct arena *a, size_t size);          /* zeroed, aligned */
+/* Not zeroed: for bytes about to be overwritten (a file read into it). */
+void *arena_alloc_uninit(struct arena *a, size_t size);
 char *arena_strndup(struct arena *a, const char *s, size_t len);
 char *arena_strdup(struct arena *a, const char *s);
 /* A copy of n items of `size` bytes (a valid pointer even for n == 0). */

@@ -9,34 +9,96 @@
 #include <string.h>
 #include <strings.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "alloc.h"
+#include "arena.h"
 #include "buf.h"
+
+/* The whole of an open file into `buf` (cap bytes), growing it with
+ * `grow` when the file is longer than fstat said (it was being written). */
+static bool
+read_fd(int fd, char **buf, size_t *cap, size_t *len,
+    char *(*grow)(void *ctx, char *old, size_t used, size_t cap), void *ctx)
+{
+	size_t n = 0;
+	for (;;) {
+		if (n + 1 >= *cap) {
+			*buf = grow(ctx, *buf, n, *cap * 2 + 4096);
+			*cap = *cap * 2 + 4096;
+		}
+		ssize_t r = read(fd, *buf + n, *cap - 1 - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return false;
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	(*buf)[n] = '\0';
+	*len = n;
+	return true;
+}
+
+static char *
+grow_heap(void *ctx, char *old, size_t used, size_t cap)
+{
+	(void)ctx;
+	(void)used;
+	return xrealloc(old, cap);
+}
+
+static char *
+grow_arena(void *ctx, char *old, size_t used, size_t cap)
+{
+	char *p = arena_alloc_uninit(ctx, cap);
+	memcpy(p, old, used);
+	return p;
+}
+
+/* Opens `path` and reads it with one read(2) for its size (plus one to
+ * see the end), no stdio buffer between. */
+static bool
+read_whole(const char *path, char **data, size_t *len, struct arena *a,
+    struct diags *d)
+{
+	struct pos at = { path, 0, 0 };
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		diag_errno(d, &at, "cannot read", errno);
+		return false;
+	}
+	struct stat st;
+	size_t cap = fstat(fd, &st) == 0 && st.st_size > 0 ?
+	    (size_t)st.st_size + 2 : 4096;
+	char *buf = a ? arena_alloc_uninit(a, cap) : xmalloc(cap);
+	bool ok = read_fd(fd, &buf, &cap, len, a ? grow_arena : grow_heap, a);
+	if (!ok)
+		diag_errno(d, &at, NULL, errno);
+	close(fd);
+	if (!ok) {
+		if (a == NULL)
+			free(buf);
+		return false;
+	}
+	*data = buf;
+	return true;
+}
 
 bool
 read_file(const char *path, char **data, size_t *len, struct diags *d)
 {
-	FILE *f = fopen(path, "rb");
-	struct pos at = { path, 0, 0 };
-	if (f == NULL) {
-		diag_errno(d, &at, "cannot read", errno);
-		return false;
-	}
-	struct buf b = BUF_INIT;
-	char chunk[65536];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_add(&b, chunk, n);
-	bool ok = !ferror(f);
-	if (!ok)
-		diag_errno(d, &at, NULL, errno);
-	fclose(f);
-	if (!ok) {
-		buf_release(&b);
-		return false;
-	}
-	*len = b.len;
-	*data = buf_detach(&b);
-	return true;
+	return read_whole(path, data, len, NULL, d);
+}
+
+bool
+read_file_arena(const char *path, struct arena *a, char **data, size_t *len,
+    struct diags *d)
+{
+	return read_whole(path, data, len, a, d);
 }
 
 size_t
@@ -198,9 +260,11 @@ convert(const char *path, const char *raw, size_t len, const char *encoding,
 	return out;
 }
 
+/* Valid UTF-8 is taken as it is: in `raw` itself when `in_place` (the
+ * caller's buffer, len + 1 bytes from `raw`'s start), else copied. */
 static char *
-check_utf8(const char *path, const char *raw, size_t len, size_t *out_len,
-    struct diags *d)
+check_utf8(const char *path, char *raw, size_t len, size_t *out_len,
+    bool in_place, struct diags *d)
 {
 	size_t ok = utf8_valid_prefix(raw, len);
 	if (ok < len) {
@@ -212,7 +276,7 @@ check_utf8(const char *path, const char *raw, size_t len, size_t *out_len,
 		return NULL;
 	}
 	*out_len = len;
-	return xstrndup(raw, len);
+	return in_place ? raw : xstrndup(raw, len);
 }
 
 bool
@@ -221,16 +285,28 @@ text_is_utf8(const char *s, size_t len)
 	return has_high_bytes(s, len) && utf8_valid_prefix(s, len) == len;
 }
 
-char *
-text_decode(const char *path, const char *raw, size_t len,
-    const char *encoding, const struct pos *encoding_pos, size_t *out_len,
+/* A text decode made for the caller, which frees it unless it is `raw`
+ * (in place). */
+static void
+drop(char *text, const char *raw)
+{
+	if (text != raw)
+		free(text);
+}
+
+static char *
+decode(const char *path, char *raw, size_t len, const char *encoding,
+    const struct pos *encoding_pos, size_t *out_len, bool in_place,
     struct diags *d)
 {
 	const unsigned char *u = (const unsigned char *)raw;
 	char *text;
 	bool converted = false;
 	if (len >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) {
-		text = check_utf8(path, raw + 3, len - 3, out_len, d);
+		if (in_place)   /* the BOM goes; the text moves up to raw */
+			memmove(raw, raw + 3, len - 3);
+		text = check_utf8(path, in_place ? raw : raw + 3, len - 3, out_len,
+		    in_place, d);
 	} else if (len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) ||
 	    (u[0] == 0xFE && u[1] == 0xFF))) {
 		const char *enc = u[0] == 0xFF ? "UTF-16LE" : "UTF-16BE";
@@ -238,7 +314,7 @@ text_decode(const char *path, const char *raw, size_t len,
 		    out_len, d);
 		converted = true;
 	} else if (encoding == NULL || is_utf8_name(encoding)) {
-		text = check_utf8(path, raw, len, out_len, d);
+		text = check_utf8(path, raw, len, out_len, in_place, d);
 	} else if (encoding_known(encoding) && !is_utf16_name(encoding) &&
 	    has_high_bytes(raw, len) && utf8_valid_prefix(raw, len) == len) {
 		/* Chinese text in GB18030 or Big5 is practically never valid
@@ -264,7 +340,7 @@ text_decode(const char *path, const char *raw, size_t len,
 	if (valid < *out_len) {
 		struct pos p = text_pos(path, text, valid);
 		diag(d, &p, D_ENCODING, "not valid UTF-8 after conversion");
-		free(text);
+		drop(text, raw);
 		return NULL;
 	}
 	/* One pass: the first NUL byte, else the first control character
@@ -299,7 +375,7 @@ text_decode(const char *path, const char *raw, size_t len,
 		if (c == '\0') {
 			struct pos p = text_pos(path, text, j);
 			diag(d, &p, D_NUL_BYTE);
-			free(text);
+			drop(text, raw);
 			return NULL;
 		}
 		if (c == '\r') {
@@ -318,11 +394,29 @@ text_decode(const char *path, const char *raw, size_t len,
 	if (control != 0) {
 		struct pos p = text_pos(path, text, control_at);
 		diag(d, &p, D_CONTROL_CHAR, control);
-		free(text);
+		drop(text, raw);
 		return NULL;
 	}
 	*out_len = j;
 	return text;
+}
+
+char *
+text_decode(const char *path, const char *raw, size_t len,
+    const char *encoding, const struct pos *encoding_pos, size_t *out_len,
+    struct diags *d)
+{
+	/* Not in place: raw is only read. */
+	return decode(path, (char *)raw, len, encoding, encoding_pos, out_len,
+	    false, d);
+}
+
+char *
+text_decode_in_place(const char *path, char *raw, size_t len,
+    const char *encoding, const struct pos *encoding_pos, size_t *out_len,
+    struct diags *d)
+{
+	return decode(path, raw, len, encoding, encoding_pos, out_len, true, d);
 }
 
 static bool

@@ -15,12 +15,23 @@
 /* Reads a whole file.  On success *data (caller frees, NUL-terminated) and
  * *len are set; on failure the error is reported and false returned. */
 bool read_file(const char *path, char **data, size_t *len, struct diags *d);
+/* The same into `a` (then nothing to free): an article's bytes go
+ * straight to where its text will live. */
+struct arena;
+bool read_file_arena(const char *path, struct arena *a, char **data,
+    size_t *len, struct diags *d);
 
 /* Converts raw file bytes to normalised UTF-8.  `encoding` is the declared
  * encoding (NULL: UTF-8 unless a BOM says otherwise) and `encoding_pos`
  * where it was declared.  Returns the text (caller frees) or NULL after
  * reporting the problem. */
 char *text_decode(const char *path, const char *raw, size_t len,
+    const char *encoding, const struct pos *encoding_pos, size_t *out_len,
+    struct diags *d);
+/* The same, but UTF-8 input (the usual case) is checked and normalised
+ * in `raw` itself (len + 1 bytes), which is returned; only a conversion
+ * returns a new buffer (caller frees it, telling by the pointer). */
+char *text_decode_in_place(const char *path, char *raw, size_t len,
     const char *encoding, const struct pos *encoding_pos, size_t *out_len,
     struct diags *d);
 

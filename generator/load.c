@@ -539,9 +539,12 @@ split_front_matter(struct loader *l, const char *path, char *text, size_t len,
 static struct ynode *
 read_article_file(struct loader *l, const char *path, struct version *v)
 {
+	/* The file goes straight into the bodies' arena, is decoded there
+	 * (UTF-8, the usual case) and its body is used where it lies. */
+	struct arena *where = l->bodies ? l->bodies : l->a;
 	char *raw;
 	size_t len;
-	if (!read_file(path, &raw, &len, l->d))
+	if (!read_file_arena(path, where, &raw, &len, l->d))
 		return NULL;
 	int line = 0, col = 0;
 	char *enc = sniff_encoding(raw, len, &line, &col);
@@ -564,14 +567,12 @@ read_article_file(struct loader *l, const char *path, struct version *v)
 			    "front matter", enc_pos.line, encoding);
 			diag(l->d, &at, D_ENCODING, msg.data);
 			buf_release(&msg);
-			free(raw);
 			return NULL;
 		}
 	}
 	size_t text_len;
-	char *text = text_decode(path, raw, len, encoding, &enc_pos, &text_len,
-	    l->d);
-	free(raw);
+	char *text = text_decode_in_place(path, raw, len, encoding, &enc_pos,
+	    &text_len, l->d);
 	free(enc);
 	if (text == NULL)
 		return NULL;
@@ -592,11 +593,11 @@ read_article_file(struct loader *l, const char *path, struct version *v)
 			fm->pos = (struct pos){ path, 1, 1 };
 		v->path = path;
 		v->body_len = text_len - (size_t)(body - text);
-		v->body = arena_strndup(l->bodies ? l->bodies : l->a, body,
-		    v->body_len);
+		v->body = text == raw ? body : arena_strndup(where, body, v->body_len);
 		v->body_line = body_line;
 	}
-	free(text);
+	if (text != raw)
+		free(text);   /* converted from a legacy encoding */
 	return fm;
 }
 

@@ -10,7 +10,8 @@
  * reported an error; and for encodings in which '\n' and '\r' are plain
  * ASCII (everything but UTF-16), the text has exactly as many lines as the
  * file (LF, CRLF and a lone CR each end one), so diagnostics keep the
- * file's line numbers.  An error's position is inside the file. */
+ * file's line numbers.  An error's position is inside the file.
+ * text_decode_in_place gives the same text, or the same failure. */
 #include "fuzz_util.h"
 
 #include "diag.h"
@@ -130,8 +131,26 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(p.line >= 1 && p.col >= 1);
 		if (!utf16)
 			CHECK((size_t)p.line == raw_lines + 1);
-		free(text);
 	}
+	/* Decoding in place gives the same text, or fails the same way. */
+	struct diags d2;
+	diags_init(&d2);
+	char *buf = malloc(len + 1);
+	memcpy(buf, raw, len);
+	size_t out_len2 = (size_t)-1;
+	char *text2 = text_decode_in_place("fuzz.md", buf, len, encoding,
+	    &enc_pos, &out_len2, &d2);
+	CHECK((text == NULL) == (text2 == NULL));
+	CHECK(diags_failed(&d2) == diags_failed(&d));
+	if (text != NULL && text2 != NULL) {
+		CHECK(out_len2 == out_len);
+		CHECK(memcmp(text, text2, out_len) == 0 && text2[out_len2] == '\0');
+	}
+	if (text2 != buf)
+		free(text2);
+	free(buf);
+	free(text);
+	diags_free(&d2);
 	diags_free(&d);
 	free(sniffed);
 	free(raw);

@@ -13,10 +13,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include "diag.h"
+#include "arena.h"
 #include "input.h"
 
 static const char UTF8_HINT[] =
@@ -103,6 +105,23 @@ expect_decoded(const char *raw, size_t len, const char *encoding,
 		    text, want);
 	free(text);
 	assert_true(same);
+	/* in place: the same text, in the caller's buffer unless converted */
+	reset_diags();
+	char *buf = malloc(len + 1);
+	memcpy(buf, raw, len);
+	buf[len] = 'X';
+	text = text_decode_in_place("f.md", buf, len, encoding, &at, &out_len, &D);
+	ASSERT_DIAGS(&D, "");
+	assert_non_null(text);
+	same = out_len == strlen(want) && strcmp(text, want) == 0;
+	bool converted = encoding && strcasecmp(encoding, "utf-8") != 0;
+	bool bom16 = len >= 2 && ((unsigned char)raw[0] >= 0xFE);
+	if (!converted && !bom16)
+		assert_ptr_equal(text, buf);
+	if (text != buf)
+		free(text);
+	free(buf);
+	assert_true(same);
 }
 
 /* Decodes and expects failure with exactly `want` as the diagnostics. */
@@ -116,6 +135,14 @@ expect_failure(const char *raw, size_t len, const char *encoding,
 	char *text = text_decode("f.md", raw, len, encoding, &at, &out_len, &D);
 	free(text);
 	assert_null(text);
+	ASSERT_DIAGS(&D, want);
+	/* in place: the same diagnostics */
+	reset_diags();
+	char *buf = malloc(len + 1);
+	memcpy(buf, raw, len);
+	text = text_decode_in_place("f.md", buf, len, encoding, &at, &out_len, &D);
+	assert_null(text);
+	free(buf);
 	ASSERT_DIAGS(&D, want);
 }
 
@@ -610,6 +637,25 @@ test_read_file(void **state)
 	assert_memory_equal(data, "a\0b\r\n", 5);
 	assert_int_equal(data[5], '\0');
 	free(data);
+	ASSERT_DIAGS(d, "");
+
+	/* into an arena: the same bytes; a file bigger than one block */
+	struct arena a;
+	arena_init(&a);
+	assert_true(read_file_arena(path, &a, &data, &len, d));
+	assert_int_equal(len, 5);
+	assert_memory_equal(data, "a\0b\r\n", 5);
+	assert_int_equal(data[5], '\0');
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	for (int i = 0; i < 100000; i++)
+		fputs("出海", f);
+	fclose(f);
+	assert_true(read_file_arena(path, &a, &data, &len, d));
+	assert_int_equal(len, 600000);
+	assert_memory_equal(data + 599994, "出海", 6);
+	assert_int_equal(data[len], '\0');
+	arena_free(&a);
 	ASSERT_DIAGS(d, "");
 
 	/* empty file */
