@@ -132,8 +132,15 @@ render_missing(void *ctx, struct article **list, size_t n)
 static void
 render_records(const struct site *s, struct buf *out)
 {
-	for (size_t i = 0; i < s->n_articles; i++)
-		rcache_put(out, s, s->articles[i]);
+	for (size_t i = 0; i < s->n_articles; i++) {
+		const struct article *a = s->articles[i];
+		if (a->render_record) {   /* reused: the same line again */
+			buf_add(out, a->render_record, a->render_record_len);
+			buf_putc(out, '\n');
+		} else {
+			rcache_put(out, s, a);
+		}
+	}
 }
 
 static void
@@ -253,8 +260,9 @@ struct run {
 	char *inputs;                 /* the fingerprint when it began */
 	struct buf cache_text;        /* the cache file, read once */
 	struct site *site;
-	struct cache_previous prev;   /* valid when have_prev */
-	bool have_prev;
+	struct cache_previous prev;   /* valid when prev_loaded ... */
+	bool prev_loaded;
+	bool have_prev;               /* ... and used only when the content loads */
 	struct spill spill;           /* valid when spilling */
 	bool spilling;
 	struct matcher *matcher;
@@ -293,13 +301,17 @@ static void
 make_model(struct run *r)
 {
 	const struct build_options *opt = r->opt;
+	/* The last build's state first: an article file unchanged since
+	 * then gives its front matter from there, without being read. */
+	r->prev_loaded = opt->write;
+	if (r->prev_loaded)
+		cache_previous_load(opt, &r->cache_text, &r->prev);
+	stage("state");
 	struct load_options lo = { opt->content_dir, opt->drafts, opt->base_url,
-	    opt->threads };
+	    opt->threads, r->prev_loaded ? cache_source : NULL, &r->prev };
 	r->site = site_load(&lo, &r->d);
 	stage("load");
-	r->have_prev = opt->write && !diags_failed(&r->d);
-	if (r->have_prev)
-		cache_previous_load(opt, &r->cache_text, &r->prev);
+	r->have_prev = r->prev_loaded && !diags_failed(&r->d);
 	/* Rendered HTML waits for its pages in a file, not in memory. */
 	r->spilling = opt->write && spill_open(&r->spill, opt->public_dir);
 	r->matcher = render_glossary_matcher(r->site);
@@ -367,8 +379,12 @@ say_and_remember(struct run *r)
 		if (r->committed) {
 			struct buf records = BUF_INIT;
 			render_records(r->site, &records);
+			struct buf sources = BUF_INIT;
+			for (size_t i = 0; i < r->site->n_sources; i++)
+				cache_put_source(&sources, &r->site->sources[i]);
 			cache_save(r->opt, r->inputs, text, pages_hashes(r->pages),
-			    &r->published, &records);
+			    &r->published, &records, &sources);
+			buf_release(&sources);
 			buf_release(&records);
 		}
 		free(text);
@@ -379,7 +395,7 @@ say_and_remember(struct run *r)
 static void
 run_free(struct run *r)
 {
-	if (r->have_prev)
+	if (r->prev_loaded)
 		cache_previous_free(&r->prev);
 	if (r->spilling)
 		spill_close(&r->spill);
@@ -408,8 +424,10 @@ build_run(const struct build_options *opt)
 		else if (opt->write)
 			status = publish(&r);
 		say_and_remember(&r);
+		stage("save");
 	}
 	run_free(&r);
+	stage("free");
 	return status;
 }
 
@@ -419,7 +437,7 @@ build_status(const struct build_options *opt)
 	struct diags d;
 	diags_init(&d);
 	struct load_options lo = { opt->content_dir, opt->drafts, opt->base_url,
-	    opt->threads };
+	    opt->threads, NULL, NULL };
 	struct site *s = site_load(&lo, &d);
 	int status = diags_failed(&d) ? 1 : 0;
 	size_t missing = 0, lagging = 0;

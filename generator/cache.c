@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,11 +12,13 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "arena.h"
 #include "buf.h"
 #include "escape.h"
 #include "strset.h"
 
-#define CACHE_MAGIC "haichao-cache 3"
+#define CACHE_PREFIX "haichao-cache "
+#define CACHE_MAGIC CACHE_PREFIX "4"
 
 static char *
 cache_path(const struct build_options *opt)
@@ -44,11 +47,15 @@ get_path(const char *p, const char *end, struct buf *out)
 	return unescape_field(p, (size_t)(end - p), out) && out->len > 0;
 }
 
+/* A file's stamp: mtime, ctime, size and inode.  The change time counts
+ * because an edit that keeps the size and sets the modification time
+ * back (touch -r, cp -p, some editors and tools) still moves it. */
 static void
 stamp(struct buf *out, const char *tag, const char *path, const struct stat *st)
 {
-	buf_printf(out, "%s %lld.%09ld %lld %llu ", tag,
+	buf_printf(out, "%s %lld.%09ld %lld.%09ld %lld %llu ", tag,
 	    (long long)st->st_mtim.tv_sec, st->st_mtim.tv_nsec,
+	    (long long)st->st_ctim.tv_sec, st->st_ctim.tv_nsec,
 	    (long long)st->st_size, (unsigned long long)st->st_ino);
 	put_path(out, path);
 	buf_putc(out, '\n');
@@ -179,8 +186,8 @@ read_cache(const struct build_options *opt, struct buf *saved)
 struct records {
 	const char *said;
 	size_t said_len;
-	const char *pages, *files, *renders;   /* each section's first line */
-	size_t n_pages, n_files, n_renders;
+	const char *pages, *files, *renders, *sources;   /* each section's first line */
+	size_t n_pages, n_files, n_renders, n_sources;
 	const char *end;
 };
 
@@ -243,7 +250,11 @@ split_records(const struct buf *saved, const char *from, struct records *r)
 	    !read_count(&p, end, "renders", &r->n_renders))
 		return false;
 	r->renders = p;
-	if (skip_lines(p, end, r->n_renders) == NULL)
+	if ((p = skip_lines(p, end, r->n_renders)) == NULL ||
+	    !read_count(&p, end, "sources", &r->n_sources))
+		return false;
+	r->sources = p;
+	if (skip_lines(p, end, r->n_sources) == NULL)
 		return false;
 	r->end = end;
 	return true;
@@ -270,8 +281,16 @@ cache_up_to_date(const struct build_options *opt, struct diags *d, char **said,
 	bool fresh = false;
 	struct records r;
 	if (saved.len < sizeof(CACHE_MAGIC) ||
-	    memcmp(saved.data, CACHE_MAGIC " ", sizeof(CACHE_MAGIC)) != 0 ||
-	    !split_records(&saved, saved.data, &r)) {
+	    memcmp(saved.data, CACHE_MAGIC " ", sizeof(CACHE_MAGIC)) != 0) {
+		/* Another version's cache is simply not used; anything else
+		 * is worth a word. */
+		if (saved.len < sizeof(CACHE_PREFIX) - 1 ||
+		    memcmp(saved.data, CACHE_PREFIX, sizeof(CACHE_PREFIX) - 1) != 0)
+			damaged(opt, d);
+		buf_release(&saved);
+		goto out;
+	}
+	if (!split_records(&saved, saved.data, &r)) {
 		damaged(opt, d);
 		goto out;
 	}
@@ -298,6 +317,9 @@ cache_previous_load(const struct build_options *opt, struct buf *text,
 	strset_init(&prev->pages);
 	strset_init(&prev->files);
 	strset_init(&prev->renders);
+	strset_init(&prev->sources);
+	prev->sources_text = NULL;
+	prev->sources_len = 0;
 	prev->text = *text;
 	*text = (struct buf)BUF_INIT;
 	prev->renders_text = NULL;
@@ -355,6 +377,20 @@ cache_previous_load(const struct build_options *opt, struct buf *text,
 		prev->renders_len = (size_t)(p - first);
 		prev->renders_text = first;
 	}
+	/* Article files as the last build found them, by name: their
+	 * front matter is taken from here while their stamp is the same. */
+	p = first = r.sources;
+	for (size_t i = 0; same_env && i < r.n_sources; i++) {
+		const char *eol = memchr(p, '\n', (size_t)(r.end - p));
+		const char *tab = memchr(p, '\t', (size_t)(eol - p));
+		if (tab != NULL && get_path(p, tab, &path))
+			strset_put(&prev->sources, path.data, (long)(p - first));
+		p = eol + 1;
+	}
+	if (same_env && r.n_sources > 0) {
+		prev->sources_len = (size_t)(p - first);
+		prev->sources_text = first;
+	}
 out:
 	buf_release(&env);
 	buf_release(&path);
@@ -366,6 +402,7 @@ cache_previous_free(struct cache_previous *prev)
 	strset_free(&prev->pages);
 	strset_free(&prev->files);
 	strset_free(&prev->renders);
+	strset_free(&prev->sources);
 	buf_release(&prev->text);
 }
 
@@ -383,6 +420,83 @@ cache_render_record(const struct cache_previous *prev, const char *slug,
 	return true;
 }
 
+/* A source record's line: NAME, the stamp (mtime, ctime, size, inode),
+ * the text's hash, the body's first line and the front matter, tab-
+ * separated. */
+void
+cache_put_source(struct buf *out, const struct source_record *r)
+{
+	if (r->line) {   /* taken from the last cache as it was */
+		buf_add(out, r->line, r->line_len);
+		buf_putc(out, '\n');
+		return;
+	}
+	const struct file_stamp *st = &r->stamp;
+	put_path(out, r->name);
+	buf_printf(out, "\t%lld.%09lld\t%lld.%09lld\t%lld\t%llu\t%016llx\t%d\t",
+	    st->mtime_s, st->mtime_ns, st->ctime_s, st->ctime_ns, st->size, st->ino,
+	    (unsigned long long)r->source_hash, r->body_line);
+	escape_field(out, r->yaml);
+	buf_putc(out, '\n');
+}
+
+/* A decimal (or, with base 16, hexadecimal) number ending at `stop`;
+ * moves *p past the stop character. */
+static bool
+get_number(const char **p, const char *end, int base, char stop,
+    unsigned long long *out)
+{
+	const char *q = *p;
+	unsigned long long v = 0;
+	int digits = 0;
+	for (; q < end && *q != stop; q++, digits++) {
+		int d = base == 16 ? hex_digit(*q) : (*q >= '0' && *q <= '9' ? *q - '0' : -1);
+		if (d < 0 || digits >= (base == 16 ? 16 : 19))
+			return false;
+		v = v * (unsigned)base + (unsigned)d;
+	}
+	if (digits == 0 || q >= end)
+		return false;
+	*out = v;
+	*p = q + 1;
+	return true;
+}
+
+bool
+cache_source(const void *ctx, const char *name, struct source_record *out,
+    struct arena *a)
+{
+	const struct cache_previous *prev = ctx;
+	long at = strset_value(&prev->sources, name);
+	if (at < 0 || prev->sources_text == NULL || (size_t)at >= prev->sources_len)
+		return false;
+	const char *p = prev->sources_text + at;
+	const char *end = prev->sources_text + prev->sources_len;
+	const char *eol = memchr(p, '\n', (size_t)(end - p));
+	if (eol == NULL || (p = memchr(p, '\t', (size_t)(eol - p))) == NULL)
+		return false;
+	p++;
+	unsigned long long v[8];
+	static const char stops[] = ".\t.\t\t\t\t\t";
+	static const int bases[] = { 10, 10, 10, 10, 10, 10, 16, 10 };
+	for (int i = 0; i < 8; i++)
+		if (!get_number(&p, eol, bases[i], stops[i], &v[i]))
+			return false;
+	struct buf yaml = BUF_INIT;
+	if (!unescape_field(p, (size_t)(eol - p), &yaml)) {
+		buf_release(&yaml);
+		return false;
+	}
+	const char *line = prev->sources_text + at;
+	*out = (struct source_record){ NULL,
+		{ (long long)v[0], (long long)v[1], (long long)v[2], (long long)v[3],
+		  (long long)v[4], v[5] }, v[6], (int)v[7],
+		arena_strndup(a, yaml.data ? yaml.data : "", yaml.len), yaml.len,
+		line, (size_t)(eol - line) };
+	buf_release(&yaml);
+	return v[7] >= 2 && v[7] < INT_MAX;
+}
+
 static void
 put_set(struct buf *b, const char *section, const struct strset *set,
     bool with_values)
@@ -391,8 +505,14 @@ put_set(struct buf *b, const char *section, const struct strset *set,
 	for (size_t i = 0; set && i < set->cap; i++) {
 		if (set->slots[i] == NULL)
 			continue;
-		if (with_values)
-			buf_printf(b, "%016llx ", (unsigned long long)set->values[i]);
+		if (with_values) {   /* "%016llx ", without printf per line */
+			char hex[17];
+			unsigned long long v = (unsigned long long)set->values[i];
+			for (int k = 15; k >= 0; k--, v >>= 4)
+				hex[k] = "0123456789abcdef"[v & 15];
+			hex[16] = ' ';
+			buf_add(b, hex, 17);
+		}
 		put_path(b, set->slots[i]);
 		buf_putc(b, '\n');
 	}
@@ -401,7 +521,7 @@ put_set(struct buf *b, const char *section, const struct strset *set,
 void
 cache_save(const struct build_options *opt, const char *inputs,
     const char *said, const struct strset *pages, const struct strset *files,
-    const struct buf *renders)
+    const struct buf *renders, const struct buf *sources)
 {
 	char *path = cache_path(opt);
 	struct buf b = BUF_INIT, tmp = BUF_INIT;
@@ -418,6 +538,12 @@ cache_save(const struct build_options *opt, const char *inputs,
 	buf_printf(&b, "renders %zu\n", n_renders);
 	if (n_renders > 0)
 		buf_add(&b, renders->data, renders->len);
+	size_t n_sources = 0;
+	for (size_t i = 0; sources && i < sources->len; i++)
+		n_sources += sources->data[i] == '\n';
+	buf_printf(&b, "sources %zu\n", n_sources);
+	if (n_sources > 0)
+		buf_add(&b, sources->data, sources->len);
 	buf_printf(&tmp, "%s.tmp", path);
 	FILE *f = fopen(tmp.data, "wb");
 	if (f != NULL) {

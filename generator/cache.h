@@ -2,8 +2,8 @@
  * nothing changed does nothing at all.
  *
  * The state is a small text file beside public/ (public.haichao-cache): the
- * generator's identity, the build options, and the size, modification time
- * and inode of every input file (content/ and templates/) and of the
+ * generator's identity, the build options, and the size, modification and
+ * change times and inode of every input file (content/ and templates/) and of the
  * published index.html.  It is safe to delete; a stale one (anything
  * changed) just means a full build, and a damaged one is reported with a
  * warning and then ignored. */
@@ -15,6 +15,7 @@
 #include "buf.h"
 #include "build.h"
 #include "diag.h"
+#include "site.h"
 #include "strset.h"
 
 /* True when public/ is already what a build would write; *said is then
@@ -35,6 +36,9 @@ struct cache_previous {
 	struct strset renders; /* slug -> offset of its record in renders_text */
 	const char *renders_text;   /* render records (rcache.h), one per line */
 	size_t renders_len;
+	struct strset sources; /* article file -> offset of its record ... */
+	const char *sources_text;   /* ... here (see cache_source) */
+	size_t sources_len;
 	struct buf text;       /* the cache file, which the above point into */
 };
 /* Parses `text` (from cache_up_to_date), taking it over. */
@@ -45,6 +49,12 @@ void cache_previous_free(struct cache_previous *prev);
  * usable one: [*record, *record + *len), without the newline. */
 bool cache_render_record(const struct cache_previous *prev, const char *slug,
     const char **record, size_t *len);
+/* known_source_fn (load.h) over the last build's records of article
+ * files; ctx is a struct cache_previous. */
+bool cache_source(const void *ctx, const char *name, struct source_record *out,
+    struct arena *a);
+/* Appends the record of one article file, for cache_save. */
+void cache_put_source(struct buf *out, const struct source_record *r);
 /* The fingerprint of every input, taken before the build reads them (so
  * that a file edited while it runs makes the next build a full one).
  * Caller frees. */
@@ -54,7 +64,7 @@ char *cache_inputs(const struct build_options *opt);
  * the page hashes and the files published. */
 void cache_save(const struct build_options *opt, const char *inputs,
     const char *said, const struct strset *pages, const struct strset *files,
-    const struct buf *renders);
+    const struct buf *renders, const struct buf *sources);
 /* Removes the state (before a build that may change public/). */
 void cache_forget(const struct build_options *opt);
 

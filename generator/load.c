@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "alloc.h"
 #include "buf.h"
@@ -24,6 +25,8 @@ struct loader {
 	struct diags *d;
 	struct arena *a;
 	struct arena *bodies;   /* for Markdown bodies (site->bodies); NULL: a */
+	known_source_fn known;  /* the last build's article files, or NULL */
+	const void *known_ctx;
 };
 
 /* ---- typed field access ------------------------------------------------ */
@@ -535,17 +538,19 @@ split_front_matter(struct loader *l, const char *path, char *text, size_t len,
 	return false;
 }
 
-/* Reads one article file into its decoded text and front matter. */
-static struct ynode *
-read_article_file(struct loader *l, const char *path, struct version *v)
+/* An article file's bytes, decoded: in `where` (UTF-8, the usual case:
+ * *raw is then the text) or in a buffer of its own (converted from a
+ * legacy encoding; caller frees it when it is not *raw).  NULL after
+ * reporting the problem. */
+static char *
+read_decoded(struct loader *l, const char *path, struct arena *where,
+    char **raw_out, size_t *text_len)
 {
-	/* The file goes straight into the bodies' arena, is decoded there
-	 * (UTF-8, the usual case) and its body is used where it lies. */
-	struct arena *where = l->bodies ? l->bodies : l->a;
 	char *raw;
 	size_t len;
 	if (!read_file_arena(path, where, &raw, &len, l->d))
 		return NULL;
+	*raw_out = raw;
 	int line = 0, col = 0;
 	char *enc = sniff_encoding(raw, len, &line, &col);
 	struct pos enc_pos = { path, line, col };
@@ -567,38 +572,91 @@ read_article_file(struct loader *l, const char *path, struct version *v)
 			    "front matter", enc_pos.line, encoding);
 			diag(l->d, &at, D_ENCODING, msg.data);
 			buf_release(&msg);
+			free(enc);
 			return NULL;
 		}
 	}
-	size_t text_len;
 	char *text = text_decode_in_place(path, raw, len, encoding, &enc_pos,
-	    &text_len, l->d);
+	    text_len, l->d);
 	free(enc);
+	return text;
+}
+
+/* The front matter (file line 2 on) as a map, or NULL after reporting. */
+static struct ynode *
+parse_front_matter(struct loader *l, const char *path, const char *yaml,
+    size_t yaml_len)
+{
+	struct ynode *fm = yaml_load(l->a, l->d, path, 2, yaml, yaml_len);
+	if (fm != NULL && fm->kind != Y_MAP) {
+		ynode_type_error(l->d, fm, "front matter", "a map");
+		fm = NULL;
+	}
+	if (fm != NULL && fm->n == 0)
+		fm->pos = (struct pos){ path, 1, 1 };
+	return fm;
+}
+
+/* Reads one article file into its decoded text and front matter, and
+ * what a later build may take instead of reading it (rec; *recorded is
+ * set when the front matter was found). */
+static struct ynode *
+read_article_file(struct loader *l, const char *path, struct version *v,
+    struct source_record *rec, bool *recorded)
+{
+	/* The file goes straight into the bodies' arena, is decoded there
+	 * and its body is used where it lies. */
+	struct arena *where = l->bodies ? l->bodies : l->a;
+	char *raw, *yaml, *body;
+	size_t text_len, yaml_len;
+	int body_line;
+	char *text = read_decoded(l, path, where, &raw, &text_len);
 	if (text == NULL)
 		return NULL;
-	char *yaml, *body;
-	size_t yaml_len;
-	int body_line;
 	struct ynode *fm = NULL;
 	v->source_hash = hash_bytes(hash_str(HASH_SEED, base_name(path)), text,
 	    text_len);
 	if (split_front_matter(l, path, text, text_len, &yaml, &yaml_len, &body,
 	    &body_line)) {
-		fm = yaml_load(l->a, l->d, path, 2, yaml, yaml_len);
-		if (fm != NULL && fm->kind != Y_MAP) {
-			ynode_type_error(l->d, fm, "front matter", "a map");
-			fm = NULL;
-		}
-		if (fm != NULL && fm->n == 0)
-			fm->pos = (struct pos){ path, 1, 1 };
+		fm = parse_front_matter(l, path, yaml, yaml_len);
 		v->path = path;
 		v->body_len = text_len - (size_t)(body - text);
 		v->body = text == raw ? body : arena_strndup(where, body, v->body_len);
 		v->body_line = body_line;
+		rec->source_hash = v->source_hash;
+		rec->body_line = body_line;
+		rec->yaml = arena_strndup(l->a, yaml, yaml_len);
+		rec->yaml_len = yaml_len;
+		*recorded = true;
 	}
 	if (text != raw)
 		free(text);   /* converted from a legacy encoding */
 	return fm;
+}
+
+bool
+load_body(const struct site *s, struct version *v, struct arena *a,
+    struct diags *d)
+{
+	struct loader l = { (struct site *)s, d, a, a, NULL, NULL };
+	char *raw, *yaml, *body;
+	size_t text_len, yaml_len;
+	int body_line;
+	v->body = "";
+	v->body_len = 0;
+	char *text = read_decoded(&l, v->path, a, &raw, &text_len);
+	if (text == NULL)
+		return false;
+	bool ok = split_front_matter(&l, v->path, text, text_len, &yaml, &yaml_len,
+	    &body, &body_line);
+	if (ok) {
+		v->body_len = text_len - (size_t)(body - text);
+		v->body = text == raw ? body : arena_strndup(a, body, v->body_len);
+		v->body_line = body_line;
+	}
+	if (text != raw)
+		free(text);
+	return ok;
 }
 
 static struct term **
@@ -669,6 +727,8 @@ struct parsed {
 	const char *path;
 	struct ynode *fm;      /* NULL after a reported problem */
 	struct version v;
+	struct source_record src;   /* for the next build, when recorded */
+	bool recorded;
 };
 
 static struct article *
@@ -878,7 +938,34 @@ struct read_job {
 	const struct entry *v;
 	const bool *ok;
 	struct parsed *out;
+	known_source_fn known;     /* the last build's records, or NULL */
+	const void *known_ctx;
+	time_t started;
 };
+
+static struct file_stamp
+stamp_of(const struct stat *st)
+{
+	return (struct file_stamp){ st->st_mtim.tv_sec, st->st_mtim.tv_nsec,
+		st->st_ctim.tv_sec, st->st_ctim.tv_nsec, st->st_size, st->st_ino };
+}
+
+static bool
+same_stamp(const struct file_stamp *x, const struct file_stamp *y)
+{
+	return x->mtime_s == y->mtime_s && x->mtime_ns == y->mtime_ns &&
+	    x->ctime_s == y->ctime_s && x->ctime_ns == y->ctime_ns &&
+	    x->size == y->size && x->ino == y->ino;
+}
+
+/* A file written in the last two seconds may be written again with the
+ * same stamp (timestamps have a granularity): it is read every time
+ * until it is older, like git's "racily clean" entries. */
+static bool
+settled(const struct file_stamp *st, time_t now)
+{
+	return st->mtime_s < (long long)now - 2 && st->ctime_s < (long long)now - 2;
+}
 
 static void
 read_one(void *ctx, size_t i, int worker)
@@ -886,10 +973,35 @@ read_one(void *ctx, size_t i, int worker)
 	struct read_job *rj = ctx;
 	if (!rj->ok[i] || rj->v[i].lang < 0)
 		return;
-	struct loader wl = { rj->s, rj->d, &rj->arenas[worker], &rj->bodies[worker] };
+	struct loader wl = { rj->s, rj->d, &rj->arenas[worker], &rj->bodies[worker],
+		NULL, NULL };
 	struct parsed *pf = &rj->out[i];
 	pf->path = arena_printf(wl.a, "%s/%s", rj->dir, rj->v[i].name);
-	pf->fm = read_article_file(&wl, pf->path, &pf->v);
+	/* Stamped before it is read: a file changed meanwhile has another
+	 * stamp next time, and is read again then. */
+	struct stat st;
+	bool stamped = stat(pf->path, &st) == 0;
+	struct file_stamp now = stamped ? stamp_of(&st) : (struct file_stamp){ 0 };
+	bool trusted = stamped && settled(&now, rj->started);
+	struct source_record known;
+	if (trusted && rj->known &&
+	    rj->known(rj->known_ctx, rj->v[i].name, &known, wl.a) &&
+	    same_stamp(&known.stamp, &now)) {
+		/* As last time: its front matter from the cache, its body
+		 * only if it is rendered (load_body). */
+		pf->fm = parse_front_matter(&wl, pf->path, known.yaml, known.yaml_len);
+		pf->v.path = pf->path;
+		pf->v.source_hash = known.source_hash;
+		pf->v.body_line = known.body_line;
+		pf->src = known;
+		pf->recorded = true;
+	} else {
+		pf->fm = read_article_file(&wl, pf->path, &pf->v, &pf->src,
+		    &pf->recorded);
+		pf->recorded = pf->recorded && trusted;
+	}
+	pf->src.name = arena_strdup(wl.a, rj->v[i].name);
+	pf->src.stamp = now;
 }
 
 /* Reading, decoding and parsing the front matter of every article file
@@ -909,7 +1021,8 @@ read_all(struct loader *l, const char *dir, const struct entry *v,
 		arena_init(&arenas[i]);
 		arena_init_blocks(&bodies[i], 4u << 20);
 	}
-	struct read_job rj = { l->s, l->d, arenas, bodies, dir, v, ok, out };
+	struct read_job rj = { l->s, l->d, arenas, bodies, dir, v, ok, out,
+		l->known, l->known_ctx, time(NULL) };
 	pool_run(threads, n, read_one, &rj);
 	for (int i = 0; i < threads; i++) {
 		arena_adopt(l->a, &arenas[i]);
@@ -937,6 +1050,10 @@ load_articles(struct loader *l, const struct load_options *opt,
 	for (size_t i = 0; i < n; i++)
 		ok[i] = classify_entry(l, dir, &v[i]);
 	struct parsed *pf = read_all(l, dir, v, ok, n, opt->threads);
+	l->s->sources = ARENA_ARRAY(l->a, struct source_record, n ? n : 1);
+	for (size_t i = 0; i < n; i++)
+		if (pf[i].recorded)
+			l->s->sources[l->s->n_sources++] = pf[i].src;
 	struct article **list = ARENA_ARRAY(l->a, struct article *, n ? n : 1);
 	const char **drafts = ARENA_ARRAY(l->a, const char *, n ? n : 1);
 	size_t count = 0, n_drafts = 0;
@@ -981,7 +1098,7 @@ struct site *
 site_load(const struct load_options *opt, struct diags *d)
 {
 	struct site *s = site_new();
-	struct loader l = { s, d, &s->arena, NULL };
+	struct loader l = { s, d, &s->arena, NULL, opt->known, opt->known_ctx };
 	s->content_dir = arena_strdup(&s->arena, opt->content_dir);
 	struct gloss_list gl = { NULL, 0, 0 };
 	load_site_yaml(&l, opt);

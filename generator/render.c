@@ -2,6 +2,7 @@
  * conventions, rendered safely. */
 #include "render.h"
 
+#include "load.h"
 #include "mdheap.h"
 
 #include <cmark.h>
@@ -1010,6 +1011,10 @@ render_version(struct render_ctx *ctx, struct article *a, struct version *v)
 	 * restored from the render cache and its HTML is now needed. */
 	v->n_ids = v->n_glossary_used = v->n_links = v->n_xrefs = v->n_assets = 0;
 	v->han_chars = v->latin_words = 0;
+	/* Loading took this version from the last build without reading its
+	 * file: its body is read now (an error leaves it empty). */
+	if (v->body == NULL)
+		load_body(s, v, ctx->arena, ctx->diags);
 	/* cmark's memory: the worker's heap, rewound below, when there is
 	 * one (not in sanitizer builds, nor for callers without one). */
 	cmark_mem *mem = ctx->md ? md_heap_begin(ctx->md) :
@@ -1102,6 +1107,8 @@ render_reuse(struct render_ctx *ctx, struct article *a, const char *record,
 {
 	if (!rcache_restore(record, len, ctx->site, a, ctx->arena, asset_exists))
 		return false;
+	a->render_record = record;
+	a->render_record_len = len;
 	expect_anchors(ctx, &a->zh);
 	if (a->en)
 		expect_anchors(ctx, a->en);
@@ -1111,6 +1118,7 @@ render_reuse(struct render_ctx *ctx, struct article *a, const char *record,
 void
 render_article(struct render_ctx *ctx, struct article *a)
 {
+	a->render_record = NULL;   /* a new record is made from this render */
 	render_version(ctx, a, &a->zh);
 	if (a->en != NULL)
 		render_version(ctx, a, a->en);

@@ -106,6 +106,28 @@ struct xref {
 	int line, col;
 };
 
+/* What identifies a file's contents without reading it: a write changes
+ * its ctime, which nothing can set back. */
+struct file_stamp {
+	long long mtime_s, mtime_ns, ctime_s, ctime_ns, size;
+	unsigned long long ino;
+};
+
+/* What loading takes from an article file that a later build can use
+ * while the file's stamp is the same: its front matter as text, where
+ * its body starts and the hash of its text.  The body is read only if
+ * something renders it. */
+struct source_record {
+	const char *name;                    /* in articles/ */
+	struct file_stamp stamp;
+	uint64_t source_hash;
+	int body_line;
+	const char *yaml;                    /* the front matter, decoded */
+	size_t yaml_len;
+	const char *line;                    /* its line in the last cache, when */
+	size_t line_len;                     /* taken from there, else NULL */
+};
+
 struct article {
 	const char *slug;
 	struct pos pos;                      /* the zh file, line 1 */
@@ -121,6 +143,10 @@ struct article {
 	struct version zh;
 	struct version *en;                  /* NULL: no translation */
 	const char *asset_dir;               /* content/articles/<slug>/, or NULL */
+	/* The last build's render record, when this build reused it as it is
+	 * (not rendered since): the next cache gets the same line. */
+	const char *render_record;
+	size_t render_record_len;
 	/* filled by relate: */
 	struct article **backlinks;          /* articles linking here, newest first */
 	size_t n_backlinks;
@@ -156,6 +182,10 @@ struct site {
 	uint64_t data_hash;                  /* of site.yaml, taxonomy.yaml, glossary.yaml */
 	const char **drafts_left_out;        /* slugs of unpublished drafts, sorted */
 	size_t n_drafts_left_out;
+	/* Every article file loading read or took from the last build,
+	 * for the next build's cache (load.h, struct source_record). */
+	struct source_record *sources;
+	size_t n_sources;
 };
 
 /* Tables of names, indexed by the enums above. */
