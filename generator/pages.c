@@ -1066,19 +1066,25 @@ hash_brief(const struct article *a)
 	return h;
 }
 
+/* A version's notes: a glossary.yaml term by its id (its words are in
+ * the data files, which every key includes); a local term or an ad-hoc
+ * note by its words, which come from the article's own file. */
 static uint64_t
 hash_version(uint64_t h, const struct version *v)
 {
 	h = hash_u64(h, v->html_hash);
+	h = hash_u64(h, v->source_hash);
 	h = hash_u64(h, v->han_chars);
 	h = hash_u64(h, v->latin_words);
 	h = hash_u64(h, v->n_glossary_used);
 	for (size_t i = 0; i < v->n_glossary_used; i++) {
 		const struct gloss_use *u = &v->glossary_used[i];
 		h = hash_u64(h, (uint64_t)u->number);
-		h = hash_str(hash_str(hash_str(h, u->zh), u->pinyin), u->en);
 		h = hash_u64(h, u->term ? (uint64_t)u->term->id + 1 : 0);
-		h = hash_u64(h, u->term && u->term->local);
+		if (u->term && !u->term->local)
+			continue;
+		h = hash_u64(h, u->term != NULL);
+		h = hash_str(hash_str(hash_str(h, u->zh), u->pinyin), u->en);
 		for (int l = 0; u->term && l < LANG_COUNT; l++)
 			h = hash_str(h, u->term->note[l]);
 	}
