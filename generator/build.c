@@ -318,7 +318,12 @@ make_model(struct run *r)
 	r->workers = render_all(r->site, opt->threads, &r->d, r->matcher,
 	    r->have_prev ? &r->prev : NULL, r->spilling ? &r->spill : NULL);
 	stage("render");
-	relate_site(r->site, opt->threads);
+	/* Related lists are kept from the last build while nothing they
+	 * are made from has changed (relate_key). */
+	size_t related_len = 0;
+	const char *related = r->have_prev ? cache_related(&r->prev,
+	    relate_key(r->site), &related_len) : NULL;
+	relate_site(r->site, opt->threads, related, related_len);
 	stage("relate");
 	struct pages_options po = { opt->templates_dir, opt->threads };
 	r->pages = pages_prepare(r->site, &po, &r->d);
@@ -382,8 +387,12 @@ say_and_remember(struct run *r)
 			struct buf sources = BUF_INIT;
 			for (size_t i = 0; i < r->site->n_sources; i++)
 				cache_put_source(&sources, &r->site->sources[i]);
+			struct buf related = BUF_INIT;
+			relate_put(&related, r->site);
 			cache_save(r->opt, r->inputs, text, pages_hashes(r->pages),
-			    &r->published, &records, &sources);
+			    &r->published, &records, &sources, relate_key(r->site),
+			    &related);
+			buf_release(&related);
 			buf_release(&sources);
 			buf_release(&records);
 		}

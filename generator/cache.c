@@ -15,10 +15,11 @@
 #include "arena.h"
 #include "buf.h"
 #include "escape.h"
+#include "input.h"
 #include "strset.h"
 
 #define CACHE_PREFIX "haichao-cache "
-#define CACHE_MAGIC CACHE_PREFIX "4"
+#define CACHE_MAGIC CACHE_PREFIX "5"
 
 static char *
 cache_path(const struct build_options *opt)
@@ -47,16 +48,65 @@ get_path(const char *p, const char *end, struct buf *out)
 	return unescape_field(p, (size_t)(end - p), out) && out->len > 0;
 }
 
+/* A decimal (or, with base 16, hexadecimal) number ending at `stop`;
+ * moves *p past the stop character. */
+static bool
+get_number(const char **p, const char *end, int base, char stop,
+    unsigned long long *out)
+{
+	const char *q = *p;
+	unsigned long long v = 0;
+	int digits = 0;
+	for (; q < end && *q != stop; q++, digits++) {
+		int d = base == 16 ? hex_digit(*q) : (*q >= '0' && *q <= '9' ? *q - '0' : -1);
+		if (d < 0 || digits >= (base == 16 ? 16 : 19))
+			return false;
+		v = v * (unsigned)base + (unsigned)d;
+	}
+	if (digits == 0 || q >= end)
+		return false;
+	*out = v;
+	*p = q + 1;
+	return true;
+}
+
 /* A file's stamp: mtime, ctime, size and inode.  The change time counts
  * because an edit that keeps the size and sets the modification time
  * back (touch -r, cp -p, some editors and tools) still moves it. */
+/* A decimal number, zero-padded to `width` digits (0: as long as it
+ * needs), then `after`; without printf, which is most of stamping
+ * tens of thousands of files. */
+static void
+put_decimal(struct buf *out, unsigned long long v, int width, char after)
+{
+	char tmp[24];
+	int n = 0;
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0 && n < 20);
+	while (n < width)
+		tmp[n++] = '0';
+	char text[25];
+	for (int i = 0; i < n; i++)
+		text[i] = tmp[n - 1 - i];
+	text[n] = after;
+	buf_add(out, text, (size_t)n + 1);
+}
+
 static void
 stamp(struct buf *out, const char *tag, const char *path, const struct stat *st)
 {
-	buf_printf(out, "%s %lld.%09ld %lld.%09ld %lld %llu ", tag,
-	    (long long)st->st_mtim.tv_sec, st->st_mtim.tv_nsec,
-	    (long long)st->st_ctim.tv_sec, st->st_ctim.tv_nsec,
-	    (long long)st->st_size, (unsigned long long)st->st_ino);
+	/* "%s %lld.%09ld %lld.%09ld %lld %llu ", by hand; times before
+	 * 1970 (negative) are written as 0, which only makes a rebuild. */
+	buf_puts(out, tag);
+	buf_putc(out, ' ');
+	put_decimal(out, st->st_mtim.tv_sec > 0 ? (unsigned long long)st->st_mtim.tv_sec : 0, 0, '.');
+	put_decimal(out, (unsigned long long)st->st_mtim.tv_nsec, 9, ' ');
+	put_decimal(out, st->st_ctim.tv_sec > 0 ? (unsigned long long)st->st_ctim.tv_sec : 0, 0, '.');
+	put_decimal(out, (unsigned long long)st->st_ctim.tv_nsec, 9, ' ');
+	put_decimal(out, (unsigned long long)st->st_size, 0, ' ');
+	put_decimal(out, (unsigned long long)st->st_ino, 0, ' ');
 	put_path(out, path);
 	buf_putc(out, '\n');
 }
@@ -170,24 +220,28 @@ output_stamp(const struct build_options *opt, struct buf *out)
 static bool
 read_cache(const struct build_options *opt, struct buf *saved)
 {
+	/* Tens of megabytes for a big archive: read at once, at its size.
+	 * A cache that cannot be read is no cache (nothing to say). */
 	char *path = cache_path(opt);
-	FILE *f = fopen(path, "rb");
+	struct diags quiet;
+	diags_init(&quiet);
+	char *data;
+	size_t len;
+	bool ok = read_file(path, &data, &len, &quiet);
+	diags_free(&quiet);
 	free(path);
-	if (f == NULL)
+	if (!ok)
 		return false;
-	char chunk[65536];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_add(saved, chunk, n);
-	fclose(f);
+	buf_release(saved);
+	*saved = (struct buf){ data, len, len + 1 };
 	return true;
 }
 
 struct records {
 	const char *said;
 	size_t said_len;
-	const char *pages, *files, *renders, *sources;   /* each section's first line */
-	size_t n_pages, n_files, n_renders, n_sources;
+	const char *pages, *files, *renders, *sources, *related;   /* each section's first line */
+	size_t n_pages, n_files, n_renders, n_sources, n_related;
 	const char *end;
 };
 
@@ -254,7 +308,11 @@ split_records(const struct buf *saved, const char *from, struct records *r)
 	    !read_count(&p, end, "sources", &r->n_sources))
 		return false;
 	r->sources = p;
-	if (skip_lines(p, end, r->n_sources) == NULL)
+	if ((p = skip_lines(p, end, r->n_sources)) == NULL ||
+	    !read_count(&p, end, "related", &r->n_related))
+		return false;
+	r->related = p;
+	if (skip_lines(p, end, r->n_related) == NULL)
 		return false;
 	r->end = end;
 	return true;
@@ -320,6 +378,9 @@ cache_previous_load(const struct build_options *opt, struct buf *text,
 	strset_init(&prev->sources);
 	prev->sources_text = NULL;
 	prev->sources_len = 0;
+	prev->related_text = NULL;
+	prev->related_len = 0;
+	prev->related_key = 0;
 	prev->text = *text;
 	*text = (struct buf)BUF_INIT;
 	prev->renders_text = NULL;
@@ -391,6 +452,15 @@ cache_previous_load(const struct build_options *opt, struct buf *text,
 		prev->sources_len = (size_t)(p - first);
 		prev->sources_text = first;
 	}
+	/* Related lists: "KEY\n", then a line per article. */
+	unsigned long long key;
+	p = r.related;
+	if (same_env && r.n_related > 0 && get_number(&p, r.end, 16, '\n', &key)) {
+		const char *last = skip_lines(p, r.end, r.n_related - 1);
+		prev->related_key = key;
+		prev->related_text = p;
+		prev->related_len = (size_t)(last - p);
+	}
 out:
 	buf_release(&env);
 	buf_release(&path);
@@ -440,26 +510,13 @@ cache_put_source(struct buf *out, const struct source_record *r)
 	buf_putc(out, '\n');
 }
 
-/* A decimal (or, with base 16, hexadecimal) number ending at `stop`;
- * moves *p past the stop character. */
-static bool
-get_number(const char **p, const char *end, int base, char stop,
-    unsigned long long *out)
+const char *
+cache_related(const struct cache_previous *prev, uint64_t key, size_t *len)
 {
-	const char *q = *p;
-	unsigned long long v = 0;
-	int digits = 0;
-	for (; q < end && *q != stop; q++, digits++) {
-		int d = base == 16 ? hex_digit(*q) : (*q >= '0' && *q <= '9' ? *q - '0' : -1);
-		if (d < 0 || digits >= (base == 16 ? 16 : 19))
-			return false;
-		v = v * (unsigned)base + (unsigned)d;
-	}
-	if (digits == 0 || q >= end)
-		return false;
-	*out = v;
-	*p = q + 1;
-	return true;
+	if (prev->related_text == NULL || prev->related_key != key)
+		return NULL;
+	*len = prev->related_len;
+	return prev->related_text;
 }
 
 bool
@@ -521,7 +578,8 @@ put_set(struct buf *b, const char *section, const struct strset *set,
 void
 cache_save(const struct build_options *opt, const char *inputs,
     const char *said, const struct strset *pages, const struct strset *files,
-    const struct buf *renders, const struct buf *sources)
+    const struct buf *renders, const struct buf *sources, uint64_t related_key,
+    const struct buf *related)
 {
 	char *path = cache_path(opt);
 	struct buf b = BUF_INIT, tmp = BUF_INIT;
@@ -544,6 +602,13 @@ cache_save(const struct build_options *opt, const char *inputs,
 	buf_printf(&b, "sources %zu\n", n_sources);
 	if (n_sources > 0)
 		buf_add(&b, sources->data, sources->len);
+	size_t n_related = 0;
+	for (size_t i = 0; related && i < related->len; i++)
+		n_related += related->data[i] == '\n';
+	buf_printf(&b, "related %zu\n%016llx\n", n_related + 1,
+	    (unsigned long long)related_key);
+	if (n_related > 0)
+		buf_add(&b, related->data, related->len);
 	buf_printf(&tmp, "%s.tmp", path);
 	FILE *f = fopen(tmp.data, "wb");
 	if (f != NULL) {

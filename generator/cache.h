@@ -39,6 +39,9 @@ struct cache_previous {
 	struct strset sources; /* article file -> offset of its record ... */
 	const char *sources_text;   /* ... here (see cache_source) */
 	size_t sources_len;
+	uint64_t related_key;       /* relate_key of the lists below */
+	const char *related_text;   /* relate_put's lines, or NULL */
+	size_t related_len;
 	struct buf text;       /* the cache file, which the above point into */
 };
 /* Parses `text` (from cache_up_to_date), taking it over. */
@@ -53,6 +56,10 @@ bool cache_render_record(const struct cache_previous *prev, const char *slug,
  * files; ctx is a struct cache_previous. */
 bool cache_source(const void *ctx, const char *name, struct source_record *out,
     struct arena *a);
+/* The last build's related lists (relate.h) when they were made from
+ * what `key` says, else NULL. */
+const char *cache_related(const struct cache_previous *prev, uint64_t key,
+    size_t *len);
 /* Appends the record of one article file, for cache_save. */
 void cache_put_source(struct buf *out, const struct source_record *r);
 /* The fingerprint of every input, taken before the build reads them (so
@@ -64,7 +71,8 @@ char *cache_inputs(const struct build_options *opt);
  * the page hashes and the files published. */
 void cache_save(const struct build_options *opt, const char *inputs,
     const char *said, const struct strset *pages, const struct strset *files,
-    const struct buf *renders, const struct buf *sources);
+    const struct buf *renders, const struct buf *sources, uint64_t related_key,
+    const struct buf *related);
 /* Removes the state (before a build that may change public/). */
 void cache_forget(const struct build_options *opt);
 

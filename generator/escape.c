@@ -119,7 +119,11 @@ unescape_field(const char *s, size_t len, struct buf *out)
 	buf_grow(out, len);
 	for (size_t i = 0; i < len; i++) {
 		if (s[i] != '\\') {
-			buf_putc(out, s[i]);
+			/* the run up to the next escape (usually the rest) at once */
+			const char *esc = memchr(s + i, '\\', len - i);
+			size_t run = esc ? (size_t)(esc - (s + i)) : len - i;
+			buf_add(out, s + i, run);
+			i += run - 1;
 			continue;
 		}
 		int hi = i + 3 < len && s[i + 1] == 'x' ? hex_digit(s[i + 2]) : -1;

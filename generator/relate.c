@@ -3,10 +3,12 @@
  * never by comparing all pairs. */
 #include "relate.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "alloc.h"
+#include "hash.h"
 #include "pool.h"
 
 /* A shared app says more than a shared company, which says more than a
@@ -142,10 +144,82 @@ relate_job(void *ctx, size_t i, int worker)
 	    rj->touched[worker]);
 }
 
+uint64_t
+relate_key(const struct site *s)
+{
+	uint64_t h = hash_u64(HASH_SEED, s->n_articles);
+	for (size_t i = 0; i < s->n_articles; i++) {
+		const struct article *a = s->articles[i];
+		h = hash_str(h, a->slug);
+		h = hash_u64(h, (uint64_t)a->date.year << 16 |
+		    (uint64_t)a->date.month << 8 | (uint64_t)a->date.day);
+		for (int k = 0; k < KIND_COUNT; k++) {
+			h = hash_u64(h, a->n_terms[k]);
+			for (size_t j = 0; j < a->n_terms[k]; j++)
+				h = hash_str(h, a->terms[k][j]->slug);
+		}
+	}
+	return h;
+}
+
 void
-relate_site(struct site *s, int threads)
+relate_put(struct buf *out, const struct site *s)
+{
+	for (size_t i = 0; i < s->n_articles; i++) {
+		const struct article *a = s->articles[i];
+		for (size_t j = 0; j < a->n_related; j++) {
+			char num[24];
+			int n = snprintf(num, sizeof(num), j ? " %zu" : "%zu",
+			    a->related[j]->index);
+			buf_add(out, num, (size_t)n);
+		}
+		buf_putc(out, '\n');
+	}
+}
+
+/* The related lists from relate_put's lines; false, with nothing set,
+ * when they do not fit (a count, an index out of range). */
+static bool
+take_related(struct site *s, const char *p, size_t len)
+{
+	const char *end = p + len;
+	size_t n = s->n_articles;
+	size_t *all = xmalloc((n ? n : 1) * 5 * sizeof(*all));
+	size_t *count = xcalloc(n ? n : 1, sizeof(*count));
+	bool ok = true;
+	for (size_t i = 0; ok && i < n; i++) {
+		while (ok && p < end && *p != '\n') {
+			size_t v = 0;
+			const char *digits = p;
+			while (p < end && *p >= '0' && *p <= '9' && p - digits < 12)
+				v = v * 10 + (size_t)(*p++ - '0');
+			ok = p > digits && v < n && v != i && count[i] < 5;
+			if (ok)
+				all[i * 5 + count[i]++] = v;
+			if (ok && p < end && *p == ' ')
+				p++;
+		}
+		ok = ok && p < end && *p++ == '\n';
+	}
+	ok = ok && p == end;
+	for (size_t i = 0; ok && i < n; i++) {
+		struct article *a = s->articles[i];
+		for (size_t j = 0; j < count[i]; j++)
+			a->related[j] = s->articles[all[i * 5 + j]];
+		a->n_related = count[i];
+	}
+	free(all);
+	free(count);
+	return ok;
+}
+
+void
+relate_site(struct site *s, int threads, const char *known, size_t known_len)
 {
 	add_backlinks(s);
+	/* Nothing they are made from has changed: last build's lists. */
+	if (known && take_related(s, known, known_len))
+		return;
 	if (threads < 1)
 		threads = 1;
 	size_t n = s->n_articles ? s->n_articles : 1;

@@ -6,9 +6,20 @@
 
 #include "site.h"
 
+#include "buf.h"
+
 /* Fills every article's backlinks and related lists, the latter on
- * `threads` threads.  Needs the rendered versions' link lists; allocates
- * in the site's arena. */
-void relate_site(struct site *s, int threads);
+ * `threads` threads, or from `known` (relate_put's lines from the last
+ * build, with the same relate_key) when it fits.  Needs the rendered
+ * versions' link lists; allocates in the site's arena. */
+void relate_site(struct site *s, int threads, const char *known,
+    size_t known_len);
+
+/* A hash of all that related lists are made from: the articles in order,
+ * with their dates and tags. */
+uint64_t relate_key(const struct site *s);
+/* The related lists, one line per article (the indexes of its related
+ * articles), for the next build. */
+void relate_put(struct buf *out, const struct site *s);
 
 #endif

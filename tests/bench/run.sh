@@ -282,11 +282,13 @@ settle() { # waits until the last deletion is more than six minutes old
 		sleep "$left"
 	fi
 }
-prep_fresh() { retire "$out" "$out".*; } # with haichao's staging folder and cache beside it
+# Full builds start with no earlier output still being written back to
+# disk (a build's 1.6 GB would otherwise compete with the next one's).
+prep_fresh() { retire "$out" "$out".* && sync; } # with haichao's staging folder and cache beside it
 prep_deleted() { rm -rf "$out" "$out".* && sync && date +%s >"$work/deleted-at"; }
 prep_nocache() { rm -rf "$out".*; }
-prep_hugo() { retire "$site/public"; }
-prep_floor() { retire "$floor_out" && mkdir -p "$floor_out"; }
+prep_hugo() { retire "$site/public" && sync; }
+prep_floor() { retire "$floor_out" && mkdir -p "$floor_out" && sync; }
 
 # ---- machine facts ---------------------------------------------------------------
 hugo_version=-

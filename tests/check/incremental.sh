@@ -79,6 +79,11 @@ sedi 's/^date: .*/date: 2019-06-30/' "$arts/$second"
 check "the date of $second (it moves to the end)"
 sedi '/^author:/d; /^updated:/d; s/^date: \(.*\)/date: \1\nauthor: 新作者\nupdated: 2026-02-02/' "$arts/$second"
 check "the author and the updated date of $second"
+# Tags decide the term pages and every article's related reading: one
+# app swapped for another, so that only which tags changes, not how many.
+sedi 's/^apps: \[\(.*\)\]$/apps: [\1]/; /^apps:/s/\([[ ]\)[a-z0-9-]*\]$/\1chatgpt]/' "$arts/$second"
+grep -q '^apps:.*chatgpt\]' "$arts/$second" || fail "could not change an app of $second"
+check "an app of $second swapped for another"
 printf '\nOne more English sentence.\n' >>"$arts/$translated"
 check "a sentence added to $translated"
 sedi 's/^title: .*/title: A changed English title/' "$arts/$translated"
