@@ -19,7 +19,7 @@
 #include "strset.h"
 
 #define CACHE_PREFIX "haichao-cache "
-#define CACHE_MAGIC CACHE_PREFIX "5"
+#define CACHE_MAGIC CACHE_PREFIX "6"
 
 static char *
 cache_path(const struct build_options *opt)
@@ -476,18 +476,28 @@ cache_previous_free(struct cache_previous *prev)
 	buf_release(&prev->text);
 }
 
+/* The line `key` points to in a section kept as text (`set` maps keys to
+ * offsets into [text, text + len)), without its newline. */
+static bool
+line_of(const struct strset *set, const char *text, size_t len,
+    const char *key, const char **line, size_t *line_len)
+{
+	long at = strset_value(set, key);
+	if (at < 0 || text == NULL || (size_t)at >= len)
+		return false;
+	const char *p = text + at;
+	const char *eol = memchr(p, '\n', len - (size_t)at);
+	*line = p;
+	*line_len = eol ? (size_t)(eol - p) : len - (size_t)at;
+	return true;
+}
+
 bool
 cache_render_record(const struct cache_previous *prev, const char *slug,
     const char **record, size_t *len)
 {
-	long at = strset_value(&prev->renders, slug);
-	if (at < 0 || prev->renders_text == NULL || (size_t)at >= prev->renders_len)
-		return false;
-	const char *p = prev->renders_text + at;
-	const char *eol = memchr(p, '\n', prev->renders_len - (size_t)at);
-	*record = p;
-	*len = eol ? (size_t)(eol - p) : prev->renders_len - (size_t)at;
-	return true;
+	return line_of(&prev->renders, prev->renders_text, prev->renders_len,
+	    slug, record, len);
 }
 
 /* A source record's line: NAME, the stamp (mtime, ctime, size, inode),
@@ -506,7 +516,7 @@ cache_put_source(struct buf *out, const struct source_record *r)
 	buf_printf(out, "\t%lld.%09lld\t%lld.%09lld\t%lld\t%llu\t%016llx\t%d\t",
 	    st->mtime_s, st->mtime_ns, st->ctime_s, st->ctime_ns, st->size, st->ino,
 	    (unsigned long long)r->source_hash, r->body_line);
-	escape_field(out, r->yaml);
+	escape_field(out, r->fm);
 	buf_putc(out, '\n');
 }
 
@@ -524,13 +534,13 @@ cache_source(const void *ctx, const char *name, struct source_record *out,
     struct arena *a)
 {
 	const struct cache_previous *prev = ctx;
-	long at = strset_value(&prev->sources, name);
-	if (at < 0 || prev->sources_text == NULL || (size_t)at >= prev->sources_len)
+	const char *line, *p;
+	size_t line_len;
+	if (!line_of(&prev->sources, prev->sources_text, prev->sources_len, name,
+	    &line, &line_len))
 		return false;
-	const char *p = prev->sources_text + at;
-	const char *end = prev->sources_text + prev->sources_len;
-	const char *eol = memchr(p, '\n', (size_t)(end - p));
-	if (eol == NULL || (p = memchr(p, '\t', (size_t)(eol - p))) == NULL)
+	const char *eol = line + line_len;
+	if ((p = memchr(line, '\t', line_len)) == NULL)
 		return false;
 	p++;
 	unsigned long long v[8];
@@ -539,18 +549,17 @@ cache_source(const void *ctx, const char *name, struct source_record *out,
 	for (int i = 0; i < 8; i++)
 		if (!get_number(&p, eol, bases[i], stops[i], &v[i]))
 			return false;
-	struct buf yaml = BUF_INIT;
-	if (!unescape_field(p, (size_t)(eol - p), &yaml)) {
-		buf_release(&yaml);
+	struct buf fm = BUF_INIT;
+	if (!unescape_field(p, (size_t)(eol - p), &fm)) {
+		buf_release(&fm);
 		return false;
 	}
-	const char *line = prev->sources_text + at;
 	*out = (struct source_record){ NULL,
 		{ (long long)v[0], (long long)v[1], (long long)v[2], (long long)v[3],
 		  (long long)v[4], v[5] }, v[6], (int)v[7],
-		arena_strndup(a, yaml.data ? yaml.data : "", yaml.len), yaml.len,
+		arena_strndup(a, fm.data ? fm.data : "", fm.len), fm.len,
 		line, (size_t)(eol - line) };
-	buf_release(&yaml);
+	buf_release(&fm);
 	return v[7] >= 2 && v[7] < INT_MAX;
 }
 
@@ -575,6 +584,22 @@ put_set(struct buf *b, const char *section, const struct strset *set,
 	}
 }
 
+/* A section of whole lines: "NAME N", then `head` (one line, counted,
+ * when not NULL) and the lines. */
+static void
+put_section(struct buf *b, const char *name, const char *head,
+    const struct buf *lines)
+{
+	size_t n = head != NULL;
+	for (size_t i = 0; lines && i < lines->len; i++)
+		n += lines->data[i] == '\n';
+	buf_printf(b, "%s %zu\n", name, n);
+	if (head)
+		buf_printf(b, "%s\n", head);
+	if (lines && lines->len)
+		buf_add(b, lines->data, lines->len);
+}
+
 void
 cache_save(const struct build_options *opt, const char *inputs,
     const char *said, const struct strset *pages, const struct strset *files,
@@ -590,25 +615,11 @@ cache_save(const struct build_options *opt, const char *inputs,
 	buf_putc(&b, '\n');
 	put_set(&b, "pages", pages, true);
 	put_set(&b, "files", files, false);
-	size_t n_renders = 0;
-	for (size_t i = 0; renders && i < renders->len; i++)
-		n_renders += renders->data[i] == '\n';
-	buf_printf(&b, "renders %zu\n", n_renders);
-	if (n_renders > 0)
-		buf_add(&b, renders->data, renders->len);
-	size_t n_sources = 0;
-	for (size_t i = 0; sources && i < sources->len; i++)
-		n_sources += sources->data[i] == '\n';
-	buf_printf(&b, "sources %zu\n", n_sources);
-	if (n_sources > 0)
-		buf_add(&b, sources->data, sources->len);
-	size_t n_related = 0;
-	for (size_t i = 0; related && i < related->len; i++)
-		n_related += related->data[i] == '\n';
-	buf_printf(&b, "related %zu\n%016llx\n", n_related + 1,
-	    (unsigned long long)related_key);
-	if (n_related > 0)
-		buf_add(&b, related->data, related->len);
+	put_section(&b, "renders", NULL, renders);
+	put_section(&b, "sources", NULL, sources);
+	char key[24];
+	snprintf(key, sizeof(key), "%016llx", (unsigned long long)related_key);
+	put_section(&b, "related", key, related);
 	buf_printf(&tmp, "%s.tmp", path);
 	FILE *f = fopen(tmp.data, "wb");
 	if (f != NULL) {

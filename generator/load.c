@@ -620,14 +620,19 @@ read_article_file(struct loader *l, const char *path, struct version *v,
 	    &body_line)) {
 		fm = parse_front_matter(l, path, yaml, yaml_len);
 		v->path = path;
+		if (fm != NULL) {   /* kept as parsed: no YAML next time */
+			struct buf tree = BUF_INIT;
+			ynode_write(&tree, fm);
+			rec->fm = arena_strndup(l->a, tree.data, tree.len);
+			rec->fm_len = tree.len;
+			buf_release(&tree);
+			*recorded = true;
+		}
 		v->body_len = text_len - (size_t)(body - text);
 		v->body = text == raw ? body : arena_strndup(where, body, v->body_len);
 		v->body_line = body_line;
 		rec->source_hash = v->source_hash;
 		rec->body_line = body_line;
-		rec->yaml = arena_strndup(l->a, yaml, yaml_len);
-		rec->yaml_len = yaml_len;
-		*recorded = true;
 	}
 	if (text != raw)
 		free(text);   /* converted from a legacy encoding */
@@ -984,12 +989,15 @@ read_one(void *ctx, size_t i, int worker)
 	struct file_stamp now = stamped ? stamp_of(&st) : (struct file_stamp){ 0 };
 	bool trusted = stamped && settled(&now, rj->started);
 	struct source_record known;
+	struct ynode *fm = NULL;
 	if (trusted && rj->known &&
 	    rj->known(rj->known_ctx, rj->v[i].name, &known, wl.a) &&
-	    same_stamp(&known.stamp, &now)) {
-		/* As last time: its front matter from the cache, its body
-		 * only if it is rendered (load_body). */
-		pf->fm = parse_front_matter(&wl, pf->path, known.yaml, known.yaml_len);
+	    same_stamp(&known.stamp, &now) &&
+	    (fm = ynode_read(wl.a, pf->path, known.fm, known.fm_len)) != NULL) {
+		/* As last time: its front matter from the cache (as it was
+		 * parsed, checked again below like any), its body only if it
+		 * is rendered (load_body).  A damaged record is read anew. */
+		pf->fm = fm;
 		pf->v.path = pf->path;
 		pf->v.source_hash = known.source_hash;
 		pf->v.body_line = known.body_line;

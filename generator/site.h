@@ -114,16 +114,16 @@ struct file_stamp {
 };
 
 /* What loading takes from an article file that a later build can use
- * while the file's stamp is the same: its front matter as text, where
- * its body starts and the hash of its text.  The body is read only if
- * something renders it. */
+ * while the file's stamp is the same: its front matter as parsed (in
+ * ynode_write's text), where its body starts and the hash of its text.
+ * The body is read only if something renders it. */
 struct source_record {
 	const char *name;                    /* in articles/ */
 	struct file_stamp stamp;
 	uint64_t source_hash;
 	int body_line;
-	const char *yaml;                    /* the front matter, decoded */
-	size_t yaml_len;
+	const char *fm;                      /* the front matter, ynode_write's */
+	size_t fm_len;
 	const char *line;                    /* its line in the last cache, when */
 	size_t line_len;                     /* taken from there, else NULL */
 };

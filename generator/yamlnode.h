@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "arena.h"
+#include "buf.h"
 #include "diag.h"
 
 enum ynode_kind { Y_SCALAR, Y_SEQ, Y_MAP };
@@ -37,6 +38,14 @@ struct ynode *ynode_get(const struct ynode *map, const char *key);
 
 /* True for a scalar that YAML would read as null (~, null, empty). */
 bool ynode_is_null(const struct ynode *n);
+
+/* A tree as text, for the build cache: what yaml_load made, positions
+ * included (the path left out), so that it can be had again without
+ * parsing YAML.  ynode_read gives the tree back, with `path` in every
+ * position, or NULL when `text` is not ynode_write's. */
+void ynode_write(struct buf *out, const struct ynode *n);
+struct ynode *ynode_read(struct arena *a, const char *path, const char *text,
+    size_t len);
 
 /* Reports `key` at n's position as not being `what` ("a string", ...). */
 void ynode_type_error(struct diags *d, const struct ynode *n, const char *key,
