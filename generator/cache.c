@@ -293,27 +293,27 @@ split_records(const struct buf *saved, const char *from, struct records *r)
 		return false;
 	r->said = p;
 	p += r->said_len;
-	if (p >= end || *p++ != '\n' || !read_count(&p, end, "pages", &r->n_pages))
+	if (p >= end || *p++ != '\n')
 		return false;
-	r->pages = p;
-	if ((p = skip_lines(p, end, r->n_pages)) == NULL ||
-	    !read_count(&p, end, "files", &r->n_files))
-		return false;
-	r->files = p;
-	if ((p = skip_lines(p, end, r->n_files)) == NULL ||
-	    !read_count(&p, end, "renders", &r->n_renders))
-		return false;
-	r->renders = p;
-	if ((p = skip_lines(p, end, r->n_renders)) == NULL ||
-	    !read_count(&p, end, "sources", &r->n_sources))
-		return false;
-	r->sources = p;
-	if ((p = skip_lines(p, end, r->n_sources)) == NULL ||
-	    !read_count(&p, end, "related", &r->n_related))
-		return false;
-	r->related = p;
-	if (skip_lines(p, end, r->n_related) == NULL)
-		return false;
+	/* Then the sections, in this order, each "NAME N" and N lines. */
+	const struct {
+		const char *name;
+		const char **start;
+		size_t *n;
+	} sections[] = {
+		{ "pages", &r->pages, &r->n_pages },
+		{ "files", &r->files, &r->n_files },
+		{ "renders", &r->renders, &r->n_renders },
+		{ "sources", &r->sources, &r->n_sources },
+		{ "related", &r->related, &r->n_related },
+	};
+	for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
+		if (!read_count(&p, end, sections[i].name, sections[i].n))
+			return false;
+		*sections[i].start = p;
+		if ((p = skip_lines(p, end, *sections[i].n)) == NULL)
+			return false;
+	}
 	r->end = end;
 	return true;
 }
