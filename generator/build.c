@@ -260,6 +260,7 @@ struct run {
 	char *inputs;                 /* the fingerprint when it began */
 	struct buf cache_text;        /* the cache file, read once */
 	struct site *site;
+	uint64_t related_key;         /* relate_key of the site */
 	struct cache_previous prev;   /* valid when prev_loaded ... */
 	bool prev_loaded;
 	bool have_prev;               /* ... and used only when the content loads */
@@ -321,8 +322,9 @@ make_model(struct run *r)
 	/* Related lists are kept from the last build while nothing they
 	 * are made from has changed (relate_key). */
 	size_t related_len = 0;
+	r->related_key = relate_key(r->site);
 	const char *related = r->have_prev ? cache_related(&r->prev,
-	    relate_key(r->site), &related_len) : NULL;
+	    r->related_key, &related_len) : NULL;
 	relate_site(r->site, opt->threads, related, related_len);
 	stage("relate");
 	struct pages_options po = { opt->templates_dir, opt->threads };
@@ -390,7 +392,7 @@ say_and_remember(struct run *r)
 			struct buf related = BUF_INIT;
 			relate_put(&related, r->site);
 			cache_save(r->opt, r->inputs, text, pages_hashes(r->pages),
-			    &r->published, &records, &sources, relate_key(r->site),
+			    &r->published, &records, &sources, r->related_key,
 			    &related);
 			buf_release(&related);
 			buf_release(&sources);

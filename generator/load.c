@@ -597,6 +597,17 @@ parse_front_matter(struct loader *l, const char *path, const char *yaml,
 	return fm;
 }
 
+/* The body after the front matter: where it lies when the text is still
+ * in `where` (it is `raw`), else a copy there. */
+static void
+set_body(struct version *v, const char *text, const char *raw, size_t text_len,
+    char *body, int body_line, struct arena *where)
+{
+	v->body_len = text_len - (size_t)(body - text);
+	v->body = text == raw ? body : arena_strndup(where, body, v->body_len);
+	v->body_line = body_line;
+}
+
 /* Reads one article file into its decoded text and front matter, and
  * what a later build may take instead of reading it (rec; *recorded is
  * set when the front matter was found). */
@@ -628,9 +639,7 @@ read_article_file(struct loader *l, const char *path, struct version *v,
 			buf_release(&tree);
 			*recorded = true;
 		}
-		v->body_len = text_len - (size_t)(body - text);
-		v->body = text == raw ? body : arena_strndup(where, body, v->body_len);
-		v->body_line = body_line;
+		set_body(v, text, raw, text_len, body, body_line, where);
 		rec->source_hash = v->source_hash;
 		rec->body_line = body_line;
 	}
@@ -654,11 +663,8 @@ load_body(const struct site *s, struct version *v, struct arena *a,
 		return false;
 	bool ok = split_front_matter(&l, v->path, text, text_len, &yaml, &yaml_len,
 	    &body, &body_line);
-	if (ok) {
-		v->body_len = text_len - (size_t)(body - text);
-		v->body = text == raw ? body : arena_strndup(a, body, v->body_len);
-		v->body_line = body_line;
-	}
+	if (ok)
+		set_body(v, text, raw, text_len, body, body_line, a);
 	if (text != raw)
 		free(text);
 	return ok;
