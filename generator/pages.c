@@ -557,30 +557,63 @@ bind_home(struct page_set *ps, const struct page *p, struct scope *sc, struct ar
 	bind_article_list(ps, p, sc, a, s->articles, s->n_articles);
 }
 
+/* A note's term, its pinyin, meaning and link: the same markup on every
+ * article page of a language, so the template renders it once per build
+ * and copies it (a one-item lazy list `term`, see view.h); only the
+ * note's number differs from page to page. */
+struct note_term {
+	struct page_set *ps;
+	const struct gloss_use *use;
+	enum lang lang;
+	const char *root;
+	struct arena *arena;
+	struct list_source src;
+};
+
+static uint64_t
+note_term_key(const void *ctx, size_t i)
+{
+	(void)i;
+	const struct note_term *nt = ctx;
+	const struct gloss_term *t = nt->use->term;
+	if (t == NULL || t->local)
+		return 0;   /* the article's own note: shown once */
+	return 1 + (uint64_t)nt->lang + LANG_COUNT * (uint64_t)t->id;
+}
+
+static void
+bind_note_term(void *ctx, size_t i, struct scope *item)
+{
+	(void)i;
+	const struct note_term *nt = ctx;
+	const struct gloss_use *u = nt->use;
+	/* The term's language is said only on English pages. */
+	scope_text(item, VAR_ZH, u->zh);
+	scope_text(item, VAR_TITLE_LANG, nt->lang == LANG_ZH ? NULL : lang_tag[LANG_ZH]);
+	scope_text(item, VAR_PINYIN, u->pinyin);
+	scope_text(item, VAR_EN, u->en);
+	if (u->term && u->term->note[nt->lang])
+		scope_text(item, VAR_NOTE, u->term->note[nt->lang]);
+	if (u->term && !u->term->local) {
+		struct page g = { .kind = PK_GLOSS_TERM, .lang = nt->lang,
+		    .index = (size_t)u->term->id };
+		scope_text(item, VAR_URL, link_to(nt->ps, nt->arena, nt->root, &g));
+	}
+}
+
 static void
 bind_glossary_notes(struct page_set *ps, const struct page *p, struct scope *sc,
     struct arena *a, const struct version *v)
 {
 	const char *root = root_of(sc);
 	struct scope **items = scope_list(sc, VAR_GLOSSARY, v->n_glossary_used);
-	/* Notes run to a hundred per article: every byte of their markup
-	 * counts a hundred times, so the term's language is said only on
-	 * English pages, and the term links straight to its own page. */
-	const char *zh_lang = p->lang == LANG_ZH ? NULL : lang_tag[LANG_ZH];
 	for (size_t i = 0; i < v->n_glossary_used; i++) {
 		const struct gloss_use *u = &v->glossary_used[i];
 		scope_text(items[i], VAR_NUMBER, arena_number(a, u->number));
-		scope_text(items[i], VAR_ZH, u->zh);
-		scope_text(items[i], VAR_TITLE_LANG, zh_lang);
-		scope_text(items[i], VAR_PINYIN, u->pinyin);
-		scope_text(items[i], VAR_EN, u->en);
-		if (u->term && u->term->note[p->lang])
-			scope_text(items[i], VAR_NOTE, u->term->note[p->lang]);
-		if (u->term && !u->term->local) {
-			struct page g = { .kind = PK_GLOSS_TERM, .lang = p->lang,
-			    .index = (size_t)u->term->id };
-			scope_text(items[i], VAR_URL, link_to(ps, a, root, &g));
-		}
+		struct note_term *nt = ARENA_NEW(a, struct note_term);
+		*nt = (struct note_term){ ps, u, p->lang, root, a,
+			{ nt, note_term_key, bind_note_term } };
+		scope_lazy_list(items[i], VAR_TERM, 1, &nt->src);
 	}
 }
 

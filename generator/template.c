@@ -696,7 +696,7 @@ run_each(const struct run *r, const struct op *op, const struct scope *s,
 		uint64_t key = 0;
 		if (list->src && r->memo) {
 			key = list->src->key(list->src->ctx, i);
-			const struct memo_entry *e = memo_find(r->memo, op, key);
+			const struct memo_entry *e = key ? memo_find(r->memo, op, key) : NULL;
 			if (e) {
 				buf_add(r->out, r->memo->text.data + e->off, e->len);
 				continue;

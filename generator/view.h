@@ -61,6 +61,7 @@ enum var_kind { VK_TEXT, VK_RAW, VK_LIST };
 	X(N, "count", VK_TEXT) \
 	X(GLOSSARY, "glossary", VK_LIST) \
 	X(NUMBER, "number", VK_TEXT) \
+	X(TERM, "term", VK_LIST) \
 	X(ZH, "zh", VK_TEXT) \
 	X(PINYIN, "pinyin", VK_TEXT) \
 	X(EN, "en", VK_TEXT) \
@@ -121,9 +122,10 @@ struct value {
  * fills item i (an empty scope without parent).  Two items with the same
  * `key` show the same values, so a template may render the markup of
  * such an item once and copy it wherever that key appears again: a list
- * of thousands of dated titles costs a lookup per item.  A key is never
- * 0, and must tell apart every item that the same h:each may show in one
- * build (an article's item in a given language and folder depth). */
+ * of thousands of dated titles costs a lookup per item.  A key must tell
+ * apart every item that the same h:each may show in one build (an
+ * article's item in a given language and folder depth); key 0 says "not
+ * shared": such an item is rendered every time. */
 struct list_source {
 	void *ctx;
 	uint64_t (*key)(const void *ctx, size_t i);
