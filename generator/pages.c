@@ -68,8 +68,10 @@ static const struct {
 	[PK_404] = { "404.html", bind_root, NULL },
 };
 
+/* Indices into site->articles, not pointers: a term's page and key walk
+ * thousands of these, in order, without touching each article. */
 struct gloss_backlinks {
-	struct article **items;   /* newest first */
+	uint32_t *items;   /* newest first */
 	size_t n;
 };
 
@@ -897,8 +899,8 @@ bind_glossary(struct page_set *ps, const struct page *p, struct scope *sc, struc
 		struct scope **arts = scope_list(items[i], VAR_ARTICLES, shown);
 		for (size_t j = 0; j < shown; j++) {
 			const char *tl;
-			struct page r = { .kind = PK_ARTICLE, .lang = p->lang, .index = bl->items[j]->index };
-			scope_text(arts[j], VAR_TITLE, article_title(bl->items[j], p->lang, &tl));
+			struct page r = { .kind = PK_ARTICLE, .lang = p->lang, .index = bl->items[j] };
+			scope_text(arts[j], VAR_TITLE, article_title(s->articles[bl->items[j]], p->lang, &tl));
 			scope_text(arts[j], VAR_TITLE_LANG, tl);
 			scope_text(arts[j], VAR_URL, link_to(ps, a, root, &r));
 		}
@@ -911,7 +913,7 @@ bind_glossary(struct page_set *ps, const struct page *p, struct scope *sc, struc
 /* The items of a glossary term's list of articles, bound on demand. */
 struct dated_titles {
 	struct page_set *ps;
-	struct article *const *list;
+	const uint32_t *list;   /* article indices */
 	enum lang lang;
 	const char *root;
 	struct arena *arena;
@@ -922,14 +924,14 @@ static uint64_t
 dated_title_key(const void *ctx, size_t i)
 {
 	const struct dated_titles *dt = ctx;
-	return 1 + (uint64_t)dt->lang + LANG_COUNT * (uint64_t)dt->list[i]->index;
+	return 1 + (uint64_t)dt->lang + LANG_COUNT * (uint64_t)dt->list[i];
 }
 
 static void
 bind_dated_title(void *ctx, size_t i, struct scope *item)
 {
 	struct dated_titles *dt = ctx;
-	const struct article *art = dt->list[i];
+	const struct article *art = dt->ps->site->articles[dt->list[i]];
 	const char *tl;
 	struct page q = { .kind = PK_ARTICLE, .lang = dt->lang, .index = art->index };
 	scope_text(item, VAR_TITLE, article_title(art, dt->lang, &tl));
@@ -1039,14 +1041,14 @@ collect_backlinks(struct page_set *ps)
 					last[t->id] = i;
 					struct gloss_backlinks *bl = &ps->backlinks[t->id];
 					if (pass == 1)
-						bl->items[bl->n] = s->articles[i];
+						bl->items[bl->n] = (uint32_t)i;
 					bl->n++;
 				}
 			}
 		}
 		if (pass == 0)
 			for (size_t i = 0; i < n; i++) {
-				ps->backlinks[i].items = ARENA_ARRAY(&ps->arena, struct article *,
+				ps->backlinks[i].items = ARENA_ARRAY(&ps->arena, uint32_t,
 				    ps->backlinks[i].n ? ps->backlinks[i].n : 1);
 				ps->backlinks[i].n = 0;
 			}
@@ -1204,7 +1206,10 @@ page_key(const struct page_set *ps, const struct page *p)
 	}
 	case PK_GLOSS_TERM: {
 		const struct gloss_backlinks *bl = &ps->backlinks[p->index];
-		return hash_briefs(ps, hash_u64(h, p->index), bl->items, bl->n);
+		h = hash_u64(hash_u64(h, p->index), bl->n);
+		for (size_t i = 0; i < bl->n; i++)
+			h = hash_u64(h, ps->brief[bl->items[i]]);
+		return h;
 	}
 	default:
 		return 0;

@@ -9,7 +9,6 @@
 #include "alloc.h"
 #include "arena.h"
 #include "escape.h"
-#include "hash.h"
 #include "yamlnode.h"
 
 #define TEMPLATE_NS "urn:haichao:template"
@@ -579,19 +578,29 @@ template_free(struct template *t)
 
 /* ---- the memo of list items ---------------------------------------------------- */
 
-/* Markup rendered for items of lazy lists, by (h:each op, item key):
- * open addressing over a table kept at most half full; the markup lives
- * in one buffer, entries hold offsets into it (the buffer moves as it
- * grows). */
+/* Markup rendered for items of lazy lists, by h:each op and item key.
+ * Keys are small numbers (an article's or a term's index with the
+ * language), so each op has an array indexed by key: a term's page walks
+ * its thousands of items, oldest index last, through memory in one
+ * direction, with no hashing.  The markup lives in one buffer; entries
+ * hold offsets into it (the buffer moves as it grows). */
+#define MEMO_MAX_KEY (1u << 26)   /* larger keys are not remembered */
+
 struct memo_entry {
-	const struct op *op;      /* NULL: free slot */
-	uint64_t key;
-	size_t off, len;
+	size_t off;
+	uint32_t len;
+	bool set;
+};
+
+struct memo_table {
+	const struct op *op;
+	struct memo_entry *entries;
+	size_t cap;
 };
 
 struct template_memo {
-	struct memo_entry *slots;
-	size_t cap, used;
+	struct memo_table *tables;   /* one per h:each op that used it */
+	size_t n_tables;
 	struct buf text;
 };
 
@@ -606,50 +615,47 @@ template_memo_free(struct template_memo *m)
 {
 	if (m == NULL)
 		return;
-	free(m->slots);
+	for (size_t i = 0; i < m->n_tables; i++)
+		free(m->tables[i].entries);
+	free(m->tables);
 	buf_release(&m->text);
 	free(m);
 }
 
-static size_t
-memo_slot(const struct memo_entry *slots, size_t cap, const struct op *op,
-    uint64_t key)
+/* The op's table; a handful of ops use a memo, so a short search. */
+static struct memo_table *
+memo_table(struct template_memo *m, const struct op *op)
 {
-	size_t i = (size_t)hash_u64(hash_u64(HASH_SEED, (uint64_t)(uintptr_t)op), key) &
-	    (cap - 1);
-	while (slots[i].op != NULL && (slots[i].op != op || slots[i].key != key))
-		i = (i + 1) & (cap - 1);
-	return i;
+	for (size_t i = 0; i < m->n_tables; i++)
+		if (m->tables[i].op == op)
+			return &m->tables[i];
+	m->tables = xrealloc(m->tables, (m->n_tables + 1) * sizeof(*m->tables));
+	m->tables[m->n_tables] = (struct memo_table){ op, NULL, 0 };
+	return &m->tables[m->n_tables++];
 }
 
 static const struct memo_entry *
-memo_find(const struct template_memo *m, const struct op *op, uint64_t key)
+memo_find(const struct memo_table *t, uint64_t key)
 {
-	if (m->cap == 0)
-		return NULL;
-	const struct memo_entry *e = &m->slots[memo_slot(m->slots, m->cap, op, key)];
-	return e->op ? e : NULL;
+	return key < t->cap && t->entries[key].set ? &t->entries[key] : NULL;
 }
 
 static void
-memo_put(struct template_memo *m, const struct op *op, uint64_t key,
+memo_put(struct template_memo *m, struct memo_table *t, uint64_t key,
     const char *text, size_t len)
 {
-	if (2 * (m->used + 1) > m->cap) {
-		size_t cap = m->cap ? 2 * m->cap : 1024;
-		struct memo_entry *slots = xcalloc(cap, sizeof(*slots));
-		for (size_t i = 0; i < m->cap; i++)
-			if (m->slots[i].op)
-				slots[memo_slot(slots, cap, m->slots[i].op,
-				    m->slots[i].key)] = m->slots[i];
-		free(m->slots);
-		m->slots = slots;
-		m->cap = cap;
+	if (key >= MEMO_MAX_KEY || len > UINT32_MAX)
+		return;
+	if (key >= t->cap) {
+		size_t cap = t->cap ? t->cap : 1024;
+		while (cap <= key)
+			cap *= 2;
+		t->entries = xrealloc(t->entries, cap * sizeof(*t->entries));
+		memset(t->entries + t->cap, 0, (cap - t->cap) * sizeof(*t->entries));
+		t->cap = cap;
 	}
-	struct memo_entry *e = &m->slots[memo_slot(m->slots, m->cap, op, key)];
-	*e = (struct memo_entry){ op, key, m->text.len, len };
+	t->entries[key] = (struct memo_entry){ m->text.len, (uint32_t)len, true };
 	buf_add(&m->text, text, len);
-	m->used++;
 }
 
 /* ---- running -------------------------------------------------------------------- */
@@ -692,20 +698,18 @@ static void
 run_each(const struct run *r, const struct op *op, const struct scope *s,
     const struct value *list)
 {
+	struct memo_table *t = list->src && r->memo ? memo_table(r->memo, op) : NULL;
 	for (size_t i = 0; i < list->n; i++) {
-		uint64_t key = 0;
-		if (list->src && r->memo) {
-			key = list->src->key(list->src->ctx, i);
-			const struct memo_entry *e = key ? memo_find(r->memo, op, key) : NULL;
-			if (e) {
-				buf_add(r->out, r->memo->text.data + e->off, e->len);
-				continue;
-			}
+		uint64_t key = t ? list->src->key(list->src->ctx, i) : 0;
+		const struct memo_entry *e = key ? memo_find(t, key) : NULL;
+		if (e) {
+			buf_add(r->out, r->memo->text.data + e->off, e->len);
+			continue;
 		}
 		size_t start = r->out->len;
 		run_ops(r, op->body, scope_item(s, list, i));
 		if (key != 0)
-			memo_put(r->memo, op, key, r->out->data + start,
+			memo_put(r->memo, t, key, r->out->data + start,
 			    r->out->len - start);
 	}
 }

@@ -124,8 +124,10 @@ struct value {
  * such an item once and copy it wherever that key appears again: a list
  * of thousands of dated titles costs a lookup per item.  A key must tell
  * apart every item that the same h:each may show in one build (an
- * article's item in a given language and folder depth); key 0 says "not
- * shared": such an item is rendered every time. */
+ * article's item in a given language and folder depth), and be a small
+ * number (an index with the language: the memo is an array by key, and
+ * keys from 2^26 on are not remembered); key 0 says "not shared": such
+ * an item is rendered every time. */
 struct list_source {
 	void *ctx;
 	uint64_t (*key)(const void *ctx, size_t i);
