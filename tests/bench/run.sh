@@ -283,12 +283,24 @@ settle() { # waits until the last deletion is more than six minutes old
 	fi
 }
 # Full builds start with no earlier output still being written back to
-# disk (a build's 1.6 GB would otherwise compete with the next one's).
-prep_fresh() { retire "$out" "$out".* && sync; } # with haichao's staging folder and cache beside it
-prep_deleted() { rm -rf "$out" "$out".* && sync && date +%s >"$work/deleted-at"; }
+# disk (a build's 1.6 GB would otherwise compete with the next one's) and,
+# where the bench may (root), with the page cache holding only its input:
+# earlier outputs fill memory with clean pages, and a build that must
+# reclaim them as it writes spends twice the system time, more or less
+# depending on the run before (seen: 2.3 s and 5.6 s for one build).
+drop_cache=0
+[ -w /proc/sys/vm/drop_caches ] && drop_cache=1
+fresh_memory() { # DIR...: sync; empty the page cache; read DIR... back in
+	sync || return 1
+	[ $drop_cache = 1 ] || return 0
+	echo 1 >/proc/sys/vm/drop_caches || return 1
+	find "$@" -type f -exec cat {} + >/dev/null
+}
+prep_fresh() { retire "$out" "$out".* && fresh_memory "$content"; } # with haichao's staging folder and cache beside it
+prep_deleted() { rm -rf "$out" "$out".* && fresh_memory "$content" && date +%s >"$work/deleted-at"; }
 prep_nocache() { rm -rf "$out".*; }
-prep_hugo() { retire "$site/public" && sync; }
-prep_floor() { retire "$floor_out" && mkdir -p "$floor_out" && sync; }
+prep_hugo() { retire "$site/public" && fresh_memory "$site"; }
+prep_floor() { retire "$floor_out" && mkdir -p "$floor_out" && fresh_memory "$content"; }
 
 # ---- machine facts ---------------------------------------------------------------
 hugo_version=-
@@ -307,6 +319,11 @@ echo "- Hugo: ${hugo_version:--}"
 echo "- cmark: libcmark $cmark_lib${cmark_cli:+; CLI: $cmark_cli}; floor: the kit's cmark_floor.c, cc -O2, one thread"
 echo "- $runs timed run(s) per measurement after one untimed warm-up; medians. Raw runs: ${log#"$root"/}"
 echo "- The machine may be shared: compare ratios within one run, not absolute times across runs."
+if [ $drop_cache = 1 ]; then
+	echo "- Before each full build (haichao, Hugo, floor) the page cache is emptied and the build's input read back in, so no build pays for reclaiming an earlier one's output."
+else
+	echo "- The page cache is not emptied before full builds (that needs root): earlier outputs in memory may slow later builds."
+fi
 echo "- 'pages / files written': HTML pages the run produced / files it wrote (haichao compares with what the output holds and writes only what changed; cmark_floor: documents rendered / files written)."
 
 # ---- per N -------------------------------------------------------------------------
