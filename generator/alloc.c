@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 static void
 out_of_memory(void)
@@ -52,4 +53,18 @@ char *
 xstrdup(const char *s)
 {
 	return xstrndup(s, strlen(s));
+}
+
+void *
+xmalloc_huge(size_t *size)
+{
+	size_t want = (*size + HUGE_PAGE_SIZE - 1) & ~(HUGE_PAGE_SIZE - 1);
+	void *p = NULL;
+	if (want < *size || posix_memalign(&p, HUGE_PAGE_SIZE, want) != 0)
+		out_of_memory();
+#ifdef MADV_HUGEPAGE
+	(void)madvise(p, want, MADV_HUGEPAGE);   /* only a hint */
+#endif
+	*size = want;
+	return p;
 }

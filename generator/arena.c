@@ -16,13 +16,17 @@ struct arena_block {
 	max_align_t data[];
 };
 
-enum { ARENA_BLOCK = 64 * 1024 };
+/* Blocks start at 64 KiB and grow with the arena, each as big as all
+ * before it, up to 4 MiB: a page's scratch stays small, and the model's
+ * hundreds of MB come in blocks of whole huge pages (xmalloc_huge). */
+enum { ARENA_BLOCK = 64 * 1024, ARENA_BLOCK_MAX = 4 << 20 };
 
 void
 arena_init(struct arena *a)
 {
 	a->head = NULL;
 	a->block = 0;
+	a->grown = 0;
 }
 
 void
@@ -30,17 +34,32 @@ arena_init_blocks(struct arena *a, size_t block)
 {
 	a->head = NULL;
 	a->block = block;
+	a->grown = 0;
 }
 
 static struct arena_block *
 new_block(size_t at_least, size_t block)
 {
 	size_t size = at_least > block ? at_least : block;
-	struct arena_block *b = xmalloc(sizeof(*b) + size);
+	size_t total = sizeof(struct arena_block) + size;
+	if (total < size)
+		abort();   /* size near SIZE_MAX */
+	struct arena_block *b = total >= HUGE_PAGE_SIZE ? xmalloc_huge(&total) :
+	    xmalloc(total);
 	b->used = 0;
-	b->size = size;
+	b->size = total - sizeof(struct arena_block);
 	b->next = NULL;
 	return b;
+}
+
+static size_t
+block_size(const struct arena *a)
+{
+	if (a->block)
+		return a->block;
+	if (a->grown < ARENA_BLOCK)
+		return ARENA_BLOCK;
+	return a->grown < ARENA_BLOCK_MAX ? a->grown : ARENA_BLOCK_MAX;
 }
 
 /* Room for `size` bytes, not cleared. */
@@ -50,9 +69,10 @@ bump(struct arena *a, size_t size)
 	const size_t align = _Alignof(max_align_t);
 	size = (size + align - 1) & ~(align - 1);
 	struct arena_block *b = a->head;
-	size_t block = a->block ? a->block : ARENA_BLOCK;
 	if (b == NULL || b->size - b->used < size) {
+		size_t block = block_size(a);
 		struct arena_block *nb = new_block(size, block);
+		a->grown += nb->size;
 		if (b != NULL && size > block / 4) {
 			/* A big request gets its own block behind the current
 			 * one, so the rest of the current block is not wasted. */
@@ -157,6 +177,8 @@ arena_adopt(struct arena *dst, struct arena *src)
 {
 	if (src->head == NULL)
 		return;
+	dst->grown += src->grown;
+	src->grown = 0;
 	if (dst->head == NULL) {
 		dst->head = src->head;
 	} else {
@@ -184,6 +206,7 @@ arena_reset(struct arena *a)
 	}
 	b->next = NULL;
 	b->used = 0;
+	a->grown = b->size;
 }
 
 void
@@ -196,4 +219,5 @@ arena_free(struct arena *a)
 		b = next;
 	}
 	a->head = NULL;
+	a->grown = 0;
 }

@@ -13,7 +13,8 @@ struct arena_block;
 
 struct arena {
 	struct arena_block *head;
-	size_t block;            /* bytes per block; 0: the default, 64 KiB */
+	size_t block;            /* bytes per block; 0: growing (see arena.c) */
+	size_t grown;            /* bytes of the blocks it holds */
 };
 
 void arena_init(struct arena *a);

@@ -125,6 +125,7 @@ output_begin(struct output *o, const char *public_dir,
     const struct output_guard *guard, struct diags *d)
 {
 	memset(o, 0, sizeof(*o));
+	o->public_fd = o->staging_fd = -1;
 	o->diags = d;
 	pthread_mutex_init(&o->lock, NULL);
 	strset_init(&o->all);
@@ -150,37 +151,43 @@ output_begin(struct output *o, const char *public_dir,
 			diag(d, &at, D_OUTPUT_FOREIGN, guard->mark_file);
 			return false;
 		}
+		o->public_fd = open(o->public_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (o->public_fd < 0) {
+			io_error(o, o->public_dir, "cannot open");
+			return false;
+		}
 	} else {
 		o->fresh = true;
 	}
 	remove_tree(o->staging);
-	if (mkdir(o->staging, 0755) != 0) {
+	if (mkdir(o->staging, 0755) != 0 ||
+	    (o->staging_fd = open(o->staging, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
 		io_error(o, o->staging, "cannot create the staging folder");
 		return false;
 	}
 	return true;
 }
 
-/* mkdir -p for the folder part of `path`. */
+/* mkdir -p, below the folder `at`, for the folder part of `rel`. */
 static bool
-make_parents(char *path)
+make_parents_at(int at, char *rel)
 {
-	char *slash = strrchr(path, '/');
+	char *slash = strrchr(rel, '/');
 	if (slash == NULL)
 		return true;
 	*slash = '\0';
-	bool ok = mkdir(path, 0755) == 0 || errno == EEXIST;
+	bool ok = mkdirat(at, rel, 0755) == 0 || errno == EEXIST;
 	if (!ok && errno == ENOENT)
-		ok = make_parents(path) && (mkdir(path, 0755) == 0 || errno == EEXIST);
+		ok = make_parents_at(at, rel) && (mkdirat(at, rel, 0755) == 0 || errno == EEXIST);
 	*slash = '/';
 	return ok;
 }
 
-/* True when public/ already has exactly these bytes at `old`. */
+/* True when public/ already has exactly these bytes at `rel`. */
 static bool
-same_as_old(const char *old, const void *data, size_t len)
+same_as_old(const struct output *o, const char *rel, const void *data, size_t len)
 {
-	int fd = open(old, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	int fd = openat(o->public_fd, rel, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return false;
 	struct stat st;
@@ -201,9 +208,9 @@ same_as_old(const char *old, const void *data, size_t len)
 }
 
 static bool
-write_all(const char *path, const void *data, size_t len)
+write_all(int at, const char *rel, const void *data, size_t len)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int fd = openat(at, rel, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return false;
 	const char *p = data;
@@ -232,20 +239,17 @@ output_write(struct output *o, const char *rel, const void *data, size_t len)
 		diag(o->diags, &at, D_IO, "two outputs have the same path");
 		return false;
 	}
-	struct buf path = BUF_INIT;
-	bool ok = true;
-	if (!o->fresh) {
-		buf_printf(&path, "%s/%s", o->public_dir, rel);
-		if (same_as_old(path.data, data, len)) {
-			atomic_fetch_add(&o->unchanged, 1);
-			buf_release(&path);
-			return true;
-		}
-		buf_reset(&path);
+	if (!o->fresh && same_as_old(o, rel, data, len)) {
+		atomic_fetch_add(&o->unchanged, 1);
+		return true;
 	}
-	buf_printf(&path, "%s/%s", o->staging, rel);
-	ok = make_parents(path.data) && write_all(path.data, data, len);
+	struct buf path = BUF_INIT;
+	buf_puts(&path, rel);
+	bool ok = make_parents_at(o->staging_fd, path.data) &&
+	    write_all(o->staging_fd, rel, data, len);
 	if (!ok) {
+		buf_reset(&path);
+		buf_printf(&path, "%s/%s", o->staging, rel);
 		io_error(o, path.data, "cannot write");
 	} else {
 		atomic_fetch_add(&o->written, 1);
@@ -262,12 +266,9 @@ output_has(const struct output *o, const char *rel)
 {
 	if (o->fresh)
 		return false;
-	struct buf path = BUF_INIT;
-	buf_printf(&path, "%s/%s", o->public_dir, rel);
 	struct stat st;
-	bool there = lstat(path.data, &st) == 0 && S_ISREG(st.st_mode);
-	buf_release(&path);
-	return there;
+	return fstatat(o->public_fd, rel, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISREG(st.st_mode);
 }
 
 bool
@@ -445,20 +446,21 @@ move_changed(struct output *o)
 		}
 	}
 	strset_free(&in_the_way);
-	struct buf from = BUF_INIT, to = BUF_INIT;
+	struct buf to = BUF_INIT;
 	for (size_t i = 0; i < o->changed.cap && ok; i++) {
 		const char *rel = o->changed.slots[i];
 		if (rel == NULL)
 			continue;
-		buf_reset(&from);
 		buf_reset(&to);
-		buf_printf(&from, "%s/%s", o->staging, rel);
-		buf_printf(&to, "%s/%s", o->public_dir, rel);
-		ok = make_parents(to.data) && rename(from.data, to.data) == 0;
-		if (!ok)
+		buf_puts(&to, rel);
+		ok = make_parents_at(o->public_fd, to.data) &&
+		    renameat(o->staging_fd, rel, o->public_fd, rel) == 0;
+		if (!ok) {
+			buf_reset(&to);
+			buf_printf(&to, "%s/%s", o->public_dir, rel);
 			io_error(o, to.data, "cannot replace");
+		}
 	}
-	buf_release(&from);
 	buf_release(&to);
 	return ok;
 }
@@ -467,6 +469,11 @@ static void
 output_release(struct output *o)
 {
 	/* o->removed stays readable after commit, for the summary line. */
+	if (o->public_fd >= 0)
+		close(o->public_fd);
+	if (o->staging_fd >= 0)
+		close(o->staging_fd);
+	o->public_fd = o->staging_fd = -1;
 	free(o->staging);
 	free(o->public_dir);
 	o->staging = o->public_dir = NULL;

@@ -22,6 +22,10 @@
 struct output {
 	char *public_dir;
 	char *staging;
+	/* Both folders open while the build runs: a file is found from
+	 * them in a step or two, not from the root (25,000 files a build). */
+	int public_fd;              /* -1 when fresh */
+	int staging_fd;
 	bool fresh;                 /* public/ did not exist */
 	struct diags *diags;
 	pthread_mutex_t lock;       /* guards the two sets */
