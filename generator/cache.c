@@ -584,20 +584,32 @@ put_set(struct buf *b, const char *section, const struct strset *set,
 	}
 }
 
+static size_t
+count_lines(const struct buf *lines)
+{
+	size_t n = 0;
+	const char *p = lines ? lines->data : NULL, *end = p ? p + lines->len : NULL;
+	while (p < end && (p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		n++;
+		p++;
+	}
+	return n;
+}
+
 /* A section of whole lines: "NAME N", then `head` (one line, counted,
- * when not NULL) and the lines. */
-static void
-put_section(struct buf *b, const char *name, const char *head,
+ * when not NULL) and the lines, written straight from their buffer (the
+ * render and source records are most of the cache's megabytes). */
+static bool
+put_section(FILE *f, const char *name, const char *head,
     const struct buf *lines)
 {
-	size_t n = head != NULL;
-	for (size_t i = 0; lines && i < lines->len; i++)
-		n += lines->data[i] == '\n';
-	buf_printf(b, "%s %zu\n", name, n);
+	size_t n = (head != NULL) + count_lines(lines);
+	bool ok = fprintf(f, "%s %zu\n", name, n) > 0;
 	if (head)
-		buf_printf(b, "%s\n", head);
+		ok = fprintf(f, "%s\n", head) > 0 && ok;
 	if (lines && lines->len)
-		buf_add(b, lines->data, lines->len);
+		ok = fwrite(lines->data, 1, lines->len, f) == lines->len && ok;
+	return ok;
 }
 
 void
@@ -615,15 +627,15 @@ cache_save(const struct build_options *opt, const char *inputs,
 	buf_putc(&b, '\n');
 	put_set(&b, "pages", pages, true);
 	put_set(&b, "files", files, false);
-	put_section(&b, "renders", NULL, renders);
-	put_section(&b, "sources", NULL, sources);
 	char key[24];
 	snprintf(key, sizeof(key), "%016llx", (unsigned long long)related_key);
-	put_section(&b, "related", key, related);
 	buf_printf(&tmp, "%s.tmp", path);
 	FILE *f = fopen(tmp.data, "wb");
 	if (f != NULL) {
 		bool ok = fwrite(b.data, 1, b.len, f) == b.len;
+		ok = put_section(f, "renders", NULL, renders) && ok;
+		ok = put_section(f, "sources", NULL, sources) && ok;
+		ok = put_section(f, "related", key, related) && ok;
 		ok = fclose(f) == 0 && ok;
 		/* A cache that cannot be written only costs speed. */
 		if (!ok || rename(tmp.data, path) != 0)
