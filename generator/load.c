@@ -696,9 +696,10 @@ load_term_refs(struct loader *l, const struct ynode *fm, enum term_kind k,
 	return out;
 }
 
+/* The article's own terms; they join the site's list later, in file
+ * order (articles are typed on several threads). */
 static void
-load_local_glossary(struct loader *l, struct article *a, const struct ynode *fm,
-    struct gloss_list *gl)
+load_local_glossary(struct loader *l, struct article *a, const struct ynode *fm)
 {
 	struct ynode *n = ynode_get(fm, "glossary");
 	if (n == NULL || ynode_is_null(n))
@@ -713,7 +714,6 @@ load_local_glossary(struct loader *l, struct article *a, const struct ynode *fm,
 		if (g == NULL)
 			continue;
 		a->local_glossary[a->n_local_glossary++] = g;
-		gloss_push(gl, g);
 	}
 }
 
@@ -740,11 +740,13 @@ struct parsed {
 	struct version v;
 	struct source_record src;   /* for the next build, when recorded */
 	bool recorded;
+	struct article *article;    /* a .zh.md file's, typed; or NULL */
+	struct version *en;         /* a .en.md file's, typed; or NULL */
+	const char *en_title, *en_summary;
 };
 
 static struct article *
-load_zh_article(struct loader *l, struct parsed *pf, const char *slug,
-    struct gloss_list *gl)
+load_zh_article(struct loader *l, struct parsed *pf, const char *slug)
 {
 	static const char *const known[] = { "title", "title_en", "date",
 		"updated", "summary_zh", "summary_en", "author", "source",
@@ -776,14 +778,16 @@ load_zh_article(struct loader *l, struct parsed *pf, const char *slug,
 	a->draft = get_bool(l, fm, "draft");
 	for (int k = 0; k < KIND_COUNT; k++)
 		a->terms[k] = load_term_refs(l, fm, (enum term_kind)k, &a->n_terms[k]);
-	load_local_glossary(l, a, fm, gl);
+	load_local_glossary(l, a, fm);
 	if (a->title[LANG_ZH] == NULL)
 		a->title[LANG_ZH] = slug;
 	return a;
 }
 
+/* Types a translation's front matter; load_articles attaches it to its
+ * original once all are loaded. */
 static void
-load_en_version(struct loader *l, struct parsed *pf, struct article *a)
+load_en_version(struct loader *l, struct parsed *pf)
 {
 	/* A translation may repeat the original's keys (tags, source...);
 	 * the original's values are the ones used. */
@@ -791,26 +795,32 @@ load_en_version(struct loader *l, struct parsed *pf, struct article *a)
 		"updated", "summary", "summary_zh", "summary_en", "author",
 		"source", "source_url", "draft", "companies", "apps", "themes",
 		"glossary", "encoding", NULL };
-	struct version *v = ARENA_NEW(l->a, struct version);
-	*v = pf->v;
 	struct ynode *fm = pf->fm;
 	if (fm == NULL)
 		return;
+	struct version *v = ARENA_NEW(l->a, struct version);
+	*v = pf->v;
 	warn_unknown_keys(l, fm, known);
-	const char *title = get_string(l, fm, "title", true);
+	pf->en_title = get_string(l, fm, "title", true);
 	struct date date;
 	get_date(l, fm, "date", false, &date);
 	get_date(l, fm, "updated", false, &v->updated);
-	const char *summary = get_string(l, fm, "summary_en", false);
-	if (summary == NULL)
-		summary = get_string(l, fm, "summary", false);
-	if (a == NULL)
+	pf->en_summary = get_string(l, fm, "summary_en", false);
+	if (pf->en_summary == NULL)
+		pf->en_summary = get_string(l, fm, "summary", false);
+	pf->en = v;
+}
+
+static void
+attach_en_version(const struct parsed *pf, struct article *a)
+{
+	if (a == NULL || pf->en == NULL)
 		return;
-	if (title != NULL)
-		a->title[LANG_EN] = title;
-	if (summary != NULL)
-		a->summary[LANG_EN] = summary;
-	a->en = v;
+	if (pf->en_title != NULL)
+		a->title[LANG_EN] = pf->en_title;
+	if (pf->en_summary != NULL)
+		a->summary[LANG_EN] = pf->en_summary;
+	a->en = pf->en;
 }
 
 /* One directory entry of content/articles. */
@@ -1016,12 +1026,17 @@ read_one(void *ctx, size_t i, int worker)
 	}
 	pf->src.name = arena_strdup(wl.a, rj->v[i].name);
 	pf->src.stamp = now;
+	if (rj->v[i].lang == LANG_ZH)
+		pf->article = load_zh_article(&wl, pf, arena_strdup(wl.a, rj->v[i].slug));
+	else
+		load_en_version(&wl, pf);
 }
 
-/* Reading, decoding and parsing the front matter of every article file
- * is most of loading, and each file is on its own: all are done first,
- * on `threads` threads, each into its own arena.  Diagnostics are
- * sorted when printed, so the thread count changes nothing. */
+/* Reading, decoding and parsing the front matter of every article file,
+ * and typing an original's, is most of loading, and each file is on its
+ * own: all are done first, on `threads` threads, each into its own
+ * arena.  Diagnostics are sorted when printed, so the thread count
+ * changes nothing. */
 static struct parsed *
 read_all(struct loader *l, const char *dir, const struct entry *v,
     const bool *ok, size_t n, int threads)
@@ -1072,14 +1087,15 @@ load_articles(struct loader *l, const struct load_options *opt,
 	const char **drafts = ARENA_ARRAY(l->a, const char *, n ? n : 1);
 	size_t count = 0, n_drafts = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (!ok[i] || v[i].lang != LANG_ZH)
+		struct article *a = ok[i] && v[i].lang == LANG_ZH ? pf[i].article : NULL;
+		if (a == NULL)
 			continue;
-		const char *slug = arena_strdup(l->a, v[i].slug);
-		struct article *a = load_zh_article(l, &pf[i], slug, gl);
-		if (a != NULL && (!a->draft || opt->drafts))
+		for (size_t k = 0; k < a->n_local_glossary; k++)
+			gloss_push(gl, a->local_glossary[k]);
+		if (!a->draft || opt->drafts)
 			list[count++] = a;
-		else if (a != NULL)
-			drafts[n_drafts++] = slug;
+		else
+			drafts[n_drafts++] = a->slug;
 	}
 	qsort(drafts, n_drafts, sizeof(*drafts), compare_strings);
 	l->s->drafts_left_out = drafts;
@@ -1096,7 +1112,7 @@ load_articles(struct loader *l, const struct load_options *opt,
 			struct pos at = { pf[i].path, 1, 1 };
 			diag(l->d, &at, D_TRANSLATION_ORPHAN, key.name);
 		}
-		load_en_version(l, &pf[i], a);
+		attach_en_version(&pf[i], a);
 	}
 	free(pf);
 	attach_assets(l, dir, v, n, ok);

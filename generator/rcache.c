@@ -157,6 +157,9 @@ field(struct reader *r, const char **start, size_t *len)
 static const char *
 unescape(struct reader *r, const char *s, size_t len)
 {
+	/* Most fields have nothing escaped: copied as they are. */
+	if (memchr(s, '\\', len) == NULL)
+		return arena_strndup(r->arena, s, len);
 	struct buf b = BUF_INIT;
 	const char *out = "";
 	if (unescape_field(s, len, &b))
@@ -175,6 +178,17 @@ get_text(struct reader *r)
 	if (!field(r, &s, &len))
 		return "";
 	return unescape(r, s, len);
+}
+
+/* A one-letter field, compared where it lies; 0 when it is not one. */
+static char
+get_letter(struct reader *r)
+{
+	const char *s;
+	size_t len;
+	if (!field(r, &s, &len))
+		return 0;
+	return len == 1 ? s[0] : 0;
 }
 
 static const char *
@@ -240,19 +254,19 @@ get_version(struct reader *r, const struct site *s, const struct article *a,
 	    v->n_glossary_used ? v->n_glossary_used : 1);
 	for (size_t i = 0; i < v->n_glossary_used && r->ok; i++) {
 		struct gloss_use *u = &v->glossary_used[i];
-		const char *kind = get_text(r);
+		char kind = get_letter(r);
 		u->number = (int)i + 1;
-		if (strcmp(kind, "s") == 0) {
+		if (kind == 's') {
 			size_t id = (size_t)get_num(r, 10, SIZE_MAX);
 			if (!r->ok || id >= s->n_site_glossary)
 				return r->ok = false;
 			u->term = s->glossary[id];
-		} else if (strcmp(kind, "l") == 0) {
+		} else if (kind == 'l') {
 			size_t k = (size_t)get_num(r, 10, SIZE_MAX);
 			if (!r->ok || k >= a->n_local_glossary)
 				return r->ok = false;
 			u->term = a->local_glossary[k];
-		} else if (strcmp(kind, "a") == 0) {
+		} else if (kind == 'a') {
 			u->zh = get_text(r);
 			u->en = get_text(r);
 			continue;
@@ -270,12 +284,12 @@ get_version(struct reader *r, const struct site *s, const struct article *a,
 	for (size_t i = 0; i < v->n_xrefs && r->ok; i++) {
 		struct xref *x = &v->xrefs[i];
 		const char *slug = get_text(r);
-		const char *lang = get_text(r);
+		char lang = get_letter(r);
 		x->anchor = get_maybe(r);
 		x->line = (int)get_num(r, 10, 1u << 30);
 		x->col = (int)get_num(r, 10, 1u << 30);
 		struct article *t = r->ok ? site_find_article(s, slug) : NULL;
-		x->lang = strcmp(lang, "e") == 0 ? LANG_EN : LANG_ZH;
+		x->lang = lang == 'e' ? LANG_EN : LANG_ZH;
 		/* The link was to an article that existed: it must still,
 		 * in the version named, or rendering must say it does not. */
 		if (t == NULL || (x->lang == LANG_EN && t->en == NULL))
