@@ -42,6 +42,7 @@ struct walk {
 	struct text_node *texts;
 	size_t n_texts, cap_texts;
 	struct buf scratch;
+	bool scrub;                 /* text nodes may need utf8_scrub */
 	/* glossary state for this text */
 	bool *referenced;           /* site terms named by [x](gloss:) */
 	bool *annotated;            /* site terms already annotated */
@@ -280,7 +281,7 @@ gather(struct walk *w, cmark_node *doc)
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		cmark_node *n = cmark_iter_get_node(it);
 		int delta = ev == CMARK_EVENT_ENTER ? 1 : -1;
-		if (ev == CMARK_EVENT_ENTER)
+		if (ev == CMARK_EVENT_ENTER && w->scrub)
 			scrub_node(w, n);
 		switch (cmark_node_get_type(n)) {
 		case CMARK_NODE_LINK:
@@ -1023,7 +1024,8 @@ render_version(struct render_ctx *ctx, struct article *a, struct version *v)
 	cmark_parser_feed(parser, v->body, v->body_len);
 	cmark_node *doc = cmark_parser_finish(parser);
 	cmark_parser_free(parser);
-	struct walk w = { .ctx = ctx, .mem = mem, .article = a, .version = v };
+	struct walk w = { .ctx = ctx, .mem = mem, .article = a, .version = v,
+		.scrub = utf8_scrub_needed(v->body, v->body_len) };
 	size_t n_terms = s->n_site_glossary ? s->n_site_glossary : 1;
 	w.referenced = xcalloc(n_terms, 1);
 	w.annotated = xcalloc(n_terms, 1);

@@ -123,3 +123,37 @@ utf8_scrub(const char *s, size_t len, struct buf *out)
 		buf_add(out, s + clean, len - clean);
 	return changed;
 }
+
+bool
+utf8_scrub_needed(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+	while (i < len) {
+		unsigned char c = p[i];
+		if (c >= 0x20 && c < 0x7F) {
+			if (c == '&')
+				return true;
+			i++;
+			continue;
+		}
+		/* As in utf8_scrub: these lead bytes cannot spell a forbidden
+		 * code point. */
+		size_t skip = (c >= 0xC3 && c <= 0xDF) ? 2 : (c >= 0xE0 && c <= 0xEE) ? 3 : 0;
+		if (skip && i + skip <= len && (p[i + 1] & 0xC0) == 0x80 &&
+		    (skip == 2 || (p[i + 2] & 0xC0) == 0x80)) {
+			i += skip;
+			continue;
+		}
+		if (c == '\t' || c == '\n' || c == '\r') {
+			i++;
+			continue;
+		}
+		size_t at = i;
+		uint32_t cp = utf8_next(s, len, &i);
+		/* a byte that starts nothing valid: let utf8_scrub see it */
+		if (utf8_forbidden(cp) || (cp == 0xFFFD && i == at + 1))
+			return true;
+	}
+	return false;
+}

@@ -27,5 +27,10 @@ bool utf8_forbidden(uint32_t c);
  * `out`, when there is nothing to replace: the common case costs one scan. */
 struct buf;
 bool utf8_scrub(const char *s, size_t len, struct buf *out);
+/* False when no text cmark makes of the valid UTF-8 source s[0..len)
+ * can need utf8_scrub: s has no forbidden code point and no '&' (cmark
+ * makes code points of character references only).  One scan per
+ * document instead of one per text node. */
+bool utf8_scrub_needed(const char *s, size_t len);
 
 #endif

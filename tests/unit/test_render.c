@@ -23,6 +23,7 @@
 #include "match.h"
 #include "render.h"
 #include "site.h"
+#include "utf8.h"
 
 /* ---- render_markdown_plain ------------------------------------------------------ */
 
@@ -68,6 +69,16 @@ test_forbidden_code_points_replaced(void **state)
 	MD("```&#1;\ncode\n```\n",
 	    "<pre><code class=\"language-\xEF\xBF\xBD\">code\n</code></pre>\n");
 	MD("&#9;&#x1F600;&#xFFFD;，\n", "<p>\t\xF0\x9F\x98\x80\xEF\xBF\xBD，</p>\n");
+	/* written as they are, without any '&' in the document */
+	MD("C1\xC2\x85 \xEF\xB7\x90 \xEF\xBF\xBE \xF0\x9F\xBF\xBE，\n",
+	    "<p>C1\xEF\xBF\xBD \xEF\xBF\xBD \xEF\xBF\xBD \xEF\xBF\xBD，</p>\n");
+	/* what needs no scrubbing is told apart in one scan */
+	assert_false(utf8_scrub_needed("中文，English\t\n\xC2\xA9", 20));
+	assert_true(utf8_scrub_needed("a&b", 3));
+	assert_true(utf8_scrub_needed("\xC2\x85", 2));
+	assert_true(utf8_scrub_needed("\xEF\xBF\xBF", 3));
+	assert_true(utf8_scrub_needed("\x01", 1));
+	assert_true(utf8_scrub_needed("\xE4\x26", 2));   /* broken, hiding a '&' */
 }
 
 static void
