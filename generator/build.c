@@ -181,17 +181,19 @@ write_buf(struct output *o, const char *rel, struct buf *b)
 	return ok;
 }
 
+/* The sitemap and the feeds, each on its own, on the pool: job 0 is the
+ * sitemap (the biggest), then one job per feed. */
 struct feed_job {
 	const struct site *site;
 	struct page_set *ps;
 	struct output *out;
+	atomic_bool failed;
 };
 
 /* A feed shows its first entries whole (summary, author, dates). */
 static bool
-write_feed(void *ctx, const struct feed *f)
+write_feed(struct feed_job *fj, const struct feed *f)
 {
-	struct feed_job *fj = ctx;
 	size_t n = f->n < FEED_ENTRIES ? f->n : FEED_ENTRIES;
 	uint64_t key = pages_key_articles(fj->ps, f->title, f->list, n, true);
 	key = hash_u64(key, f->lang);
@@ -199,6 +201,26 @@ write_feed(void *ctx, const struct feed *f)
 		return true;
 	pages_remember(fj->ps, f->path, key);
 	return feeds_write_one(fj->site, fj->out, f);
+}
+
+static void
+feed_or_sitemap(void *ctx, size_t job, int worker)
+{
+	(void)worker;
+	struct feed_job *fj = ctx;
+	bool ok;
+	if (job == 0) {
+		ok = pages_write_sitemap(fj->ps, fj->out);
+	} else {
+		struct buf names[3] = { BUF_INIT, BUF_INIT, BUF_INIT };
+		struct feed f;
+		feeds_nth(fj->site, job - 1, names, &f);
+		ok = write_feed(fj, &f);
+		for (int i = 0; i < 3; i++)
+			buf_release(&names[i]);
+	}
+	if (!ok)
+		fj->failed = true;
 }
 
 /* Everything that is not an HTML page. */
@@ -226,9 +248,9 @@ write_extras(const struct site *s, struct page_set *ps,
 		pages_remember(ps, "glossary.tsv", key);
 	}
 	free(uses);
-	struct feed_job fj = { s, ps, o };
-	ok = feeds_each(s, write_feed, &fj) && ok;
-	ok = pages_write_sitemap(ps, o) && ok;
+	struct feed_job fj = { s, ps, o, false };
+	pool_run(opt->threads, 1 + feeds_count(s), feed_or_sitemap, &fj);
+	ok = !fj.failed && ok;
 	buf_puts(&b, "User-agent: *\nAllow: /\n");
 	if (s->base_url)
 		buf_printf(&b, "Sitemap: %ssitemap.xml\n", s->base_url);

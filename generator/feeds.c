@@ -150,42 +150,45 @@ feeds_write_one(const struct site *s, struct output *o, const struct feed *f)
 	return ok;
 }
 
-bool
-feeds_each(const struct site *s, bool (*fn)(void *ctx, const struct feed *f),
-    void *ctx)
+/* Per language: the site's feed, then one per taxonomy term. */
+static size_t
+feeds_per_lang(const struct site *s)
 {
-	if (s->base_url == NULL)
-		return true;
-	bool ok = true;
-	struct buf path = BUF_INIT, page = BUF_INIT, title = BUF_INIT;
-	for (int l = 0; l < LANG_COUNT; l++) {
-		enum lang lang = (enum lang)l;
-		buf_reset(&path);
-		buf_reset(&page);
-		buf_printf(&path, "%s/feed.xml", lang_code[lang]);
-		buf_printf(&page, "%s/", lang_code[lang]);
-		struct feed f = { lang, path.data, page.data, s->title[lang],
-			s->articles, s->n_articles };
-		ok = fn(ctx, &f) && ok;
-		for (int k = 0; k < KIND_COUNT; k++)
-			for (size_t i = 0; i < s->n_terms[k]; i++) {
-				const struct term *t = &s->terms[k][i];
-				buf_reset(&path);
-				buf_reset(&page);
-				buf_reset(&title);
-				buf_printf(&path, "%s/%s/%s/feed.xml",
-				    lang_code[lang], kind_plural[k], t->slug);
-				buf_printf(&page, "%s/%s/%s/",
-				    lang_code[lang], kind_plural[k], t->slug);
-				buf_printf(&title, "%s · %s", t->name[lang],
-				    s->title[lang]);
-				struct feed tf = { lang, path.data, page.data,
-					title.data, t->articles, t->n_articles };
-				ok = fn(ctx, &tf) && ok;
-			}
+	size_t n = 1;
+	for (int k = 0; k < KIND_COUNT; k++)
+		n += s->n_terms[k];
+	return n;
+}
+
+size_t
+feeds_count(const struct site *s)
+{
+	return s->base_url == NULL ? 0 : LANG_COUNT * feeds_per_lang(s);
+}
+
+void
+feeds_nth(const struct site *s, size_t i, struct buf names[3], struct feed *out)
+{
+	size_t per = feeds_per_lang(s), j = i % per;
+	enum lang lang = (enum lang)(i / per);
+	for (int b = 0; b < 3; b++)
+		buf_reset(&names[b]);
+	if (j == 0) {
+		buf_printf(&names[0], "%s/feed.xml", lang_code[lang]);
+		buf_printf(&names[1], "%s/", lang_code[lang]);
+		*out = (struct feed){ lang, names[0].data, names[1].data,
+			s->title[lang], s->articles, s->n_articles };
+		return;
 	}
-	buf_release(&path);
-	buf_release(&page);
-	buf_release(&title);
-	return ok;
+	j--;
+	int k = 0;
+	while (j >= s->n_terms[k])
+		j -= s->n_terms[k++];
+	const struct term *t = &s->terms[k][j];
+	buf_printf(&names[0], "%s/%s/%s/feed.xml", lang_code[lang], kind_plural[k],
+	    t->slug);
+	buf_printf(&names[1], "%s/%s/%s/", lang_code[lang], kind_plural[k], t->slug);
+	buf_printf(&names[2], "%s · %s", t->name[lang], s->title[lang]);
+	*out = (struct feed){ lang, names[0].data, names[1].data, names[2].data,
+		t->articles, t->n_articles };
 }

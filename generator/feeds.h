@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 
+#include "buf.h"
 #include "output.h"
 #include "site.h"
 
@@ -19,10 +20,12 @@ struct feed {
 	size_t n;
 };
 
-/* Calls fn for every feed of the site (none without a base_url); the
- * feed's strings last only for the call.  False when any call was. */
-bool feeds_each(const struct site *s, bool (*fn)(void *ctx, const struct feed *f),
-    void *ctx);
+/* How many feeds the site has (none without a base_url); feed i of them,
+ * its strings in `names` (released by the caller), so that feeds can be
+ * written on several threads. */
+size_t feeds_count(const struct site *s);
+void feeds_nth(const struct site *s, size_t i, struct buf names[3],
+    struct feed *out);
 bool feeds_write_one(const struct site *s, struct output *o, const struct feed *f);
 
 #endif
