@@ -1,16 +1,24 @@
-/* strset.h — a set of strings (open addressing, FNV-1a), for the publish
- * stage's list of output paths.  The set copies what it stores and frees it
- * in strset_free.  Not thread-safe: callers lock. */
+/* strset.h — a set of strings (open addressing), for output paths, page
+ * keys and the cache's indexes: tens of thousands of entries per build.
+ * The set copies what it stores (into an arena of its own) and frees it in
+ * strset_free; a set may be moved by value, after which the original is
+ * strset_init'ed.  Not thread-safe: callers lock. */
 #ifndef HAICHAO_STRSET_H
 #define HAICHAO_STRSET_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
 
 struct strset {
-	char **slots;
+	char **slots;                /* NULL: a free slot */
 	long *values;
+	uint64_t *hashes;            /* each slot's, so probing and growing
+	                                compare and move without rehashing */
 	size_t cap, len;
+	struct arena strings;
 };
 
 void strset_init(struct strset *s);
