@@ -74,7 +74,10 @@ read_whole(const char *path, char **data, size_t *len, struct arena *a,
 	struct stat st;
 	size_t cap = fstat(fd, &st) == 0 && st.st_size > 0 ?
 	    (size_t)st.st_size + 2 : 4096;
-	char *buf = a ? arena_alloc_uninit(a, cap) : xmalloc(cap);
+	/* A big file (the build cache: tens of MB) goes into huge pages,
+	 * which fault in 2 MiB at a time as it is read. */
+	char *buf = a ? arena_alloc_uninit(a, cap) :
+	    cap >= HUGE_PAGE_SIZE ? xmalloc_huge(&cap) : xmalloc(cap);
 	bool ok = read_fd(fd, &buf, &cap, len, a ? grow_arena : grow_heap, a);
 	if (!ok)
 		diag_errno(d, &at, NULL, errno);
