@@ -262,9 +262,16 @@ ynode_type_error(struct diags *d, const struct ynode *n, const char *key,
 static void
 put_count(struct buf *out, unsigned long long v, char after)
 {
+	/* Digits by hand: four of these per node, for every article's
+	 * front matter in every build, and snprintf was most of it. */
 	char tmp[24];
-	int n = snprintf(tmp, sizeof(tmp), "%llu%c", v, after);
-	buf_add(out, tmp, (size_t)n);
+	int i = (int)sizeof(tmp);
+	tmp[--i] = after;
+	do {
+		tmp[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0);
+	buf_add(out, tmp + i, sizeof(tmp) - (size_t)i);
 }
 
 void
