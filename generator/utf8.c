@@ -124,36 +124,44 @@ utf8_scrub(const char *s, size_t len, struct buf *out)
 	return changed;
 }
 
+/* Bytes utf8_scrub_needed must look at: '&', controls but tab, LF and
+ * CR, DEL, and the lead bytes that can start a forbidden code point (C2:
+ * C1 controls; EF: U+FDD0.., U+FFFE; F0..F4: U+xxFFFE) or nothing valid.
+ * Everything else, CJK and continuation bytes included, is skipped a
+ * byte at a time without decoding: in valid UTF-8 a lead byte cannot be
+ * mistaken for anything else, so no alignment needs to be kept. */
+static const unsigned char scrub_lead[256] = {
+	[0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1,
+	[0x06] = 1, [0x07] = 1, [0x08] = 1, [0x0B] = 1, [0x0C] = 1, [0x0E] = 1,
+	[0x0F] = 1, [0x10] = 1, [0x11] = 1, [0x12] = 1, [0x13] = 1, [0x14] = 1,
+	[0x15] = 1, [0x16] = 1, [0x17] = 1, [0x18] = 1, [0x19] = 1, [0x1A] = 1,
+	[0x1B] = 1, [0x1C] = 1, [0x1D] = 1, [0x1E] = 1, [0x1F] = 1,
+	['&'] = 1, [0x7F] = 1, [0xC0] = 1, [0xC1] = 1, [0xC2] = 1, [0xEF] = 1,
+	[0xF0] = 1, [0xF1] = 1, [0xF2] = 1, [0xF3] = 1, [0xF4] = 1, [0xF5] = 1,
+	[0xF6] = 1, [0xF7] = 1, [0xF8] = 1, [0xF9] = 1, [0xFA] = 1, [0xFB] = 1,
+	[0xFC] = 1, [0xFD] = 1, [0xFE] = 1, [0xFF] = 1,
+};
+
 bool
 utf8_scrub_needed(const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0;
-	while (i < len) {
+	for (;;) {
+		while (i + 4 <= len && !(scrub_lead[p[i]] | scrub_lead[p[i + 1]] |
+		    scrub_lead[p[i + 2]] | scrub_lead[p[i + 3]]))
+			i += 4;
+		while (i < len && !scrub_lead[p[i]])
+			i++;
+		if (i >= len)
+			return false;
 		unsigned char c = p[i];
-		if (c >= 0x20 && c < 0x7F) {
-			if (c == '&')
-				return true;
-			i++;
-			continue;
-		}
-		/* As in utf8_scrub: these lead bytes cannot spell a forbidden
-		 * code point. */
-		size_t skip = (c >= 0xC3 && c <= 0xDF) ? 2 : (c >= 0xE0 && c <= 0xEE) ? 3 : 0;
-		if (skip && i + skip <= len && (p[i + 1] & 0xC0) == 0x80 &&
-		    (skip == 2 || (p[i + 2] & 0xC0) == 0x80)) {
-			i += skip;
-			continue;
-		}
-		if (c == '\t' || c == '\n' || c == '\r') {
-			i++;
-			continue;
-		}
+		if (c < 0xC2 || c > 0xF4)
+			return true;   /* '&', a control, DEL or an invalid lead */
 		size_t at = i;
-		uint32_t cp = utf8_next(s, len, &i);
-		/* a byte that starts nothing valid: let utf8_scrub see it */
-		if (utf8_forbidden(cp) || (cp == 0xFFFD && i == at + 1))
+		uint32_t cp = utf8_next(s, len, &at);
+		if (utf8_forbidden(cp) || (cp == 0xFFFD && at == i + 1))
 			return true;
+		i++;   /* its continuation bytes are skipped like any */
 	}
-	return false;
 }
