@@ -599,7 +599,10 @@ struct memo_table {
 };
 
 struct template_memo {
-	struct memo_table *tables;   /* one per h:each op that used it */
+	/* One per h:each op that used it, each allocated on its own: an
+	 * item being rendered may meet a new op (a lazy list inside a lazy
+	 * list) while its own table is in use. */
+	struct memo_table **tables;
 	size_t n_tables;
 	struct buf text;
 };
@@ -615,8 +618,10 @@ template_memo_free(struct template_memo *m)
 {
 	if (m == NULL)
 		return;
-	for (size_t i = 0; i < m->n_tables; i++)
-		free(m->tables[i].entries);
+	for (size_t i = 0; i < m->n_tables; i++) {
+		free(m->tables[i]->entries);
+		free(m->tables[i]);
+	}
 	free(m->tables);
 	buf_release(&m->text);
 	free(m);
@@ -627,11 +632,13 @@ static struct memo_table *
 memo_table(struct template_memo *m, const struct op *op)
 {
 	for (size_t i = 0; i < m->n_tables; i++)
-		if (m->tables[i].op == op)
-			return &m->tables[i];
+		if (m->tables[i]->op == op)
+			return m->tables[i];
+	struct memo_table *t = xcalloc(1, sizeof(*t));
+	t->op = op;
 	m->tables = xrealloc(m->tables, (m->n_tables + 1) * sizeof(*m->tables));
-	m->tables[m->n_tables] = (struct memo_table){ op, NULL, 0 };
-	return &m->tables[m->n_tables++];
+	m->tables[m->n_tables++] = t;
+	return t;
 }
 
 static const struct memo_entry *

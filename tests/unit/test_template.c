@@ -335,6 +335,45 @@ test_each_lazy_list_and_memo(void **state)
 	assert_null(scope_get(none, VAR_TAGS));
 }
 
+/* A lazy list inside a lazy list: the inner h:each is met for the first
+ * time while an outer item is being rendered and remembered. */
+static struct names inner_names;
+static const struct list_source inner_src = { &inner_names, names_key, names_bind };
+
+static void
+outer_bind(void *ctx, size_t i, struct scope *item)
+{
+	names_bind(ctx, i, item);
+	scope_lazy_list(item, VAR_TAGS, 2, &inner_src);
+}
+
+static void
+test_lazy_list_inside_lazy_list(void **state)
+{
+	(void)state;
+	compile("t.html",
+	    "<ul " NS "><h:each select=\"apps\"><li><h:text select=\"name\"/>:"
+	    "<h:each select=\"tags\"><h:text select=\"name\"/>,</h:each></li>"
+	    "</h:each></ul>");
+	const char *outer_name[] = { "a", "b", "a" }, *inner_name[] = { "x", "y" };
+	const uint64_t outer_key[] = { 1, 2, 1 }, inner_key[] = { 5, 6 };
+	struct names outer = { outer_name, outer_key, 0 };
+	inner_names = (struct names){ inner_name, inner_key, 0 };
+	struct list_source src = { &outer, names_key, outer_bind };
+	struct scope *s = page();
+	scope_lazy_list(s, VAR_APPS, 3, &src);
+	struct template_memo *memo = template_memo_new();
+	for (int pass = 0; pass < 2; pass++) {
+		buf_reset(&OUT);
+		template_render(TPL, s, LANG_ZH, STR, memo, &OUT);
+		assert_string_equal(OUT.data,
+		    "<ul><li>a:x,y,</li><li>b:x,y,</li><li>a:x,y,</li></ul>\n");
+	}
+	assert_int_equal(outer.binds, 2);
+	assert_int_equal(inner_names.binds, 2);
+	template_memo_free(memo);
+}
+
 static void
 test_raw_markup(void **state)
 {
@@ -651,6 +690,7 @@ main(void)
 		T(test_each),
 		T(test_each_items_see_only_their_values),
 		T(test_each_lazy_list_and_memo),
+		T(test_lazy_list_inside_lazy_list),
 		T(test_raw_markup),
 		T(test_void_elements),
 		T(test_script_and_style_raw),
