@@ -122,7 +122,18 @@ utf8_valid_prefix(const char *str, size_t len)
 				i += 8;
 			continue;
 		}
-		/* Most of an article is three-byte CJK: checked in one go. */
+		/* Most of an article is three-byte CJK, in runs: a lead
+		 * from E1 to EF but ED (which cannot start an overlong form
+		 * or a surrogate) and two continuation bytes need no more. */
+		while (c - 0xE1u < 0x0Fu && c != 0xED && i + 2 < len &&
+		    ((s[i + 1] ^ 0x80u) | (s[i + 2] ^ 0x80u)) < 0x40u) {
+			i += 3;
+			if (i == len)
+				return len;
+			c = s[i];
+		}
+		if (c < 0x80)
+			continue;
 		if ((c & 0xF0) == 0xE0 && i + 2 < len &&
 		    (s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80) {
 			unsigned cp = (c & 0x0F) << 12 | (s[i + 1] & 0x3Fu) << 6 |

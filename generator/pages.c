@@ -511,6 +511,39 @@ bind_pagination(struct page_set *ps, const struct page *p, struct scope *sc,
 	}
 }
 
+/* A page of a list of articles, its items bound on demand.  An article
+ * shows the same item on the home pages and on each of its companies',
+ * apps' and themes' pages at the same folder depth, so its markup is
+ * rendered once per language and depth and copied after that. */
+struct article_items {
+	struct page_set *ps;
+	struct article *const *list;   /* from the page's first item */
+	enum lang lang;
+	unsigned depth;                /* folders from the root; see article_item_key */
+	const char *root;
+	struct arena *arena;
+	struct list_source src;
+};
+
+enum { ITEM_DEPTHS = 8 };   /* deeper lists are not shared (none are) */
+
+static uint64_t
+article_item_key(const void *ctx, size_t i)
+{
+	const struct article_items *ai = ctx;
+	if (ai->depth >= ITEM_DEPTHS)
+		return 0;
+	uint64_t slot = (uint64_t)ai->list[i]->index * ITEM_DEPTHS + ai->depth;
+	return 1 + (uint64_t)ai->lang + LANG_COUNT * slot;
+}
+
+static void
+bind_article_list_item(void *ctx, size_t i, struct scope *item)
+{
+	struct article_items *ai = ctx;
+	bind_article_item(ai->ps, item, ai->list[i], ai->lang, ai->arena, ai->root);
+}
+
 static void
 bind_article_list(struct page_set *ps, const struct page *p, struct scope *sc,
     struct arena *a, struct article *const *list, size_t n)
@@ -519,9 +552,14 @@ bind_article_list(struct page_set *ps, const struct page *p, struct scope *sc,
 	size_t per = (size_t)ps->site->per_page;
 	size_t from = (size_t)(p->page_no > 0 ? p->page_no - 1 : 0) * per;
 	size_t to = from + per < n ? from + per : n;
-	struct scope **items = scope_list(sc, VAR_ARTICLES, to > from ? to - from : 0);
-	for (size_t i = from; i < to; i++)
-		bind_article_item(ps, items[i - from], list[i], p->lang, a, root);
+	if (to > from) {
+		struct article_items *ai = ARENA_NEW(a, struct article_items);
+		/* root is "../" once per folder below public/ */
+		*ai = (struct article_items){ ps, list + from, p->lang,
+			(unsigned)(strlen(root) / 3), root, a,
+			{ ai, article_item_key, bind_article_list_item } };
+		scope_lazy_list(sc, VAR_ARTICLES, to - from, &ai->src);
+	}
 	bind_pagination(ps, p, sc, a, root);
 }
 

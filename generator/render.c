@@ -215,35 +215,70 @@ add_text(struct walk *w, cmark_node *node, bool annotatable)
 	w->texts[w->n_texts++] = (struct text_node){ node, annotatable };
 }
 
+/* What an ASCII byte does to a word count: starts or continues a Latin
+ * word (letters, digits), joins one (' and -), or ends it. */
+enum { ASCII_OTHER, ASCII_WORD, ASCII_JOIN };
+static const unsigned char ascii_class[128] = {
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
+	['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
+	['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1,
+	['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
+	['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+	['Y'] = 1, ['Z'] = 1,
+	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
+	['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
+	['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
+	['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+	['y'] = 1, ['z'] = 1,
+	['\''] = 2, ['-'] = 2,
+};
+
+/* is_han for a code point of the BMP, inline and without branches. */
+static inline unsigned
+bmp_han(uint32_t c)
+{
+	return (c - 0x4E00u < 0x5200u) | (c - 0x3400u < 0x1AC0u) |
+	    (c - 0xF900u < 0x200u);
+}
+
 /* Han characters and Latin words, for the reading time.  Runs over every
- * character of every article: ASCII and three-byte sequences (all of
- * the BMP's CJK) are decoded here, anything else by utf8_next. */
+ * character of every article, so the two common cases (a three-byte
+ * sequence: all of the BMP's CJK; an ASCII byte) take a few operations
+ * each, and anything else goes through utf8_next and is_han. */
 static void
 count_words(struct version *v, const char *s, size_t len)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0;
+	size_t i = 0, han = 0, words = 0;
 	bool in_word = false;
 	while (i < len) {
 		uint32_t c = u[i];
 		if (c < 0x80) {
+			unsigned k = ascii_class[c];
+			words += k == ASCII_WORD && !in_word;
+			in_word = k == ASCII_WORD || (in_word && k == ASCII_JOIN);
 			i++;
-		} else if ((c & 0xF0) == 0xE0 && i + 2 < len &&
-		    (u[i + 1] & 0xC0) == 0x80 && (u[i + 2] & 0xC0) == 0x80) {
+			continue;
+		}
+		if ((c & 0xF0) == 0xE0 && i + 2 < len &&
+		    ((u[i + 1] ^ 0x80u) | (u[i + 2] ^ 0x80u)) < 0x40u) {
 			c = (c & 0x0F) << 12 | (uint32_t)(u[i + 1] & 0x3F) << 6 |
 			    (u[i + 2] & 0x3F);
+			han += bmp_han(c);
+			in_word = false;   /* nothing from U+0800 on is Latin */
 			i += 3;
-		} else {
-			c = utf8_next(s, len, &i);
+			continue;
 		}
-		bool latin = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || (c >= 0xC0 && c < 0x250);
+		c = utf8_next(s, len, &i);
+		bool latin = c >= 0xC0 && c < 0x250;
 		if (c >= 0x3400 && is_han(c))
-			v->han_chars++;
-		if (latin && !in_word)
-			v->latin_words++;
-		in_word = latin || (in_word && (c == '\'' || c == '-'));
+			han++;
+		words += latin && !in_word;
+		in_word = latin;   /* ' and - are ASCII */
 	}
+	v->han_chars += han;
+	v->latin_words += words;
 }
 
 static bool rewrite_cross_link(struct walk *w, cmark_node *link);

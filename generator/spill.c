@@ -52,7 +52,7 @@ spill_put(struct spill *sp, const char *data, size_t len)
 char *
 spill_get(struct spill *sp, long long off, size_t len, struct arena *a)
 {
-	char *out = arena_alloc(a, len + 1);
+	char *out = arena_alloc_uninit(a, len + 1);   /* every byte is read into */
 	size_t done = 0;
 	while (done < len) {
 		ssize_t n = pread(sp->fd, out + done, len - done, (off_t)off + (off_t)done);
