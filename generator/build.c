@@ -187,6 +187,7 @@ struct feed_job {
 	const struct site *site;
 	struct page_set *ps;
 	struct output *out;
+	struct feed_entries *entries;
 	atomic_bool failed;
 };
 
@@ -200,7 +201,7 @@ write_feed(struct feed_job *fj, const struct feed *f)
 	if (pages_keep_file(fj->ps, f->path, key))
 		return true;
 	pages_remember(fj->ps, f->path, key);
-	return feeds_write_one(fj->site, fj->out, f);
+	return feeds_write_one(fj->site, fj->out, f, fj->entries);
 }
 
 static void
@@ -248,8 +249,9 @@ write_extras(const struct site *s, struct page_set *ps,
 		pages_remember(ps, "glossary.tsv", key);
 	}
 	free(uses);
-	struct feed_job fj = { s, ps, o, false };
+	struct feed_job fj = { s, ps, o, feed_entries_new(s), false };
 	pool_run(opt->threads, 1 + feeds_count(s), feed_or_sitemap, &fj);
+	feed_entries_free(fj.entries);
 	ok = !fj.failed && ok;
 	buf_puts(&b, "User-agent: *\nAllow: /\n");
 	if (s->base_url)

@@ -3,11 +3,13 @@
 #include "feeds.h"
 
 #include <libxml/xmlwriter.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "alloc.h"
 #include "buf.h"
 
 static void
@@ -102,19 +104,110 @@ entry(xmlTextWriterPtr w, const struct site *s, const struct article *a,
 	buf_release(&u);
 }
 
+static xmlTextWriterPtr
+new_writer(xmlBufferPtr xb)
+{
+	xmlTextWriterPtr w = xmlNewTextWriterMemory(xb, 0);
+	xmlTextWriterSetIndent(w, 1);
+	xmlTextWriterSetIndentString(w, BAD_CAST "  ");
+	return w;
+}
+
+/* ---- entries, each written once ---------------------------------------------- */
+
+/* An article is an entry of its site's feed and of each of its terms'
+ * feeds, the same markup in each: it is written once per language and
+ * build, on whichever thread needs it first, and copied after that.  A
+ * slot is filled at most once (compare-and-swap); a thread that loses
+ * the race frees its copy, which is byte for byte the winner's. */
+struct entry_text {
+	size_t len;
+	char text[];
+};
+
+struct feed_entries {
+	_Atomic(struct entry_text *) *slot;   /* by article index and language */
+	size_t n;
+};
+
+struct feed_entries *
+feed_entries_new(const struct site *s)
+{
+	struct feed_entries *e = xmalloc(sizeof(*e));
+	e->n = s->n_articles * LANG_COUNT;
+	e->slot = xmalloc((e->n ? e->n : 1) * sizeof(*e->slot));
+	for (size_t i = 0; i < e->n; i++)
+		atomic_init(&e->slot[i], NULL);
+	return e;
+}
+
+void
+feed_entries_free(struct feed_entries *e)
+{
+	if (e == NULL)
+		return;
+	for (size_t i = 0; i < e->n; i++)
+		free(atomic_load(&e->slot[i]));
+	free(e->slot);
+	free(e);
+}
+
+/* The entry's markup as a feed holds it: written one level down, below a
+ * stand-in for <feed>, by a writer that indents as the feed's does, and
+ * cut out from its indentation to the newline after </entry>.  Appended
+ * raw to a feed after an element, it gives the feed's bytes exactly. */
+static struct entry_text *
+entry_text(const struct site *s, const struct article *a, enum lang lang)
+{
+	xmlBufferPtr xb = xmlBufferCreate();
+	xmlTextWriterPtr w = new_writer(xb);
+	/* declared UTF-8 as the feed is, or the writer escapes non-ASCII */
+	xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL);
+	xmlTextWriterStartElement(w, BAD_CAST "feed");
+	xmlTextWriterFlush(w);
+	size_t from = (size_t)xmlBufferLength(xb);
+	entry(w, s, a, lang);
+	xmlTextWriterFlush(w);
+	size_t to = (size_t)xmlBufferLength(xb);
+	const char *c = (const char *)xmlBufferContent(xb);
+	while (from < to && (c[from] == '>' || c[from] == '\n'))
+		from++;   /* the stand-in's start tag, closed before the entry */
+	struct entry_text *t = xmalloc(sizeof(*t) + (to - from));
+	t->len = to - from;
+	memcpy(t->text, c + from, t->len);
+	xmlFreeTextWriter(w);
+	xmlBufferFree(xb);
+	return t;
+}
+
+static const struct entry_text *
+cached_entry(struct feed_entries *e, const struct site *s, const struct article *a,
+    enum lang lang)
+{
+	_Atomic(struct entry_text *) *slot = &e->slot[a->index * LANG_COUNT + lang];
+	struct entry_text *t = atomic_load_explicit(slot, memory_order_acquire);
+	if (t != NULL)
+		return t;
+	struct entry_text *mine = entry_text(s, a, lang);
+	if (atomic_compare_exchange_strong_explicit(slot, &t, mine,
+	    memory_order_acq_rel, memory_order_acquire))
+		return mine;
+	free(mine);   /* another thread's, the same bytes */
+	return t;
+}
+
 /* One feed: `path` inside public/, `page` the HTML page it mirrors. */
 bool
-feeds_write_one(const struct site *s, struct output *o, const struct feed *f)
+feeds_write_one(const struct site *s, struct output *o, const struct feed *f,
+    struct feed_entries *entries)
 {
 	enum lang lang = f->lang;
 	xmlBufferPtr xb = xmlBufferCreate();
-	xmlTextWriterPtr w = xmlNewTextWriterMemory(xb, 0);
+	xmlTextWriterPtr w = new_writer(xb);
 	char stamp[32];
 	struct buf self = BUF_INIT, alt = BUF_INIT;
 	buf_printf(&self, "%s%s", s->base_url, f->path);
 	buf_printf(&alt, "%s%s", s->base_url, f->page);
-	xmlTextWriterSetIndent(w, 1);
-	xmlTextWriterSetIndentString(w, BAD_CAST "  ");
 	xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL);
 	xmlTextWriterStartElement(w, BAD_CAST "feed");
 	xmlTextWriterWriteAttribute(w, BAD_CAST "xmlns", BAD_CAST "http://www.w3.org/2005/Atom");
@@ -140,8 +233,14 @@ feeds_write_one(const struct site *s, struct output *o, const struct feed *f)
 	xmlTextWriterStartElement(w, BAD_CAST "generator");
 	xmlTextWriterWriteString(w, BAD_CAST "haichao");
 	xmlTextWriterEndElement(w);
-	for (size_t i = 0; i < f->n && i < FEED_ENTRIES; i++)
-		entry(w, s, f->list[i], lang);
+	for (size_t i = 0; i < f->n && i < FEED_ENTRIES; i++) {
+		if (entries == NULL) {
+			entry(w, s, f->list[i], lang);
+			continue;
+		}
+		const struct entry_text *t = cached_entry(entries, s, f->list[i], lang);
+		xmlTextWriterWriteRawLen(w, BAD_CAST t->text, (int)t->len);
+	}
 	xmlTextWriterEndElement(w);
 	xmlTextWriterEndDocument(w);
 	xmlFreeTextWriter(w);

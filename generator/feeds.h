@@ -26,6 +26,13 @@ struct feed {
 size_t feeds_count(const struct site *s);
 void feeds_nth(const struct site *s, size_t i, struct buf names[3],
     struct feed *out);
-bool feeds_write_one(const struct site *s, struct output *o, const struct feed *f);
+/* Entries written once and shared by the feeds (and threads) that show
+ * them; feed_entries_free after the last feed is written. */
+struct feed_entries;
+struct feed_entries *feed_entries_new(const struct site *s);
+void feed_entries_free(struct feed_entries *e);
+/* `entries` may be NULL: each entry is then written where it appears. */
+bool feeds_write_one(const struct site *s, struct output *o, const struct feed *f,
+    struct feed_entries *entries);
 
 #endif

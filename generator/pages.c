@@ -95,9 +95,14 @@ struct page_set {
 	struct arena *scratch;   /* one per worker */
 	struct template_memo **memo;   /* one per worker */
 	struct buf *html;        /* one per worker: a page's markup, reused */
+	const char **numbers;    /* "0" to "1023": note numbers, made once */
 	int threads;
 	atomic_bool failed;          /* set by any worker */
 };
+
+/* Note numbers below this are shared strings: an article page binds one
+ * per glossary note, about two million for 10,000 articles. */
+enum { NUMBERS = 1024 };
 
 /* ---- paths ------------------------------------------------------------------ */
 
@@ -649,7 +654,8 @@ bind_glossary_notes(struct page_set *ps, const struct page *p, struct scope *sc,
 	struct scope **items = scope_list(sc, VAR_GLOSSARY, v->n_glossary_used);
 	for (size_t i = 0; i < v->n_glossary_used; i++) {
 		const struct gloss_use *u = &v->glossary_used[i];
-		scope_text(items[i], VAR_NUMBER, arena_number(a, u->number));
+		scope_text(items[i], VAR_NUMBER, u->number >= 0 && u->number < NUMBERS ?
+		    ps->numbers[u->number] : arena_number(a, u->number));
 		struct note_term *nt = ARENA_NEW(a, struct note_term);
 		*nt = (struct note_term){ ps, u, p->lang, root, a,
 			{ nt, note_term_key, bind_note_term } };
@@ -1266,6 +1272,9 @@ pages_prepare(const struct site *s, const struct pages_options *opt, struct diag
 {
 	struct page_set *ps = xcalloc(1, sizeof(*ps));
 	arena_init(&ps->arena);
+	ps->numbers = ARENA_ARRAY(&ps->arena, const char *, NUMBERS);
+	for (size_t i = 0; i < NUMBERS; i++)
+		ps->numbers[i] = arena_number(&ps->arena, (long)i);
 	ps->site = s;
 	ps->diags = d;
 	strset_init(&ps->hashes);

@@ -670,13 +670,18 @@ add_heading_ids(struct walk *w)
 		cmark_node *tag = cmark_node_new_with_mem(CMARK_NODE_CUSTOM_INLINE, w->mem);
 		cmark_node_set_on_enter(blk, "");
 		cmark_node_set_on_exit(blk, "");
+		char digit = (char)('0' + level);   /* cmark's levels are 1 to 6 */
 		buf_reset(&text);
-		buf_printf(&text, "<h%d id=\"", level);
+		buf_puts(&text, "<h");
+		buf_putc(&text, digit);
+		buf_puts(&text, " id=\"");
 		escape_attr(&text, id.data, id.len);
 		buf_puts(&text, "\">");
 		cmark_node_set_on_enter(tag, text.data);
 		buf_reset(&text);
-		buf_printf(&text, "</h%d>", level);
+		buf_puts(&text, "</h");
+		buf_putc(&text, digit);
+		buf_putc(&text, '>');
 		cmark_node_set_on_exit(tag, text.data);
 		cmark_node *c;
 		while ((c = cmark_node_first_child(h)) != NULL)

@@ -63,14 +63,16 @@ bind(struct scope *s, int var)
 				return &s->b[i].v;
 	s->bound[var >> 6] |= 1ULL << (var & 63);
 	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 8;
-		struct binding *b = ARENA_ARRAY(s->arena, struct binding, cap);
+		/* Most scopes are list items with a handful of values; each
+		 * binding is cleared when it is taken, not the array. */
+		size_t cap = s->cap ? s->cap * 2 : 4;
+		struct binding *b = arena_alloc_uninit(s->arena, cap * sizeof(*b));
 		if (s->n)
 			memcpy(b, s->b, s->n * sizeof(*b));
 		s->b = b;
 		s->cap = cap;
 	}
-	s->b[s->n].var = var;
+	s->b[s->n] = (struct binding){ .var = var };
 	return &s->b[s->n++].v;
 }
 
