@@ -181,13 +181,14 @@ write_buf(struct output *o, const char *rel, struct buf *b)
 	return ok;
 }
 
-/* The sitemap and the feeds, each on its own, on the pool: job 0 is the
- * sitemap (the biggest), then one job per feed. */
+/* The sitemap's files and the feeds, each on its own, on the pool: the
+ * sitemap's first (the biggest), then one job per feed. */
 struct feed_job {
 	const struct site *site;
 	struct page_set *ps;
 	struct output *out;
 	struct feed_entries *entries;
+	size_t sitemaps;   /* jobs 0 .. sitemaps-1 */
 	atomic_bool failed;
 };
 
@@ -210,12 +211,12 @@ feed_or_sitemap(void *ctx, size_t job, int worker)
 	(void)worker;
 	struct feed_job *fj = ctx;
 	bool ok;
-	if (job == 0) {
-		ok = pages_write_sitemap(fj->ps, fj->out);
+	if (job < fj->sitemaps) {
+		ok = pages_sitemap_write(fj->ps, fj->out, job, fj->sitemaps);
 	} else {
 		struct buf names[3] = { BUF_INIT, BUF_INIT, BUF_INIT };
 		struct feed f;
-		feeds_nth(fj->site, job - 1, names, &f);
+		feeds_nth(fj->site, job - fj->sitemaps, names, &f);
 		ok = write_feed(fj, &f);
 		for (int i = 0; i < 3; i++)
 			buf_release(&names[i]);
@@ -249,8 +250,11 @@ write_extras(const struct site *s, struct page_set *ps,
 		pages_remember(ps, "glossary.tsv", key);
 	}
 	free(uses);
-	struct feed_job fj = { s, ps, o, feed_entries_new(s), false };
-	pool_run(opt->threads, 1 + feeds_count(s), feed_or_sitemap, &fj);
+	bool index_ok;
+	size_t sitemaps = pages_sitemap_begin(ps, o, &index_ok);
+	ok = index_ok && ok;
+	struct feed_job fj = { s, ps, o, feed_entries_new(s), sitemaps, false };
+	pool_run(opt->threads, sitemaps + feeds_count(s), feed_or_sitemap, &fj);
 	feed_entries_free(fj.entries);
 	ok = !fj.failed && ok;
 	buf_puts(&b, "User-agent: *\nAllow: /\n");

@@ -1591,13 +1591,23 @@ write_urlset(struct page_set *ps, struct output *out, const char *name,
 	return ok;
 }
 
-/* sitemap.xml lists every page; a large site gets sitemap-1.xml,
- * sitemap-2.xml... and sitemap.xml becomes their index. */
-bool
-pages_write_sitemap(struct page_set *ps, struct output *out)
+static void
+sitemap_part_name(char *name, size_t cap, size_t part)
 {
+	if (part == 0)
+		snprintf(name, cap, "sitemap.xml");
+	else
+		snprintf(name, cap, "sitemap-%zu.xml", part);
+}
+
+/* sitemap.xml lists every page; a large site gets sitemap-1.xml,
+ * sitemap-2.xml... of even size, and sitemap.xml becomes their index. */
+size_t
+pages_sitemap_begin(struct page_set *ps, struct output *out, bool *ok)
+{
+	*ok = true;
 	if (ps->site->base_url == NULL)
-		return true;
+		return 0;
 	/* Made from every page's place and every article's date: kept, with
 	 * all its parts, when those are as last time. */
 	uint64_t key = pages_key_sitemap(ps);
@@ -1606,26 +1616,20 @@ pages_write_sitemap(struct page_set *ps, struct output *out)
 	bool same = ps->previous != NULL;
 	char name[64];
 	for (size_t part = 0; part <= parts && same; part++) {
-		if (part == 0)
-			snprintf(name, sizeof(name), "sitemap.xml");
-		else
-			snprintf(name, sizeof(name), "sitemap-%zu.xml", part);
+		sitemap_part_name(name, sizeof(name), part);
 		same = strset_value(ps->previous, name) == cache_value(key) &&
 		    output_has(out, name);
 	}
 	for (size_t part = 0; part <= parts; part++) {
-		if (part == 0)
-			snprintf(name, sizeof(name), "sitemap.xml");
-		else
-			snprintf(name, sizeof(name), "sitemap-%zu.xml", part);
+		sitemap_part_name(name, sizeof(name), part);
 		if (same)
 			output_keep(out, name);
 		remember(ps, name, key);
 	}
 	if (same)
-		return true;
+		return 0;
 	if (parts == 0)
-		return write_urlset(ps, out, "sitemap.xml", 0, ps->n_pages);
+		return 1;
 	xmlBufferPtr xb = xmlBufferCreate();
 	xmlTextWriterPtr w = xmlNewTextWriterMemory(xb, 0);
 	xmlTextWriterSetIndent(w, 1);
@@ -1634,12 +1638,8 @@ pages_write_sitemap(struct page_set *ps, struct output *out)
 	xmlTextWriterStartElement(w, BAD_CAST "sitemapindex");
 	xmlTextWriterWriteAttribute(w, BAD_CAST "xmlns",
 	    BAD_CAST "http://www.sitemaps.org/schemas/sitemap/0.9");
-	bool ok = true;
-	for (size_t from = 0, part = 1; from < ps->n_pages; from += SITEMAP_URLS, part++) {
-		size_t to = from + SITEMAP_URLS < ps->n_pages ? from + SITEMAP_URLS : ps->n_pages;
-		char name[64];
-		snprintf(name, sizeof(name), "sitemap-%zu.xml", part);
-		ok = write_urlset(ps, out, name, from, to) && ok;
+	for (size_t part = 1; part <= parts; part++) {
+		sitemap_part_name(name, sizeof(name), part);
 		struct buf url = BUF_INIT;
 		buf_printf(&url, "%s%s", ps->site->base_url, name);
 		xmlTextWriterStartElement(w, BAD_CAST "sitemap");
@@ -1650,8 +1650,21 @@ pages_write_sitemap(struct page_set *ps, struct output *out)
 	xmlTextWriterEndElement(w);
 	xmlTextWriterEndDocument(w);
 	xmlFreeTextWriter(w);
-	ok = output_write(out, "sitemap.xml", xmlBufferContent(xb),
-	    (size_t)xmlBufferLength(xb)) && ok;
+	*ok = output_write(out, "sitemap.xml", xmlBufferContent(xb),
+	    (size_t)xmlBufferLength(xb));
 	xmlBufferFree(xb);
-	return ok;
+	return parts;
+}
+
+bool
+pages_sitemap_write(struct page_set *ps, struct output *out, size_t i, size_t n)
+{
+	if (n == 1)
+		return write_urlset(ps, out, "sitemap.xml", 0, ps->n_pages);
+	size_t per = (ps->n_pages + n - 1) / n;   /* even parts: one per thread */
+	size_t from = i * per < ps->n_pages ? i * per : ps->n_pages;
+	size_t to = from + per < ps->n_pages ? from + per : ps->n_pages;
+	char name[64];
+	sitemap_part_name(name, sizeof(name), i + 1);
+	return write_urlset(ps, out, name, from, to);
 }

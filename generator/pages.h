@@ -47,8 +47,14 @@ void pages_remember(struct page_set *ps, const char *path, uint64_t key);
 /* The hash of every page written, for the next build (owned by ps). */
 const struct strset *pages_hashes(const struct page_set *ps);
 void pages_free(struct page_set *ps);
-/* Writes sitemap.xml (only when the site has a base_url). */
-bool pages_write_sitemap(struct page_set *ps, struct output *out);
+/* The sitemap (only when the site has a base_url), in two steps so that
+ * its files can be written on several threads: pages_sitemap_begin keeps
+ * it when it is as last time, else writes the index of a large site's
+ * parts, and says how many urlset files are to be written (0: none);
+ * pages_sitemap_write(i, n) writes file i of those n, on any thread. */
+size_t pages_sitemap_begin(struct page_set *ps, struct output *out, bool *ok);
+bool pages_sitemap_write(struct page_set *ps, struct output *out, size_t i,
+    size_t n);
 /* How many articles use glossary.yaml term `id`. */
 size_t pages_term_uses(const struct page_set *ps, size_t id);
 /* How many HTML pages the site has. */

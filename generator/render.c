@@ -234,18 +234,10 @@ static const unsigned char ascii_class[128] = {
 	['\''] = 2, ['-'] = 2,
 };
 
-/* is_han for a code point of the BMP, inline and without branches. */
-static inline unsigned
-bmp_han(uint32_t c)
-{
-	return (c - 0x4E00u < 0x5200u) | (c - 0x3400u < 0x1AC0u) |
-	    (c - 0xF900u < 0x200u);
-}
-
 /* Han characters and Latin words, for the reading time.  Runs over every
- * character of every article, so the two common cases (a three-byte
- * sequence: all of the BMP's CJK; an ASCII byte) take a few operations
- * each, and anything else goes through utf8_next and is_han. */
+ * character of every article, so the common cases take a few operations
+ * each: runs of three-byte sequences (all of the BMP's CJK) and ASCII
+ * bytes; anything else goes through utf8_next and is_han. */
 static void
 count_words(struct version *v, const char *s, size_t len)
 {
@@ -263,11 +255,13 @@ count_words(struct version *v, const char *s, size_t len)
 		}
 		if ((c & 0xF0) == 0xE0 && i + 2 < len &&
 		    ((u[i + 1] ^ 0x80u) | (u[i + 2] ^ 0x80u)) < 0x40u) {
-			c = (c & 0x0F) << 12 | (uint32_t)(u[i + 1] & 0x3F) << 6 |
-			    (u[i + 2] & 0x3F);
-			han += bmp_han(c);
-			in_word = false;   /* nothing from U+0800 on is Latin */
-			i += 3;
+			/* nothing from U+0800 on is Latin: the word ends */
+			in_word = false;
+			do {
+				han += is_han3(c, u[i + 1]);
+				i += 3;
+			} while (i + 2 < len && ((c = u[i]) & 0xF0) == 0xE0 &&
+			    ((u[i + 1] ^ 0x80u) | (u[i + 2] ^ 0x80u)) < 0x40u);
 			continue;
 		}
 		c = utf8_next(s, len, &i);
@@ -280,6 +274,7 @@ count_words(struct version *v, const char *s, size_t len)
 	v->han_chars += han;
 	v->latin_words += words;
 }
+
 
 static bool rewrite_cross_link(struct walk *w, cmark_node *link);
 static void rewrite_asset_ref(struct walk *w, cmark_node *node);

@@ -15,6 +15,17 @@ uint32_t utf8_last(const char *s, size_t len);
 /* Ideographs, kana and full-width punctuation: text that needs no spaces. */
 bool is_cjk(uint32_t c);
 bool is_han(uint32_t c);
+/* is_han for the three-byte sequence that starts with bytes b0 b1 (and a
+ * continuation byte), without decoding it: the two bytes give the code
+ * point's 64-character block, and the BMP's Han characters fill whole
+ * blocks (U+3400..U+9FFF but the Yijing hexagrams U+4DC0..U+4DFF, and
+ * U+F900..U+FAFF).  For counting CJK text a character at a time. */
+static inline bool
+is_han3(unsigned b0, unsigned b1)
+{
+	unsigned k = (b0 & 0x0Fu) << 6 | (b1 & 0x3Fu);
+	return ((k - 0xD0u < 0x1B0u) & (k != 0x137u)) | (k - 0x3E4u < 8u);
+}
 /* Byte length of the longest prefix of s of at most `max_chars` code points. */
 size_t utf8_prefix_chars(const char *s, size_t len, size_t max_chars);
 

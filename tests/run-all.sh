@@ -169,5 +169,11 @@ else
 	skip fuzz "tests/fuzz/run.sh is absent"
 fi
 
+# ---- a site of more than 20,000 pages: its sitemap index (last: it writes
+# and deletes 42,000 files, which slows the file system's next creations) --
+if [ -x "$BIN" ]; then
+	step sitemap-split tests/check/sitemap-split.sh "$BIN"
+fi
+
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

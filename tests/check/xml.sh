@@ -5,7 +5,9 @@
 #     needs an author unless every entry has one; an entry needs a
 #     rel=alternate link or content), which xmllint ignores;
 #   * sitemap.xml against the sitemaps.org schema extended with xhtml:link
-#     hreflang alternates (sitemap-hreflang.xsd), and it lists every page
+#     hreflang alternates (sitemap-hreflang.xsd), or, for a site of more than
+#     20,000 pages, against the sitemap index schema (siteindex.xsd) with each
+#     sitemap-N.xml it lists against the first; together they list every page
 #     (every folder's index.html) exactly once;
 #   * robots.txt names the sitemap's absolute URL;
 #   * index.tsv: the header, 8 tab-separated fields on every row, rows sorted
@@ -15,8 +17,9 @@
 # Exit status: 0 all good, 1 a check failed, 2 usage error, 77 skipped.
 set -u
 
-if [ $# -ne 1 ] || [ ! -d "$1" ]; then
-	echo "usage: tests/check/xml.sh DIR   (DIR: a built site)" >&2
+if [ $# -lt 1 ] || [ $# -gt 2 ] || [ ! -d "$1" ]; then
+	echo "usage: tests/check/xml.sh DIR [SITE_YAML]   (DIR: a built site;" >&2
+	echo "       SITE_YAML: its site.yaml, by default the repository's content/site.yaml)" >&2
 	exit 2
 fi
 dir=$1
@@ -28,7 +31,7 @@ if [ ! -d "$schemas" ]; then
 	echo "SKIP xml: ../shared/schemas is absent"
 	exit 77
 fi
-for f in atom.rng sitemap-hreflang.xsd sitemap.xsd xhtml-link.xsd; do
+for f in atom.rng siteindex.xsd sitemap-hreflang.xsd sitemap.xsd xhtml-link.xsd; do
 	if [ ! -f "$schemas/$f" ]; then
 		echo "SKIP xml: ../shared/schemas/$f is absent"
 		exit 77
@@ -67,6 +70,17 @@ fi
 if [ ! -f "$dir/sitemap.xml" ]; then
 	echo "xml: $dir/sitemap.xml is missing"
 	failed=1
+elif grep -q '<sitemapindex' "$dir/sitemap.xml"; then
+	if ! xmllint --noout --schema "$schemas/siteindex.xsd" "$dir/sitemap.xml" >"$out" 2>&1; then
+		cat "$out"
+		failed=1
+	fi
+	for f in "$dir"/sitemap-*.xml; do
+		if ! xmllint --noout --schema "$schemas/sitemap-hreflang.xsd" "$f" >"$out" 2>&1; then
+			cat "$out"
+			failed=1
+		fi
+	done
 elif ! xmllint --noout --schema "$schemas/sitemap-hreflang.xsd" "$dir/sitemap.xml" >"$out" 2>&1; then
 	cat "$out"
 	failed=1
@@ -74,7 +88,7 @@ fi
 
 # --- Atom rules beyond the schema, robots.txt, index.tsv ------------------------
 # shellcheck disable=SC2086
-if ! python3 - "$dir" "$repo/content/site.yaml" $feeds <<'EOF'
+if ! python3 - "$dir" "${2:-$repo/content/site.yaml}" $feeds <<'EOF'
 import os, re, sys
 import xml.etree.ElementTree as ET
 
@@ -137,8 +151,25 @@ try:
 except (OSError, ET.ParseError):
     smroot = None   # reported by xmllint above
 smpath = os.path.join(site, "sitemap.xml")
+if smroot is not None and smroot.tag == SM + "sitemapindex":
+    # An index: each entry names a sitemap-N.xml beside it, every such
+    # file is named once, and the pages are their urls together.
+    index, smroot, urls = smroot, ET.Element(SM + "urlset"), []
+    parts = sorted(f for f in os.listdir(site) if re.fullmatch(r"sitemap-[0-9]+\.xml", f))
+    named = []
+    for loc in index.iter(SM + "loc"):
+        name = (loc.text or "").strip().rsplit("/", 1)[-1]
+        named.append(name)
+        if base and (loc.text or "").strip() != base + name:
+            problem(smpath, f"{loc.text} is not a sitemap beside it")
+        try:
+            smroot.extend(ET.parse(os.path.join(site, name)).getroot())
+        except (OSError, ET.ParseError) as e:
+            problem(smpath, f"{name}: {e}")
+    if sorted(named) != parts:
+        problem(smpath, f"lists {sorted(named)}, the site has {parts}")
 if smroot is not None and base:
-    locs = [(l.text or "").strip() for l in smroot.iter(SM + "loc")]
+    locs = [(l.text or "").strip() for u in smroot.iter(SM + "url") for l in u.findall(SM + "loc")]
     seen = set()
     for loc in locs:
         if loc in seen:
@@ -223,8 +254,11 @@ else:
     for lang, slug in sorted(listed - pages):
         problem(tsv, f"row for {lang}/{slug}, which has no article page")
     langs = {lang for lang, _s in pages}
+    by_slug = {}
+    for l, s in listed:
+        by_slug.setdefault(s, set()).add(l)
     for slug in sorted({s for _l, s in pages}):
-        have = {l for l, s in listed if s == slug}
+        have = by_slug.get(slug, set())
         if have != langs:
             problem(tsv, f"article {slug} has rows for {sorted(have)}, expected one per language {sorted(langs)}")
 

@@ -212,6 +212,13 @@ test_valid_prefix_truncated(void **state)
 	assert_int_equal(utf8_valid_prefix("中文", 4), 3);
 	assert_int_equal(utf8_valid_prefix("中文", 3), 3);
 	assert_int_equal(utf8_valid_prefix("中文", 2), 0);
+	/* the end of a run of CJK, each way it can go wrong */
+	assert_int_equal(vp("中文\xE4\xB8"), 6);
+	assert_int_equal(vp("中文\xED\xA0\x80"), 6);      /* surrogate */
+	assert_int_equal(vp("中文\xE0\x80\x80"), 6);      /* overlong */
+	assert_int_equal(vp("中文\xE0\xA0\x80x"), 10);    /* U+0800 */
+	assert_int_equal(vp("中\xE4\xB8" "A文"), 3);       /* bad continuation */
+	assert_int_equal(vp("中文\xEF\xBF\xBF中"), 12);   /* U+FFFF is valid UTF-8 */
 }
 
 static void

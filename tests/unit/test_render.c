@@ -610,6 +610,25 @@ test_body_line_joining_and_counts(void **state)
 	assert_int_equal(a->en->han_chars, 0);
 }
 
+/* The reading time's counts: Han characters of every block (but the
+ * hexagrams beside them), none of the punctuation, kana or full-width
+ * forms; Latin words across runs of CJK. */
+static void
+test_counts_by_block(void **state)
+{
+	(void)state;
+	put("articles/a.zh.md",
+	    "---\ntitle: 甲\ndate: 2024-01-02\n---\n"
+	    "㐀䶵一龥豈﫿䷀，。、あア１\U00020000 TikTok在美国2024年re-entry's\n");
+	load_and_render();
+	ASSERT_DIAGS("");
+	struct article *a = article("a");
+	/* 㐀 䶵 一 龥 豈 﫿 𠀀 在 美 国 年 */
+	assert_int_equal(a->zh.han_chars, 11);
+	/* TikTok, 2024, re-entry's */
+	assert_int_equal(a->zh.latin_words, 3);
+}
+
 /* Last: render_markdown_plain's site has no article index; the look-up
  * for a cross-link once aborted the binary under UBSan (bsearch on
  * NULL). */
@@ -656,6 +675,7 @@ main(void)
 		T(test_cross_link_missing_anchor),
 		T(test_not_cross_links),
 		T(test_body_line_joining_and_counts),
+		T(test_counts_by_block),
 		cmocka_unit_test(test_plain_cross_link_left_alone),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
