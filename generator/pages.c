@@ -92,6 +92,9 @@ struct page_set {
 	bool *todo;              /* per page: to be bound and written */
 	uint64_t *keys;          /* per page: its key (0: none) */
 	struct spill *spill;     /* rendered HTML not kept in memory */
+	/* Per article and language: pages still to read that version's
+	 * spilled HTML; the last one gives its memory back (spill_drop). */
+	atomic_uint *readers;
 	struct arena *scratch;   /* one per worker */
 	struct template_memo **memo;   /* one per worker */
 	struct buf *html;        /* one per worker: a page's markup, reused */
@@ -695,6 +698,42 @@ bind_article_refs(struct page_set *ps, struct scope *sc, int var,
 	}
 }
 
+/* The spilled version a page of `art` in `lang` shows: its slot in
+ * ps->readers. */
+static size_t
+reader_slot(const struct article *art, const struct version *v)
+{
+	return art->index * LANG_COUNT + (v == &art->zh ? LANG_ZH : LANG_EN);
+}
+
+static bool
+last_reader(struct page_set *ps, const struct article *art, const struct version *v)
+{
+	return ps->readers != NULL &&
+	    atomic_fetch_sub(&ps->readers[reader_slot(art, v)], 1) == 1;
+}
+
+/* Counts, before pages are written, the pages that will read each
+ * spilled version (an untranslated article's Chinese HTML is shown on
+ * both of its pages). */
+static void
+count_readers(struct page_set *ps)
+{
+	const struct site *s = ps->site;
+	ps->readers = xmalloc((s->n_articles ? s->n_articles : 1) * LANG_COUNT *
+	    sizeof(*ps->readers));
+	for (size_t i = 0; i < s->n_articles * LANG_COUNT; i++)
+		atomic_init(&ps->readers[i], 0);
+	for (size_t i = 0; i < ps->n_pages; i++) {
+		const struct page *p = &ps->pages[i];
+		if (!ps->todo[i] || p->kind != PK_ARTICLE)
+			continue;
+		const struct article *art = s->articles[p->index];
+		const struct version *v = p->lang == LANG_EN && art->en ? art->en : &art->zh;
+		atomic_fetch_add(&ps->readers[reader_slot(art, v)], 1);
+	}
+}
+
 static void
 bind_article(struct page_set *ps, const struct page *p, struct scope *sc, struct arena *a)
 {
@@ -720,6 +759,8 @@ bind_article(struct page_set *ps, const struct page *p, struct scope *sc, struct
 		diag_errno(ps->diags, &at, "cannot read back its rendered HTML", errno);
 		ps->failed = true;
 	}
+	if (html != NULL && v->html_spilled && last_reader(ps, art, v))
+		spill_drop(ps->spill, v->html_off, v->html_len);
 	scope_raw(sc, VAR_BODY, html ? html : "", html ? v->html_len : 0);
 	if (lang == LANG_EN && art->en == NULL)
 		scope_text(sc, VAR_BODY_LANG, lang_tag[LANG_ZH]);
@@ -1450,6 +1491,8 @@ pages_write(struct page_set *ps, struct output *out, const struct strset *previo
 	if (n_missing > 0)
 		need_html(ctx, missing, n_missing);
 	free(missing);
+	if (ps->spill)
+		count_readers(ps);
 	ps->scratch = xcalloc((size_t)ps->threads, sizeof(*ps->scratch));
 	ps->memo = xcalloc((size_t)ps->threads, sizeof(*ps->memo));
 	ps->html = xcalloc((size_t)ps->threads, sizeof(*ps->html));
@@ -1471,8 +1514,10 @@ pages_write(struct page_set *ps, struct output *out, const struct strset *previo
 	ps->html = NULL;
 	free(ps->todo);
 	free(ps->keys);
+	free(ps->readers);
 	ps->todo = NULL;
 	ps->keys = NULL;
+	ps->readers = NULL;
 	return !ps->failed;
 }
 

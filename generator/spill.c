@@ -1,4 +1,5 @@
 /* spill.c — see spill.h. */
+#define _GNU_SOURCE   /* fallocate and its hole punching (Linux) */
 #include "spill.h"
 
 #include <errno.h>
@@ -64,6 +65,20 @@ spill_get(struct spill *sp, long long off, size_t len, struct arena *a)
 	}
 	out[len] = '\0';
 	return out;
+}
+
+void
+spill_drop(struct spill *sp, long long off, size_t len)
+{
+#if defined(FALLOC_FL_PUNCH_HOLE) && defined(FALLOC_FL_KEEP_SIZE)
+	if (sp->fd >= 0 && off >= 0 && len > 0)
+		(void)fallocate(sp->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+		    (off_t)off, (off_t)len);
+#else
+	(void)sp;
+	(void)off;
+	(void)len;
+#endif
 }
 
 void

@@ -32,6 +32,12 @@ long long spill_put(struct spill *sp, const char *data, size_t len);
 /* Reads back what spill_put stored, NUL-terminated, into the arena; NULL
  * when the read fails. */
 char *spill_get(struct spill *sp, long long off, size_t len, struct arena *a);
+/* Says that the bytes at [off, off + len) will not be read again: the
+ * file's memory for them goes back to the system at once (a hole is
+ * punched, where the system can), so the pages written next reuse it.
+ * On a virtual machine, memory the system has not touched lately costs
+ * far more to fill than memory it just freed. */
+void spill_drop(struct spill *sp, long long off, size_t len);
 void spill_close(struct spill *sp);
 
 #endif
