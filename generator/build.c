@@ -181,14 +181,25 @@ write_buf(struct output *o, const char *rel, struct buf *b)
 	return ok;
 }
 
-/* The sitemap's files and the feeds, each on its own, on the pool: the
- * sitemap's first (the biggest), then one job per feed. */
+/* What the cache keeps of a build besides its pages' hashes: made on the
+ * pool beside the feeds, saved by say_and_remember once public/ is
+ * committed. */
+struct save_parts {
+	struct buf records, sources, related;
+};
+
+/* The jobs of the extras stage, each on its own, on the pool: the
+ * sitemap's files first (the biggest), then the side jobs below, then
+ * one job per feed. */
+enum { SIDE_RECORDS, SIDE_SOURCES, SIDE_RELATED, SIDE_INDEX_TSV, SIDE_JOBS };
+
 struct feed_job {
 	const struct site *site;
 	struct page_set *ps;
 	struct output *out;
 	struct feed_entries *entries;
-	size_t sitemaps;   /* jobs 0 .. sitemaps-1 */
+	struct save_parts *save;
+	size_t sitemaps;   /* jobs 0 .. sitemaps-1; the side jobs follow */
 	atomic_bool failed;
 };
 
@@ -205,6 +216,42 @@ write_feed(struct feed_job *fj, const struct feed *f)
 	return feeds_write_one(fj->site, fj->out, f, fj->entries);
 }
 
+static bool
+write_index_tsv(const struct site *s, struct page_set *ps, struct output *o)
+{
+	/* Kept as it is when what it is made from is unchanged. */
+	uint64_t key = pages_key_articles(ps, "index.tsv", s->articles,
+	    s->n_articles, false);
+	if (pages_keep_file(ps, "index.tsv", key))
+		return true;
+	struct buf b = BUF_INIT;
+	tsv_index(s, &b);
+	bool ok = write_buf(o, "index.tsv", &b);
+	pages_remember(ps, "index.tsv", key);
+	buf_release(&b);
+	return ok;
+}
+
+static bool
+side_job(struct feed_job *fj, size_t which)
+{
+	const struct site *s = fj->site;
+	switch (which) {
+	case SIDE_RECORDS:
+		render_records(s, &fj->save->records);
+		return true;
+	case SIDE_SOURCES:
+		for (size_t i = 0; i < s->n_sources; i++)
+			cache_put_source(&fj->save->sources, &s->sources[i]);
+		return true;
+	case SIDE_RELATED:
+		relate_put(&fj->save->related, s);
+		return true;
+	default:
+		return write_index_tsv(s, fj->ps, fj->out);
+	}
+}
+
 static void
 feed_or_sitemap(void *ctx, size_t job, int worker)
 {
@@ -213,10 +260,12 @@ feed_or_sitemap(void *ctx, size_t job, int worker)
 	bool ok;
 	if (job < fj->sitemaps) {
 		ok = pages_sitemap_write(fj->ps, fj->out, job, fj->sitemaps);
+	} else if (job < fj->sitemaps + SIDE_JOBS) {
+		ok = side_job(fj, job - fj->sitemaps);
 	} else {
 		struct buf names[3] = { BUF_INIT, BUF_INIT, BUF_INIT };
 		struct feed f;
-		feeds_nth(fj->site, job - fj->sitemaps, names, &f);
+		feeds_nth(fj->site, job - fj->sitemaps - SIDE_JOBS, names, &f);
 		ok = write_feed(fj, &f);
 		for (int i = 0; i < 3; i++)
 			buf_release(&names[i]);
@@ -228,20 +277,13 @@ feed_or_sitemap(void *ctx, size_t job, int worker)
 /* Everything that is not an HTML page. */
 static bool
 write_extras(const struct site *s, struct page_set *ps,
-    const struct build_options *opt, struct output *o)
+    const struct build_options *opt, struct output *o, struct save_parts *save)
 {
 	struct buf b = BUF_INIT;
 	bool ok = true;
-	/* Each is kept as it is when what it is made from is unchanged. */
-	uint64_t key = pages_key_articles(ps, "index.tsv", s->articles,
-	    s->n_articles, false);
-	if (!pages_keep_file(ps, "index.tsv", key)) {
-		tsv_index(s, &b);
-		ok = write_buf(o, "index.tsv", &b) && ok;
-		pages_remember(ps, "index.tsv", key);
-	}
+	/* Kept as it is when what it is made from is unchanged. */
 	size_t *uses = xcalloc(s->n_site_glossary + 1, sizeof(size_t));
-	key = hash_u64(HASH_SEED, s->data_hash);
+	uint64_t key = hash_u64(HASH_SEED, s->data_hash);
 	for (size_t i = 0; i < s->n_site_glossary; i++)
 		key = hash_u64(key, uses[i] = pages_term_uses(ps, i));
 	if (!pages_keep_file(ps, "glossary.tsv", key)) {
@@ -253,8 +295,9 @@ write_extras(const struct site *s, struct page_set *ps,
 	bool index_ok;
 	size_t sitemaps = pages_sitemap_begin(ps, o, &index_ok);
 	ok = index_ok && ok;
-	struct feed_job fj = { s, ps, o, feed_entries_new(s), sitemaps, false };
-	pool_run(opt->threads, sitemaps + feeds_count(s), feed_or_sitemap, &fj);
+	struct feed_job fj = { s, ps, o, feed_entries_new(s), save, sitemaps, false };
+	pool_run(opt->threads, sitemaps + SIDE_JOBS + feeds_count(s),
+	    feed_or_sitemap, &fj);
 	feed_entries_free(fj.entries);
 	ok = !fj.failed && ok;
 	buf_puts(&b, "User-agent: *\nAllow: /\n");
@@ -298,6 +341,7 @@ struct run {
 	struct render_ctx *workers;
 	struct page_set *pages;
 	struct strset published;      /* what the commit put in public/ */
+	struct save_parts save;       /* for the cache, made with the extras */
 	bool committed;
 	char summary[1024];
 };
@@ -377,7 +421,7 @@ publish(struct run *r)
 	ok = ok && pages_write(r->pages, &o, r->prev.pages.len ? &r->prev.pages
 	    : NULL, render_missing, &lr, r->spilling ? &r->spill : NULL);
 	stage("pages");
-	ok = ok && write_extras(s, r->pages, opt, &o);
+	ok = ok && write_extras(s, r->pages, opt, &o, &r->save);
 	stage("extras");
 	if (!ok) {
 		output_abort(&o);
@@ -411,21 +455,10 @@ say_and_remember(struct run *r)
 	if (mem) {
 		fclose(mem);
 		fputs(text, stderr);
-		if (r->committed) {
-			struct buf records = BUF_INIT;
-			render_records(r->site, &records);
-			struct buf sources = BUF_INIT;
-			for (size_t i = 0; i < r->site->n_sources; i++)
-				cache_put_source(&sources, &r->site->sources[i]);
-			struct buf related = BUF_INIT;
-			relate_put(&related, r->site);
+		if (r->committed)
 			cache_save(r->opt, r->inputs, text, pages_hashes(r->pages),
-			    &r->published, &records, &sources, r->related_key,
-			    &related);
-			buf_release(&related);
-			buf_release(&sources);
-			buf_release(&records);
-		}
+			    &r->published, &r->save.records, &r->save.sources,
+			    r->related_key, &r->save.related);
 		free(text);
 	}
 	fputs(r->summary, stderr);
@@ -441,6 +474,9 @@ run_free(struct run *r)
 	free(r->inputs);
 	buf_release(&r->cache_text);
 	strset_free(&r->published);
+	buf_release(&r->save.records);
+	buf_release(&r->save.sources);
+	buf_release(&r->save.related);
 	pages_free(r->pages);
 	free_workers(r->workers, r->opt->threads);
 	matcher_free(r->matcher);
