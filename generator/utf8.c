@@ -158,6 +158,17 @@ utf8_scrub_needed(const char *s, size_t len)
 		unsigned char c = p[i];
 		if (c < 0xC2 || c > 0xF4)
 			return true;   /* '&', a control, DEL or an invalid lead */
+		/* Two common leads settled by their next byte: C2 A0..BF is
+		 * Latin-1 punctuation (·), not a C1 control; EF but for B7
+		 * (U+FDD0..) and BF (U+FFFE, U+FFFF) is full-width
+		 * punctuation (，：) and the like. */
+		if (i + 1 < len && ((c == 0xC2 && p[i + 1] >= 0xA0 && p[i + 1] <= 0xBF) ||
+		    (c == 0xEF && i + 2 < len && p[i + 1] >= 0x80 && p[i + 1] <= 0xBF &&
+		    p[i + 1] != 0xB7 && p[i + 1] != 0xBF &&
+		    p[i + 2] >= 0x80 && p[i + 2] <= 0xBF))) {
+			i++;
+			continue;
+		}
 		size_t at = i;
 		uint32_t cp = utf8_next(s, len, &at);
 		if (utf8_forbidden(cp) || (cp == 0xFFFD && at == i + 1))

@@ -79,6 +79,14 @@ test_forbidden_code_points_replaced(void **state)
 	assert_true(utf8_scrub_needed("\xEF\xBF\xBF", 3));
 	assert_true(utf8_scrub_needed("\x01", 1));
 	assert_true(utf8_scrub_needed("\xE4\x26", 2));   /* broken, hiding a '&' */
+	/* the leads settled by their next byte, each way */
+	assert_false(utf8_scrub_needed("小红书·Uniik，（测试）：", 34));
+	assert_true(utf8_scrub_needed("，\xEF\xB7\x90", 6));        /* U+FDD0 */
+	assert_true(utf8_scrub_needed("，\xEF\xBF\xBE", 6));        /* U+FFFE */
+	assert_false(utf8_scrub_needed("，\xEF\xBF\xBD", 6));       /* U+FFFD */
+	assert_true(utf8_scrub_needed("，\xEF\xBC" "A", 6));          /* broken */
+	assert_true(utf8_scrub_needed("\xEF\xBC", 2));                /* cut short */
+	assert_true(utf8_scrub_needed("·\xC2\x9F", 4));               /* C1 control */
 }
 
 static void
