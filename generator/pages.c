@@ -680,22 +680,34 @@ chinese_in_english(enum lang page, const char *text)
 	return NULL;
 }
 
-/* A short list of links to articles: title, url, date. */
+static void
+bind_article_ref(void *ctx, size_t i, struct scope *item)
+{
+	struct article_items *ai = ctx;
+	const struct article *art = ai->list[i];
+	const char *tl;
+	struct page q = { .kind = PK_ARTICLE, .lang = ai->lang, .index = art->index };
+	scope_text(item, VAR_TITLE, article_title(art, ai->lang, &tl));
+	scope_text(item, VAR_TITLE_LANG, tl);
+	scope_text(item, VAR_URL, link_to(ai->ps, ai->arena, ai->root, &q));
+	scope_text(item, VAR_DATE, format_date(ai->ps, ai->arena, ai->lang, &art->date));
+	scope_text(item, VAR_DATE_ISO, iso_date(ai->arena, &art->date));
+}
+
+/* A short list of links to articles: title, url, date; bound on demand
+ * and rendered once per article, language and depth, like list items
+ * (an article is among the related articles of several others). */
 static void
 bind_article_refs(struct page_set *ps, struct scope *sc, int var,
     struct article *const *list, size_t n, enum lang lang, struct arena *a,
     const char *root)
 {
-	struct scope **items = scope_list(sc, var, n);
-	for (size_t i = 0; i < n; i++) {
-		const char *tl;
-		struct page q = { .kind = PK_ARTICLE, .lang = lang, .index = list[i]->index };
-		scope_text(items[i], VAR_TITLE, article_title(list[i], lang, &tl));
-		scope_text(items[i], VAR_TITLE_LANG, tl);
-		scope_text(items[i], VAR_URL, link_to(ps, a, root, &q));
-		scope_text(items[i], VAR_DATE, format_date(ps, a, lang, &list[i]->date));
-		scope_text(items[i], VAR_DATE_ISO, iso_date(a, &list[i]->date));
-	}
+	if (n == 0)
+		return;
+	struct article_items *ai = ARENA_NEW(a, struct article_items);
+	*ai = (struct article_items){ ps, list, lang, (unsigned)(strlen(root) / 3),
+		root, a, { ai, article_item_key, bind_article_ref } };
+	scope_lazy_list(sc, var, n, &ai->src);
 }
 
 /* The spilled version a page of `art` in `lang` shows: its slot in
