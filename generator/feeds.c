@@ -234,10 +234,6 @@ feeds_write_one(const struct site *s, struct output *o, const struct feed *f,
 	xmlTextWriterWriteString(w, BAD_CAST "haichao");
 	xmlTextWriterEndElement(w);
 	for (size_t i = 0; i < f->n && i < FEED_ENTRIES; i++) {
-		if (entries == NULL) {
-			entry(w, s, f->list[i], lang);
-			continue;
-		}
 		const struct entry_text *t = cached_entry(entries, s, f->list[i], lang);
 		xmlTextWriterWriteRawLen(w, BAD_CAST t->text, (int)t->len);
 	}

@@ -31,7 +31,7 @@ void feeds_nth(const struct site *s, size_t i, struct buf names[3],
 struct feed_entries;
 struct feed_entries *feed_entries_new(const struct site *s);
 void feed_entries_free(struct feed_entries *e);
-/* `entries` may be NULL: each entry is then written where it appears. */
+/* One feed, its entries taken from (or first written into) `entries`. */
 bool feeds_write_one(const struct site *s, struct output *o, const struct feed *f,
     struct feed_entries *entries);
 
