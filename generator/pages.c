@@ -552,6 +552,22 @@ bind_article_list_item(void *ctx, size_t i, struct scope *item)
 	bind_article_item(ai->ps, item, ai->list[i], ai->lang, ai->arena, ai->root);
 }
 
+/* Binds `var` to the n articles of `list` as a lazy list whose items
+ * `bind` fills, keyed by article_item_key. */
+static void
+lazy_articles(struct page_set *ps, struct scope *sc, int var, struct arena *a,
+    struct article *const *list, size_t n, enum lang lang, const char *root,
+    void (*bind)(void *ctx, size_t i, struct scope *item))
+{
+	if (n == 0)
+		return;
+	struct article_items *ai = ARENA_NEW(a, struct article_items);
+	/* root is "../" once per folder below public/ */
+	*ai = (struct article_items){ ps, list, lang, (unsigned)(strlen(root) / 3),
+		root, a, { ai, article_item_key, bind } };
+	scope_lazy_list(sc, var, n, &ai->src);
+}
+
 static void
 bind_article_list(struct page_set *ps, const struct page *p, struct scope *sc,
     struct arena *a, struct article *const *list, size_t n)
@@ -560,14 +576,9 @@ bind_article_list(struct page_set *ps, const struct page *p, struct scope *sc,
 	size_t per = (size_t)ps->site->per_page;
 	size_t from = (size_t)(p->page_no > 0 ? p->page_no - 1 : 0) * per;
 	size_t to = from + per < n ? from + per : n;
-	if (to > from) {
-		struct article_items *ai = ARENA_NEW(a, struct article_items);
-		/* root is "../" once per folder below public/ */
-		*ai = (struct article_items){ ps, list + from, p->lang,
-			(unsigned)(strlen(root) / 3), root, a,
-			{ ai, article_item_key, bind_article_list_item } };
-		scope_lazy_list(sc, VAR_ARTICLES, to - from, &ai->src);
-	}
+	if (to > from)
+		lazy_articles(ps, sc, VAR_ARTICLES, a, list + from, to - from,
+		    p->lang, root, bind_article_list_item);
 	bind_pagination(ps, p, sc, a, root);
 }
 
@@ -702,12 +713,7 @@ bind_article_refs(struct page_set *ps, struct scope *sc, int var,
     struct article *const *list, size_t n, enum lang lang, struct arena *a,
     const char *root)
 {
-	if (n == 0)
-		return;
-	struct article_items *ai = ARENA_NEW(a, struct article_items);
-	*ai = (struct article_items){ ps, list, lang, (unsigned)(strlen(root) / 3),
-		root, a, { ai, article_item_key, bind_article_ref } };
-	scope_lazy_list(sc, var, n, &ai->src);
+	lazy_articles(ps, sc, var, a, list, n, lang, root, bind_article_ref);
 }
 
 /* The spilled version a page of `art` in `lang` shows: its slot in

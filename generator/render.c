@@ -275,7 +275,6 @@ count_words(struct version *v, const char *s, size_t len)
 	v->latin_words += words;
 }
 
-
 static bool rewrite_cross_link(struct walk *w, cmark_node *link);
 static void rewrite_asset_ref(struct walk *w, cmark_node *node);
 
