@@ -183,8 +183,33 @@ root_prefix(struct arena *a, const char *path)
 	return r;
 }
 
+/* The prefix from a page to its language's folder when `root` (its
+ * prefix to the site root) is relative: one "../" less.  NULL for a page
+ * at the root, or one whose root is absolute (404.html). */
+static size_t
+lang_root_len(const char *root)
+{
+	size_t len = strlen(root);
+	return len >= 3 && root[0] == '.' ? len - 3 : (size_t)-1;
+}
+
+/* A file in language `lang`'s folder (rest: its path there), from a page
+ * of that language. */
 static const char *
-link_to(struct page_set *ps, struct arena *a, const char *root,
+lang_file(struct arena *a, const char *root, enum lang lang, const char *rest)
+{
+	size_t up = lang_root_len(root);
+	if (up != (size_t)-1)
+		return arena_printf(a, "%.*s%s", (int)up, root, rest);
+	return arena_printf(a, "%s%s/%s", root, lang_code[lang], rest);
+}
+
+/* A link from a page in language `from` whose prefix to the site root is
+ * `root`.  A page of the same language is reached without leaving the
+ * language's folder ("../x/", not "../../zh/x/"): shorter, and that is
+ * the part of every page that repeats most. */
+static const char *
+link_to(struct page_set *ps, struct arena *a, const char *root, enum lang from,
     const struct page *target)
 {
 	/* Links are built by the million: on the stack when they surely
@@ -199,8 +224,17 @@ link_to(struct page_set *ps, struct arena *a, const char *root,
 	char space[1024];
 	bool small = strlen(root) + slug + 64 < sizeof(space);
 	struct buf b = { small ? space : NULL, 0, small ? sizeof(space) : 0 };
-	buf_puts(&b, root);
+	size_t up = lang_root_len(root);
+	bool same = target->lang == from && up != (size_t)-1 &&
+	    target->kind != PK_ROOT && target->kind != PK_404;
+	buf_add(&b, root, same ? up : strlen(root));
+	size_t at = b.len;
 	page_path(ps, target, &b);
+	if (same) {   /* the path without its "zh/" */
+		size_t cut = strlen(lang_code[from]) + 1;
+		memmove(b.data + at, b.data + at + cut, b.len - at - cut);
+		b.len -= cut;
+	}
 	const char *s = arena_strndup(a, b.data, b.len);
 	if (!small)
 		buf_release(&b);
@@ -322,9 +356,9 @@ bind_alternates(struct page_set *ps, const struct page *p, struct scope *sc,
 		struct page q = *p;
 		q.lang = s->languages[i];
 		scope_text(alt[i], VAR_HREFLANG, lang_tag[q.lang]);
-		scope_text(alt[i], VAR_HREF, link_to(ps, a, root, &q));
+		scope_text(alt[i], VAR_HREF, link_to(ps, a, root, p->lang, &q));
 		if (q.lang != p->lang) {
-			scope_text(sc, VAR_ALT_URL, link_to(ps, a, root, &q));
+			scope_text(sc, VAR_ALT_URL, link_to(ps, a, root, p->lang, &q));
 			scope_text(sc, VAR_OTHER_LANG, lang_code[q.lang]);
 			scope_text(sc, VAR_OTHER_LANG_TAG, lang_tag[q.lang]);
 		}
@@ -332,7 +366,7 @@ bind_alternates(struct page_set *ps, const struct page *p, struct scope *sc,
 	struct page def = *p;
 	def.lang = s->languages[0];
 	scope_text(alt[LANG_COUNT], VAR_HREFLANG, "x-default");
-	scope_text(alt[LANG_COUNT], VAR_HREF, link_to(ps, a, root, &def));
+	scope_text(alt[LANG_COUNT], VAR_HREF, link_to(ps, a, root, p->lang, &def));
 }
 
 static void
@@ -357,7 +391,7 @@ bind_nav(struct page_set *ps, const struct page *p, struct scope *sc,
 		struct page q = { .kind = entries[i].kind, .lang = p->lang };
 		if (entries[i].tkind >= 0)
 			q.tkind = (enum term_kind)entries[i].tkind;
-		scope_text(items[i], VAR_URL, link_to(ps, a, root, &q));
+		scope_text(items[i], VAR_URL, link_to(ps, a, root, p->lang, &q));
 		scope_text(items[i], VAR_NAME, ui(ps, p->lang, entries[i].key));
 		bool current = (p->kind == q.kind &&
 		    (q.kind != PK_TERM_INDEX || p->tkind == q.tkind)) ||
@@ -384,14 +418,14 @@ bind_common(struct page_set *ps, const struct page *p, struct arena *a,
 	scope_text(sc, VAR_LANG_TAG, lang_tag[p->lang]);
 	scope_text(sc, VAR_ROOT, root);
 	struct page home = { .kind = PK_HOME, .lang = p->lang };
-	scope_text(sc, VAR_HOME, link_to(ps, a, root, &home));
+	scope_text(sc, VAR_HOME, link_to(ps, a, root, p->lang, &home));
 	scope_text(sc, VAR_SITE_TITLE, s->title[p->lang]);
 	scope_text(sc, VAR_SITE_DESCRIPTION, site_description(ps, p->lang));
 	scope_text(sc, VAR_GENERATOR, "haichao " HAICHAO_VERSION);
 	/* Feeds exist only with a base_url (they need absolute URLs). */
 	if (s->base_url)
-		scope_text(sc, VAR_FEED_URL, arena_printf(a, "%s%s/feed.xml", root,
-		    lang_code[p->lang]));
+		scope_text(sc, VAR_FEED_URL, lang_file(a, root, p->lang,
+		    "feed.xml"));
 	if (s->base_url && p->kind != PK_404) {
 		size_t len = strlen(path);
 		size_t cut = len >= 10 && strcmp(path + len - 10, "index.html") == 0 ? len - 10 : len;
@@ -448,7 +482,7 @@ bind_term_links(struct page_set *ps, struct scope *item, const struct article *a
 				.index = (size_t)(t - ps->site->terms[k]) };
 			scope_text(tags[i], VAR_NAME, t->name[lang]);
 			scope_text(tags[i], VAR_KIND, kind_singular[k]);
-			scope_text(tags[i], VAR_URL, link_to(ps, a, root, &q));
+			scope_text(tags[i], VAR_URL, link_to(ps, a, root, lang, &q));
 			i++;
 		}
 }
@@ -461,7 +495,7 @@ bind_article_item(struct page_set *ps, struct scope *item, const struct article 
 	struct page q = { .kind = PK_ARTICLE, .lang = lang, .index = art->index };
 	scope_text(item, VAR_TITLE, article_title(art, lang, &tl));
 	scope_text(item, VAR_TITLE_LANG, tl);
-	scope_text(item, VAR_URL, link_to(ps, a, root, &q));
+	scope_text(item, VAR_URL, link_to(ps, a, root, lang, &q));
 	scope_text(item, VAR_DATE, format_date(ps, a, lang, &art->date));
 	scope_text(item, VAR_DATE_ISO, iso_date(a, &art->date));
 	scope_text(item, VAR_SUMMARY, article_summary(art, lang, &sl));
@@ -483,11 +517,11 @@ bind_pagination(struct page_set *ps, const struct page *p, struct scope *sc,
 	struct page q = *p;
 	if (p->page_no > 1) {
 		q.page_no = p->page_no - 1;
-		scope_text(sc, VAR_PREV_URL, link_to(ps, a, root, &q));
+		scope_text(sc, VAR_PREV_URL, link_to(ps, a, root, p->lang, &q));
 	}
 	if (p->page_no < p->page_count) {
 		q.page_no = p->page_no + 1;
-		scope_text(sc, VAR_NEXT_URL, link_to(ps, a, root, &q));
+		scope_text(sc, VAR_NEXT_URL, link_to(ps, a, root, p->lang, &q));
 	}
 	/* The first and last page, and two either side of this one: a list
 	 * of every page would make the pages of a big term quadratic.  A
@@ -512,7 +546,7 @@ bind_pagination(struct page_set *ps, const struct page *p, struct scope *sc,
 			scope_text(items[k++], VAR_GAP, "…");
 		q.page_no = shown[i];
 		scope_textf(items[k], VAR_NUMBER, "%d", shown[i]);
-		scope_text(items[k], VAR_URL, link_to(ps, a, root, &q));
+		scope_text(items[k], VAR_URL, link_to(ps, a, root, p->lang, &q));
 		if (shown[i] == p->page_no)
 			scope_text(items[k], VAR_CURRENT, "page");
 		k++;
@@ -594,7 +628,7 @@ bind_root(struct page_set *ps, const struct page *p, struct scope *sc, struct ar
 	for (int i = 0; i < LANG_COUNT; i++) {
 		enum lang l = s->languages[i];
 		struct page home = { .kind = PK_HOME, .lang = l };
-		scope_text(langs[i], VAR_URL, link_to(ps, a, root, &home));
+		scope_text(langs[i], VAR_URL, link_to(ps, a, root, p->lang, &home));
 		scope_text(langs[i], VAR_NAME, s->title[l]);
 		scope_text(langs[i], VAR_LANG_TAG, lang_tag[l]);
 		scope_text(langs[i], VAR_TITLE, ui(ps, l, "language_name"));
@@ -656,7 +690,7 @@ bind_note_term(void *ctx, size_t i, struct scope *item)
 	if (u->term && !u->term->local) {
 		struct page g = { .kind = PK_GLOSS_TERM, .lang = nt->lang,
 		    .index = (size_t)u->term->id };
-		scope_text(item, VAR_URL, link_to(nt->ps, nt->arena, nt->root, &g));
+		scope_text(item, VAR_URL, link_to(nt->ps, nt->arena, nt->root, nt->lang, &g));
 	}
 }
 
@@ -700,7 +734,7 @@ bind_article_ref(void *ctx, size_t i, struct scope *item)
 	struct page q = { .kind = PK_ARTICLE, .lang = ai->lang, .index = art->index };
 	scope_text(item, VAR_TITLE, article_title(art, ai->lang, &tl));
 	scope_text(item, VAR_TITLE_LANG, tl);
-	scope_text(item, VAR_URL, link_to(ai->ps, ai->arena, ai->root, &q));
+	scope_text(item, VAR_URL, link_to(ai->ps, ai->arena, ai->root, ai->lang, &q));
 	scope_text(item, VAR_DATE, format_date(ai->ps, ai->arena, ai->lang, &art->date));
 	scope_text(item, VAR_DATE_ISO, iso_date(ai->arena, &art->date));
 }
@@ -804,13 +838,13 @@ bind_article(struct page_set *ps, const struct page *p, struct scope *sc, struct
 	if (p->index + 1 < s->n_articles) {
 		const struct article *prev = s->articles[p->index + 1];
 		struct page q = { .kind = PK_ARTICLE, .lang = lang, .index = p->index + 1 };
-		scope_text(sc, VAR_PREV_URL, link_to(ps, a, root, &q));
+		scope_text(sc, VAR_PREV_URL, link_to(ps, a, root, p->lang, &q));
 		scope_text(sc, VAR_PREV_TITLE, article_title(prev, lang, &tl));
 	}
 	if (p->index > 0) {
 		const struct article *next = s->articles[p->index - 1];
 		struct page q = { .kind = PK_ARTICLE, .lang = lang, .index = p->index - 1 };
-		scope_text(sc, VAR_NEXT_URL, link_to(ps, a, root, &q));
+		scope_text(sc, VAR_NEXT_URL, link_to(ps, a, root, p->lang, &q));
 		scope_text(sc, VAR_NEXT_TITLE, article_title(next, lang, &tl));
 	}
 }
@@ -828,7 +862,7 @@ bind_term_index(struct page_set *ps, const struct page *p, struct scope *sc, str
 		const struct term *t = &s->terms[p->tkind][i];
 		struct page q = { .kind = PK_TERM, .lang = p->lang, .tkind = p->tkind, .index = i };
 		scope_text(items[i], VAR_NAME, t->name[p->lang]);
-		scope_text(items[i], VAR_URL, link_to(ps, a, root, &q));
+		scope_text(items[i], VAR_URL, link_to(ps, a, root, p->lang, &q));
 		scope_text(items[i], VAR_SUMMARY, t->summary[p->lang]);
 		scope_text(items[i], VAR_N, count_text(ps, a, p->lang, "article_count", t->n_articles));
 	}
@@ -842,7 +876,7 @@ bind_app_facts(struct page_set *ps, enum lang lang, struct scope *sc,
 		struct page q = { .kind = PK_TERM, .lang = lang, .tkind = KIND_COMPANY,
 			.index = (size_t)(t->company - ps->site->terms[KIND_COMPANY]) };
 		scope_text(sc, VAR_COMPANY_NAME, t->company->name[lang]);
-		scope_text(sc, VAR_COMPANY_URL, link_to(ps, a, root, &q));
+		scope_text(sc, VAR_COMPANY_URL, link_to(ps, a, root, lang, &q));
 	}
 	scope_text(sc, VAR_MARKET, t->market);
 	if (t->launched)
@@ -882,10 +916,10 @@ bind_term(struct page_set *ps, const struct page *p, struct scope *sc, struct ar
 	scope_text(sc, VAR_DESCRIPTION, t->summary[p->lang]);
 	scope_text(sc, VAR_N, count_text(ps, a, p->lang, "article_count", t->n_articles));
 	struct page idx = { .kind = PK_TERM_INDEX, .lang = p->lang, .tkind = p->tkind };
-	scope_text(sc, VAR_HREF, link_to(ps, a, root, &idx));
+	scope_text(sc, VAR_HREF, link_to(ps, a, root, p->lang, &idx));
 	if (s->base_url)
-		scope_text(sc, VAR_FEED_URL, arena_printf(a, "%s%s/%s/%s/feed.xml", root,
-		    lang_code[p->lang], kind_plural[p->tkind], t->slug));
+		scope_text(sc, VAR_FEED_URL, lang_file(a, root, p->lang,
+		    arena_printf(a, "%s/%s/feed.xml", kind_plural[p->tkind], t->slug)));
 	if (p->tkind == KIND_APP)
 		bind_app_facts(ps, p->lang, sc, a, root, t);
 	if (p->tkind == KIND_COMPANY) {
@@ -895,7 +929,7 @@ bind_term(struct page_set *ps, const struct page *p, struct scope *sc, struct ar
 			struct page q = { .kind = PK_TERM, .lang = p->lang, .tkind = KIND_APP,
 				.index = (size_t)(app - s->terms[KIND_APP]) };
 			scope_text(apps[i], VAR_NAME, app->name[p->lang]);
-			scope_text(apps[i], VAR_URL, link_to(ps, a, root, &q));
+			scope_text(apps[i], VAR_URL, link_to(ps, a, root, p->lang, &q));
 			bind_app_facts(ps, p->lang, apps[i], a, root, app);
 		}
 	}
@@ -943,7 +977,7 @@ bind_timeline(struct page_set *ps, const struct page *p, struct scope *sc, struc
 			struct page q = { .kind = PK_TERM, .lang = p->lang, .tkind = KIND_APP,
 				.index = (size_t)(app - s->terms[KIND_APP]) };
 			scope_text(items[k - i], VAR_NAME, app->name[p->lang]);
-			scope_text(items[k - i], VAR_URL, link_to(ps, a, root, &q));
+			scope_text(items[k - i], VAR_URL, link_to(ps, a, root, p->lang, &q));
 			scope_text(items[k - i], VAR_SUMMARY, app->summary[p->lang]);
 			bind_app_facts(ps, p->lang, items[k - i], a, root, app);
 		}
@@ -995,7 +1029,7 @@ bind_glossary(struct page_set *ps, const struct page *p, struct scope *sc, struc
 		scope_text(items[i], VAR_NOTE, g->note[p->lang]);
 		scope_text(items[i], VAR_ANCHOR, g->slug);
 		struct page q = { .kind = PK_GLOSS_TERM, .lang = p->lang, .index = (size_t)g->id };
-		scope_text(items[i], VAR_URL, link_to(ps, a, root, &q));
+		scope_text(items[i], VAR_URL, link_to(ps, a, root, p->lang, &q));
 		/* The index shows a few recent uses; the term's page has all. */
 		const struct gloss_backlinks *bl = &ps->backlinks[g->id];
 		size_t shown = bl->n < GLOSSARY_PREVIEW ? bl->n : GLOSSARY_PREVIEW;
@@ -1005,10 +1039,10 @@ bind_glossary(struct page_set *ps, const struct page *p, struct scope *sc, struc
 			struct page r = { .kind = PK_ARTICLE, .lang = p->lang, .index = bl->items[j] };
 			scope_text(arts[j], VAR_TITLE, article_title(s->articles[bl->items[j]], p->lang, &tl));
 			scope_text(arts[j], VAR_TITLE_LANG, tl);
-			scope_text(arts[j], VAR_URL, link_to(ps, a, root, &r));
+			scope_text(arts[j], VAR_URL, link_to(ps, a, root, p->lang, &r));
 		}
 		if (bl->n > shown)
-			scope_text(items[i], VAR_NEXT_URL, link_to(ps, a, root, &q));
+			scope_text(items[i], VAR_NEXT_URL, link_to(ps, a, root, p->lang, &q));
 		scope_text(items[i], VAR_N, count_text(ps, a, p->lang, "article_count", bl->n));
 	}
 }
@@ -1039,7 +1073,7 @@ bind_dated_title(void *ctx, size_t i, struct scope *item)
 	struct page q = { .kind = PK_ARTICLE, .lang = dt->lang, .index = art->index };
 	scope_text(item, VAR_TITLE, article_title(art, dt->lang, &tl));
 	scope_text(item, VAR_TITLE_LANG, tl);
-	scope_text(item, VAR_URL, link_to(dt->ps, dt->arena, dt->root, &q));
+	scope_text(item, VAR_URL, link_to(dt->ps, dt->arena, dt->root, dt->lang, &q));
 	scope_text(item, VAR_DATE_ISO, iso_date(dt->arena, &art->date));
 }
 
@@ -1057,7 +1091,7 @@ bind_gloss_term(struct page_set *ps, const struct page *p, struct scope *sc, str
 	scope_text(sc, VAR_DESCRIPTION, arena_printf(a, "%s (%s): %s", g->zh,
 	    g->pinyin ? g->pinyin : "", g->en));
 	struct page idx = { .kind = PK_GLOSSARY, .lang = p->lang };
-	scope_text(sc, VAR_HREF, arena_printf(a, "%s#%s", link_to(ps, a, root, &idx), g->slug));
+	scope_text(sc, VAR_HREF, arena_printf(a, "%s#%s", link_to(ps, a, root, p->lang, &idx), g->slug));
 	const struct gloss_backlinks *bl = &ps->backlinks[p->index];
 	scope_text(sc, VAR_N, count_text(ps, a, p->lang, "article_count", bl->n));
 	/* A term can be used by thousands of articles: one compact list of
