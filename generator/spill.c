@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -27,7 +28,20 @@ spill_open(struct spill *sp, const char *near)
 		unlink(path.data);
 	buf_release(&path);
 	sp->fd = fd;
+	struct stat st;
+	sp->block = fd >= 0 && fstat(fd, &st) == 0 && st.st_blksize > 0 &&
+	    (st.st_blksize & (st.st_blksize - 1)) == 0 ? (unsigned long long)st.st_blksize
+	    : 4096;
 	return fd >= 0;
+}
+
+/* Where a stored range's space ends: each starts on a block of its own,
+ * so that dropping it frees every block it used (a hole is punched in
+ * whole blocks only; a block shared with the next range would stay). */
+static unsigned long long
+reserved(const struct spill *sp, size_t len)
+{
+	return ((unsigned long long)len + sp->block - 1) & ~(sp->block - 1);
 }
 
 long long
@@ -35,7 +49,7 @@ spill_put(struct spill *sp, const char *data, size_t len)
 {
 	if (sp->fd < 0 || atomic_load(&sp->failed))
 		return -1;
-	unsigned long long off = atomic_fetch_add(&sp->end, len);
+	unsigned long long off = atomic_fetch_add(&sp->end, reserved(sp, len));
 	size_t done = 0;
 	while (done < len) {
 		ssize_t n = pwrite(sp->fd, data + done, len - done, (off_t)(off + done));
@@ -73,7 +87,7 @@ spill_drop(struct spill *sp, long long off, size_t len)
 #if defined(FALLOC_FL_PUNCH_HOLE) && defined(FALLOC_FL_KEEP_SIZE)
 	if (sp->fd >= 0 && off >= 0 && len > 0)
 		(void)fallocate(sp->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
-		    (off_t)off, (off_t)len);
+		    (off_t)off, (off_t)reserved(sp, len));
 #else
 	(void)sp;
 	(void)off;

@@ -3,7 +3,7 @@
  *
  * Every article's HTML is rendered before any page is written (pages need
  * what all renders found: backlinks, glossary uses), and together it is
- * most of a build's memory: 420 MB for 10,000 articles.  Written here
+ * most of a build's memory: 240 MB for 10,000 articles.  Written here
  * instead, it costs one copy into the page cache and one back; the kernel
  * may keep it in memory or not, as it needs.  The file is created beside
  * the output and unlinked at once, so nothing is left behind, even after
@@ -20,6 +20,7 @@
 
 struct spill {
 	int fd;
+	unsigned long long block;   /* the file system's block size */
 	atomic_ullong end;     /* bytes reserved so far */
 	atomic_bool failed;    /* a write failed: callers keep HTML in memory */
 };
