@@ -301,6 +301,7 @@ prep_deleted() { rm -rf "$out" "$out".* && fresh_memory "$content" && date +%s >
 prep_nocache() { rm -rf "$out".*; }
 prep_hugo() { retire "$site/public" && fresh_memory "$site"; }
 prep_floor() { retire "$floor_out" && mkdir -p "$floor_out" && fresh_memory "$content"; }
+prep_copy() { retire "$copy_out" && mkdir -p "$copy_out" && fresh_memory "$out"; }
 
 # ---- machine facts ---------------------------------------------------------------
 hugo_version=-
@@ -328,13 +329,13 @@ echo "- 'pages / files written': HTML pages the run produced / files it wrote (h
 
 # ---- per N -------------------------------------------------------------------------
 for n in "${sizes[@]}"; do
-	c=$work/c$n content=$c/content out=$c/public-haichao site=$c/hugo-site floor_out=$c/floor-out logs=$c/logs
+	c=$work/c$n content=$c/content out=$c/public-haichao site=$c/hugo-site floor_out=$c/floor-out copy_out=$c/copy-out logs=$c/logs
 	mkdir -p "$logs"
 	if [ "$n" -ge 50000 ]; then
 		say "N=$n: this size needs ~$((n * 15 / 1000)) MB of corpus, several GB of output and, with Hugo, tens of GB of memory and a long time (BENCH_N=\"1000 10000\" leaves it out)"
 	fi
 	# corpus + Hugo site, and every run's outputs until the end
-	need_kb=$((n * (300 + 280 * (runs + 1))))
+	need_kb=$((n * (300 + 430 * (runs + 1))))
 	free_kb=$(df -Pk "$work" | awk 'NR == 2 {print $4}')
 	[ "$free_kb" -lt "$need_kb" ] && empty_retired
 	free_kb=$(df -Pk "$work" | awk 'NR == 2 {print $4}')
@@ -365,7 +366,7 @@ for n in "${sizes[@]}"; do
 	echo
 	echo "| measurement | wall s | pages / files written | pages/s | peak RSS MiB |"
 	echo "|---|---:|---:|---:|---:|"
-	hf_w='' hf_r='' hd_w='' hn_w='' hc_w='' he_w='' hu_w='' hu_r='' fw_w=''
+	hf_w='' hf_r='' hd_w='' hn_w='' hc_w='' he_w='' hu_w='' hu_r='' fw_w='' cp_w=''
 	# (1) full build, from an empty output folder each time
 	if measure haichao-full "$root" /dev/null prep_fresh env HAICHAO_TIMING=1 "$bin" build -C "$content" -t "$templates" -o "$out"; then
 		hf_w=$M_WALL hf_r=$M_RSS hf_run=$M_RUN
@@ -401,6 +402,14 @@ for n in "${sizes[@]}"; do
 			row "haichao rebuild after one article changed" "$M_WALL" "$pages" "$wrote" "$M_RSS"
 		else failed=1; fi
 		restore_edit || die "could not restore $edit_file"
+		# (3b) copying the output: the floor for writing its bytes and files
+		# (haichao's top-level entries, en/, zh/ and the rest, copied side by
+		# side on every CPU: what its bytes and files cost to write here)
+		if measure copy-output "$root" /dev/null prep_copy sh -c 'cd "$1" && printf "%s\0" * | xargs -0 -P "$2" -I{} cp -r {} "$3/"' sh "$out" "$(nproc)" "$copy_out"; then
+			cp_w=$M_WALL
+			row "copying haichao's output (cp -r, $(nproc) at once): writing its bytes, nothing computed" "$M_WALL" 0 "$(find "$copy_out" -type f | wc -l)" "$M_RSS"
+		else failed=1; fi
+		retire "$copy_out"
 	else
 		failed=1
 	fi
@@ -444,6 +453,7 @@ for n in "${sizes[@]}"; do
 	echo "|---|---:|"
 	echo "| Hugo wall / haichao wall (full build) | $(div "$hu_w" "$hf_w") |"
 	echo "| haichao wall / floor-with-writes wall | $(div "$hf_w" "$fw_w") |"
+	[ -z "$cp_w" ] || echo "| haichao wall / copying its output | $(div "$hf_w" "$cp_w") |"
 	echo "| haichao RSS / Hugo RSS | $(div "$hf_r" "$hu_r") |"
 	echo "| no-op rebuild / full build | $(ratio "$hn_w" "$hf_w") |"
 	[ -z "$hc_w" ] || echo "| no-op rebuild without its cache / full build | $(ratio "$hc_w" "$hf_w") |"
