@@ -329,7 +329,7 @@ struct run {
 	const struct build_options *opt;
 	struct diags d;
 	char *inputs;                 /* the fingerprint when it began */
-	struct buf cache_text;        /* the cache file, read once */
+	struct file_view cache_text;  /* the cache file, read once */
 	struct site *site;
 	uint64_t related_key;         /* relate_key of the site */
 	struct cache_previous prev;   /* valid when prev_loaded ... */
@@ -472,7 +472,7 @@ run_free(struct run *r)
 	if (r->spilling)
 		spill_close(&r->spill);
 	free(r->inputs);
-	buf_release(&r->cache_text);
+	file_view_close(&r->cache_text);
 	strset_free(&r->published);
 	buf_release(&r->save.records);
 	buf_release(&r->save.sources);

@@ -225,23 +225,17 @@ output_stamp(const struct build_options *opt, struct buf *out)
  * what the build said, then "pages N" and a line "HASH PATH" per page,
  * then "files N" and a line per file it published. */
 static bool
-read_cache(const struct build_options *opt, struct buf *saved)
+read_cache(const struct build_options *opt, struct file_view *saved)
 {
-	/* Tens of megabytes for a big archive: read at once, at its size.
+	/* Tens of megabytes for a big archive, mapped (see file_view).
 	 * A cache that cannot be read is no cache (nothing to say). */
 	char *path = cache_path(opt);
 	struct diags quiet;
 	diags_init(&quiet);
-	char *data;
-	size_t len;
-	bool ok = read_file(path, &data, &len, &quiet);
+	bool ok = file_view_open(path, saved, &quiet);
 	diags_free(&quiet);
 	free(path);
-	if (!ok)
-		return false;
-	buf_release(saved);
-	*saved = (struct buf){ data, len, len + 1 };
-	return true;
+	return ok;
 }
 
 struct records {
@@ -289,7 +283,7 @@ skip_lines(const char *p, const char *end, size_t n)
  * after the fingerprint, or anywhere before it: fingerprint lines never
  * start with "said ").  False when the file is damaged. */
 static bool
-split_records(const struct buf *saved, const char *from, struct records *r)
+split_records(const struct file_view *saved, const char *from, struct records *r)
 {
 	const char *p = from, *end = saved->data + saved->len;
 	while (p < end && strncmp(p, "said ", 5) != 0)
@@ -336,11 +330,12 @@ damaged(const struct build_options *opt, struct diags *d)
 
 bool
 cache_up_to_date(const struct build_options *opt, struct diags *d, char **said,
-    char **inputs, struct buf *text)
+    char **inputs, struct file_view *text)
 {
 	*said = NULL;
 	*inputs = cache_inputs(opt);
-	struct buf saved = BUF_INIT, now = BUF_INIT;
+	struct file_view saved = { NULL, 0, 0 };
+	struct buf now = BUF_INIT;
 	if (!read_cache(opt, &saved))
 		return false;
 	bool fresh = false;
@@ -352,7 +347,7 @@ cache_up_to_date(const struct build_options *opt, struct diags *d, char **said,
 		if (saved.len < sizeof(CACHE_PREFIX) - 1 ||
 		    memcmp(saved.data, CACHE_PREFIX, sizeof(CACHE_PREFIX) - 1) != 0)
 			damaged(opt, d);
-		buf_release(&saved);
+		file_view_close(&saved);
 		goto out;
 	}
 	if (!split_records(&saved, saved.data, &r)) {
@@ -376,7 +371,7 @@ out:
 }
 
 void
-cache_previous_load(const struct build_options *opt, struct buf *text,
+cache_previous_load(const struct build_options *opt, struct file_view *text,
     struct cache_previous *prev)
 {
 	strset_init(&prev->pages);
@@ -389,11 +384,11 @@ cache_previous_load(const struct build_options *opt, struct buf *text,
 	prev->related_len = 0;
 	prev->related_key = 0;
 	prev->text = *text;
-	*text = (struct buf)BUF_INIT;
+	*text = (struct file_view){ NULL, 0, 0 };
 	prev->renders_text = NULL;
 	prev->renders_len = 0;
 	prev->have_files = false;
-	const struct buf saved = prev->text;
+	const struct file_view saved = prev->text;
 	struct buf env = BUF_INIT, path = BUF_INIT;
 	struct records r;
 	if (saved.data == NULL || !split_records(&saved, saved.data, &r))
@@ -480,7 +475,7 @@ cache_previous_free(struct cache_previous *prev)
 	strset_free(&prev->files);
 	strset_free(&prev->renders);
 	strset_free(&prev->sources);
-	buf_release(&prev->text);
+	file_view_close(&prev->text);
 }
 
 /* The line `key` points to in a section kept as text (`set` maps keys to

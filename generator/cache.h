@@ -15,6 +15,7 @@
 #include "buf.h"
 #include "build.h"
 #include "diag.h"
+#include "input.h"
 #include "site.h"
 #include "strset.h"
 
@@ -24,7 +25,7 @@
  * cache file as read (empty when there is none), for cache_previous_load.
  * The caller frees all three. */
 bool cache_up_to_date(const struct build_options *opt, struct diags *d,
-    char **said, char **inputs, struct buf *text);
+    char **said, char **inputs, struct file_view *text);
 /* What the last build left behind: the hash of every page it wrote (when
  * the generator, options and templates are the same: a page whose bound
  * values hash the same need not be rendered again) and the list of files
@@ -42,10 +43,10 @@ struct cache_previous {
 	uint64_t related_key;       /* relate_key of the lists below */
 	const char *related_text;   /* relate_put's lines, or NULL */
 	size_t related_len;
-	struct buf text;       /* the cache file, which the above point into */
+	struct file_view text; /* the cache file, which the above point into */
 };
 /* Parses `text` (from cache_up_to_date), taking it over. */
-void cache_previous_load(const struct build_options *opt, struct buf *text,
+void cache_previous_load(const struct build_options *opt, struct file_view *text,
     struct cache_previous *prev);
 void cache_previous_free(struct cache_previous *prev);
 /* The last build's render record for `slug` (rcache.h), when there is a

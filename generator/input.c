@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -89,6 +90,46 @@ read_whole(const char *path, char **data, size_t *len, struct arena *a,
 	}
 	*data = buf;
 	return true;
+}
+
+/* Below this a file is simply read: mapping costs system calls too. */
+enum { MAP_AT_LEAST = 1 << 20 };
+
+bool
+file_view_open(const char *path, struct file_view *v, struct diags *d)
+{
+	*v = (struct file_view){ NULL, 0, 0 };
+	long page = sysconf(_SC_PAGESIZE);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (fd >= 0 && page > 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    st.st_size >= MAP_AT_LEAST && st.st_size % page != 0) {
+		/* The rest of the last page reads as zeros: the NUL. */
+		void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (p != MAP_FAILED) {
+			close(fd);
+			*v = (struct file_view){ p, (size_t)st.st_size, (size_t)st.st_size };
+			return true;
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+	char *data;
+	size_t len;
+	if (!read_file(path, &data, &len, d))
+		return false;
+	*v = (struct file_view){ data, len, 0 };
+	return true;
+}
+
+void
+file_view_close(struct file_view *v)
+{
+	if (v->mapped)
+		munmap((void *)v->data, v->mapped);
+	else
+		free((void *)v->data);
+	*v = (struct file_view){ NULL, 0, 0 };
 }
 
 bool

@@ -21,6 +21,20 @@ struct arena;
 bool read_file_arena(const char *path, struct arena *a, char **data,
     size_t *len, struct diags *d);
 
+/* A whole file, read only.  A big file the system already holds (the
+ * build cache, tens of MB, written by the last build) is mapped rather
+ * than read: no copy, and no new memory to fill, which on a virtual
+ * machine costs more than reading.  A file that cannot be mapped with a
+ * NUL byte after its end (its size a multiple of the page size) is read.
+ * data[len] is '\0'.  Close with file_view_close (also an empty view). */
+struct file_view {
+	const char *data;
+	size_t len;
+	size_t mapped;   /* bytes mapped; 0 when read into the heap */
+};
+bool file_view_open(const char *path, struct file_view *v, struct diags *d);
+void file_view_close(struct file_view *v);
+
 /* Converts raw file bytes to normalised UTF-8.  `encoding` is the declared
  * encoding (NULL: UTF-8 unless a BOM says otherwise) and `encoding_pos`
  * where it was declared.  Returns the text (caller frees) or NULL after

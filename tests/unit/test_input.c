@@ -685,6 +685,61 @@ test_read_file(void **state)
 	ASSERT_DIAGS(d, want);
 }
 
+/* ---- file_view ---------------------------------------------------------------- */
+
+/* Writes `size` bytes of a repeating pattern to path. */
+static void
+write_pattern(const char *path, size_t size)
+{
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	for (size_t i = 0; i < size; i++)
+		fputc('a' + (int)(i % 26), f);
+	fclose(f);
+}
+
+static void
+check_view(const char *path, size_t size, bool mapped)
+{
+	struct file_view v;
+	assert_true(file_view_open(path, &v, &D));
+	assert_int_equal(v.len, size);
+	assert_int_equal(v.mapped != 0, mapped);
+	for (size_t i = 0; i < size; i += 4099)
+		assert_int_equal(v.data[i], 'a' + (int)(i % 26));
+	assert_int_equal(v.data[size - 1], 'a' + (int)((size - 1) % 26));
+	assert_int_equal(v.data[size], '\0');
+	file_view_close(&v);
+	assert_null(v.data);
+	file_view_close(&v);   /* an empty view closes too */
+}
+
+/* A big file is mapped, a small one read; one whose size is a multiple
+ * of the page size is read, as its mapping would have no NUL after it. */
+static void
+test_file_view(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/haichao-unit-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char path[64];
+	snprintf(path, sizeof(path), "%s/f.txt", dir);
+	long page = sysconf(_SC_PAGESIZE);
+	size_t big = (size_t)(2 << 20) + 5, aligned = (size_t)page * 600;
+	write_pattern(path, big);
+	check_view(path, big, true);
+	write_pattern(path, 100);
+	check_view(path, 100, false);
+	write_pattern(path, aligned);
+	check_view(path, aligned, false);
+	ASSERT_DIAGS(&D, "");
+	unlink(path);
+	struct file_view v;
+	assert_false(file_view_open(path, &v, &D));
+	assert_null(v.data);
+	rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -721,6 +776,7 @@ main(void)
 		T(test_sniff_found_in_legacy_bytes),
 		T(test_sniff_not_found),
 		T(test_read_file),
+		T(test_file_view),
 		T(test_sniff_stays_within_len),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
