@@ -183,9 +183,10 @@ root_prefix(struct arena *a, const char *path)
 	return r;
 }
 
-/* The prefix from a page to its language's folder when `root` (its
- * prefix to the site root) is relative: one "../" less.  NULL for a page
- * at the root, or one whose root is absolute (404.html). */
+/* The length of the prefix from a page to its language's folder when
+ * `root` (its prefix to the site root) is relative: one "../" less.
+ * (size_t)-1 for a page at the root, or one whose root is absolute
+ * (404.html). */
 static size_t
 lang_root_len(const char *root)
 {
