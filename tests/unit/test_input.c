@@ -624,14 +624,21 @@ test_sniff_stays_within_len(void **state)
 
 /* ---- read_file ----------------------------------------------------------------- */
 
+/* A new temporary folder in dir (a "/tmp/haichao-unit-XXXXXX" array) and
+ * the path of a file f.txt in it, not yet made. */
+static void
+temp_file_path(char *dir, char *path, size_t path_size)
+{
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, path_size, "%s/f.txt", dir);
+}
+
 static void
 test_read_file(void **state)
 {
 	(void)state;
-	char dir[] = "/tmp/haichao-unit-XXXXXX";
-	assert_non_null(mkdtemp(dir));
-	char path[64];
-	snprintf(path, sizeof(path), "%s/f.txt", dir);
+	char dir[] = "/tmp/haichao-unit-XXXXXX", path[64];
+	temp_file_path(dir, path, sizeof(path));
 	FILE *f = fopen(path, "wb");
 	assert_non_null(f);
 	fwrite("a\0b\r\n", 1, 5, f);
@@ -720,10 +727,8 @@ static void
 test_file_view(void **state)
 {
 	(void)state;
-	char dir[] = "/tmp/haichao-unit-XXXXXX";
-	assert_non_null(mkdtemp(dir));
-	char path[64];
-	snprintf(path, sizeof(path), "%s/f.txt", dir);
+	char dir[] = "/tmp/haichao-unit-XXXXXX", path[64];
+	temp_file_path(dir, path, sizeof(path));
 	long page = sysconf(_SC_PAGESIZE);
 	size_t big = (size_t)(2 << 20) + 5, aligned = (size_t)page * 600;
 	write_pattern(path, big);
