@@ -60,28 +60,34 @@ grow_arena(void *ctx, char *old, size_t used, size_t cap)
 	return p;
 }
 
-/* Opens `path` and reads it with one read(2) for its size (plus one to
- * see the end), no stdio buffer between. */
-static bool
-read_whole(const char *path, char **data, size_t *len, struct arena *a,
-    struct diags *d)
+/* Opens `path` for reading; -1 after reporting that it cannot. */
+static int
+open_input(const char *path, struct diags *d)
 {
-	struct pos at = { path, 0, 0 };
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
+		struct pos at = { path, 0, 0 };
 		diag_errno(d, &at, "cannot read", errno);
-		return false;
 	}
-	struct stat st;
-	size_t cap = fstat(fd, &st) == 0 && st.st_size > 0 ?
-	    (size_t)st.st_size + 2 : 4096;
+	return fd;
+}
+
+/* Reads open file `fd` (its stat in st, or NULL) with one read(2) for its
+ * size (plus one to see the end), no stdio buffer between, and closes it. */
+static bool
+read_open(int fd, const struct stat *st, const char *path, char **data,
+    size_t *len, struct arena *a, struct diags *d)
+{
+	size_t cap = st != NULL && st->st_size > 0 ? (size_t)st->st_size + 2 : 4096;
 	/* A big file (the build cache: tens of MB) goes into huge pages,
 	 * which fault in 2 MiB at a time as it is read. */
 	char *buf = a ? arena_alloc_uninit(a, cap) :
 	    cap >= HUGE_PAGE_SIZE ? xmalloc_huge(&cap) : xmalloc(cap);
 	bool ok = read_fd(fd, &buf, &cap, len, a ? grow_arena : grow_heap, a);
-	if (!ok)
+	if (!ok) {
+		struct pos at = { path, 0, 0 };
 		diag_errno(d, &at, NULL, errno);
+	}
 	close(fd);
 	if (!ok) {
 		if (a == NULL)
@@ -92,6 +98,18 @@ read_whole(const char *path, char **data, size_t *len, struct arena *a,
 	return true;
 }
 
+static bool
+read_whole(const char *path, char **data, size_t *len, struct arena *a,
+    struct diags *d)
+{
+	int fd = open_input(path, d);
+	if (fd < 0)
+		return false;
+	struct stat st;
+	return read_open(fd, fstat(fd, &st) == 0 ? &st : NULL, path, data, len,
+	    a, d);
+}
+
 /* Below this a file is simply read: mapping costs system calls too. */
 enum { MAP_AT_LEAST = 1 << 20 };
 
@@ -99,10 +117,13 @@ bool
 file_view_open(const char *path, struct file_view *v, struct diags *d)
 {
 	*v = (struct file_view){ NULL, 0, 0 };
+	int fd = open_input(path, d);
+	if (fd < 0)
+		return false;
 	long page = sysconf(_SC_PAGESIZE);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
-	if (fd >= 0 && page > 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	bool stated = fstat(fd, &st) == 0;
+	if (stated && page > 0 && S_ISREG(st.st_mode) &&
 	    st.st_size >= MAP_AT_LEAST && st.st_size % page != 0) {
 		/* The rest of the last page reads as zeros: the NUL. */
 		void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
@@ -112,11 +133,9 @@ file_view_open(const char *path, struct file_view *v, struct diags *d)
 			return true;
 		}
 	}
-	if (fd >= 0)
-		close(fd);
 	char *data;
 	size_t len;
-	if (!read_file(path, &data, &len, d))
+	if (!read_open(fd, stated ? &st : NULL, path, &data, &len, NULL, d))
 		return false;
 	*v = (struct file_view){ data, len, 0 };
 	return true;
