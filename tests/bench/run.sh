@@ -216,6 +216,16 @@ measure() {
 	M_RUN=$(for i in "${!walls[@]}"; do echo "${walls[i]} $i"; done | sort -g | awk -v m=$(((runs + 1) / 2)) 'NR == m {print $2}')
 }
 
+# The median over the timed runs of MEASUREMENT of one stage's time, in ms,
+# from the "haichao: timing: STAGE MS ms RSS MiB" lines of HAICHAO_TIMING=1.
+stage_median() { # MEASUREMENT STAGE
+	local i ms=()
+	for ((i = 1; i <= runs; i++)); do
+		ms+=("$(sed -n "s/^haichao: timing: *$2 *\([0-9.]*\) ms.*/\1/p" "$logs/$1.$i.err")")
+	done
+	median "${ms[@]}"
+}
+
 # haichao's closing line: "haichao: A articles, P pages; W files written, U
 # unchanged, R removed, in DIR/; ...", or "haichao: DIR/ is up to date: 0 files
 # written" when its no-op check found nothing to do (no page produced).
@@ -366,7 +376,7 @@ for n in "${sizes[@]}"; do
 	echo
 	echo "| measurement | wall s | pages / files written | pages/s | peak RSS MiB |"
 	echo "|---|---:|---:|---:|---:|"
-	hf_w='' hf_r='' hd_w='' hn_w='' hc_w='' he_w='' hu_w='' hu_r='' fw_w='' cp_w=''
+	hf_w='' hf_r='' hd_w='' hn_w='' hc_w='' he_w='' hu_w='' hu_r='' fw_w='' cp_w='' hk1_s='' hkn_s=''
 	# (1) full build, from an empty output folder each time
 	if measure haichao-full "$root" /dev/null prep_fresh env HAICHAO_TIMING=1 "$bin" build -C "$content" -t "$templates" -o "$out"; then
 		hf_w=$M_WALL hf_r=$M_RSS hf_run=$M_RUN
@@ -413,6 +423,17 @@ for n in "${sizes[@]}"; do
 	else
 		failed=1
 	fi
+	# (3c) loading and rendering alone (`haichao check`: everything read,
+	# rendered and checked, nothing written), on one thread and on every
+	# CPU: how the render stage scales with threads
+	if measure haichao-check-j1 "$root" /dev/null prep_none env HAICHAO_TIMING=1 "$bin" check -C "$content" -j 1; then
+		hk1_s=$(stage_median haichao-check-j1 render)
+		row "haichao check -j 1: load and render on one thread, nothing written (render stage $hk1_s ms)" "$M_WALL" 0 0 "$M_RSS"
+	else failed=1; fi
+	if measure haichao-check "$root" /dev/null prep_none env HAICHAO_TIMING=1 "$bin" check -C "$content"; then
+		hkn_s=$(stage_median haichao-check render)
+		row "haichao check, $(nproc) threads (render stage $hkn_s ms)" "$M_WALL" 0 0 "$M_RSS"
+	else failed=1; fi
 	# (4) Hugo, with an English page for every article, from a fresh public/
 	if [ $hugo_on = 1 ]; then
 		if "$kit/hugo_prepare.sh" "$content" "$site" --en-fallback 2>"$logs/hugo_prepare.err"; then
@@ -459,6 +480,7 @@ for n in "${sizes[@]}"; do
 	[ -z "$hc_w" ] || echo "| no-op rebuild without its cache / full build | $(ratio "$hc_w" "$hf_w") |"
 	echo "| one-article rebuild / full build | $(ratio "$he_w" "$hf_w") |"
 	[ -z "$hd_w" ] || echo "| full build right after deleting the previous output / full build | $(div "$hd_w" "$hf_w") |"
+	[ -z "$hk1_s" ] || [ -z "$hkn_s" ] || echo "| render stage, 1 thread / $(nproc) threads (speed-up; haichao check) | $(div "$hk1_s" "$hkn_s") |"
 
 	if [ -n "$hf_w" ]; then
 		err=$logs/haichao-full.$hf_run.err
