@@ -657,7 +657,7 @@ bind_home(struct page_set *ps, const struct page *p, struct scope *sc, struct ar
  * note's number differs from page to page. */
 struct note_term {
 	struct page_set *ps;
-	const struct gloss_use *use;
+	const struct gloss_term *term;
 	enum lang lang;
 	const char *root;
 	struct arena *arena;
@@ -669,8 +669,8 @@ note_term_key(const void *ctx, size_t i)
 {
 	(void)i;
 	const struct note_term *nt = ctx;
-	const struct gloss_term *t = nt->use->term;
-	if (t == NULL || t->local)
+	const struct gloss_term *t = nt->term;
+	if (t->local)
 		return 0;   /* the article's own note: shown once */
 	return 1 + (uint64_t)nt->lang + LANG_COUNT * (uint64_t)t->id;
 }
@@ -680,17 +680,17 @@ bind_note_term(void *ctx, size_t i, struct scope *item)
 {
 	(void)i;
 	const struct note_term *nt = ctx;
-	const struct gloss_use *u = nt->use;
+	const struct gloss_term *t = nt->term;
 	/* The term's language is said only on English pages. */
-	scope_text(item, VAR_ZH, u->zh);
+	scope_text(item, VAR_ZH, t->zh);
 	scope_text(item, VAR_TITLE_LANG, nt->lang == LANG_ZH ? NULL : lang_tag[LANG_ZH]);
-	scope_text(item, VAR_PINYIN, u->pinyin);
-	scope_text(item, VAR_EN, u->en);
-	if (u->term && u->term->note[nt->lang])
-		scope_text(item, VAR_NOTE, u->term->note[nt->lang]);
-	if (u->term && !u->term->local) {
+	scope_text(item, VAR_PINYIN, t->pinyin);
+	scope_text(item, VAR_EN, t->en);
+	if (t->note[nt->lang])
+		scope_text(item, VAR_NOTE, t->note[nt->lang]);
+	if (!t->local) {
 		struct page g = { .kind = PK_GLOSS_TERM, .lang = nt->lang,
-		    .index = (size_t)u->term->id };
+		    .index = (size_t)t->id };
 		scope_text(item, VAR_URL, link_to(nt->ps, nt->arena, nt->root, nt->lang, &g));
 	}
 }
@@ -702,11 +702,11 @@ bind_glossary_notes(struct page_set *ps, const struct page *p, struct scope *sc,
 	const char *root = root_of(sc);
 	struct scope **items = scope_list(sc, VAR_GLOSSARY, v->n_glossary_used);
 	for (size_t i = 0; i < v->n_glossary_used; i++) {
-		const struct gloss_use *u = &v->glossary_used[i];
-		scope_text(items[i], VAR_NUMBER, u->number >= 0 && u->number < NUMBERS ?
-		    ps->numbers[u->number] : arena_number(a, u->number));
+		size_t number = i + 1;
+		scope_text(items[i], VAR_NUMBER, number < NUMBERS ?
+		    ps->numbers[number] : arena_number(a, (long)number));
 		struct note_term *nt = ARENA_NEW(a, struct note_term);
-		*nt = (struct note_term){ ps, u, p->lang, root, a,
+		*nt = (struct note_term){ ps, v->glossary_used[i], p->lang, root, a,
 			{ nt, note_term_key, bind_note_term } };
 		scope_lazy_list(items[i], VAR_TERM, 1, &nt->src);
 	}
@@ -1173,8 +1173,8 @@ collect_backlinks(struct page_set *ps)
 				if (vs[k] == NULL)
 					continue;
 				for (size_t u = 0; u < vs[k]->n_glossary_used; u++) {
-					const struct gloss_term *t = vs[k]->glossary_used[u].term;
-					if (t == NULL || t->local || last[t->id] == i)
+					const struct gloss_term *t = vs[k]->glossary_used[u];
+					if (t->local || last[t->id] == i)
 						continue;
 					last[t->id] = i;
 					struct gloss_backlinks *bl = &ps->backlinks[t->id];
@@ -1251,15 +1251,14 @@ hash_version(uint64_t h, const struct version *v)
 	h = hash_u64(h, v->latin_words);
 	h = hash_u64(h, v->n_glossary_used);
 	for (size_t i = 0; i < v->n_glossary_used; i++) {
-		const struct gloss_use *u = &v->glossary_used[i];
-		h = hash_u64(h, (uint64_t)u->number);
-		h = hash_u64(h, u->term ? (uint64_t)u->term->id + 1 : 0);
-		if (u->term && !u->term->local)
+		/* A note's number is its place, hashed with the count. */
+		const struct gloss_term *t = v->glossary_used[i];
+		h = hash_u64(h, t->local ? 0 : (uint64_t)t->id + 1);
+		if (!t->local)
 			continue;
-		h = hash_u64(h, u->term != NULL);
-		h = hash_str(hash_str(hash_str(h, u->zh), u->pinyin), u->en);
-		for (int l = 0; u->term && l < LANG_COUNT; l++)
-			h = hash_str(h, u->term->note[l]);
+		h = hash_str(hash_str(hash_str(h, t->zh), t->pinyin), t->en);
+		for (int l = 0; l < LANG_COUNT; l++)
+			h = hash_str(h, t->note[l]);
 	}
 	return h;
 }

@@ -76,23 +76,23 @@ put_version(struct buf *out, const struct article *a, const struct version *v)
 		put_text(out, v->ids[i]);
 	put_num(out, v->n_glossary_used);
 	for (size_t i = 0; i < v->n_glossary_used; i++) {
-		const struct gloss_use *u = &v->glossary_used[i];
-		if (u->term != NULL && !u->term->local) {
+		const struct gloss_term *t = v->glossary_used[i];
+		if (!t->local) {
 			buf_puts(out, "\ts");
-			put_num(out, (unsigned long long)u->term->id);
+			put_num(out, (unsigned long long)t->id);
 			continue;
 		}
 		size_t local = a->n_local_glossary;
-		for (size_t k = 0; u->term && k < a->n_local_glossary; k++)
-			if (a->local_glossary[k] == u->term)
+		for (size_t k = 0; !t->adhoc && k < a->n_local_glossary; k++)
+			if (a->local_glossary[k] == t)
 				local = k;
-		if (u->term != NULL && local < a->n_local_glossary) {
+		if (local < a->n_local_glossary) {
 			buf_puts(out, "\tl");
 			put_num(out, local);
 		} else {
 			buf_puts(out, "\ta");
-			put_text(out, u->zh);
-			put_text(out, u->en);
+			put_text(out, t->zh);
+			put_text(out, t->en);
 		}
 	}
 	put_num(out, v->n_xrefs);
@@ -250,32 +250,27 @@ get_version(struct reader *r, const struct site *s, const struct article *a,
 	for (size_t i = 0; i < v->n_ids && r->ok; i++)
 		v->ids[i] = get_text(r);
 	v->n_glossary_used = get_count(r, 3);
-	v->glossary_used = ARENA_ARRAY(r->arena, struct gloss_use,
+	v->glossary_used = ARENA_ARRAY(r->arena, const struct gloss_term *,
 	    v->n_glossary_used ? v->n_glossary_used : 1);
 	for (size_t i = 0; i < v->n_glossary_used && r->ok; i++) {
-		struct gloss_use *u = &v->glossary_used[i];
 		char kind = get_letter(r);
-		u->number = (int)i + 1;
 		if (kind == 's') {
 			size_t id = (size_t)get_num(r, 10, SIZE_MAX);
 			if (!r->ok || id >= s->n_site_glossary)
 				return r->ok = false;
-			u->term = s->glossary[id];
+			v->glossary_used[i] = s->glossary[id];
 		} else if (kind == 'l') {
 			size_t k = (size_t)get_num(r, 10, SIZE_MAX);
 			if (!r->ok || k >= a->n_local_glossary)
 				return r->ok = false;
-			u->term = a->local_glossary[k];
+			v->glossary_used[i] = a->local_glossary[k];
 		} else if (kind == 'a') {
-			u->zh = get_text(r);
-			u->en = get_text(r);
-			continue;
+			const char *zh = get_text(r);
+			const char *en = get_text(r);
+			v->glossary_used[i] = gloss_adhoc(r->arena, zh, en);
 		} else {
 			return r->ok = false;
 		}
-		u->zh = u->term->zh;
-		u->pinyin = u->term->pinyin;
-		u->en = u->term->en;
 	}
 	v->n_xrefs = get_count(r, 7);
 	v->xrefs = ARENA_ARRAY(r->arena, struct xref, v->n_xrefs ? v->n_xrefs : 1);

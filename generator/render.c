@@ -46,7 +46,7 @@ struct walk {
 	/* glossary state for this text */
 	bool *referenced;           /* site terms named by [x](gloss:) */
 	bool *annotated;            /* site terms already annotated */
-	struct gloss_use *uses;
+	const struct gloss_term **uses;   /* the notes, numbered: uses[k - 1] */
 	size_t n_uses, cap_uses;
 	int seen_line;              /* line_start's place in the text */
 	const char *seen_ptr;
@@ -691,21 +691,16 @@ add_heading_ids(struct walk *w)
 
 /* ---- glossary notes -------------------------------------------------------- */
 
-static struct gloss_use *
-add_use(struct walk *w, const char *zh, const char *pinyin, const char *en,
-    const struct gloss_term *term)
+/* Gives `term` the next note number, which it returns. */
+static int
+add_use(struct walk *w, const struct gloss_term *term)
 {
 	if (w->n_uses == w->cap_uses) {
 		w->cap_uses = w->cap_uses ? w->cap_uses * 2 : 16;
 		w->uses = xrealloc(w->uses, w->cap_uses * sizeof(*w->uses));
 	}
-	struct gloss_use *u = &w->uses[w->n_uses++];
-	u->zh = zh;
-	u->pinyin = pinyin;
-	u->en = en;
-	u->term = term;
-	u->number = (int)w->n_uses;
-	return u;
+	w->uses[w->n_uses++] = term;
+	return (int)w->n_uses;
 }
 
 /* Decimal digits of n >= 0 into out (at least 12 bytes); returns the length. */
@@ -724,19 +719,20 @@ format_number(char *out, int n)
 	return len;
 }
 
-/* The markup around glossary note `u`, written into `wrap`: the term,
- * with its pinyin above it, and the note's number, all one link to the
- * note (a tap target the size of the word, and no line break between
+/* The markup around note `number`, of term `t`, written into `wrap`: the
+ * term, with its pinyin above it, and the note's number, all one link to
+ * the note (a tap target the size of the word, and no line break between
  * the term and its number).  A hundred of these in an article: every
  * byte here is paid a million times in a big archive. */
 static void
-set_gloss_markup(struct walk *w, cmark_node *wrap, const struct gloss_use *u)
+set_gloss_markup(struct walk *w, cmark_node *wrap, const struct gloss_term *t,
+    int number)
 {
 	struct buf *b = &w->scratch;
 	buf_reset(b);
 	/* Hundreds of notes per article: no printf here. */
 	char num[16];
-	size_t nlen = format_number(num, u->number);
+	size_t nlen = format_number(num, number);
 	buf_puts(b, "<a class=\"gl\" id=\"r_");
 	buf_add(b, num, nlen);
 	buf_puts(b, "\" href=\"#n_");
@@ -744,12 +740,12 @@ set_gloss_markup(struct walk *w, cmark_node *wrap, const struct gloss_use *u)
 	/* In a Chinese text the term needs no language of its own; in a
 	 * translation it does. */
 	buf_puts(b, w->version == &w->article->zh ? "\">" : "\" lang=\"zh-Hans\">");
-	buf_puts(b, u->pinyin ? "<ruby>" : "<dfn>");
+	buf_puts(b, t->pinyin ? "<ruby>" : "<dfn>");
 	cmark_node_set_on_enter(wrap, b->data);
 	buf_reset(b);
-	if (u->pinyin) {
+	if (t->pinyin) {
 		buf_puts(b, "<rt>");
-		escape_text(b, u->pinyin, strlen(u->pinyin));
+		escape_text(b, t->pinyin, strlen(t->pinyin));
 		buf_puts(b, "</rt></ruby>");
 	} else {
 		buf_puts(b, "</dfn>");
@@ -761,18 +757,13 @@ set_gloss_markup(struct walk *w, cmark_node *wrap, const struct gloss_use *u)
 }
 
 /* A note waiting for its number, which comes from its place in the text
- * once every note is known. */
+ * once every note is known.  The node holds the term (cmark's user data is
+ * not const; the term is only read). */
 static cmark_node *
-pending_wrapper(struct walk *w, const char *zh, const char *pinyin,
-    const char *en, const struct gloss_term *term)
+pending_wrapper(struct walk *w, const struct gloss_term *term)
 {
-	struct gloss_use *u = ARENA_NEW(w->ctx->arena, struct gloss_use);
-	u->zh = zh;
-	u->pinyin = pinyin;
-	u->en = en;
-	u->term = term;
 	cmark_node *wrap = cmark_node_new_with_mem(CMARK_NODE_CUSTOM_INLINE, w->mem);
-	cmark_node_set_user_data(wrap, u);
+	cmark_node_set_user_data(wrap, (void *)term);
 	return wrap;
 }
 
@@ -787,11 +778,10 @@ number_notes(struct walk *w, cmark_node *doc)
 		if (ev != CMARK_EVENT_ENTER ||
 		    cmark_node_get_type(n) != CMARK_NODE_CUSTOM_INLINE)
 			continue;
-		struct gloss_use *p = cmark_node_get_user_data(n);
-		if (p == NULL)
+		const struct gloss_term *t = cmark_node_get_user_data(n);
+		if (t == NULL)
 			continue;
-		struct gloss_use *u = add_use(w, p->zh, p->pinyin, p->en, p->term);
-		set_gloss_markup(w, n, u);
+		set_gloss_markup(w, n, t, add_use(w, t));
 		cmark_node_set_user_data(n, NULL);
 	}
 	cmark_iter_free(it);
@@ -886,8 +876,8 @@ apply_gloss_link(struct walk *w, cmark_node *link)
 			unwrap(link);
 			return;
 		}
-		replace_with_children(link, pending_wrapper(w, zh, NULL,
-		    arena_strdup(w->ctx->arena, title), NULL));
+		replace_with_children(link, pending_wrapper(w,
+		    gloss_adhoc(w->ctx->arena, zh, arena_strdup(w->ctx->arena, title))));
 		return;
 	}
 	bool empty_title = false;
@@ -912,8 +902,7 @@ apply_gloss_link(struct walk *w, cmark_node *link)
 		unwrap(link);
 		return;
 	}
-	replace_with_children(link, pending_wrapper(w, term->zh, term->pinyin,
-	    term->en, term));
+	replace_with_children(link, pending_wrapper(w, term));
 }
 
 /* ---- automatic annotation --------------------------------------------------- */
@@ -966,8 +955,7 @@ annotate_text(struct walk *w, cmark_node *text, const struct scan_state *st)
 		cmark_node *inner = cmark_node_new_with_mem(CMARK_NODE_TEXT, w->mem);
 		copy[f->end] = '\0';
 		cmark_node_set_literal(inner, copy + f->start);
-		cmark_node *wrap = pending_wrapper(w, term->zh, term->pinyin,
-		    term->en, term);
+		cmark_node *wrap = pending_wrapper(w, term);
 		cmark_node_append_child(wrap, inner);
 		cmark_node_insert_after(text, wrap);
 		tail = f->start;

@@ -165,3 +165,14 @@ site_find_gloss(const struct site *s, const char *zh)
 		hit--;
 	return hit ? *hit : NULL;
 }
+
+struct gloss_term *
+gloss_adhoc(struct arena *a, const char *zh, const char *en)
+{
+	struct gloss_term *t = ARENA_NEW(a, struct gloss_term);
+	t->zh = zh;
+	t->en = en;
+	t->local = t->adhoc = true;
+	t->id = -1;
+	return t;
+}

@@ -55,18 +55,15 @@ struct gloss_term {
 	const char *slug;                    /* from the pinyin; filled by link */
 	const char *note[LANG_COUNT];
 	struct pos pos;
-	bool local;                          /* from an article's front matter */
+	bool local;                          /* not in glossary.yaml: from an
+	                                        article's front matter, or adhoc */
+	bool adhoc;                          /* an ad-hoc note [词](gloss: "meaning") */
 	bool duplicate;                      /* repeats an earlier term; filled by link */
 	int id;                              /* index in site->glossary */
 };
 
-/* A glossary note as it appears in one rendered text, numbered in order of
- * first use; `term` is NULL for an ad-hoc note [词](gloss: "meaning"). */
-struct gloss_use {
-	const char *zh, *pinyin, *en;
-	const struct gloss_term *term;
-	int number;
-};
+/* The term of an ad-hoc note: zh and en, no pinyin, no glossary page. */
+struct gloss_term *gloss_adhoc(struct arena *a, const char *zh, const char *en);
 
 /* One language version of an article's text. */
 struct version {
@@ -80,7 +77,10 @@ struct version {
 	bool html_spilled;                   /* at html_off in the spill file */
 	long long html_off;
 	/* filled by render: */
-	struct gloss_use *glossary_used;     /* in order of first use */
+	/* Its glossary notes in order of first use: the note numbered k is
+	 * glossary_used[k - 1].  A million of them in a big archive, so a
+	 * note is just its term. */
+	const struct gloss_term **glossary_used;
 	size_t n_glossary_used;
 	const char **ids;                    /* heading ids */
 	size_t n_ids;

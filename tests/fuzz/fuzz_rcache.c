@@ -116,9 +116,8 @@ check_version(const struct version *v)
 	for (size_t i = 0; i < v->n_ids; i++)
 		CHECK(v->ids[i] != NULL);
 	for (size_t i = 0; i < v->n_glossary_used; i++) {
-		const struct gloss_use *u = &v->glossary_used[i];
-		CHECK(u->number == (int)i + 1);
-		CHECK(u->zh != NULL && u->en != NULL);
+		const struct gloss_term *t = v->glossary_used[i];
+		CHECK(t != NULL && t->zh != NULL && t->en != NULL);
 	}
 	for (size_t i = 0; i < v->n_links; i++)
 		CHECK(site_find_article(site, v->links[i]->slug) == v->links[i]);

@@ -325,12 +325,11 @@ test_auto_annotation_first_occurrence_only(void **state)
 	    "<p>" NOTE(1, "出海", "chūhǎi") "是趋势。出海很难。</p>\n"
 	    "<p>又说出海。<a href=\"https://x.org/\">出海</a></p>\n");
 	assert_int_equal(a->zh.n_glossary_used, 1);
-	struct gloss_use *u = &a->zh.glossary_used[0];
-	assert_string_equal(u->zh, "出海");
-	assert_string_equal(u->pinyin, "chūhǎi");
-	assert_string_equal(u->en, "going overseas");
-	assert_ptr_equal(u->term, S->glossary[0]);
-	assert_int_equal(u->number, 1);
+	const struct gloss_term *t = a->zh.glossary_used[0];
+	assert_ptr_equal(t, S->glossary[0]);
+	assert_string_equal(t->zh, "出海");
+	assert_string_equal(t->pinyin, "chūhǎi");
+	assert_string_equal(t->en, "going overseas");
 	assert_int_equal(a->zh.n_ids, 1);
 	assert_string_equal(a->zh.ids[0], "出海的背景");
 }
@@ -365,7 +364,7 @@ test_gloss_reference(void **state)
 	    "<p>躺赢者很多。" NOTE(1, "躺赢", "tǎngyíng")
 	    "是一个说法，躺赢再说。</p>\n");
 	assert_int_equal(a->zh.n_glossary_used, 1);
-	assert_ptr_equal(a->zh.glossary_used[0].term, S->glossary[1]);
+	assert_ptr_equal(a->zh.glossary_used[0], S->glossary[1]);
 }
 
 static void
@@ -384,13 +383,13 @@ test_gloss_adhoc_note(void **state)
 	    "<p>" ADHOC(1, "内卷") "来了，内卷又来了。</p>\n"
 	    "<p>" NOTE(2, "出海", "chūhǎi") "。</p>\n");
 	assert_int_equal(a->zh.n_glossary_used, 2);
-	struct gloss_use *u = &a->zh.glossary_used[0];
-	assert_string_equal(u->zh, "内卷");
-	assert_null(u->pinyin);
-	assert_string_equal(u->en, "involution");
-	assert_null(u->term);
-	assert_int_equal(u->number, 1);
-	assert_int_equal(a->zh.glossary_used[1].number, 2);
+	const struct gloss_term *t = a->zh.glossary_used[0];
+	assert_string_equal(t->zh, "内卷");
+	assert_null(t->pinyin);
+	assert_string_equal(t->en, "involution");
+	assert_true(t->adhoc && t->local);
+	assert_null(t->slug);
+	assert_ptr_equal(a->zh.glossary_used[1], S->glossary[0]);
 }
 
 static void
@@ -407,9 +406,9 @@ test_gloss_notes_numbered_in_text_order(void **state)
 	    "<p>" NOTE(1, "出海", "chūhǎi") "，然后" ADHOC(2, "内卷") "，再"
 	    NOTE(3, "躺赢", "tǎngyíng") "。</p>\n");
 	assert_int_equal(a->zh.n_glossary_used, 3);
-	assert_string_equal(a->zh.glossary_used[0].zh, "出海");
-	assert_string_equal(a->zh.glossary_used[1].zh, "内卷");
-	assert_string_equal(a->zh.glossary_used[2].zh, "躺赢");
+	assert_string_equal(a->zh.glossary_used[0]->zh, "出海");
+	assert_string_equal(a->zh.glossary_used[1]->zh, "内卷");
+	assert_string_equal(a->zh.glossary_used[2]->zh, "躺赢");
 }
 
 static void
@@ -426,8 +425,9 @@ test_gloss_local_term(void **state)
 	/* local terms are not annotated automatically */
 	assert_string_equal(a->zh.html, "<p>内卷。" ADHOC(1, "内卷") "</p>\n");
 	assert_int_equal(a->zh.n_glossary_used, 1);
-	assert_ptr_equal(a->zh.glossary_used[0].term, a->local_glossary[0]);
-	assert_string_equal(a->zh.glossary_used[0].en, "involution");
+	assert_ptr_equal(a->zh.glossary_used[0], a->local_glossary[0]);
+	assert_false(a->zh.glossary_used[0]->adhoc);
+	assert_string_equal(a->zh.glossary_used[0]->en, "involution");
 }
 
 /* Notes are "numbered in order of first use" (site.h): a local term
