@@ -1,240 +1,203 @@
-/* link.c — resolves references between model objects after loading. */
+/* link.c — cross-links between articles and references to asset
+ * files, resolved while an article renders; anchors checked after. */
 #include "link.h"
 
-#include "strset.h"
-
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "alloc.h"
-#include "buf.h"
 
-static int
-newest_first(const void *pa, const void *pb)
+/* ---- cross-links ---------------------------------------------------------- */
+
+/* Splits "slug.zh.md#anchor" (optionally "./"-prefixed); false when the
+ * URL is not a cross-link. */
+static bool
+parse_cross_link(const char *url, char *slug, size_t slug_cap, int *lang,
+    const char **anchor)
 {
-	const struct article *a = *(struct article *const *)pa;
-	const struct article *b = *(struct article *const *)pb;
-	int c = date_compare(&b->date, &a->date);
-	return c != 0 ? c : strcmp(a->slug, b->slug);
+	if (strncmp(url, "./", 2) == 0)
+		url += 2;
+	const char *hash = strchr(url, '#');
+	size_t len = hash ? (size_t)(hash - url) : strlen(url);
+	*anchor = hash ? hash + 1 : NULL;
+	for (int l = 0; l < LANG_COUNT; l++) {
+		char suffix[8];
+		snprintf(suffix, sizeof(suffix), ".%s.md", lang_code[l]);
+		if (len > 6 && memcmp(url + len - 6, suffix, 6) == 0 &&
+		    !memchr(url, '/', len) && len - 6 < slug_cap) {
+			memcpy(slug, url, len - 6);
+			slug[len - 6] = '\0';
+			*lang = l;
+			return true;
+		}
+	}
+	return false;
 }
 
-static int
-by_slug(const void *pa, const void *pb)
+static void
+record_link(struct walk *w, struct article *target)
 {
-	const struct article *a = *(struct article *const *)pa;
-	const struct article *b = *(struct article *const *)pb;
-	return strcmp(a->slug, b->slug);
+	if (target == w->article)
+		return;
+	for (size_t i = 0; i < w->n_links; i++)
+		if (w->links[i] == target)
+			return;
+	if (w->n_links == w->cap_links) {
+		w->cap_links = w->cap_links ? w->cap_links * 2 : 8;
+		w->links = xrealloc(w->links, w->cap_links * sizeof(*w->links));
+	}
+	w->links[w->n_links++] = target;
+}
+
+/* Rewrites a link to another article's source; false when `link` is not
+ * one. */
+bool
+link_rewrite_cross(struct walk *w, cmark_node *link)
+{
+	const char *url = cmark_node_get_url(link);
+	char slug[256];
+	int lang;
+	const char *anchor;
+	if (url == NULL || !parse_cross_link(url, slug, sizeof(slug), &lang, &anchor))
+		return false;
+	const struct site *s = w->ctx->site;
+	struct article *target = site_find_article(s, slug);
+	if (target == NULL && site_draft_left_out(s, slug)) {
+		struct pos p = walk_source_pos(w, link, url);
+		diag(w->ctx->diags, &p, D_XLINK_DRAFT,
+		    arena_printf(w->ctx->arena, "%s.%s.md", slug, lang_code[lang]));
+		return true;
+	}
+	if (target == NULL || (lang == LANG_EN && target->en == NULL)) {
+		/* A file that exists but failed to load has its own errors;
+		 * a link to it is not one more. */
+		const char *file = arena_printf(w->ctx->arena, "%s/articles/%s.%s.md",
+		    s->content_dir, slug, lang_code[lang]);
+		if (s->content_dir && access(file, F_OK) == 0)
+			return true;
+		struct pos p = walk_source_pos(w, link, url);
+		diag(w->ctx->diags, &p, D_XLINK_MISSING,
+		    arena_printf(w->ctx->arena, "%s.%s.md", slug, lang_code[lang]));
+		return true;
+	}
+	struct pos at = walk_source_pos(w, link, url);
+	if (w->n_xrefs == w->cap_xrefs) {
+		w->cap_xrefs = w->cap_xrefs ? w->cap_xrefs * 2 : 8;
+		w->xrefs = xrealloc(w->xrefs, w->cap_xrefs * sizeof(*w->xrefs));
+	}
+	w->xrefs[w->n_xrefs++] = (struct xref){ target->slug, (enum lang)lang,
+		anchor && *anchor ? arena_strdup(w->ctx->arena, anchor) : NULL,
+		at.line, at.col };
+	if (anchor != NULL && *anchor != '\0')
+		render_expect_anchor(w->ctx, target, (enum lang)lang,
+		    w->xrefs[w->n_xrefs - 1].anchor, &at);
+	record_link(w, target);
+	/* The file name says which language version the link leads to.
+	 * Article pages sit three folders below the root on both sides, so
+	 * one URL serves the zh and the en page alike. */
+	buf_reset(&w->scratch);
+	buf_printf(&w->scratch, "../../../%s/articles/%s/index.html",
+	    lang_code[lang], slug);
+	if (anchor != NULL && *anchor != '\0')
+		buf_printf(&w->scratch, "#%s", anchor);
+	cmark_node_set_url(link, w->scratch.data);
+	return true;
+}
+
+/* True when content/articles/<rel> is a regular file that really lies in
+ * content/articles: no symbolic link may lead a page to /etc/passwd. */
+bool
+link_asset_exists(const struct site *s, const char *rel)
+{
+	if (s->content_dir == NULL || s->articles_real == NULL)
+		return false;
+	struct buf file = BUF_INIT;
+	buf_printf(&file, "%s/articles/%s", s->content_dir, rel);
+	struct stat st;
+	bool inside = false;
+	if (lstat(file.data, &st) == 0 && S_ISREG(st.st_mode)) {
+		char *real = realpath(file.data, NULL);
+		size_t n = strlen(s->articles_real);
+		inside = real != NULL && strncmp(real, s->articles_real, n) == 0 &&
+		    real[n] == '/';
+		free(real);
+	}
+	buf_release(&file);
+	return inside;
+}
+
+/* A relative reference that is not a cross-link names a file in an
+ * article's asset folder, written as the Markdown file sees it
+ * ("my-slug/chart.png", beside my-slug.zh.md).  Pages sit at
+ * <lang>/articles/<slug>/ with their assets beside them, so the URL drops
+ * the own slug, or climbs one level for another article's files. */
+void
+link_rewrite_asset(struct walk *w, cmark_node *node)
+{
+	const char *url = cmark_node_get_url(node);
+	if (url == NULL || *url == '\0' || *url == '#' || *url == '/' || *url == '?')
+		return;
+	size_t scheme = strcspn(url, ":/?#");
+	if (url[scheme] == ':')
+		return;   /* https:, mailto: and the like */
+	size_t len = strcspn(url, "?#");
+	const char *path = url;
+	if (strncmp(path, "./", 2) == 0) {
+		path += 2;
+		len -= 2;
+	}
+	const struct site *s = w->ctx->site;
+	char *rel = arena_strndup(w->ctx->arena, path, len);
+	bool ok = strstr(rel, "..") == NULL && strchr(rel, '/') != NULL;
+	if (ok && s->content_dir)
+		ok = link_asset_exists(s, rel);
+	if (!ok) {
+		struct pos p = walk_source_pos(w, node, url);
+		diag(w->ctx->diags, &p, D_ASSET_MISSING, rel);
+		return;
+	}
+	if (w->n_assets == w->cap_assets) {
+		w->cap_assets = w->cap_assets ? w->cap_assets * 2 : 8;
+		w->assets = xrealloc(w->assets, w->cap_assets * sizeof(*w->assets));
+	}
+	w->assets[w->n_assets++] = rel;
+	size_t own = strlen(w->article->slug);
+	buf_reset(&w->scratch);
+	if (strncmp(rel, w->article->slug, own) == 0 && rel[own] == '/')
+		buf_puts(&w->scratch, rel + own + 1);
+	else
+		buf_printf(&w->scratch, "../%s", rel);
+	buf_puts(&w->scratch, url + (path - url) + len);
+	cmark_node_set_url(node, w->scratch.data);
 }
 
 void
-link_sort_articles(struct site *s)
+render_expect_anchor(struct render_ctx *ctx, struct article *target,
+    enum lang lang, const char *anchor, const struct pos *at)
 {
-	qsort(s->articles, s->n_articles, sizeof(*s->articles), newest_first);
-	for (size_t i = 0; i < s->n_articles; i++)
-		s->articles[i]->index = i;
-	s->by_slug = ARENA_ARRAY(&s->arena, struct article *,
-	    s->n_articles ? s->n_articles : 1);
-	if (s->n_articles)
-		memcpy(s->by_slug, s->articles, s->n_articles * sizeof(*s->articles));
-	qsort(s->by_slug, s->n_articles, sizeof(*s->by_slug), by_slug);
-}
-
-/* Each term's articles, newest first: one counting pass, one filling pass,
- * so the cost is linear in the number of tags. */
-static void
-link_term_articles(struct site *s)
-{
-	for (int k = 0; k < KIND_COUNT; k++)
-		for (size_t i = 0; i < s->n_terms[k]; i++)
-			s->terms[k][i].n_articles = 0;
-	for (size_t i = 0; i < s->n_articles; i++)
-		for (int k = 0; k < KIND_COUNT; k++)
-			for (size_t j = 0; j < s->articles[i]->n_terms[k]; j++)
-				s->articles[i]->terms[k][j]->n_articles++;
-	for (int k = 0; k < KIND_COUNT; k++)
-		for (size_t i = 0; i < s->n_terms[k]; i++) {
-			struct term *t = &s->terms[k][i];
-			t->articles = ARENA_ARRAY(&s->arena, struct article *,
-			    t->n_articles ? t->n_articles : 1);
-			t->n_articles = 0;
-		}
-	for (size_t i = 0; i < s->n_articles; i++) {
-		struct article *a = s->articles[i];
-		for (int k = 0; k < KIND_COUNT; k++)
-			for (size_t j = 0; j < a->n_terms[k]; j++) {
-				struct term *t = a->terms[k][j];
-				t->articles[t->n_articles++] = a;
-			}
-	}
-}
-
-static int
-by_launch(const void *pa, const void *pb)
-{
-	const struct term *a = *(struct term *const *)pa;
-	const struct term *b = *(struct term *const *)pb;
-	if (a->launched != b->launched)
-		return a->launched < b->launched ? -1 : 1;
-	return strcmp(a->slug, b->slug);
-}
-
-static void
-link_companies(struct site *s, struct diags *d)
-{
-	struct term *apps = s->terms[KIND_APP];
-	size_t n_apps = s->n_terms[KIND_APP];
-	for (size_t i = 0; i < n_apps; i++) {
-		struct term *app = &apps[i];
-		if (app->company_slug == NULL)
-			continue;
-		app->company = site_find_term(s, KIND_COMPANY, app->company_slug);
-		if (app->company == NULL)
-			diag(d, &app->company_pos, D_UNKNOWN_COMPANY, app->slug,
-			    app->company_slug);
-		else
-			app->company->n_apps++;
-	}
-	for (size_t i = 0; i < s->n_terms[KIND_COMPANY]; i++) {
-		struct term *c = &s->terms[KIND_COMPANY][i];
-		c->apps = ARENA_ARRAY(&s->arena, struct term *, c->n_apps ? c->n_apps : 1);
-		c->n_apps = 0;
-	}
-	for (size_t i = 0; i < n_apps; i++)
-		if (apps[i].company)
-			apps[i].company->apps[apps[i].company->n_apps++] = &apps[i];
-	for (size_t i = 0; i < s->n_terms[KIND_COMPANY]; i++) {
-		struct term *c = &s->terms[KIND_COMPANY][i];
-		qsort(c->apps, c->n_apps, sizeof(*c->apps), by_launch);
-	}
-}
-
-static int
-gloss_by_zh(const void *pa, const void *pb)
-{
-	const struct gloss_term *a = *(struct gloss_term *const *)pa;
-	const struct gloss_term *b = *(struct gloss_term *const *)pb;
-	int c = strcmp(a->zh, b->zh);
-	return c != 0 ? c : a->id - b->id;
-}
-
-/* The same term defined twice: an error naming both places, unless the two
- * agree on the English (an article may repeat a site term harmlessly). */
-static void
-link_glossary(struct site *s, struct diags *d)
-{
-	size_t n = s->n_glossary;
-	for (size_t i = 0; i < n; i++)
-		s->glossary[i]->id = (int)i;
-	struct gloss_term **sorted = xmalloc((n ? n : 1) * sizeof(*sorted));
-	if (n)
-		memcpy(sorted, s->glossary, n * sizeof(*sorted));
-	qsort(sorted, n, sizeof(*sorted), gloss_by_zh);
-	/* The glossary.yaml terms alone, in the same order, for lookups. */
-	size_t ns = s->n_site_glossary;
-	s->gloss_by_zh = ARENA_ARRAY(&s->arena, struct gloss_term *, ns ? ns : 1);
-	for (size_t i = 0, k = 0; i < n; i++)
-		if (!sorted[i]->local && k < ns)
-			s->gloss_by_zh[k++] = sorted[i];
-	/* Each group of equal zh is compared with its first (its earliest
-	 * definition: ties sort by id). */
-	size_t start = 0;
-	for (size_t i = 1; i < n; i++) {
-		struct gloss_term *first = sorted[start], *g = sorted[i];
-		if (strcmp(first->zh, g->zh) != 0) {
-			start = i;
-			continue;
-		}
-		char where[512];
-		snprintf(where, sizeof(where), "%s:%d:%d", first->pos.path,
-		    first->pos.line, first->pos.col);
-		g->duplicate = true;
-		if (strcmp(first->en, g->en) != 0)
-			diag(d, &g->pos, D_GLOSS_CONFLICT, g->zh, g->en, first->en,
-			    where);
-		else if (!first->local && !g->local)
-			diag(d, &g->pos, D_DUP_TERM, g->zh, where);
-	}
-	free(sorted);
-}
-
-/* Tone-marked pinyin vowels and ü, as UTF-8, with their plain letter. */
-static const struct { const char *from; char to; } toneless[] = {
-	{ "ā", 'a' }, { "á", 'a' }, { "ǎ", 'a' }, { "à", 'a' },
-	{ "ē", 'e' }, { "é", 'e' }, { "ě", 'e' }, { "è", 'e' },
-	{ "ī", 'i' }, { "í", 'i' }, { "ǐ", 'i' }, { "ì", 'i' },
-	{ "ō", 'o' }, { "ó", 'o' }, { "ǒ", 'o' }, { "ò", 'o' },
-	{ "ū", 'u' }, { "ú", 'u' }, { "ǔ", 'u' }, { "ù", 'u' },
-	{ "ǖ", 'v' }, { "ǘ", 'v' }, { "ǚ", 'v' }, { "ǜ", 'v' }, { "ü", 'v' },
-	{ "Ā", 'a' }, { "Á", 'a' }, { "Ǎ", 'a' }, { "À", 'a' },
-	{ "Ē", 'e' }, { "É", 'e' }, { "Ě", 'e' }, { "È", 'e' },
-	{ "Ō", 'o' }, { "Ó", 'o' }, { "Ǒ", 'o' }, { "Ò", 'o' },
-};
-
-/* "chūhǎi" -> "chuhai", "App Store" -> "app-store": an ASCII slug that
- * stays the same while the term's pinyin does. */
-static void
-pinyin_slug(const char *py, struct buf *out)
-{
-	bool dash = false;
-	for (const char *p = py; *p;) {
-		char c = *p;
-		size_t adv = 1;
-		if ((unsigned char)c >= 0x80) {
-			c = 0;
-			for (size_t i = 0; i < sizeof(toneless) / sizeof(toneless[0]); i++) {
-				size_t len = strlen(toneless[i].from);
-				if (strncmp(p, toneless[i].from, len) == 0) {
-					c = toneless[i].to;
-					adv = len;
-					break;
-				}
-			}
-			if (c == 0)
-				while ((unsigned char)p[adv] >= 0x80 &&
-				    ((unsigned char)p[adv] & 0xC0) == 0x80)
-					adv++;
-		}
-		p += adv;
-		if (c >= 'A' && c <= 'Z')
-			c = (char)(c - 'A' + 'a');
-		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-			if (dash && out->len > 0)
-				buf_putc(out, '-');
-			dash = false;
-			buf_putc(out, c);
-		} else {
-			dash = true;
-		}
-	}
-}
-
-/* Slugs for glossary.yaml terms, unique in file order: a later term whose
- * pinyin gives a taken slug gets -2, -3... */
-static void
-link_glossary_slugs(struct site *s)
-{
-	size_t n = s->n_site_glossary;
-	struct strset taken;
-	strset_init(&taken);
-	struct buf b = BUF_INIT;
-	for (size_t i = 0; i < n; i++) {
-		struct gloss_term *g = s->glossary[i];
-		buf_reset(&b);
-		pinyin_slug(g->pinyin ? g->pinyin : g->zh, &b);
-		if (b.len == 0)
-			buf_printf(&b, "term-%zu", i + 1);
-		strset_unique(&taken, &b);
-		g->slug = arena_strdup(&s->arena, b.data);
-	}
-	buf_release(&b);
-	strset_free(&taken);
+	struct anchor_check *c = ARENA_NEW(ctx->arena, struct anchor_check);
+	c->target = target;
+	c->lang = lang;
+	c->anchor = anchor;
+	c->pos = *at;
+	c->next = ctx->anchors;
+	ctx->anchors = c;
 }
 
 void
-link_site(struct site *s, struct diags *d)
+render_check_anchors(const struct anchor_check *c, struct diags *d)
 {
-	link_glossary_slugs(s);
-	link_term_articles(s);
-	link_companies(s, d);
-	link_glossary(s, d);
+	for (; c != NULL; c = c->next) {
+		bool found = false;
+		const struct version *v = c->lang == LANG_EN && c->target->en
+		    ? c->target->en : &c->target->zh;
+		for (size_t i = 0; i < v->n_ids && !found; i++)
+			found = strcmp(v->ids[i], c->anchor) == 0;
+		if (!found)
+			diag(d, &c->pos, D_XLINK_ANCHOR, c->anchor,
+			    c->lang == LANG_EN ? c->target->en->path : c->target->zh.path);
+	}
 }

@@ -15,7 +15,7 @@
 #include "buf.h"
 #include "hash.h"
 #include "input.h"
-#include "link.h"
+#include "resolve.h"
 #include "pool.h"
 #include "utf8.h"
 #include "yamlnode.h"
@@ -1102,7 +1102,7 @@ load_articles(struct loader *l, const struct load_options *opt,
 	l->s->n_drafts_left_out = n_drafts;
 	l->s->articles = list;
 	l->s->n_articles = count;
-	link_sort_articles(l->s);
+	resolve_sort_articles(l->s);
 	for (size_t i = 0; i < n; i++) {
 		if (!ok[i] || v[i].lang != LANG_EN)
 			continue;
@@ -1141,6 +1141,6 @@ site_load(const struct load_options *opt, struct diags *d)
 		memcpy(s->glossary, gl.items, gl.n * sizeof(*gl.items));
 	s->n_glossary = gl.n;
 	free(gl.items);
-	link_site(s, d);
+	resolve_site(s, d);
 	return s;
 }

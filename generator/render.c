@@ -2,65 +2,24 @@
  * conventions, rendered safely. */
 #include "render.h"
 
+#include "annotate.h"
+#include "link.h"
+#include "walk.h"
+
 #include "load.h"
 #include "mdheap.h"
 
 #include <cmark.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "alloc.h"
 #include "buf.h"
 #include "escape.h"
 #include "hash.h"
 #include "strset.h"
-#include "match.h"
 #include "rcache.h"
 #include "utf8.h"
-
-/* Nodes gathered in one pass over the tree, processed after it, because
- * cmark's iterator does not allow restructuring while it runs. */
-struct node_list {
-	cmark_node **items;
-	size_t n, cap;
-};
-
-struct text_node {
-	cmark_node *node;
-	bool annotatable;   /* not inside a link, image or heading */
-};
-
-struct walk {
-	struct render_ctx *ctx;
-	cmark_mem *mem;             /* the document's allocator, for new nodes */
-	struct article *article;
-	struct version *version;
-	struct node_list softbreaks, headings, gloss_links;
-	struct node_list alt_glosses;   /* gloss links in an image's text */
-	struct text_node *texts;
-	size_t n_texts, cap_texts;
-	struct buf scratch;
-	bool scrub;                 /* text nodes may need utf8_scrub */
-	/* glossary state for this text */
-	bool *referenced;           /* site terms named by [x](gloss:) */
-	bool *annotated;            /* site terms already annotated */
-	const struct gloss_term **uses;   /* the notes, numbered: uses[k - 1] */
-	size_t n_uses, cap_uses;
-	int seen_line;              /* line_start's place in the text */
-	const char *seen_ptr;
-	const char *col_block, *col_ptr;   /* and its last column count */
-	int col_extra, col;
-	struct strset noted;        /* ad-hoc notes ("a" + zh) and local
-	                               terms ("l" + zh) noted, each once */
-	struct article **links;     /* cross-link targets, once each */
-	size_t n_links, cap_links;
-	struct xref *xrefs;         /* every cross-link, for the render cache */
-	size_t n_xrefs, cap_xrefs;
-	const char **assets;        /* every asset reference, likewise */
-	size_t n_assets, cap_assets;
-};
 
 static void
 list_push(struct node_list *l, cmark_node *n)
@@ -71,6 +30,7 @@ list_push(struct node_list *l, cmark_node *n)
 	}
 	l->items[l->n++] = n;
 }
+
 
 /* ---- positions ----------------------------------------------------------- */
 
@@ -104,8 +64,8 @@ next_line(const char *p, const char *end)
 /* The start of body line `line` (1-based).  Nodes come in text order, so
  * the walk goes on from the line found last time: all the nodes of a
  * pass cost one pass over the text. */
-static const char *
-line_start(struct walk *w, int line)
+const char *
+walk_line_start(struct walk *w, int line)
 {
 	struct version *v = w->version;
 	const char *end = v->body + v->body_len;
@@ -126,8 +86,8 @@ line_start(struct walk *w, int line)
  * columns are trusted, not checked against the line's end (that would
  * cost the line's length per node: quadratic on one long line); a wrong
  * one only moves the position, which is computed from where it lands. */
-static const char *
-at_column(const char *p, const char *end, int col)
+const char *
+walk_at_column(const char *p, const char *end, int col)
 {
 	size_t want = col > 1 ? (size_t)(col - 1) : 0;
 	return want < (size_t)(end - p) ? p + want : end;
@@ -137,8 +97,8 @@ at_column(const char *p, const char *end, int col)
  * block starts and ends), refined to where `needle` (a link's URL, say)
  * occurs inside the node when it does; *found is that spot or NULL.  The
  * cost is the node's own length, never the rest of the text. */
-static struct pos
-source_find(struct walk *w, cmark_node *node, const char *needle,
+struct pos
+walk_source_find(struct walk *w, cmark_node *node, const char *needle,
     const char **found)
 {
 	struct version *v = w->version;
@@ -149,15 +109,15 @@ source_find(struct walk *w, cmark_node *node, const char *needle,
 	int col = n ? cmark_node_get_start_column(n) : 1;
 	int last = n ? cmark_node_get_end_line(n) : line;
 	const char *end = v->body + v->body_len;
-	const char *p = line_start(w, line);
-	const char *at = at_column(p, end, col);
+	const char *p = walk_line_start(w, line);
+	const char *at = walk_at_column(p, end, col);
 	/* Where the node ends: its last line's end column, or, when cmark
 	 * gives none, the end of that line. */
 	int end_col = n ? cmark_node_get_end_column(n) : 0;
 	const char *stop = p;
 	for (int k = line; k < last && stop < end; k++)
 		stop = next_line(stop, end);
-	stop = end_col > 0 ? at_column(stop, end, end_col + 1) : next_line(stop, end);
+	stop = end_col > 0 ? walk_at_column(stop, end, end_col + 1) : next_line(stop, end);
 	if (stop < at)
 		stop = at;
 	const char *hit = needle ?
@@ -191,10 +151,10 @@ source_find(struct walk *w, cmark_node *node, const char *needle,
 	return pos;
 }
 
-static struct pos
-source_pos(struct walk *w, cmark_node *node, const char *needle)
+struct pos
+walk_source_pos(struct walk *w, cmark_node *node, const char *needle)
 {
-	return source_find(w, node, needle, NULL);
+	return walk_source_find(w, node, needle, NULL);
 }
 
 /* ---- gathering ----------------------------------------------------------- */
@@ -275,9 +235,6 @@ count_words(struct version *v, const char *s, size_t len)
 	v->latin_words += words;
 }
 
-static bool rewrite_cross_link(struct walk *w, cmark_node *link);
-static void rewrite_asset_ref(struct walk *w, cmark_node *node);
-
 /* cmark decodes character references, so `&#1;` or `&#xFFFE;` in the
  * text becomes a code point that HTML forbids and XML (the feeds) cannot
  * carry; each becomes U+FFFD before anything reads the tree. */
@@ -321,14 +278,14 @@ gather(struct walk *w, cmark_node *doc)
 			 * note has no marker to link back to: plain text. */
 			if (is_gloss_url(cmark_node_get_url(n)))
 				list_push(in_image ? &w->alt_glosses : &w->gloss_links, n);
-			else if (!rewrite_cross_link(w, n))
-				rewrite_asset_ref(w, n);
+			else if (!link_rewrite_cross(w, n))
+				link_rewrite_asset(w, n);
 			break;
 		case CMARK_NODE_IMAGE:
 			in_link += delta;
 			in_image += delta;
 			if (ev == CMARK_EVENT_ENTER)
-				rewrite_asset_ref(w, n);
+				link_rewrite_asset(w, n);
 			break;
 		case CMARK_NODE_HEADING:
 			in_heading += delta;
@@ -390,204 +347,12 @@ join_cjk_lines(struct walk *w)
 	}
 }
 
-/* ---- cross-links ---------------------------------------------------------- */
-
-/* Splits "slug.zh.md#anchor" (optionally "./"-prefixed); false when the
- * URL is not a cross-link. */
-static bool
-parse_cross_link(const char *url, char *slug, size_t slug_cap, int *lang,
-    const char **anchor)
-{
-	if (strncmp(url, "./", 2) == 0)
-		url += 2;
-	const char *hash = strchr(url, '#');
-	size_t len = hash ? (size_t)(hash - url) : strlen(url);
-	*anchor = hash ? hash + 1 : NULL;
-	for (int l = 0; l < LANG_COUNT; l++) {
-		char suffix[8];
-		snprintf(suffix, sizeof(suffix), ".%s.md", lang_code[l]);
-		if (len > 6 && memcmp(url + len - 6, suffix, 6) == 0 &&
-		    !memchr(url, '/', len) && len - 6 < slug_cap) {
-			memcpy(slug, url, len - 6);
-			slug[len - 6] = '\0';
-			*lang = l;
-			return true;
-		}
-	}
-	return false;
-}
-
-static void
-record_link(struct walk *w, struct article *target)
-{
-	if (target == w->article)
-		return;
-	for (size_t i = 0; i < w->n_links; i++)
-		if (w->links[i] == target)
-			return;
-	if (w->n_links == w->cap_links) {
-		w->cap_links = w->cap_links ? w->cap_links * 2 : 8;
-		w->links = xrealloc(w->links, w->cap_links * sizeof(*w->links));
-	}
-	w->links[w->n_links++] = target;
-}
-
-/* Rewrites a link to another article's source; false when `link` is not
- * one. */
-static bool
-rewrite_cross_link(struct walk *w, cmark_node *link)
-{
-	const char *url = cmark_node_get_url(link);
-	char slug[256];
-	int lang;
-	const char *anchor;
-	if (url == NULL || !parse_cross_link(url, slug, sizeof(slug), &lang, &anchor))
-		return false;
-	const struct site *s = w->ctx->site;
-	struct article *target = site_find_article(s, slug);
-	if (target == NULL && site_draft_left_out(s, slug)) {
-		struct pos p = source_pos(w, link, url);
-		diag(w->ctx->diags, &p, D_XLINK_DRAFT,
-		    arena_printf(w->ctx->arena, "%s.%s.md", slug, lang_code[lang]));
-		return true;
-	}
-	if (target == NULL || (lang == LANG_EN && target->en == NULL)) {
-		/* A file that exists but failed to load has its own errors;
-		 * a link to it is not one more. */
-		const char *file = arena_printf(w->ctx->arena, "%s/articles/%s.%s.md",
-		    s->content_dir, slug, lang_code[lang]);
-		if (s->content_dir && access(file, F_OK) == 0)
-			return true;
-		struct pos p = source_pos(w, link, url);
-		diag(w->ctx->diags, &p, D_XLINK_MISSING,
-		    arena_printf(w->ctx->arena, "%s.%s.md", slug, lang_code[lang]));
-		return true;
-	}
-	struct pos at = source_pos(w, link, url);
-	if (w->n_xrefs == w->cap_xrefs) {
-		w->cap_xrefs = w->cap_xrefs ? w->cap_xrefs * 2 : 8;
-		w->xrefs = xrealloc(w->xrefs, w->cap_xrefs * sizeof(*w->xrefs));
-	}
-	w->xrefs[w->n_xrefs++] = (struct xref){ target->slug, (enum lang)lang,
-		anchor && *anchor ? arena_strdup(w->ctx->arena, anchor) : NULL,
-		at.line, at.col };
-	if (anchor != NULL && *anchor != '\0')
-		render_expect_anchor(w->ctx, target, (enum lang)lang,
-		    w->xrefs[w->n_xrefs - 1].anchor, &at);
-	record_link(w, target);
-	/* The file name says which language version the link leads to.
-	 * Article pages sit three folders below the root on both sides, so
-	 * one URL serves the zh and the en page alike. */
-	buf_reset(&w->scratch);
-	buf_printf(&w->scratch, "../../../%s/articles/%s/index.html",
-	    lang_code[lang], slug);
-	if (anchor != NULL && *anchor != '\0')
-		buf_printf(&w->scratch, "#%s", anchor);
-	cmark_node_set_url(link, w->scratch.data);
-	return true;
-}
-
-/* True when content/articles/<rel> is a regular file that really lies in
- * content/articles: no symbolic link may lead a page to /etc/passwd. */
-static bool
-asset_exists(const struct site *s, const char *rel)
-{
-	if (s->content_dir == NULL || s->articles_real == NULL)
-		return false;
-	struct buf file = BUF_INIT;
-	buf_printf(&file, "%s/articles/%s", s->content_dir, rel);
-	struct stat st;
-	bool inside = false;
-	if (lstat(file.data, &st) == 0 && S_ISREG(st.st_mode)) {
-		char *real = realpath(file.data, NULL);
-		size_t n = strlen(s->articles_real);
-		inside = real != NULL && strncmp(real, s->articles_real, n) == 0 &&
-		    real[n] == '/';
-		free(real);
-	}
-	buf_release(&file);
-	return inside;
-}
-
-/* A relative reference that is not a cross-link names a file in an
- * article's asset folder, written as the Markdown file sees it
- * ("my-slug/chart.png", beside my-slug.zh.md).  Pages sit at
- * <lang>/articles/<slug>/ with their assets beside them, so the URL drops
- * the own slug, or climbs one level for another article's files. */
-static void
-rewrite_asset_ref(struct walk *w, cmark_node *node)
-{
-	const char *url = cmark_node_get_url(node);
-	if (url == NULL || *url == '\0' || *url == '#' || *url == '/' || *url == '?')
-		return;
-	size_t scheme = strcspn(url, ":/?#");
-	if (url[scheme] == ':')
-		return;   /* https:, mailto: and the like */
-	size_t len = strcspn(url, "?#");
-	const char *path = url;
-	if (strncmp(path, "./", 2) == 0) {
-		path += 2;
-		len -= 2;
-	}
-	const struct site *s = w->ctx->site;
-	char *rel = arena_strndup(w->ctx->arena, path, len);
-	bool ok = strstr(rel, "..") == NULL && strchr(rel, '/') != NULL;
-	if (ok && s->content_dir)
-		ok = asset_exists(s, rel);
-	if (!ok) {
-		struct pos p = source_pos(w, node, url);
-		diag(w->ctx->diags, &p, D_ASSET_MISSING, rel);
-		return;
-	}
-	if (w->n_assets == w->cap_assets) {
-		w->cap_assets = w->cap_assets ? w->cap_assets * 2 : 8;
-		w->assets = xrealloc(w->assets, w->cap_assets * sizeof(*w->assets));
-	}
-	w->assets[w->n_assets++] = rel;
-	size_t own = strlen(w->article->slug);
-	buf_reset(&w->scratch);
-	if (strncmp(rel, w->article->slug, own) == 0 && rel[own] == '/')
-		buf_puts(&w->scratch, rel + own + 1);
-	else
-		buf_printf(&w->scratch, "../%s", rel);
-	buf_puts(&w->scratch, url + (path - url) + len);
-	cmark_node_set_url(node, w->scratch.data);
-}
-
-void
-render_expect_anchor(struct render_ctx *ctx, struct article *target,
-    enum lang lang, const char *anchor, const struct pos *at)
-{
-	struct anchor_check *c = ARENA_NEW(ctx->arena, struct anchor_check);
-	c->target = target;
-	c->lang = lang;
-	c->anchor = anchor;
-	c->pos = *at;
-	c->next = ctx->anchors;
-	ctx->anchors = c;
-}
-
-void
-render_check_anchors(const struct anchor_check *c, struct diags *d)
-{
-	for (; c != NULL; c = c->next) {
-		bool found = false;
-		const struct version *v = c->lang == LANG_EN && c->target->en
-		    ? c->target->en : &c->target->zh;
-		for (size_t i = 0; i < v->n_ids && !found; i++)
-			found = strcmp(v->ids[i], c->anchor) == 0;
-		if (!found)
-			diag(d, &c->pos, D_XLINK_ANCHOR, c->anchor,
-			    c->lang == LANG_EN ? c->target->en->path : c->target->zh.path);
-	}
-}
-
 /* ---- heading ids ---------------------------------------------------------- */
 
 /* The text of n's inlines.  Iterative: a hostile document nests
  * emphasis hundreds of thousands deep. */
-static void
-plain_text(cmark_node *n, struct buf *out)
+void
+walk_plain_text(cmark_node *n, struct buf *out)
 {
 	cmark_iter *it = cmark_iter_new(n);
 	cmark_event_type ev;
@@ -650,7 +415,7 @@ add_heading_ids(struct walk *w)
 		cmark_node *h = w->headings.items[i];
 		buf_reset(&text);
 		buf_reset(&id);
-		plain_text(h, &text);
+		walk_plain_text(h, &text);
 		make_id(text.data ? text.data : "", &id);
 		strset_unique(&taken, &id);   /* a repeated id gets -2, -3... */
 		v->ids[v->n_ids++] = arena_strdup(w->ctx->arena, id.data);
@@ -689,301 +454,6 @@ add_heading_ids(struct walk *w)
 	strset_free(&taken);
 }
 
-/* ---- glossary notes -------------------------------------------------------- */
-
-/* Gives `term` the next note number, which it returns. */
-static int
-add_use(struct walk *w, const struct gloss_term *term)
-{
-	if (w->n_uses == w->cap_uses) {
-		w->cap_uses = w->cap_uses ? w->cap_uses * 2 : 16;
-		w->uses = xrealloc(w->uses, w->cap_uses * sizeof(*w->uses));
-	}
-	w->uses[w->n_uses++] = term;
-	return (int)w->n_uses;
-}
-
-/* Decimal digits of n >= 0 into out (at least 12 bytes); returns the length. */
-static size_t
-format_number(char *out, int n)
-{
-	char tmp[12];
-	size_t len = 0;
-	do {
-		tmp[len++] = (char)('0' + n % 10);
-		n /= 10;
-	} while (n > 0 && len < sizeof(tmp));
-	for (size_t i = 0; i < len; i++)
-		out[i] = tmp[len - 1 - i];
-	out[len] = '\0';
-	return len;
-}
-
-/* The markup around note `number`, of term `t`, written into `wrap`: the
- * term, with its pinyin above it, and the note's number, all one link to
- * the note (a tap target the size of the word, and no line break between
- * the term and its number).  A hundred of these in an article: every
- * byte here is paid a million times in a big archive. */
-static void
-set_gloss_markup(struct walk *w, cmark_node *wrap, const struct gloss_term *t,
-    int number)
-{
-	struct buf *b = &w->scratch;
-	buf_reset(b);
-	/* Hundreds of notes per article: no printf here. */
-	char num[16];
-	size_t nlen = format_number(num, number);
-	buf_puts(b, "<a class=\"gl\" id=\"r_");
-	buf_add(b, num, nlen);
-	buf_puts(b, "\" href=\"#n_");
-	buf_add(b, num, nlen);
-	/* In a Chinese text the term needs no language of its own; in a
-	 * translation it does. */
-	buf_puts(b, w->version == &w->article->zh ? "\">" : "\" lang=\"zh-Hans\">");
-	buf_puts(b, t->pinyin ? "<ruby>" : "<dfn>");
-	cmark_node_set_on_enter(wrap, b->data);
-	buf_reset(b);
-	if (t->pinyin) {
-		buf_puts(b, "<rt>");
-		escape_text(b, t->pinyin, strlen(t->pinyin));
-		buf_puts(b, "</rt></ruby>");
-	} else {
-		buf_puts(b, "</dfn>");
-	}
-	buf_puts(b, "<sup>");
-	buf_add(b, num, nlen);
-	buf_puts(b, "</sup></a>");
-	cmark_node_set_on_exit(wrap, b->data);
-}
-
-/* A note waiting for its number, which comes from its place in the text
- * once every note is known.  The node holds the term (cmark's user data is
- * not const; the term is only read). */
-static cmark_node *
-pending_wrapper(struct walk *w, const struct gloss_term *term)
-{
-	cmark_node *wrap = cmark_node_new_with_mem(CMARK_NODE_CUSTOM_INLINE, w->mem);
-	cmark_node_set_user_data(wrap, (void *)term);
-	return wrap;
-}
-
-/* Numbers the notes in text order and gives them their markup. */
-static void
-number_notes(struct walk *w, cmark_node *doc)
-{
-	cmark_iter *it = cmark_iter_new(doc);
-	cmark_event_type ev;
-	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-		cmark_node *n = cmark_iter_get_node(it);
-		if (ev != CMARK_EVENT_ENTER ||
-		    cmark_node_get_type(n) != CMARK_NODE_CUSTOM_INLINE)
-			continue;
-		const struct gloss_term *t = cmark_node_get_user_data(n);
-		if (t == NULL)
-			continue;
-		set_gloss_markup(w, n, t, add_use(w, t));
-		cmark_node_set_user_data(n, NULL);
-	}
-	cmark_iter_free(it);
-}
-
-/* True the first time a note of this kind is seen for `zh`. */
-static bool
-note_once(struct walk *w, char kind, const char *zh)
-{
-	struct buf key = BUF_INIT;
-	buf_putc(&key, kind);
-	buf_puts(&key, zh);
-	bool first = strset_add(&w->noted, key.data);
-	buf_release(&key);
-	return first;
-}
-
-static const struct gloss_term *
-find_term(struct walk *w, const char *zh)
-{
-	const struct site *s = w->ctx->site;
-	for (size_t i = 0; i < w->article->n_local_glossary; i++)
-		if (strcmp(w->article->local_glossary[i]->zh, zh) == 0)
-			return w->article->local_glossary[i];
-	return site_find_gloss(s, zh);
-}
-
-static void
-replace_with_children(cmark_node *link, cmark_node *wrap)
-{
-	cmark_node *c;
-	while ((c = cmark_node_first_child(link)) != NULL)
-		cmark_node_append_child(wrap, c);
-	cmark_node_replace(link, wrap);
-	cmark_node_free(link);
-}
-
-static void
-unwrap(cmark_node *link)
-{
-	cmark_node *c;
-	while ((c = cmark_node_first_child(link)) != NULL)
-		cmark_node_insert_before(link, c);
-	cmark_node_free(link);
-}
-
-/* Where the link `[...](gloss: ...)` starts in the source, and whether an
- * explicitly empty title ends it: cmark reports "" for both `(gloss:)` and
- * `(gloss: "")`, but only the second is a note with no English.  The
- * link's last byte is its ')': a title ends just before it with '"',
- * '\'' or ')', a bare destination with ':' or '>'. */
-static struct pos
-gloss_source(struct walk *w, cmark_node *link, bool *empty_title)
-{
-	struct pos p = source_find(w, link, NULL, NULL);
-	*empty_title = false;
-	int last = cmark_node_get_end_line(link);
-	int end_col = cmark_node_get_end_column(link);
-	const struct version *v = w->version;
-	if (last <= 0 || end_col <= 0)
-		return p;
-	const char *end = v->body + v->body_len;
-	const char *close = at_column(line_start(w, last), end, end_col);
-	if (close >= end || *close != ')')
-		return p;
-	const char *b = close;
-	while (b > v->body && (b[-1] == ' ' || b[-1] == '\t' || b[-1] == '\n'))
-		b--;
-	*empty_title = b > v->body && (b[-1] == '"' || b[-1] == '\'' || b[-1] == ')');
-	return p;
-}
-
-static void
-apply_gloss_link(struct walk *w, cmark_node *link)
-{
-	buf_reset(&w->scratch);
-	plain_text(link, &w->scratch);
-	const char *zh = arena_strdup(w->ctx->arena, w->scratch.data ? w->scratch.data : "");
-	const char *title = cmark_node_get_title(link);
-	const struct gloss_term *term = find_term(w, zh);
-	if (title != NULL && *title != '\0') {
-		if (term != NULL && strcmp(term->en, title) != 0) {
-			bool empty;
-			struct pos p = gloss_source(w, link, &empty);
-			char where[512];
-			snprintf(where, sizeof(where), "%s:%d:%d", term->pos.path,
-			    term->pos.line, term->pos.col);
-			diag(w->ctx->diags, &p, D_GLOSS_CONFLICT, zh, title,
-			    term->en, where);
-		}
-		if (!note_once(w, 'a', zh)) {
-			unwrap(link);
-			return;
-		}
-		replace_with_children(link, pending_wrapper(w,
-		    gloss_adhoc(w->ctx->arena, zh, arena_strdup(w->ctx->arena, title))));
-		return;
-	}
-	bool empty_title = false;
-	struct pos p = gloss_source(w, link, &empty_title);
-	if (empty_title) {
-		diag(w->ctx->diags, &p, D_GLOSS_EMPTY, zh, zh);
-		unwrap(link);
-		return;
-	}
-	if (term == NULL) {
-		diag(w->ctx->diags, &p, D_GLOSS_UNKNOWN, zh);
-		unwrap(link);
-		return;
-	}
-	if (!term->local && w->annotated[term->id]) {
-		unwrap(link);
-		return;
-	}
-	if (!term->local)
-		w->annotated[term->id] = true;
-	if (term->local && !note_once(w, 'l', term->zh)) {
-		unwrap(link);
-		return;
-	}
-	replace_with_children(link, pending_wrapper(w, term));
-}
-
-/* ---- automatic annotation --------------------------------------------------- */
-
-struct found {
-	size_t start, end;
-	int id;
-};
-
-struct scan_state {
-	struct walk *w;
-	struct found *found;   /* grows: a paragraph may hold any number */
-	size_t n, cap;
-};
-
-static bool
-on_match(void *ctx, size_t start, size_t end, int id)
-{
-	struct scan_state *st = ctx;
-	struct walk *w = st->w;
-	if (w->annotated[id] || w->referenced[id])
-		return true;
-	w->annotated[id] = true;   /* only the first occurrence */
-	if (st->n == st->cap) {
-		st->cap = st->cap ? st->cap * 2 : 16;
-		st->found = xrealloc(st->found, st->cap * sizeof(*st->found));
-	}
-	st->found[st->n++] = (struct found){ start, end, id };
-	return true;
-}
-
-/* Splits a text node around each match, last match first so earlier
- * offsets stay valid. */
-static void
-annotate_text(struct walk *w, cmark_node *text, const struct scan_state *st)
-{
-	const char *lit = cmark_node_get_literal(text);
-	char *copy = xstrdup(lit);
-	size_t len = strlen(copy);
-	size_t tail = len;
-	for (size_t k = st->n; k-- > 0;) {
-		const struct found *f = &st->found[k];
-		if (f->end < tail) {
-			cmark_node *t = cmark_node_new_with_mem(CMARK_NODE_TEXT, w->mem);
-			copy[tail] = '\0';
-			cmark_node_set_literal(t, copy + f->end);
-			cmark_node_insert_after(text, t);
-		}
-		const struct gloss_term *term = w->ctx->site->glossary[f->id];
-		cmark_node *inner = cmark_node_new_with_mem(CMARK_NODE_TEXT, w->mem);
-		copy[f->end] = '\0';
-		cmark_node_set_literal(inner, copy + f->start);
-		cmark_node *wrap = pending_wrapper(w, term);
-		cmark_node_append_child(wrap, inner);
-		cmark_node_insert_after(text, wrap);
-		tail = f->start;
-	}
-	copy[tail] = '\0';
-	cmark_node_set_literal(text, copy);
-	free(copy);
-}
-
-static void
-annotate_all(struct walk *w)
-{
-	const struct matcher *m = w->ctx->glossary;
-	if (m == NULL)
-		return;
-	for (size_t i = 0; i < w->n_texts; i++) {
-		if (!w->texts[i].annotatable)
-			continue;
-		cmark_node *t = w->texts[i].node;
-		const char *lit = cmark_node_get_literal(t);
-		struct scan_state st = { .w = w };
-		matcher_scan(m, lit, strlen(lit), on_match, &st);
-		if (st.n > 0)
-			annotate_text(w, t, &st);
-		free(st.found);
-	}
-}
-
 /* ---- summary ------------------------------------------------------------------ */
 
 enum { SUMMARY_CHARS = 120 };
@@ -997,7 +467,7 @@ auto_summary(struct walk *w, cmark_node *doc)
 	for (cmark_node *n = cmark_node_first_child(doc); n; n = cmark_node_next(n)) {
 		if (cmark_node_get_type(n) != CMARK_NODE_PARAGRAPH)
 			continue;
-		plain_text(n, &text);
+		walk_plain_text(n, &text);
 		break;
 	}
 	const char *s = text.data ? text.data : "";
@@ -1025,6 +495,8 @@ auto_summary(struct walk *w, cmark_node *doc)
 
 /* ---- the whole ------------------------------------------------------------------ */
 
+/* Over 60 lines: the passes in their order, then every list moved into
+ * the arena and freed, in one place so nothing is missed. */
 static void
 render_version(struct render_ctx *ctx, struct article *a, struct version *v)
 {
@@ -1052,28 +524,10 @@ render_version(struct render_ctx *ctx, struct article *a, struct version *v)
 	w.referenced = xcalloc(n_terms, 1);
 	w.annotated = xcalloc(n_terms, 1);
 	gather(&w, doc);
-	for (size_t i = 0; i < w.alt_glosses.n; i++)
-		unwrap(w.alt_glosses.items[i]);
+	annotate_strip_alt(&w);
 	join_cjk_lines(&w);
 	add_heading_ids(&w);
-	/* An explicit reference anywhere in the text takes the annotation
-	 * from the automatic first occurrence. */
-	for (size_t i = 0; i < w.gloss_links.n; i++) {
-		const char *title = cmark_node_get_title(w.gloss_links.items[i]);
-		if (title && *title)
-			continue;
-		buf_reset(&w.scratch);
-		plain_text(w.gloss_links.items[i], &w.scratch);
-		const struct gloss_term *t = find_term(&w, w.scratch.data ? w.scratch.data : "");
-		if (t && !t->local)
-			w.referenced[t->id] = true;
-	}
-	w.seen_line = 0;
-	w.col_block = w.col_ptr = NULL;
-	for (size_t i = 0; i < w.gloss_links.n; i++)
-		apply_gloss_link(&w, w.gloss_links.items[i]);
-	annotate_all(&w);
-	number_notes(&w, doc);
+	annotate_glossary(&w, doc);
 	v->auto_summary = auto_summary(&w, doc);
 	char *html = cmark_render_html(doc, opts);
 	v->html_len = strlen(html);
@@ -1129,7 +583,7 @@ bool
 render_reuse(struct render_ctx *ctx, struct article *a, const char *record,
     size_t len)
 {
-	if (!rcache_restore(record, len, ctx->site, a, ctx->arena, asset_exists))
+	if (!rcache_restore(record, len, ctx->site, a, ctx->arena, link_asset_exists))
 		return false;
 	a->render_record = record;
 	a->render_record_len = len;
@@ -1146,18 +600,6 @@ render_article(struct render_ctx *ctx, struct article *a)
 	render_version(ctx, a, &a->zh);
 	if (a->en != NULL)
 		render_version(ctx, a, a->en);
-}
-
-struct matcher *
-render_glossary_matcher(const struct site *s)
-{
-	struct matcher *m = matcher_new();
-	for (size_t i = 0; i < s->n_site_glossary; i++) {
-		const char *zh = s->glossary[i]->zh;
-		matcher_add(m, zh, strlen(zh), (int)i);
-	}
-	matcher_compile(m);
-	return m;
 }
 
 char *
@@ -1183,3 +625,4 @@ render_markdown_plain(const char *md, size_t len, bool unsafe_html)
 	arena_free(&arena);
 	return out;
 }
+

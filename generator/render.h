@@ -1,6 +1,9 @@
 /* render.h — the transform stage: an article's Markdown becomes HTML with
  * cmark, after haichao's conventions are applied to the syntax tree:
  * CJK line joining, glossary notes and annotation, cross-links, heading ids.
+ * This header is the whole stage's interface: render.c walks the tree,
+ * annotate.c makes the glossary notes, link.c resolves cross-links and
+ * asset references (walk.h is what they share).
  *
  * Memory: the HTML and the lists filled into the article live in the
  * worker's arena, which outlives the page-writing stage.  One thread renders
@@ -44,15 +47,15 @@ void render_article(struct render_ctx *ctx, struct article *a);
 bool render_reuse(struct render_ctx *ctx, struct article *a, const char *record,
     size_t len);
 
-/* Builds the matcher over the site's glossary.yaml terms (caller frees
+/* (annotate.c) Builds the matcher over the site's glossary.yaml terms (caller frees
  * with matcher_free). */
 struct matcher *render_glossary_matcher(const struct site *s);
 
-/* Queues the check that `anchor` exists in the target's version. */
+/* (link.c) Queues the check that `anchor` exists in the target's version. */
 void render_expect_anchor(struct render_ctx *ctx, struct article *target,
     enum lang lang, const char *anchor, const struct pos *at);
 
-/* Reports the links whose #anchor does not exist in the target. */
+/* (link.c) Reports the links whose #anchor does not exist in the target. */
 void render_check_anchors(const struct anchor_check *list, struct diags *d);
 
 /* For tests: Markdown to HTML with only the CJK line joining applied. */

@@ -1,0 +1,347 @@
+/* annotate.c — glossary notes: explicit gloss links and automatic
+ * first-occurrence annotation, wrapped in note markup and numbered. */
+#include "annotate.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "escape.h"
+#include "match.h"
+
+/* ---- glossary notes -------------------------------------------------------- */
+
+/* Gives `term` the next note number, which it returns. */
+static int
+add_use(struct walk *w, const struct gloss_term *term)
+{
+	if (w->n_uses == w->cap_uses) {
+		w->cap_uses = w->cap_uses ? w->cap_uses * 2 : 16;
+		w->uses = xrealloc(w->uses, w->cap_uses * sizeof(*w->uses));
+	}
+	w->uses[w->n_uses++] = term;
+	return (int)w->n_uses;
+}
+
+/* Decimal digits of n >= 0 into out (at least 12 bytes); returns the length. */
+static size_t
+format_number(char *out, int n)
+{
+	char tmp[12];
+	size_t len = 0;
+	do {
+		tmp[len++] = (char)('0' + n % 10);
+		n /= 10;
+	} while (n > 0 && len < sizeof(tmp));
+	for (size_t i = 0; i < len; i++)
+		out[i] = tmp[len - 1 - i];
+	out[len] = '\0';
+	return len;
+}
+
+/* The markup around note `number`, of term `t`, written into `wrap`: the
+ * term, with its pinyin above it, and the note's number, all one link to
+ * the note (a tap target the size of the word, and no line break between
+ * the term and its number).  A hundred of these in an article: every
+ * byte here is paid a million times in a big archive. */
+static void
+set_gloss_markup(struct walk *w, cmark_node *wrap, const struct gloss_term *t,
+    int number)
+{
+	struct buf *b = &w->scratch;
+	buf_reset(b);
+	/* Hundreds of notes per article: no printf here. */
+	char num[16];
+	size_t nlen = format_number(num, number);
+	buf_puts(b, "<a class=\"gl\" id=\"r_");
+	buf_add(b, num, nlen);
+	buf_puts(b, "\" href=\"#n_");
+	buf_add(b, num, nlen);
+	/* In a Chinese text the term needs no language of its own; in a
+	 * translation it does. */
+	buf_puts(b, w->version == &w->article->zh ? "\">" : "\" lang=\"zh-Hans\">");
+	buf_puts(b, t->pinyin ? "<ruby>" : "<dfn>");
+	cmark_node_set_on_enter(wrap, b->data);
+	buf_reset(b);
+	if (t->pinyin) {
+		buf_puts(b, "<rt>");
+		escape_text(b, t->pinyin, strlen(t->pinyin));
+		buf_puts(b, "</rt></ruby>");
+	} else {
+		buf_puts(b, "</dfn>");
+	}
+	buf_puts(b, "<sup>");
+	buf_add(b, num, nlen);
+	buf_puts(b, "</sup></a>");
+	cmark_node_set_on_exit(wrap, b->data);
+}
+
+/* A note waiting for its number, which comes from its place in the text
+ * once every note is known.  The node holds the term (cmark's user data is
+ * not const; the term is only read). */
+static cmark_node *
+pending_wrapper(struct walk *w, const struct gloss_term *term)
+{
+	cmark_node *wrap = cmark_node_new_with_mem(CMARK_NODE_CUSTOM_INLINE, w->mem);
+	cmark_node_set_user_data(wrap, (void *)term);
+	return wrap;
+}
+
+/* Numbers the notes in text order and gives them their markup. */
+static void
+number_notes(struct walk *w, cmark_node *doc)
+{
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		if (ev != CMARK_EVENT_ENTER ||
+		    cmark_node_get_type(n) != CMARK_NODE_CUSTOM_INLINE)
+			continue;
+		const struct gloss_term *t = cmark_node_get_user_data(n);
+		if (t == NULL)
+			continue;
+		set_gloss_markup(w, n, t, add_use(w, t));
+		cmark_node_set_user_data(n, NULL);
+	}
+	cmark_iter_free(it);
+}
+
+/* True the first time a note of this kind is seen for `zh`. */
+static bool
+note_once(struct walk *w, char kind, const char *zh)
+{
+	struct buf key = BUF_INIT;
+	buf_putc(&key, kind);
+	buf_puts(&key, zh);
+	bool first = strset_add(&w->noted, key.data);
+	buf_release(&key);
+	return first;
+}
+
+static const struct gloss_term *
+find_term(struct walk *w, const char *zh)
+{
+	const struct site *s = w->ctx->site;
+	for (size_t i = 0; i < w->article->n_local_glossary; i++)
+		if (strcmp(w->article->local_glossary[i]->zh, zh) == 0)
+			return w->article->local_glossary[i];
+	return site_find_gloss(s, zh);
+}
+
+static void
+replace_with_children(cmark_node *link, cmark_node *wrap)
+{
+	cmark_node *c;
+	while ((c = cmark_node_first_child(link)) != NULL)
+		cmark_node_append_child(wrap, c);
+	cmark_node_replace(link, wrap);
+	cmark_node_free(link);
+}
+
+static void
+unwrap(cmark_node *link)
+{
+	cmark_node *c;
+	while ((c = cmark_node_first_child(link)) != NULL)
+		cmark_node_insert_before(link, c);
+	cmark_node_free(link);
+}
+
+/* Where the link `[...](gloss: ...)` starts in the source, and whether an
+ * explicitly empty title ends it: cmark reports "" for both `(gloss:)` and
+ * `(gloss: "")`, but only the second is a note with no English.  The
+ * link's last byte is its ')': a title ends just before it with '"',
+ * '\'' or ')', a bare destination with ':' or '>'. */
+static struct pos
+gloss_source(struct walk *w, cmark_node *link, bool *empty_title)
+{
+	struct pos p = walk_source_find(w, link, NULL, NULL);
+	*empty_title = false;
+	int last = cmark_node_get_end_line(link);
+	int end_col = cmark_node_get_end_column(link);
+	const struct version *v = w->version;
+	if (last <= 0 || end_col <= 0)
+		return p;
+	const char *end = v->body + v->body_len;
+	const char *close = walk_at_column(walk_line_start(w, last), end, end_col);
+	if (close >= end || *close != ')')
+		return p;
+	const char *b = close;
+	while (b > v->body && (b[-1] == ' ' || b[-1] == '\t' || b[-1] == '\n'))
+		b--;
+	*empty_title = b > v->body && (b[-1] == '"' || b[-1] == '\'' || b[-1] == ')');
+	return p;
+}
+
+static void
+apply_gloss_link(struct walk *w, cmark_node *link)
+{
+	buf_reset(&w->scratch);
+	walk_plain_text(link, &w->scratch);
+	const char *zh = arena_strdup(w->ctx->arena, w->scratch.data ? w->scratch.data : "");
+	const char *title = cmark_node_get_title(link);
+	const struct gloss_term *term = find_term(w, zh);
+	if (title != NULL && *title != '\0') {
+		if (term != NULL && strcmp(term->en, title) != 0) {
+			bool empty;
+			struct pos p = gloss_source(w, link, &empty);
+			char where[512];
+			snprintf(where, sizeof(where), "%s:%d:%d", term->pos.path,
+			    term->pos.line, term->pos.col);
+			diag(w->ctx->diags, &p, D_GLOSS_CONFLICT, zh, title,
+			    term->en, where);
+		}
+		if (!note_once(w, 'a', zh)) {
+			unwrap(link);
+			return;
+		}
+		replace_with_children(link, pending_wrapper(w,
+		    gloss_adhoc(w->ctx->arena, zh, arena_strdup(w->ctx->arena, title))));
+		return;
+	}
+	bool empty_title = false;
+	struct pos p = gloss_source(w, link, &empty_title);
+	if (empty_title) {
+		diag(w->ctx->diags, &p, D_GLOSS_EMPTY, zh, zh);
+		unwrap(link);
+		return;
+	}
+	if (term == NULL) {
+		diag(w->ctx->diags, &p, D_GLOSS_UNKNOWN, zh);
+		unwrap(link);
+		return;
+	}
+	if (!term->local && w->annotated[term->id]) {
+		unwrap(link);
+		return;
+	}
+	if (!term->local)
+		w->annotated[term->id] = true;
+	if (term->local && !note_once(w, 'l', term->zh)) {
+		unwrap(link);
+		return;
+	}
+	replace_with_children(link, pending_wrapper(w, term));
+}
+
+/* ---- automatic annotation --------------------------------------------------- */
+
+struct found {
+	size_t start, end;
+	int id;
+};
+
+struct scan_state {
+	struct walk *w;
+	struct found *found;   /* grows: a paragraph may hold any number */
+	size_t n, cap;
+};
+
+static bool
+on_match(void *ctx, size_t start, size_t end, int id)
+{
+	struct scan_state *st = ctx;
+	struct walk *w = st->w;
+	if (w->annotated[id] || w->referenced[id])
+		return true;
+	w->annotated[id] = true;   /* only the first occurrence */
+	if (st->n == st->cap) {
+		st->cap = st->cap ? st->cap * 2 : 16;
+		st->found = xrealloc(st->found, st->cap * sizeof(*st->found));
+	}
+	st->found[st->n++] = (struct found){ start, end, id };
+	return true;
+}
+
+/* Splits a text node around each match, last match first so earlier
+ * offsets stay valid. */
+static void
+annotate_text(struct walk *w, cmark_node *text, const struct scan_state *st)
+{
+	const char *lit = cmark_node_get_literal(text);
+	char *copy = xstrdup(lit);
+	size_t len = strlen(copy);
+	size_t tail = len;
+	for (size_t k = st->n; k-- > 0;) {
+		const struct found *f = &st->found[k];
+		if (f->end < tail) {
+			cmark_node *t = cmark_node_new_with_mem(CMARK_NODE_TEXT, w->mem);
+			copy[tail] = '\0';
+			cmark_node_set_literal(t, copy + f->end);
+			cmark_node_insert_after(text, t);
+		}
+		const struct gloss_term *term = w->ctx->site->glossary[f->id];
+		cmark_node *inner = cmark_node_new_with_mem(CMARK_NODE_TEXT, w->mem);
+		copy[f->end] = '\0';
+		cmark_node_set_literal(inner, copy + f->start);
+		cmark_node *wrap = pending_wrapper(w, term);
+		cmark_node_append_child(wrap, inner);
+		cmark_node_insert_after(text, wrap);
+		tail = f->start;
+	}
+	copy[tail] = '\0';
+	cmark_node_set_literal(text, copy);
+	free(copy);
+}
+
+static void
+annotate_all(struct walk *w)
+{
+	const struct matcher *m = w->ctx->glossary;
+	if (m == NULL)
+		return;
+	for (size_t i = 0; i < w->n_texts; i++) {
+		if (!w->texts[i].annotatable)
+			continue;
+		cmark_node *t = w->texts[i].node;
+		const char *lit = cmark_node_get_literal(t);
+		struct scan_state st = { .w = w };
+		matcher_scan(m, lit, strlen(lit), on_match, &st);
+		if (st.n > 0)
+			annotate_text(w, t, &st);
+		free(st.found);
+	}
+}
+
+void
+annotate_strip_alt(struct walk *w)
+{
+	for (size_t i = 0; i < w->alt_glosses.n; i++)
+		unwrap(w->alt_glosses.items[i]);
+}
+
+void
+annotate_glossary(struct walk *w, cmark_node *doc)
+{
+	/* An explicit reference anywhere in the text takes the annotation
+	 * from the automatic first occurrence. */
+	for (size_t i = 0; i < w->gloss_links.n; i++) {
+		const char *title = cmark_node_get_title(w->gloss_links.items[i]);
+		if (title && *title)
+			continue;
+		buf_reset(&w->scratch);
+		walk_plain_text(w->gloss_links.items[i], &w->scratch);
+		const struct gloss_term *t = find_term(w, w->scratch.data ? w->scratch.data : "");
+		if (t && !t->local)
+			w->referenced[t->id] = true;
+	}
+	w->seen_line = 0;
+	w->col_block = w->col_ptr = NULL;
+	for (size_t i = 0; i < w->gloss_links.n; i++)
+		apply_gloss_link(w, w->gloss_links.items[i]);
+	annotate_all(w);
+	number_notes(w, doc);
+}
+
+struct matcher *
+render_glossary_matcher(const struct site *s)
+{
+	struct matcher *m = matcher_new();
+	for (size_t i = 0; i < s->n_site_glossary; i++) {
+		const char *zh = s->glossary[i]->zh;
+		matcher_add(m, zh, strlen(zh), (int)i);
+	}
+	matcher_compile(m);
+	return m;
+}
