@@ -1,7 +1,7 @@
 #!/bin/sh
 # browser.sh DIR — loads pages of the built site DIR in headless Chromium
 # (tests/check/browser.mjs): no console errors or failed requests, Chinese
-# text drawn with a CJK font, no serious or critical axe-core violations (in
+# text drawn with a CJK font, no axe-core violations at all (in
 # the light and the dark colour scheme), glossary footnotes that work without
 # JavaScript, sub-path HTTP hosting and file:// both working. Prints one line
 # per page and width; screenshots go to tests/artifacts/screenshots/.
