@@ -22,6 +22,7 @@
 #include "relate.h"
 #include "render.h"
 #include "site.h"
+#include "sitemap.h"
 #include "spill.h"
 #include "tsv.h"
 #include "feeds.h"
@@ -157,10 +158,10 @@ free_workers(struct render_ctx *w, int threads)
 }
 
 static void
-warn_unused_terms(const struct site *s, const struct page_set *ps, struct diags *d)
+warn_unused_terms(const struct site *s, struct diags *d)
 {
 	for (size_t i = 0; i < s->n_site_glossary; i++)
-		if (pages_term_uses(ps, i) == 0 && !s->glossary[i]->duplicate)
+		if (s->glossary[i]->n_used_by == 0 && !s->glossary[i]->duplicate)
 			diag(d, &s->glossary[i]->pos, D_GLOSS_UNUSED, s->glossary[i]->zh);
 }
 
@@ -259,7 +260,7 @@ feed_or_sitemap(void *ctx, size_t job, int worker)
 	struct feed_job *fj = ctx;
 	bool ok;
 	if (job < fj->sitemaps) {
-		ok = pages_sitemap_write(fj->ps, fj->out, job, fj->sitemaps);
+		ok = sitemap_write(fj->ps, fj->site, fj->out, job, fj->sitemaps);
 	} else if (job < fj->sitemaps + SIDE_JOBS) {
 		ok = side_job(fj, job - fj->sitemaps);
 	} else {
@@ -285,7 +286,7 @@ write_extras(const struct site *s, struct page_set *ps,
 	size_t *uses = xcalloc(s->n_site_glossary + 1, sizeof(size_t));
 	uint64_t key = hash_u64(HASH_SEED, s->data_hash);
 	for (size_t i = 0; i < s->n_site_glossary; i++)
-		key = hash_u64(key, uses[i] = pages_term_uses(ps, i));
+		key = hash_u64(key, uses[i] = s->glossary[i]->n_used_by);
 	if (!pages_keep_file(ps, "glossary.tsv", key)) {
 		tsv_glossary(s, uses, &b);
 		ok = write_buf(o, "glossary.tsv", &b) && ok;
@@ -293,7 +294,7 @@ write_extras(const struct site *s, struct page_set *ps,
 	}
 	free(uses);
 	bool index_ok;
-	size_t sitemaps = pages_sitemap_begin(ps, o, &index_ok);
+	size_t sitemaps = sitemap_begin(ps, s, o, &index_ok);
 	ok = index_ok && ok;
 	struct feed_job fj = { s, ps, o, feed_entries_new(s), save, sitemaps, false };
 	pool_run(opt->threads, sitemaps + SIDE_JOBS + feeds_count(s),
@@ -401,7 +402,7 @@ make_model(struct run *r)
 	stage("relate");
 	struct pages_options po = { opt->templates_dir, opt->threads };
 	r->pages = pages_prepare(r->site, &po, &r->d);
-	warn_unused_terms(r->site, r->pages, &r->d);
+	warn_unused_terms(r->site, &r->d);
 	stage("prepare");
 }
 

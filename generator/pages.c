@@ -12,8 +12,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include <libxml/xmlwriter.h>
-
 #include "alloc.h"
 #include "buf.h"
 #include "pool.h"
@@ -68,16 +66,8 @@ static const struct {
 	[PK_404] = { "404.html", bind_root, NULL },
 };
 
-/* Indices into site->articles, not pointers: a term's page and key walk
- * thousands of these, in order, without touching each article. */
-struct gloss_backlinks {
-	uint32_t *items;   /* newest first */
-	size_t n;
-};
-
 struct page_set {
 	const struct site *site;
-	struct gloss_backlinks *backlinks;   /* per site glossary term */
 	struct arena arena;
 	struct diags *diags;
 	struct strings *strings;
@@ -1032,19 +1022,19 @@ bind_glossary(struct page_set *ps, const struct page *p, struct scope *sc, struc
 		struct page q = { .kind = PK_GLOSS_TERM, .lang = p->lang, .index = (size_t)g->id };
 		scope_text(items[i], VAR_URL, link_to(ps, a, root, p->lang, &q));
 		/* The index shows a few recent uses; the term's page has all. */
-		const struct gloss_backlinks *bl = &ps->backlinks[g->id];
-		size_t shown = bl->n < GLOSSARY_PREVIEW ? bl->n : GLOSSARY_PREVIEW;
+		const struct gloss_term *bl = g;
+		size_t shown = bl->n_used_by < GLOSSARY_PREVIEW ? bl->n_used_by : GLOSSARY_PREVIEW;
 		struct scope **arts = scope_list(items[i], VAR_ARTICLES, shown);
 		for (size_t j = 0; j < shown; j++) {
 			const char *tl;
-			struct page r = { .kind = PK_ARTICLE, .lang = p->lang, .index = bl->items[j] };
-			scope_text(arts[j], VAR_TITLE, article_title(s->articles[bl->items[j]], p->lang, &tl));
+			struct page r = { .kind = PK_ARTICLE, .lang = p->lang, .index = bl->used_by[j] };
+			scope_text(arts[j], VAR_TITLE, article_title(s->articles[bl->used_by[j]], p->lang, &tl));
 			scope_text(arts[j], VAR_TITLE_LANG, tl);
 			scope_text(arts[j], VAR_URL, link_to(ps, a, root, p->lang, &r));
 		}
-		if (bl->n > shown)
+		if (bl->n_used_by > shown)
 			scope_text(items[i], VAR_NEXT_URL, link_to(ps, a, root, p->lang, &q));
-		scope_text(items[i], VAR_N, count_text(ps, a, p->lang, "article_count", bl->n));
+		scope_text(items[i], VAR_N, count_text(ps, a, p->lang, "article_count", bl->n_used_by));
 	}
 }
 
@@ -1093,15 +1083,15 @@ bind_gloss_term(struct page_set *ps, const struct page *p, struct scope *sc, str
 	    g->pinyin ? g->pinyin : "", g->en));
 	struct page idx = { .kind = PK_GLOSSARY, .lang = p->lang };
 	scope_text(sc, VAR_HREF, arena_printf(a, "%s#%s", link_to(ps, a, root, p->lang, &idx), g->slug));
-	const struct gloss_backlinks *bl = &ps->backlinks[p->index];
-	scope_text(sc, VAR_N, count_text(ps, a, p->lang, "article_count", bl->n));
+	const struct gloss_term *bl = s->glossary[p->index];
+	scope_text(sc, VAR_N, count_text(ps, a, p->lang, "article_count", bl->n_used_by));
 	/* A term can be used by thousands of articles: one compact list of
 	 * dated titles, not pages of summaries, each article's item rendered
 	 * once per language (every term page lies at the same depth). */
 	struct dated_titles *dt = ARENA_NEW(a, struct dated_titles);
-	*dt = (struct dated_titles){ ps, bl->items, p->lang, root, a,
+	*dt = (struct dated_titles){ ps, bl->used_by, p->lang, root, a,
 		{ dt, dated_title_key, bind_dated_title } };
-	scope_lazy_list(sc, VAR_ARTICLES, bl->n, &dt->src);
+	scope_lazy_list(sc, VAR_ARTICLES, bl->n_used_by, &dt->src);
 }
 
 /* ---- the list of pages ------------------------------------------------------------ */
@@ -1153,45 +1143,6 @@ list_pages(struct page_set *ps)
 			add_page(ps, (struct page){ .kind = PK_GLOSS_TERM, .lang = lang,
 			    .index = i });
 	}
-}
-
-/* Which articles use each glossary.yaml term: two passes, linear. */
-static void
-collect_backlinks(struct page_set *ps)
-{
-	const struct site *s = ps->site;
-	size_t n = s->n_site_glossary;
-	ps->backlinks = ARENA_ARRAY(&ps->arena, struct gloss_backlinks, n ? n : 1);
-	size_t *last = xcalloc(n ? n : 1, sizeof(size_t));
-	for (int pass = 0; pass < 2; pass++) {
-		for (size_t i = 0; i < n; i++)
-			last[i] = (size_t)-1;
-		for (size_t i = 0; i < s->n_articles; i++) {
-			const struct article *art = s->articles[i];
-			const struct version *vs[2] = { &art->zh, art->en };
-			for (int k = 0; k < 2; k++) {
-				if (vs[k] == NULL)
-					continue;
-				for (size_t u = 0; u < vs[k]->n_glossary_used; u++) {
-					const struct gloss_term *t = vs[k]->glossary_used[u];
-					if (t->local || last[t->id] == i)
-						continue;
-					last[t->id] = i;
-					struct gloss_backlinks *bl = &ps->backlinks[t->id];
-					if (pass == 1)
-						bl->items[bl->n] = (uint32_t)i;
-					bl->n++;
-				}
-			}
-		}
-		if (pass == 0)
-			for (size_t i = 0; i < n; i++) {
-				ps->backlinks[i].items = ARENA_ARRAY(&ps->arena, uint32_t,
-				    ps->backlinks[i].n ? ps->backlinks[i].n : 1);
-				ps->backlinks[i].n = 0;
-			}
-	}
-	free(last);
 }
 
 /* ---- page keys ---------------------------------------------------------------- */
@@ -1342,10 +1293,10 @@ page_key(const struct page_set *ps, const struct page *p)
 		return hash_list_page(ps, h, p, t->articles, t->n_articles);
 	}
 	case PK_GLOSS_TERM: {
-		const struct gloss_backlinks *bl = &ps->backlinks[p->index];
-		h = hash_u64(hash_u64(h, p->index), bl->n);
-		for (size_t i = 0; i < bl->n; i++)
-			h = hash_u64(h, ps->brief[bl->items[i]]);
+		const struct gloss_term *bl = s->glossary[p->index];
+		h = hash_u64(hash_u64(h, p->index), bl->n_used_by);
+		for (size_t i = 0; i < bl->n_used_by; i++)
+			h = hash_u64(h, ps->brief[bl->used_by[i]]);
 		return h;
 	}
 	default:
@@ -1382,7 +1333,6 @@ pages_prepare(const struct site *s, const struct pages_options *opt, struct diag
 		ps->templates[k] = template_load(opt->templates_dir, kinds[k].template,
 		    ps->strings, d);
 	}
-	collect_backlinks(ps);
 	article_hashes(ps);
 	list_pages(ps);
 	return ps;
@@ -1588,180 +1538,38 @@ pages_free(struct page_set *ps)
 	free(ps);
 }
 
-size_t
-pages_term_uses(const struct page_set *ps, size_t id)
+void
+pages_path(const struct page_set *ps, size_t i, enum lang lang, struct buf *b)
 {
-	return ps->backlinks[id].n;
+	struct page q = ps->pages[i];
+	q.lang = lang;
+	page_path(ps, &q, b);
+}
+
+bool
+pages_place(const struct page_set *ps, size_t i, struct page_place *pl)
+{
+	const struct page *p = &ps->pages[i];
+	pl->lang = p->lang;
+	pl->root = p->kind == PK_ROOT;
+	pl->updated = NULL;
+	if (p->kind == PK_ARTICLE) {
+		const struct article *a = ps->site->articles[p->index];
+		const struct version *v = p->lang == LANG_EN && a->en ? a->en : &a->zh;
+		pl->updated = v->updated.year ? &v->updated : &a->date;
+	}
+	return p->kind != PK_404;
+}
+
+bool
+pages_same_key(const struct page_set *ps, const char *path, uint64_t key)
+{
+	return ps->previous != NULL &&
+	    strset_value(ps->previous, path) == cache_value(key);
 }
 
 size_t
 pages_count(const struct page_set *ps)
 {
 	return ps->n_pages;
-}
-
-/* ---- sitemap.xml ------------------------------------------------------------------ */
-
-static void
-sitemap_url(struct page_set *ps, struct buf *b, const struct page *p)
-{
-	b->len = 0;
-	buf_puts(b, ps->site->base_url);
-	page_path(ps, p, b);
-	if (b->len >= 10 && strcmp(b->data + b->len - 10, "index.html") == 0)
-		b->len -= 10;
-	b->data[b->len] = '\0';
-}
-
-static void
-sitemap_alternate(xmlTextWriterPtr w, const char *hreflang, const char *href)
-{
-	xmlTextWriterStartElement(w, BAD_CAST "xhtml:link");
-	xmlTextWriterWriteAttribute(w, BAD_CAST "rel", BAD_CAST "alternate");
-	xmlTextWriterWriteAttribute(w, BAD_CAST "hreflang", BAD_CAST hreflang);
-	xmlTextWriterWriteAttribute(w, BAD_CAST "href", BAD_CAST href);
-	xmlTextWriterEndElement(w);
-}
-
-static void
-sitemap_entry(struct page_set *ps, xmlTextWriterPtr w, const struct page *p,
-    struct buf *b)
-{
-	const struct site *s = ps->site;
-	xmlTextWriterStartElement(w, BAD_CAST "url");
-	sitemap_url(ps, b, p);
-	xmlTextWriterWriteElement(w, BAD_CAST "loc", BAD_CAST b->data);
-	if (p->kind == PK_ARTICLE) {
-		const struct article *a = s->articles[p->index];
-		const struct version *v = p->lang == LANG_EN && a->en ? a->en : &a->zh;
-		const struct date *d = v->updated.year ? &v->updated : &a->date;
-		char stamp[16];
-		snprintf(stamp, sizeof(stamp), "%04d-%02d-%02d", d->year, d->month, d->day);
-		xmlTextWriterWriteElement(w, BAD_CAST "lastmod", BAD_CAST stamp);
-	}
-	/* The alternates must follow loc and lastmod (the schema's order). */
-	if (p->kind != PK_ROOT) {
-		for (int i = 0; i < LANG_COUNT; i++) {
-			struct page q = *p;
-			q.lang = s->languages[i];
-			sitemap_url(ps, b, &q);
-			sitemap_alternate(w, lang_tag[q.lang], b->data);
-		}
-		struct page def = *p;
-		def.lang = s->languages[0];
-		sitemap_url(ps, b, &def);
-		sitemap_alternate(w, "x-default", b->data);
-	}
-	xmlTextWriterEndElement(w);
-}
-
-/* The sitemap protocol allows 50,000 URLs (and 50 MiB) per file; with
- * hreflang alternates an entry is about 450 bytes, so a file holds fewer. */
-enum { SITEMAP_URLS = 20000 };
-
-/* One urlset file with the pages [from, to) (404.html left out). */
-static bool
-write_urlset(struct page_set *ps, struct output *out, const char *name,
-    size_t from, size_t to)
-{
-	xmlBufferPtr xb = xmlBufferCreate();
-	xmlTextWriterPtr w = xmlNewTextWriterMemory(xb, 0);
-	xmlTextWriterSetIndent(w, 1);
-	xmlTextWriterSetIndentString(w, BAD_CAST "  ");
-	xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL);
-	xmlTextWriterStartElement(w, BAD_CAST "urlset");
-	xmlTextWriterWriteAttribute(w, BAD_CAST "xmlns",
-	    BAD_CAST "http://www.sitemaps.org/schemas/sitemap/0.9");
-	xmlTextWriterWriteAttribute(w, BAD_CAST "xmlns:xhtml",
-	    BAD_CAST "http://www.w3.org/1999/xhtml");
-	struct buf b = BUF_INIT;
-	for (size_t i = from; i < to; i++)
-		if (ps->pages[i].kind != PK_404)
-			sitemap_entry(ps, w, &ps->pages[i], &b);
-	buf_release(&b);
-	xmlTextWriterEndElement(w);
-	xmlTextWriterEndDocument(w);
-	xmlFreeTextWriter(w);
-	bool ok = output_write(out, name, xmlBufferContent(xb),
-	    (size_t)xmlBufferLength(xb));
-	xmlBufferFree(xb);
-	return ok;
-}
-
-static void
-sitemap_part_name(char *name, size_t cap, size_t part)
-{
-	if (part == 0)
-		snprintf(name, cap, "sitemap.xml");
-	else
-		snprintf(name, cap, "sitemap-%zu.xml", part);
-}
-
-/* sitemap.xml lists every page; a large site gets sitemap-1.xml,
- * sitemap-2.xml... of even size, and sitemap.xml becomes their index. */
-size_t
-pages_sitemap_begin(struct page_set *ps, struct output *out, bool *ok)
-{
-	*ok = true;
-	if (ps->site->base_url == NULL)
-		return 0;
-	/* Made from every page's place and every article's date: kept, with
-	 * all its parts, when those are as last time. */
-	uint64_t key = pages_key_sitemap(ps);
-	size_t parts = ps->n_pages <= SITEMAP_URLS ? 0 :
-	    (ps->n_pages + SITEMAP_URLS - 1) / SITEMAP_URLS;
-	bool same = ps->previous != NULL;
-	char name[64];
-	for (size_t part = 0; part <= parts && same; part++) {
-		sitemap_part_name(name, sizeof(name), part);
-		same = strset_value(ps->previous, name) == cache_value(key) &&
-		    output_has(out, name);
-	}
-	for (size_t part = 0; part <= parts; part++) {
-		sitemap_part_name(name, sizeof(name), part);
-		if (same)
-			output_keep(out, name);
-		remember(ps, name, key);
-	}
-	if (same)
-		return 0;
-	if (parts == 0)
-		return 1;
-	xmlBufferPtr xb = xmlBufferCreate();
-	xmlTextWriterPtr w = xmlNewTextWriterMemory(xb, 0);
-	xmlTextWriterSetIndent(w, 1);
-	xmlTextWriterSetIndentString(w, BAD_CAST "  ");
-	xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL);
-	xmlTextWriterStartElement(w, BAD_CAST "sitemapindex");
-	xmlTextWriterWriteAttribute(w, BAD_CAST "xmlns",
-	    BAD_CAST "http://www.sitemaps.org/schemas/sitemap/0.9");
-	for (size_t part = 1; part <= parts; part++) {
-		sitemap_part_name(name, sizeof(name), part);
-		struct buf url = BUF_INIT;
-		buf_printf(&url, "%s%s", ps->site->base_url, name);
-		xmlTextWriterStartElement(w, BAD_CAST "sitemap");
-		xmlTextWriterWriteElement(w, BAD_CAST "loc", BAD_CAST url.data);
-		buf_release(&url);
-		xmlTextWriterEndElement(w);
-	}
-	xmlTextWriterEndElement(w);
-	xmlTextWriterEndDocument(w);
-	xmlFreeTextWriter(w);
-	*ok = output_write(out, "sitemap.xml", xmlBufferContent(xb),
-	    (size_t)xmlBufferLength(xb));
-	xmlBufferFree(xb);
-	return parts;
-}
-
-bool
-pages_sitemap_write(struct page_set *ps, struct output *out, size_t i, size_t n)
-{
-	if (n == 1)
-		return write_urlset(ps, out, "sitemap.xml", 0, ps->n_pages);
-	size_t per = (ps->n_pages + n - 1) / n;   /* even parts: one per thread */
-	size_t from = i * per < ps->n_pages ? i * per : ps->n_pages;
-	size_t to = from + per < ps->n_pages ? from + per : ps->n_pages;
-	char name[64];
-	sitemap_part_name(name, sizeof(name), i + 1);
-	return write_urlset(ps, out, name, from, to);
 }

@@ -3,6 +3,7 @@
 #ifndef HAICHAO_PAGES_H
 #define HAICHAO_PAGES_H
 
+#include "buf.h"
 #include "diag.h"
 #include "output.h"
 #include "site.h"
@@ -47,16 +48,20 @@ void pages_remember(struct page_set *ps, const char *path, uint64_t key);
 /* The hash of every page written, for the next build (owned by ps). */
 const struct strset *pages_hashes(const struct page_set *ps);
 void pages_free(struct page_set *ps);
-/* The sitemap (only when the site has a base_url), in two steps so that
- * its files can be written on several threads: pages_sitemap_begin keeps
- * it when it is as last time, else writes the index of a large site's
- * parts, and says how many urlset files are to be written (0: none);
- * pages_sitemap_write(i, n) writes file i of those n, on any thread. */
-size_t pages_sitemap_begin(struct page_set *ps, struct output *out, bool *ok);
-bool pages_sitemap_write(struct page_set *ps, struct output *out, size_t i,
-    size_t n);
-/* How many articles use glossary.yaml term `id`. */
-size_t pages_term_uses(const struct page_set *ps, size_t id);
+/* What the sitemap (sitemap.h) needs of page i, 0 <= i < pages_count:
+ * its place in `lang` (appended to b), and the rest below; false for a
+ * page the sitemap leaves out (404.html). */
+struct page_place {
+	enum lang lang;              /* the page's own */
+	bool root;                   /* the language chooser: no alternates */
+	const struct date *updated;  /* an article's last change, else NULL */
+};
+void pages_path(const struct page_set *ps, size_t i, enum lang lang,
+    struct buf *b);
+bool pages_place(const struct page_set *ps, size_t i, struct page_place *pl);
+/* True when the last build gave `path` this key (pages_keep_file without
+ * keeping it). */
+bool pages_same_key(const struct page_set *ps, const char *path, uint64_t key);
 /* How many HTML pages the site has. */
 size_t pages_count(const struct page_set *ps);
 

@@ -56,6 +56,43 @@ add_backlinks(struct site *s)
 	free(count);
 }
 
+/* Which articles use each glossary.yaml term, the same way: two passes
+ * (count, then fill), articles newest first, each listed once however
+ * many notes of its versions use the term.  Indices, not pointers: a
+ * term's page and key walk thousands of these without touching each
+ * article. */
+static void
+add_gloss_backlinks(struct site *s)
+{
+	size_t n = s->n_site_glossary;
+	size_t *last = xcalloc(n ? n : 1, sizeof(size_t));   /* article index + 1 */
+	for (int pass = 0; pass < 2; pass++) {
+		memset(last, 0, (n ? n : 1) * sizeof(*last));
+		for (size_t i = 0; i < s->n_articles; i++) {
+			const struct article *art = s->articles[i];
+			const struct version *vs[2] = { &art->zh, art->en };
+			for (int k = 0; k < 2; k++)
+				for (size_t u = 0; vs[k] && u < vs[k]->n_glossary_used; u++) {
+					const struct gloss_term *t = vs[k]->glossary_used[u];
+					if (t->local || last[t->id] == i + 1)
+						continue;
+					last[t->id] = i + 1;
+					struct gloss_term *g = s->glossary[t->id];
+					if (pass == 1)
+						g->used_by[g->n_used_by] = (uint32_t)i;
+					g->n_used_by++;
+				}
+		}
+		for (size_t i = 0; pass == 0 && i < n; i++) {
+			struct gloss_term *g = s->glossary[i];
+			g->used_by = ARENA_ARRAY(&s->arena, uint32_t,
+			    g->n_used_by ? g->n_used_by : 1);
+			g->n_used_by = 0;
+		}
+	}
+	free(last);
+}
+
 struct candidate {
 	struct article *a;
 	int score;
@@ -217,6 +254,7 @@ void
 relate_site(struct site *s, int threads, const char *known, size_t known_len)
 {
 	add_backlinks(s);
+	add_gloss_backlinks(s);
 	/* Nothing they are made from has changed: last build's lists. */
 	if (known && take_related(s, known, known_len))
 		return;

@@ -1,5 +1,6 @@
 /* relate.h — the transform stage that connects articles after rendering:
- * backlinks (who links here) and related reading (shared tags).  Both are
+ * backlinks (who links here, which articles use a glossary term) and
+ * related reading (shared tags).  Both are
  * computed in time near-linear in the archive's size. */
 #ifndef HAICHAO_RELATE_H
 #define HAICHAO_RELATE_H
@@ -8,7 +9,8 @@
 
 #include "buf.h"
 
-/* Fills every article's backlinks and related lists, the latter on
+/* Fills every article's backlinks, every glossary.yaml term's list of
+ * articles using it (used_by) and every article's related lists, the latter on
  * `threads` threads, or from `known` (relate_put's lines from the last
  * build, with the same relate_key) when it fits.  Needs the rendered
  * versions' link lists; allocates in the site's arena. */

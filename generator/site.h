@@ -60,6 +60,11 @@ struct gloss_term {
 	bool adhoc;                          /* an ad-hoc note [词](gloss: "meaning") */
 	bool duplicate;                      /* repeats an earlier term; filled by link */
 	int id;                              /* index in site->glossary */
+	/* glossary.yaml terms: the articles whose notes use it (indices into
+	 * site->articles, newest first); filled by relate, like an
+	 * article's backlinks. */
+	uint32_t *used_by;
+	size_t n_used_by;
 };
 
 /* The term of an ad-hoc note: zh and en, no pinyin, no glossary page. */
