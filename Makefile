@@ -1,8 +1,15 @@
 # haichao — a static site generator for bilingual market-analysis archives.
-# Verbs: site (default), test, bench, clean, install, asan, valgrind, fuzz.
+# Verbs: site (default), test, bench, clean, install, uninstall, asan,
+# valgrind, fuzz.
 
 PREFIX ?= /usr/local
 DESTDIR ?=
+# The default templates are installed here; the binary looks for them here
+# (compiled into main.c), so a build from PREFIX's binary works anywhere.
+DATADIR = $(PREFIX)/share/haichao
+MANDIR = $(PREFIX)/share/man
+MAN1 = man/haichao.1
+MAN5 = man/haichao-content.5 man/haichao-templates.5
 VERSION = 0.1.0
 PKGS = libcmark libxml-2.0 yaml-0.1
 
@@ -15,11 +22,13 @@ PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 LDLIBS += $(PKG_LIBS) -lpthread
 
 SRC = $(filter-out generator/main.c,$(wildcard generator/*.c))
-OBJ = $(SRC:generator/%.c=build/obj/%.o)
-ASAN_OBJ = $(SRC:generator/%.c=build/asan/%.o)
+OBJ = $(SRC:generator/%.c=build/obj/%.o) build/obj/scaffold_data.o
+ASAN_OBJ = $(SRC:generator/%.c=build/asan/%.o) build/asan/scaffold_data.o
 BIN = generator/haichao
+# What `haichao new` writes: data files, compiled in by generator/embed.sh.
+SCAFFOLD = $(sort $(shell find share/scaffold -type f))
 
-.PHONY: site all test unit regress regress-update asan valgrind fuzz bench clean install publish
+.PHONY: site all test unit regress regress-update asan valgrind fuzz bench clean install uninstall publish FORCE
 
 # `make site` and `make test` first make sure the libraries are installed
 # (generator/deps.sh may apt-get them), then build in a sub-make so that
@@ -37,6 +46,26 @@ $(BIN): $(OBJ) build/obj/main.o
 build/obj/%.o: generator/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
+
+build/gen/scaffold_data.c: $(SCAFFOLD) generator/embed.sh
+	@mkdir -p $(dir $@)
+	generator/embed.sh $@ share/scaffold $(SCAFFOLD)
+
+build/obj/scaffold_data.o: build/gen/scaffold_data.c generator/scaffold.h
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -Igenerator -c -o $@ $<
+
+build/asan/scaffold_data.o: build/gen/scaffold_data.c generator/scaffold.h
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) -Igenerator -c -o $@ $<
+
+# main.c knows where the default templates are installed; build/datadir
+# changes (and main.o is compiled again) only when PREFIX does.
+build/obj/main.o build/asan/main.o: CPPFLAGS += -DHAICHAO_TEMPLATES='"$(DATADIR)/templates"'
+build/obj/main.o build/asan/main.o: build/datadir
+build/datadir: FORCE
+	@mkdir -p build
+	@echo '$(DATADIR)' | cmp -s - $@ || echo '$(DATADIR)' >$@
 
 # The same sources with AddressSanitizer and UndefinedBehaviorSanitizer.
 SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -96,9 +125,17 @@ publish: site
 	@command -v rsync >/dev/null || { echo "make publish needs rsync (Debian package rsync)"; exit 2; }
 	rsync -rlc --delete --info=stats1 public/ "$(DEST)"
 
+# The binary and the default templates (with their assets);
+# DESTDIR is prepended to every path, for packaging.
 install: $(BIN)
-	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/haichao
+	install -d "$(DESTDIR)$(PREFIX)/bin" "$(DESTDIR)$(DATADIR)/templates"
+	install -m 755 $(BIN) "$(DESTDIR)$(PREFIX)/bin/haichao"
+	cd templates && find . -type d -exec install -d "$(abspath $(DESTDIR)$(DATADIR))/templates/{}" \; \
+	    && find . -type f -exec install -m 644 {} "$(abspath $(DESTDIR)$(DATADIR))/templates/{}" \;
+
+uninstall:
+	rm -f "$(DESTDIR)$(PREFIX)/bin/haichao"
+	rm -rf "$(DESTDIR)$(DATADIR)"
 
 clean:
 	rm -rf build $(BIN) public public.staging-*

@@ -345,6 +345,8 @@ struct run {
 	struct save_parts save;       /* for the cache, made with the extras */
 	bool committed;
 	char summary[1024];
+	const char *sources[2];       /* what public/ may not overlap */
+	struct output_guard guard;
 };
 
 /* True (after saying so) when public/ is already what this build would
@@ -415,9 +417,7 @@ publish(struct run *r)
 	const struct site *s = r->site;
 	struct output o;
 	cache_forget(opt);
-	const char *sources[] = { opt->content_dir, opt->templates_dir };
-	struct output_guard guard = { sources, 2, "index.tsv", TSV_INDEX_HEADER };
-	bool ok = output_begin(&o, opt->public_dir, &guard, &r->d);
+	bool ok = output_begin(&o, opt->public_dir, &r->guard, &r->d);
 	struct late_render lr = { r->site, r->workers, opt->threads };
 	ok = ok && pages_write(r->pages, &o, r->prev.pages.len ? &r->prev.pages
 	    : NULL, render_missing, &lr, r->spilling ? &r->spill : NULL);
@@ -436,10 +436,11 @@ publish(struct run *r)
 		return 2;
 	snprintf(r->summary, sizeof(r->summary), "haichao: %zu article%s, %zu "
 	    "pages; %zu file%s written, %zu unchanged, %zu removed, in %s/; %zu "
-	    "without an English translation\n", s->n_articles,
+	    "without an English translation%s%s\n", s->n_articles,
 	    s->n_articles == 1 ? "" : "s", pages_count(r->pages), written,
 	    written == 1 ? "" : "s", unchanged, (size_t)o.removed,
-	    opt->public_dir, untranslated(s));
+	    opt->public_dir, untranslated(s), opt->templates_said ?
+	    "; templates from " : "", opt->templates_said ? opt->templates_said : "");
 	return 0;
 }
 
@@ -488,15 +489,20 @@ run_free(struct run *r)
 int
 build_run(const struct build_options *opt)
 {
-	struct run r = { .opt = opt };
+	struct run r = { .opt = opt, .sources = { opt->content_dir,
+	    opt->templates_dir } };
+	r.guard = (struct output_guard){ r.sources, 2, "index.tsv",
+	    TSV_INDEX_HEADER };
 	diags_init(&r.d);
 	strset_init(&r.published);
 	stage(NULL);
 	int status = 0;
 	if (!already_up_to_date(&r)) {
+		if (opt->write)
+			output_make_parents(opt->public_dir, &r.guard, &r.d);
 		make_model(&r);
 		if (diags_failed(&r.d))
-			status = 1;
+			status = diags_status(&r.d);
 		else if (opt->write)
 			status = publish(&r);
 		say_and_remember(&r);
@@ -515,7 +521,7 @@ build_status(const struct build_options *opt)
 	struct load_options lo = { opt->content_dir, opt->drafts, opt->base_url,
 	    opt->threads, NULL, NULL };
 	struct site *s = site_load(&lo, &d);
-	int status = diags_failed(&d) ? 1 : 0;
+	int status = diags_status(&d);
 	size_t missing = 0, lagging = 0;
 	for (size_t i = 0; i < s->n_articles; i++) {
 		const struct article *a = s->articles[i];

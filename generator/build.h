@@ -8,6 +8,7 @@
 struct build_options {
 	const char *content_dir;
 	const char *templates_dir;
+	const char *templates_said; /* chosen without -t: the summary names it */
 	const char *public_dir;
 	const char *base_url;     /* NULL: site.yaml's */
 	bool drafts;

@@ -21,7 +21,7 @@ static const struct {
 	enum diag_level level;
 	const char *format;
 } table[] = {
-	[D_IO] = { D_IO, DIAG_ERROR, "%s" },
+	[D_IO] = { D_IO, DIAG_SYSTEM, "%s" },
 	[D_ENCODING] = { D_ENCODING, DIAG_ERROR, "%s" },
 	[D_ENCODING_UNKNOWN] = { D_ENCODING_UNKNOWN, DIAG_ERROR, "unknown encoding '%s'" },
 	[D_CONTROL_CHAR] = { D_CONTROL_CHAR, DIAG_ERROR, "control character U+%04X in text file" },
@@ -63,6 +63,13 @@ static const struct {
 	[D_OUTPUT_OVERLAP] = { D_OUTPUT_OVERLAP, DIAG_ERROR, "refusing to publish here: it overlaps the source folder %s" },
 	[D_OUTPUT_FOREIGN] = { D_OUTPUT_FOREIGN, DIAG_ERROR, "refusing to publish here: the folder has files and no %s from an earlier build, so updating it would delete them (choose an empty or new folder)" },
 	[D_CACHE_DAMAGED] = { D_CACHE_DAMAGED, DIAG_WARNING, "the build cache is damaged; building everything" },
+	[D_SYMLINK] = { D_SYMLINK, DIAG_ERROR, "symbolic links are not followed in content/" },
+	[D_OUTPUT_CLASH] = { D_OUTPUT_CLASH, DIAG_ERROR, "two outputs have the same path" },
+	[D_TEMPLATE_READ] = { D_TEMPLATE_READ, DIAG_SYSTEM, "cannot read the template" },
+	[D_STRINGS_OPEN] = { D_STRINGS_OPEN, DIAG_SYSTEM, "cannot open the UI strings file" },
+	[D_NEW_EXISTS] = { D_NEW_EXISTS, DIAG_ERROR, "already exists; haichao new never overwrites a file" },
+	[D_NEW_NOT_EMPTY] = { D_NEW_NOT_EMPTY, DIAG_ERROR, "not a new or empty folder; haichao new site starts an archive only there" },
+	[D_NEW_TITLE] = { D_NEW_TITLE, DIAG_ERROR, "a title is one line, without control characters" },
 	[D_NO_BASE_URL] = { D_NO_BASE_URL, DIAG_WARNING, "no base_url in site.yaml: feeds, sitemap.xml and canonical links are left out" },
 };
 
@@ -126,10 +133,12 @@ diag(struct diags *d, const struct pos *at, enum diag_code code, ...)
 	}
 	e.seq = d->len;
 	d->items[d->len++] = e;
-	if (e.level == DIAG_ERROR)
-		d->errors++;
-	else
+	if (e.level == DIAG_WARNING)
 		d->warnings++;
+	else
+		d->errors++;
+	if (e.level == DIAG_SYSTEM)
+		d->system_errors++;
 	pthread_mutex_unlock(&d->lock);
 }
 
@@ -170,7 +179,7 @@ put_clean(const char *s, FILE *out)
 static void
 print_entry(const struct diag_entry *e, FILE *out)
 {
-	const char *level = e->level == DIAG_ERROR ? "error" : "warning";
+	const char *level = e->level == DIAG_WARNING ? "warning" : "error";
 	if (e->path == NULL) {
 		fputs("haichao", out);
 	} else {
@@ -206,10 +215,10 @@ diags_print(struct diags *d, FILE *out)
 		if (seen)
 			continue;
 		print_entry(e, out);
-		if (e->level == DIAG_ERROR)
-			errors++;
-		else
+		if (e->level == DIAG_WARNING)
 			warnings++;
+		else
+			errors++;
 	}
 	if (errors > 0 || warnings > 0)
 		fprintf(out, "haichao: %d error%s, %d warning%s\n", errors,
@@ -222,6 +231,12 @@ bool
 diags_failed(const struct diags *d)
 {
 	return d->errors > 0;
+}
+
+int
+diags_status(const struct diags *d)
+{
+	return d->system_errors > 0 ? 2 : d->errors > 0;
 }
 
 void

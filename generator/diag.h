@@ -18,10 +18,13 @@ struct pos {
 	int col;
 };
 
-enum diag_level { DIAG_WARNING, DIAG_ERROR };
+/* A system error (the system refused: a file or folder that cannot be
+ * read or written) prints as an error but makes the exit status 2; a
+ * content error makes it 1. */
+enum diag_level { DIAG_WARNING, DIAG_ERROR, DIAG_SYSTEM };
 
 enum diag_code {
-	D_IO,                 /* a file could not be read or written */
+	D_IO,                 /* a file could not be read or written (system) */
 	D_ENCODING,           /* bytes invalid in the file's encoding */
 	D_ENCODING_UNKNOWN,
 	D_NUL_BYTE,
@@ -64,6 +67,13 @@ enum diag_code {
 	D_SOURCE_URL,
 	D_OUTPUT_OVERLAP,     /* public/ would overlap content/ or templates/ */
 	D_OUTPUT_FOREIGN,     /* public/ holds files haichao did not publish */
+	D_SYMLINK,            /* content/ holds a symbolic link */
+	D_OUTPUT_CLASH,       /* two outputs would be one file */
+	D_TEMPLATE_READ,      /* a template file cannot be read (system) */
+	D_STRINGS_OPEN,       /* strings.yaml cannot be opened (system) */
+	D_NEW_EXISTS,         /* haichao new: the file is there already */
+	D_NEW_NOT_EMPTY,      /* haichao new site: the folder holds files */
+	D_NEW_TITLE,          /* haichao new article: a title with a newline */
 	D_DIAG_COUNT
 };
 
@@ -74,6 +84,7 @@ struct diags {
 	struct diag_entry *items;
 	size_t len, cap;
 	int errors, warnings;
+	int system_errors;    /* among the errors */
 };
 
 void diags_init(struct diags *d);
@@ -88,6 +99,10 @@ void diag(struct diags *d, const struct pos *at, enum diag_code code, ...);
 int diags_print(struct diags *d, FILE *out);
 
 bool diags_failed(const struct diags *d);
+
+/* The exit status the diagnostics call for: 2 after a system error, 1
+ * after any other error, else 0. */
+int diags_status(const struct diags *d);
 
 /* Reports a failed system call on `at`: "what: <strerror(err)>", with
  * the thread-safe strerror_r (pages are written on several threads). */

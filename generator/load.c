@@ -204,7 +204,7 @@ load_yaml_file(struct loader *l, const char *path, bool required)
 		return NULL;
 	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
 		struct pos at = { path, 0, 0 };
-		diag(l->d, &at, D_IO, "symbolic links are not followed in content/");
+		diag(l->d, &at, D_SYMLINK);
 		return NULL;
 	}
 	char *raw;
@@ -853,7 +853,7 @@ classify_entry(struct loader *l, const char *dir, struct entry *e)
 		return false;
 	}
 	if (S_ISLNK(st.st_mode)) {
-		diag(l->d, &at, D_IO, "symbolic links are not followed in content/");
+		diag(l->d, &at, D_SYMLINK);
 		return false;
 	}
 	size_t len = strlen(e->name);

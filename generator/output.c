@@ -39,25 +39,48 @@ remove_tree(const char *path)
 	return nftw(path, rm_entry, 32, FTW_DEPTH | FTW_PHYS) == 0;
 }
 
-/* The canonical form of `path`, which need not exist yet (its parent
- * must); NULL when even the parent cannot be resolved. */
+/* The canonical form of `path`, which need not exist yet: the nearest
+ * folder above it that exists, resolved, then the rest as written.  The
+ * folders still to be made cannot be symbolic links, so a '..' among
+ * them is taken lexically.  NULL when nothing can be resolved. */
 static char *
 resolve(const char *path)
 {
 	char *real = realpath(path, NULL);
 	if (real != NULL || errno != ENOENT)
 		return real;
-	const char *slash = strrchr(path, '/');
-	char *parent = slash ? xstrndup(path, (size_t)(slash - path)) : xstrdup(".");
-	char *real_parent = realpath(*parent ? parent : "/", NULL);
-	free(parent);
-	if (real_parent == NULL)
-		return NULL;
+	char *head = xstrdup(path);
+	char *rest = NULL;              /* the missing part, in head's memory */
+	char *slash;
+	while (real == NULL && errno == ENOENT && (slash = strrchr(head, '/'))) {
+		if (rest != NULL)
+			rest[-1] = '/';
+		*slash = '\0';
+		rest = slash + 1;
+		real = realpath(*head ? head : "/", NULL);
+	}
+	if (real == NULL && errno == ENOENT && rest == NULL) {
+		rest = head;            /* a bare name: below the current folder */
+		real = realpath(".", NULL);
+	}
 	struct buf b = BUF_INIT;
-	buf_printf(&b, "%s/%s", strcmp(real_parent, "/") ? real_parent : "",
-	    slash ? slash + 1 : path);
-	free(real_parent);
-	return buf_detach(&b);
+	if (real != NULL) {
+		buf_puts(&b, strcmp(real, "/") ? real : "");
+		for (char *part = strtok(rest, "/"); part; part = strtok(NULL, "/")) {
+			if (strcmp(part, "..") == 0) {
+				char *up = strrchr(b.data, '/');
+				b.len = up ? (size_t)(up - b.data) : 0;
+				b.data[b.len] = '\0';
+			} else if (strcmp(part, ".") != 0) {
+				buf_printf(&b, "/%s", part);
+			}
+		}
+		if (b.len == 0)
+			buf_puts(&b, "/");
+	}
+	free(real);
+	free(head);
+	return real ? buf_detach(&b) : NULL;
 }
 
 /* True when `inner` is `outer` or lies inside it (both canonical). */
@@ -82,7 +105,8 @@ overlaps_sources(const char *public_dir, const struct output_guard *g,
 		char *src = realpath(g->sources[i], NULL);
 		if (src != NULL && (within(src, pub) || within(pub, src))) {
 			struct pos at = { public_dir, 0, 0 };
-			diag(d, &at, D_OUTPUT_OVERLAP, g->sources[i]);
+			if (d != NULL)
+				diag(d, &at, D_OUTPUT_OVERLAP, g->sources[i]);
 			overlap = true;
 		}
 		free(src);
@@ -183,6 +207,25 @@ make_parents_at(int at, char *rel)
 	return ok;
 }
 
+bool
+output_make_parents(const char *public_dir, const struct output_guard *g,
+    struct diags *d)
+{
+	if (overlaps_sources(public_dir, g, NULL))
+		return true;
+	char *path = xstrdup(public_dir);
+	size_t len = strlen(path);
+	while (len > 1 && path[len - 1] == '/')
+		path[--len] = '\0';
+	bool ok = make_parents_at(AT_FDCWD, path);
+	if (!ok) {
+		struct pos at = { path, 0, 0 };
+		diag_errno(d, &at, "cannot make the folders above it", errno);
+	}
+	free(path);
+	return ok;
+}
+
 /* True when public/ already has exactly these bytes at `rel`. */
 static bool
 same_as_old(const struct output *o, const char *rel, const void *data, size_t len)
@@ -236,7 +279,7 @@ output_write(struct output *o, const char *rel, const void *data, size_t len)
 	pthread_mutex_unlock(&o->lock);
 	if (!first) {
 		struct pos at = { rel, 0, 0 };
-		diag(o->diags, &at, D_IO, "two outputs have the same path");
+		diag(o->diags, &at, D_OUTPUT_CLASH);
 		return false;
 	}
 	if (!o->fresh && same_as_old(o, rel, data, len)) {

@@ -46,6 +46,12 @@ struct output_guard {
 	const char *mark_prefix;
 };
 
+/* Makes the missing folders above public/ (`-o a/b/public`: a and b),
+ * early, since the spill file and the cache live beside public/.  When
+ * public/ would overlap the sources it makes nothing and leaves the
+ * report to output_begin.  False after reporting why it could not. */
+bool output_make_parents(const char *public_dir,
+    const struct output_guard *guard, struct diags *d);
 /* Creates the staging folder.  False after reporting why not. */
 bool output_begin(struct output *o, const char *public_dir,
     const struct output_guard *guard, struct diags *d);

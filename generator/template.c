@@ -70,7 +70,7 @@ strings_load(const char *dir, struct diags *d)
 	struct buf text = BUF_INIT;
 	if (f == NULL) {
 		struct pos at = { path, 0, 0 };
-		diag(d, &at, D_IO, "cannot open the UI strings file");
+		diag(d, &at, D_STRINGS_OPEN);
 		return s;
 	}
 	char chunk[8192];
@@ -532,7 +532,7 @@ compile_file(struct compiler *c, const char *name, bool fragment)
 		 * an error like any other. */
 		if (!c->failed) {
 			struct pos at = { path, 0, 0 };
-			diag(c->d, &at, D_TEMPLATE, "cannot read the template");
+			diag(c->d, &at, D_TEMPLATE_READ);
 			c->failed = true;
 		}
 		xmlFreeParserCtxt(ctxt);

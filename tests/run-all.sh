@@ -151,6 +151,7 @@ if [ -x "$BIN" ]; then
 	step determinism tests/check/determinism.sh "$BIN"
 	step publish tests/check/publish.sh "$BIN"
 	step incremental tests/check/incremental.sh "$BIN"
+	step cli tests/check/cli.sh "$BIN"
 else
 	: >"$log"
 	fail determinism "$BIN is not built"
