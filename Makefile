@@ -125,17 +125,21 @@ publish: site
 	@command -v rsync >/dev/null || { echo "make publish needs rsync (Debian package rsync)"; exit 2; }
 	rsync -rlc --delete --info=stats1 public/ "$(DEST)"
 
-# The binary and the default templates (with their assets);
+# The binary, the default templates (with their assets) and the man pages;
 # DESTDIR is prepended to every path, for packaging.
 install: $(BIN)
-	install -d "$(DESTDIR)$(PREFIX)/bin" "$(DESTDIR)$(DATADIR)/templates"
+	install -d "$(DESTDIR)$(PREFIX)/bin" "$(DESTDIR)$(DATADIR)/templates" \
+	    "$(DESTDIR)$(MANDIR)/man1" "$(DESTDIR)$(MANDIR)/man5"
 	install -m 755 $(BIN) "$(DESTDIR)$(PREFIX)/bin/haichao"
 	cd templates && find . -type d -exec install -d "$(abspath $(DESTDIR)$(DATADIR))/templates/{}" \; \
 	    && find . -type f -exec install -m 644 {} "$(abspath $(DESTDIR)$(DATADIR))/templates/{}" \;
+	install -m 644 $(MAN1) "$(DESTDIR)$(MANDIR)/man1"
+	install -m 644 $(MAN5) "$(DESTDIR)$(MANDIR)/man5"
 
 uninstall:
 	rm -f "$(DESTDIR)$(PREFIX)/bin/haichao"
 	rm -rf "$(DESTDIR)$(DATADIR)"
+	rm -f $(MAN1:man/%="$(DESTDIR)$(MANDIR)/man1/%") $(MAN5:man/%="$(DESTDIR)$(MANDIR)/man5/%")
 
 clean:
 	rm -rf build $(BIN) public public.staging-*

@@ -29,6 +29,7 @@ if [ "$what" = test ]; then
 	need_cmd clang clang
 	need_cmd chromium chromium
 	need_cmd valgrind valgrind
+	need_cmd mandoc mandoc          # man pages: mandoc -Tlint
 	[ -d /usr/share/fonts/opentype/noto ] || missing="$missing fonts-noto-cjk"
 	# libFuzzer's runtime for the fuzz targets
 	ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 ||

@@ -147,11 +147,15 @@ else
 		skip "$s" "the bundled build produced no site"
 	done
 fi
+# ---- man pages: mandoc -Tlint, warnings and worse fail -------------------------
+step man-lint sh -c 'mandoc -Tlint -Wwarning man/*.[1-9]'
+
 if [ -x "$BIN" ]; then
 	step determinism tests/check/determinism.sh "$BIN"
 	step publish tests/check/publish.sh "$BIN"
 	step incremental tests/check/incremental.sh "$BIN"
 	step cli tests/check/cli.sh "$BIN"
+	step install tests/check/install.sh
 else
 	: >"$log"
 	fail determinism "$BIN is not built"

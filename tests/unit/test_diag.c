@@ -317,6 +317,29 @@ test_diag_format_table(void **state)
 		assert_non_null(diag_format((enum diag_code)c));
 }
 
+/* The exit status: a system error (2) outweighs a content error (1),
+ * which outweighs warnings (0); a system error prints as an error. */
+static void
+test_status_by_level(void **state)
+{
+	struct diags *d = *state;
+	struct pos p = { "content/site.yaml", 0, 0 };
+	diag(d, &p, D_NO_BASE_URL);
+	assert_int_equal(diags_status(d), 0);
+	diag(d, &p, D_EMPTY_FILE);
+	assert_int_equal(diags_status(d), 1);
+	diag_errno(d, &p, "cannot read", 2);
+	assert_int_equal(diags_status(d), 2);
+	diag(d, &p, D_SYMLINK);
+	assert_int_equal(diags_status(d), 2);
+	ASSERT_DIAGS(d, "content/site.yaml: warning: no base_url in site.yaml: "
+	    "feeds, sitemap.xml and canonical links are left out\n"
+	    "content/site.yaml: error: empty file\n"
+	    "content/site.yaml: error: cannot read: No such file or directory\n"
+	    "content/site.yaml: error: symbolic links are not followed in content/\n"
+	    "haichao: 3 errors, 1 warning\n");
+}
+
 static void
 test_print_twice_is_stable(void **state)
 {
@@ -391,6 +414,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_long_message, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_diag_format_table, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_print_twice_is_stable, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_status_by_level, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_threads, setup, teardown),
 		/* Last: it once aborted the binary under UBSan (qsort of a
 		 * NULL array), so the others run before it. */
