@@ -21,12 +21,34 @@ static const struct {
 	enum diag_level level;
 	const char *format;
 } table[] = {
-	[D_IO] = { D_IO, DIAG_SYSTEM, "%s" },
-	[D_ENCODING] = { D_ENCODING, DIAG_ERROR, "%s" },
+	[D_READ] = { D_READ, DIAG_SYSTEM, "cannot read: %s" },
+	[D_OPEN] = { D_OPEN, DIAG_SYSTEM, "cannot open: %s" },
+	[D_WRITE] = { D_WRITE, DIAG_SYSTEM, "cannot write: %s" },
+	[D_CREATE] = { D_CREATE, DIAG_SYSTEM, "cannot create: %s" },
+	[D_REPLACE] = { D_REPLACE, DIAG_SYSTEM, "cannot replace: %s" },
+	[D_REMOVE_IN_WAY] = { D_REMOVE_IN_WAY, DIAG_SYSTEM, "cannot remove what stands in the way: %s" },
+	[D_REPLACE_DOT_FILES] = { D_REPLACE_DOT_FILES, DIAG_SYSTEM, "cannot replace this folder with a file: it holds dot files: %s" },
+	[D_PUBLISH_HERE] = { D_PUBLISH_HERE, DIAG_SYSTEM, "cannot publish here: %s" },
+	[D_STAGING] = { D_STAGING, DIAG_SYSTEM, "cannot create the staging folder: %s" },
+	[D_MAKE_PARENTS] = { D_MAKE_PARENTS, DIAG_SYSTEM, "cannot make the folders above it: %s" },
+	[D_MAKE_FOLDER] = { D_MAKE_FOLDER, DIAG_SYSTEM, "cannot make its folder: %s" },
+	[D_READ_SPILL] = { D_READ_SPILL, DIAG_SYSTEM, "cannot read back its rendered HTML: %s" },
+	[D_NO_CONTENT_DIR] = { D_NO_CONTENT_DIR, DIAG_SYSTEM, "cannot find the content folder: %s" },
+	[D_YAML_INIT] = { D_YAML_INIT, DIAG_SYSTEM, "cannot initialise the YAML parser" },
+	[D_ENCODING] = { D_ENCODING, DIAG_ERROR, "byte 0x%02X is not valid %s" },
+	[D_ENCODING_UTF8] = { D_ENCODING_UTF8, DIAG_ERROR, "not valid UTF-8; an article in another encoding declares it in its front matter (e.g. 'encoding: gb18030'); data files must be UTF-8" },
+	[D_ENCODING_DECLARED] = { D_ENCODING_DECLARED, DIAG_ERROR, "declared as %s, but the file is UTF-8; remove the 'encoding:' line" },
+	[D_ENCODING_SITE] = { D_ENCODING_SITE, DIAG_ERROR, "site.yaml (line %d) says articles are in %s, but this file is UTF-8; add 'encoding: utf-8' to its front matter" },
+	[D_ENCODING_CONVERTED] = { D_ENCODING_CONVERTED, DIAG_ERROR, "not valid UTF-8 after conversion" },
 	[D_ENCODING_UNKNOWN] = { D_ENCODING_UNKNOWN, DIAG_ERROR, "unknown encoding '%s'" },
 	[D_CONTROL_CHAR] = { D_CONTROL_CHAR, DIAG_ERROR, "control character U+%04X in text file" },
 	[D_NUL_BYTE] = { D_NUL_BYTE, DIAG_ERROR, "NUL byte in text file" },
 	[D_YAML_SYNTAX] = { D_YAML_SYNTAX, DIAG_ERROR, "YAML: %s" },
+	[D_YAML_SYNTAX_IN] = { D_YAML_SYNTAX_IN, DIAG_ERROR, "YAML: %s: %s" },
+	[D_YAML_DEPTH] = { D_YAML_DEPTH, DIAG_ERROR, "YAML: nesting too deep" },
+	[D_YAML_NUL] = { D_YAML_NUL, DIAG_ERROR, "YAML: a value may not contain the NUL character (\"\\0\")" },
+	[D_YAML_EVENT] = { D_YAML_EVENT, DIAG_ERROR, "YAML: unexpected event" },
+	[D_YAML_DOCUMENTS] = { D_YAML_DOCUMENTS, DIAG_ERROR, "YAML: more than one document" },
 	[D_YAML_ALIAS] = { D_YAML_ALIAS, DIAG_ERROR, "YAML anchors and aliases are not supported" },
 	[D_YAML_TYPE] = { D_YAML_TYPE, DIAG_ERROR, "'%s' must be %s" },
 	[D_YAML_DUPKEY] = { D_YAML_DUPKEY, DIAG_ERROR, "duplicate key '%s'" },
@@ -54,7 +76,17 @@ static const struct {
 	[D_GLOSS_EMPTY] = { D_GLOSS_EMPTY, DIAG_ERROR, "gloss note for '%s' has no English: write [%s](gloss: \"meaning\")" },
 	[D_GLOSS_CONFLICT] = { D_GLOSS_CONFLICT, DIAG_ERROR, "term '%s' means '%s' here but '%s' at %s" },
 	[D_GLOSS_UNUSED] = { D_GLOSS_UNUSED, DIAG_WARNING, "glossary term '%s' is used by no article" },
-	[D_TEMPLATE] = { D_TEMPLATE, DIAG_ERROR, "%s" },
+	[D_TEMPLATE_XML] = { D_TEMPLATE_XML, DIAG_ERROR, "%s" },
+	[D_TEMPLATE_UI_UNKNOWN] = { D_TEMPLATE_UI_UNKNOWN, DIAG_ERROR, "unknown UI string '%s' (not in strings.yaml)" },
+	[D_TEMPLATE_VALUE_UNKNOWN] = { D_TEMPLATE_VALUE_UNKNOWN, DIAG_ERROR, "unknown value '%s'" },
+	[D_TEMPLATE_VALUE_KIND] = { D_TEMPLATE_VALUE_KIND, DIAG_ERROR, "'%s' is %s and cannot be used here" },
+	[D_TEMPLATE_NEEDS_SELECT] = { D_TEMPLATE_NEEDS_SELECT, DIAG_ERROR, "<h:%s> needs a select attribute" },
+	[D_TEMPLATE_NEEDS_TEST] = { D_TEMPLATE_NEEDS_TEST, DIAG_ERROR, "<h:%s> needs a test attribute" },
+	[D_TEMPLATE_INCLUDE_FILE] = { D_TEMPLATE_INCLUDE_FILE, DIAG_ERROR, "<h:include> needs a file inside templates/" },
+	[D_TEMPLATE_INCLUDE_DEPTH] = { D_TEMPLATE_INCLUDE_DEPTH, DIAG_ERROR, "includes nested too deep at '%s'" },
+	[D_TEMPLATE_DIRECTIVE] = { D_TEMPLATE_DIRECTIVE, DIAG_ERROR, "unknown directive <h:%s>" },
+	[D_TEMPLATE_ATTR_NS] = { D_TEMPLATE_ATTR_NS, DIAG_ERROR, "attribute '%s' has a namespace prefix" },
+	[D_TEMPLATE_VOID] = { D_TEMPLATE_VOID, DIAG_ERROR, "<%s> must be empty" },
 	[D_EMPTY_FILE] = { D_EMPTY_FILE, DIAG_ERROR, "empty file" },
 	[D_NO_ARTICLES] = { D_NO_ARTICLES, DIAG_WARNING, "no articles in %s" },
 	[D_ASSET_ORPHAN] = { D_ASSET_ORPHAN, DIAG_WARNING, "asset folder '%s' belongs to no article (name it after an article's slug)" },
@@ -106,17 +138,24 @@ diag_format(enum diag_code code)
 void
 diag(struct diags *d, const struct pos *at, enum diag_code code, ...)
 {
+	va_list ap;
+	va_start(ap, code);
+	vdiag(d, at, code, ap);
+	va_end(ap);
+}
+
+void
+vdiag(struct diags *d, const struct pos *at, enum diag_code code, va_list ap)
+{
 	if (table[code].format == NULL)
 		abort();   /* a code without a row: a programming error */
 	struct buf msg = BUF_INIT;
-	va_list ap;
-	va_start(ap, code);
+	va_list again;
+	va_copy(again, ap);
 	int n = vsnprintf(NULL, 0, table[code].format, ap);
-	va_end(ap);
 	buf_grow(&msg, n > 0 ? (size_t)n : 0);
-	va_start(ap, code);
-	vsnprintf(msg.data, (size_t)n + 1, table[code].format, ap);
-	va_end(ap);
+	vsnprintf(msg.data, (size_t)n + 1, table[code].format, again);
+	va_end(again);
 	msg.len = (size_t)n;
 
 	struct diag_entry e = {
@@ -240,13 +279,10 @@ diags_status(const struct diags *d)
 }
 
 void
-diag_errno(struct diags *d, const struct pos *at, const char *what, int err)
+diag_errno(struct diags *d, const struct pos *at, enum diag_code code, int err)
 {
 	char reason[256];
 	if (strerror_r(err, reason, sizeof(reason)) != 0)
 		snprintf(reason, sizeof(reason), "error %d", err);
-	struct buf msg = BUF_INIT;
-	buf_printf(&msg, "%s%s%s", what ? what : "", what ? ": " : "", reason);
-	diag(d, at, D_IO, msg.data);
-	buf_release(&msg);
+	diag(d, at, code, reason);
 }

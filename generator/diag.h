@@ -7,6 +7,7 @@
 #ifndef HAICHAO_DIAG_H
 #define HAICHAO_DIAG_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <pthread.h>
@@ -24,12 +25,36 @@ struct pos {
 enum diag_level { DIAG_WARNING, DIAG_ERROR, DIAG_SYSTEM };
 
 enum diag_code {
-	D_IO,                 /* a file could not be read or written (system) */
-	D_ENCODING,           /* bytes invalid in the file's encoding */
+	/* Things the system refused (DIAG_SYSTEM): each takes strerror's
+	 * text, through diag_errno. */
+	D_READ,
+	D_OPEN,
+	D_WRITE,
+	D_CREATE,
+	D_REPLACE,
+	D_REMOVE_IN_WAY,
+	D_REPLACE_DOT_FILES,
+	D_PUBLISH_HERE,
+	D_STAGING,
+	D_MAKE_PARENTS,
+	D_MAKE_FOLDER,
+	D_READ_SPILL,
+	D_NO_CONTENT_DIR,
+	D_YAML_INIT,          /* libyaml could not start (no errno) */
+	D_ENCODING,           /* a byte invalid in the file's encoding */
+	D_ENCODING_UTF8,      /* not UTF-8, and no encoding declared */
+	D_ENCODING_DECLARED,  /* declared legacy, but the file is UTF-8 */
+	D_ENCODING_SITE,      /* site.yaml's default, but the file is UTF-8 */
+	D_ENCODING_CONVERTED, /* iconv's output is not UTF-8 */
 	D_ENCODING_UNKNOWN,
 	D_NUL_BYTE,
 	D_CONTROL_CHAR,
-	D_YAML_SYNTAX,
+	D_YAML_SYNTAX,        /* libyaml's own message */
+	D_YAML_SYNTAX_IN,     /* libyaml's context and message */
+	D_YAML_DEPTH,
+	D_YAML_NUL,
+	D_YAML_EVENT,
+	D_YAML_DOCUMENTS,
 	D_YAML_ALIAS,
 	D_YAML_TYPE,          /* a value has the wrong shape */
 	D_YAML_DUPKEY,
@@ -57,7 +82,17 @@ enum diag_code {
 	D_GLOSS_EMPTY,
 	D_GLOSS_CONFLICT,
 	D_GLOSS_UNUSED,
-	D_TEMPLATE,
+	D_TEMPLATE_XML,       /* libxml2's own message */
+	D_TEMPLATE_UI_UNKNOWN,
+	D_TEMPLATE_VALUE_UNKNOWN,
+	D_TEMPLATE_VALUE_KIND,
+	D_TEMPLATE_NEEDS_SELECT,
+	D_TEMPLATE_NEEDS_TEST,
+	D_TEMPLATE_INCLUDE_FILE,
+	D_TEMPLATE_INCLUDE_DEPTH,
+	D_TEMPLATE_DIRECTIVE,
+	D_TEMPLATE_ATTR_NS,
+	D_TEMPLATE_VOID,
 	D_EMPTY_FILE,
 	D_NO_ARTICLES,
 	D_NO_BASE_URL,
@@ -93,6 +128,8 @@ void diags_free(struct diags *d);
 /* Records diagnostic `code` at `at` (which may be NULL for a message about
  * the whole run); the arguments fill the code's printf format. */
 void diag(struct diags *d, const struct pos *at, enum diag_code code, ...);
+void vdiag(struct diags *d, const struct pos *at, enum diag_code code,
+    va_list ap);
 
 /* Prints every diagnostic, sorted by path, line and column, then a closing
  * count when there was anything to say.  Returns the number of errors. */
@@ -104,9 +141,10 @@ bool diags_failed(const struct diags *d);
  * after any other error, else 0. */
 int diags_status(const struct diags *d);
 
-/* Reports a failed system call on `at`: "what: <strerror(err)>", with
- * the thread-safe strerror_r (pages are written on several threads). */
-void diag_errno(struct diags *d, const struct pos *at, const char *what, int err);
+/* Reports a failed system call on `at` with `code`, whose one "%s" is
+ * strerror(err), made with the thread-safe strerror_r (pages are written
+ * on several threads). */
+void diag_errno(struct diags *d, const struct pos *at, enum diag_code code, int err);
 
 /* The code's message format, for tests. */
 const char *diag_format(enum diag_code code);

@@ -67,7 +67,7 @@ open_input(const char *path, struct diags *d)
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		struct pos at = { path, 0, 0 };
-		diag_errno(d, &at, "cannot read", errno);
+		diag_errno(d, &at, D_READ, errno);
 	}
 	return fd;
 }
@@ -86,7 +86,7 @@ read_open(int fd, const struct stat *st, const char *path, char **data,
 	bool ok = read_fd(fd, &buf, &cap, len, a ? grow_arena : grow_heap, a);
 	if (!ok) {
 		struct pos at = { path, 0, 0 };
-		diag_errno(d, &at, NULL, errno);
+		diag_errno(d, &at, D_READ, errno);
 	}
 	close(fd);
 	if (!ok) {
@@ -319,11 +319,7 @@ convert(const char *path, const char *raw, size_t len, const char *encoding,
 		 * raw bytes cannot be trusted to mean '\n' (UTF-16). */
 		size_t bad = (size_t)(in - raw);
 		struct pos p = text_pos(path, out, (size_t)(o - out));
-		struct buf msg = BUF_INIT;
-		buf_printf(&msg, "byte 0x%02X is not valid %s",
-		    (unsigned char)raw[bad], encoding);
-		diag(d, &p, D_ENCODING, msg.data);
-		buf_release(&msg);
+		diag(d, &p, D_ENCODING, (unsigned char)raw[bad], encoding);
 		free(out);
 		iconv_close(cd);
 		return NULL;
@@ -343,10 +339,7 @@ check_utf8(const char *path, char *raw, size_t len, size_t *out_len,
 	size_t ok = utf8_valid_prefix(raw, len);
 	if (ok < len) {
 		struct pos p = text_pos(path, raw, ok);
-		diag(d, &p, D_ENCODING,
-		    "not valid UTF-8; an article in another encoding "
-		    "declares it in its front matter (e.g. 'encoding: "
-		    "gb18030'); data files must be UTF-8");
+		diag(d, &p, D_ENCODING_UTF8);
 		return NULL;
 	}
 	*out_len = len;
@@ -394,13 +387,9 @@ decode(const char *path, char *raw, size_t len, const char *encoding,
 		/* Chinese text in GB18030 or Big5 is practically never valid
 		 * UTF-8, so a "legacy" file that is means a stale or wrong
 		 * declaration: converting it would produce mojibake. */
-		struct buf msg = BUF_INIT;
-		buf_printf(&msg, "declared as %s, but the file is UTF-8; "
-		    "remove the 'encoding:' line", encoding);
 		struct pos whole = { path, 0, 0 };
 		diag(d, encoding_pos && encoding_pos->line ? encoding_pos : &whole,
-		    D_ENCODING, msg.data);
-		buf_release(&msg);
+		    D_ENCODING_DECLARED, encoding);
 		return NULL;
 	} else {
 		text = convert(path, raw, len, encoding, encoding_pos, out_len, d);
@@ -413,7 +402,7 @@ decode(const char *path, char *raw, size_t len, const char *encoding,
 	size_t valid = converted ? utf8_valid_prefix(text, *out_len) : *out_len;
 	if (valid < *out_len) {
 		struct pos p = text_pos(path, text, valid);
-		diag(d, &p, D_ENCODING, "not valid UTF-8 after conversion");
+		diag(d, &p, D_ENCODING_CONVERTED);
 		drop(text, raw);
 		return NULL;
 	}

@@ -566,12 +566,7 @@ read_decoded(struct loader *l, const char *path, struct arena *where,
 		if (!bom && strcasecmp(encoding, "utf-8") != 0 &&
 		    strcasecmp(encoding, "utf8") != 0 && text_is_utf8(raw, len)) {
 			struct pos at = { path, 1, 1 };
-			struct buf msg = BUF_INIT;
-			buf_printf(&msg, "site.yaml (line %d) says articles are in %s, "
-			    "but this file is UTF-8; add 'encoding: utf-8' to its "
-			    "front matter", enc_pos.line, encoding);
-			diag(l->d, &at, D_ENCODING, msg.data);
-			buf_release(&msg);
+			diag(l->d, &at, D_ENCODING_SITE, enc_pos.line, encoding);
 			free(enc);
 			return NULL;
 		}
@@ -849,7 +844,7 @@ classify_entry(struct loader *l, const char *dir, struct entry *e)
 		st.st_mode = e->type == DT_REG ? S_IFREG : e->type == DT_DIR ?
 		    S_IFDIR : S_IFLNK;
 	} else if (lstat(path, &st) != 0) {
-		diag_errno(l->d, &at, NULL, errno);
+		diag_errno(l->d, &at, D_READ, errno);
 		return false;
 	}
 	if (S_ISLNK(st.st_mode)) {
@@ -887,7 +882,7 @@ list_articles_dir(struct loader *l, const char *dir, size_t *n_out)
 	DIR *dh = opendir(dir);
 	if (dh == NULL) {
 		struct pos at = { dir, 0, 0 };
-		diag_errno(l->d, &at, NULL, errno);
+		diag_errno(l->d, &at, D_READ, errno);
 		return NULL;
 	}
 	struct entry *v = NULL;

@@ -16,10 +16,10 @@
 #include "buf.h"
 
 static void
-io_error(struct output *o, const char *path, const char *what)
+io_error(struct output *o, const char *path, enum diag_code code)
 {
 	struct pos at = { path, 0, 0 };
-	diag_errno(o->diags, &at, what, errno);
+	diag_errno(o->diags, &at, code, errno);
 }
 
 static int
@@ -167,7 +167,7 @@ output_begin(struct output *o, const char *public_dir,
 	if (stat(o->public_dir, &st) == 0) {
 		if (!S_ISDIR(st.st_mode)) {
 			errno = ENOTDIR;
-			io_error(o, o->public_dir, "cannot publish here");
+			io_error(o, o->public_dir, D_PUBLISH_HERE);
 			return false;
 		}
 		if (!ours_to_update(o->public_dir, guard)) {
@@ -177,7 +177,7 @@ output_begin(struct output *o, const char *public_dir,
 		}
 		o->public_fd = open(o->public_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (o->public_fd < 0) {
-			io_error(o, o->public_dir, "cannot open");
+			io_error(o, o->public_dir, D_OPEN);
 			return false;
 		}
 	} else {
@@ -186,7 +186,7 @@ output_begin(struct output *o, const char *public_dir,
 	remove_tree(o->staging);
 	if (mkdir(o->staging, 0755) != 0 ||
 	    (o->staging_fd = open(o->staging, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
-		io_error(o, o->staging, "cannot create the staging folder");
+		io_error(o, o->staging, D_STAGING);
 		return false;
 	}
 	return true;
@@ -220,7 +220,7 @@ output_make_parents(const char *public_dir, const struct output_guard *g,
 	bool ok = make_parents_at(AT_FDCWD, path);
 	if (!ok) {
 		struct pos at = { path, 0, 0 };
-		diag_errno(d, &at, "cannot make the folders above it", errno);
+		diag_errno(d, &at, D_MAKE_PARENTS, errno);
 	}
 	free(path);
 	return ok;
@@ -293,7 +293,7 @@ output_write(struct output *o, const char *rel, const void *data, size_t len)
 	if (!ok) {
 		buf_reset(&path);
 		buf_printf(&path, "%s/%s", o->staging, rel);
-		io_error(o, path.data, "cannot write");
+		io_error(o, path.data, D_WRITE);
 	} else {
 		atomic_fetch_add(&o->written, 1);
 		pthread_mutex_lock(&o->lock);
@@ -366,7 +366,7 @@ output_copy_tree(struct output *o, const char *src, const char *rel)
 		} else if (S_ISREG(st.st_mode)) {
 			buf_reset(&data);
 			if (!read_whole(s.data, &data)) {
-				io_error(o, s.data, "cannot read");
+				io_error(o, s.data, D_READ);
 				ok = false;
 				continue;
 			}
@@ -454,8 +454,7 @@ find_obstacles(struct output *o, const char *rel, struct strset *in_the_way)
 		if (exists && slash == NULL && S_ISDIR(st.st_mode) &&
 		    nftw(path.data, dot_entry, 32, FTW_PHYS) != 0) {
 			errno = ENOTEMPTY;
-			io_error(o, path.data, "cannot replace this folder with a "
-			    "file: it holds dot files");
+			io_error(o, path.data, D_REPLACE_DOT_FILES);
 			ok = false;
 		} else if (exists && (slash == NULL ? !S_ISREG(st.st_mode)
 		    : !S_ISDIR(st.st_mode))) {
@@ -484,7 +483,7 @@ move_changed(struct output *o)
 	for (size_t i = 0; i < in_the_way.cap && ok; i++) {
 		const char *p = in_the_way.slots[i];
 		if (p != NULL && !remove_tree(p)) {
-			io_error(o, p, "cannot remove what stands in the way");
+			io_error(o, p, D_REMOVE_IN_WAY);
 			ok = false;
 		}
 	}
@@ -501,7 +500,7 @@ move_changed(struct output *o)
 		if (!ok) {
 			buf_reset(&to);
 			buf_printf(&to, "%s/%s", o->public_dir, rel);
-			io_error(o, to.data, "cannot replace");
+			io_error(o, to.data, D_REPLACE);
 		}
 	}
 	buf_release(&to);
@@ -583,7 +582,7 @@ output_commit(struct output *o, const struct strset *previous,
 	if (o->fresh) {
 		ok = rename(o->staging, o->public_dir) == 0;
 		if (!ok)
-			io_error(o, o->public_dir, "cannot create");
+			io_error(o, o->public_dir, D_CREATE);
 	} else {
 		ok = move_changed(o);
 		if (ok && previous != NULL) {

@@ -799,7 +799,7 @@ bind_article(struct page_set *ps, const struct page *p, struct scope *sc, struct
 	if (html == NULL && v->html_spilled &&
 	    (html = spill_get(ps->spill, v->html_off, v->html_len, a)) == NULL) {
 		struct pos at = { v->path, 0, 0 };
-		diag_errno(ps->diags, &at, "cannot read back its rendered HTML", errno);
+		diag_errno(ps->diags, &at, D_READ_SPILL, errno);
 		ps->failed = true;
 	}
 	if (html != NULL && v->html_spilled && last_reader(ps, art, v))

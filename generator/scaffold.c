@@ -56,7 +56,7 @@ create_file(const char *path, const char *data, size_t len, struct diags *d)
 	bool ok = slash == NULL || make_dirs(dir.data);
 	buf_release(&dir);
 	if (!ok) {
-		diag_errno(d, &at, "cannot make its folder", errno);
+		diag_errno(d, &at, D_MAKE_FOLDER, errno);
 		return false;
 	}
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
@@ -64,7 +64,7 @@ create_file(const char *path, const char *data, size_t len, struct diags *d)
 		if (errno == EEXIST)
 			diag(d, &at, D_NEW_EXISTS);
 		else
-			diag_errno(d, &at, "cannot create", errno);
+			diag_errno(d, &at, D_CREATE, errno);
 		return false;
 	}
 	size_t off = 0;
@@ -78,9 +78,9 @@ create_file(const char *path, const char *data, size_t len, struct diags *d)
 	}
 	ok = off == len;
 	if (!ok)
-		diag_errno(d, &at, "cannot write", errno);
+		diag_errno(d, &at, D_WRITE, errno);
 	if (close(fd) != 0 && ok) {
-		diag_errno(d, &at, "cannot write", errno);
+		diag_errno(d, &at, D_WRITE, errno);
 		ok = false;
 	}
 	return ok;
@@ -123,7 +123,7 @@ scaffold_site(const char *dir)
 		if (state > 0)
 			diag(&d, &at, D_NEW_NOT_EMPTY);
 		else
-			diag_errno(&d, &at, "cannot read", errno);
+			diag_errno(&d, &at, D_READ, errno);
 		return finish(&d);
 	}
 	struct buf path = BUF_INIT;
@@ -219,7 +219,7 @@ scaffold_article(const char *content_dir, const char *slug, const char *title)
 		struct stat st;
 		if (stat(content_dir, &st) != 0)
 			diag_errno(&d, &(struct pos){ content_dir, 0, 0 },
-			    "cannot find the content folder", errno);
+			    D_NO_CONTENT_DIR, errno);
 		else if (create_file(path.data, text.data, text.len, &d))
 			printf("%s\n", path.data);
 	}

@@ -173,13 +173,15 @@ struct compiler {
 	bool failed;
 };
 
+/* Diagnostic `code` at node `n`'s line; the arguments fill its format. */
 static void
-report(struct compiler *c, xmlNode *n, const char *fmt, const char *arg)
+report(struct compiler *c, xmlNode *n, enum diag_code code, ...)
 {
-	char msg[512];
-	snprintf(msg, sizeof(msg), fmt, arg);
 	struct pos at = { c->path, n ? (int)xmlGetLineNo(n) : 0, 1 };
-	diag(c->d, &at, D_TEMPLATE, msg);
+	va_list ap;
+	va_start(ap, code);
+	vdiag(c->d, &at, code, ap);
+	va_end(ap);
 	c->failed = true;
 }
 
@@ -233,7 +235,7 @@ resolve(struct compiler *c, xmlNode *n, const char *name, size_t len,
 	if (ui_ok && len > 3 && memcmp(name, "ui.", 3) == 0) {
 		char *key = arena_strndup(&c->t->arena, name + 3, len - 3);
 		if (strings_get(c->strings, LANG_ZH, key) == NULL) {
-			report(c, n, "unknown UI string '%s' (not in strings.yaml)", key);
+			report(c, n, D_TEMPLATE_UI_UNKNOWN, key);
 			return false;
 		}
 		*var = -1;
@@ -244,15 +246,12 @@ resolve(struct compiler *c, xmlNode *n, const char *name, size_t len,
 	snprintf(tmp, sizeof(tmp), "%.*s", (int)(len < 100 ? len : 100), name);
 	int id = view_var(name, len);
 	if (id < 0) {
-		report(c, n, "unknown value '%s'", tmp);
+		report(c, n, D_TEMPLATE_VALUE_UNKNOWN, tmp);
 		return false;
 	}
 	if (want >= 0 && (int)view_var_kind(id) != want) {
 		static const char *const kinds[] = { "text", "markup", "a list" };
-		char msg[256];
-		snprintf(msg, sizeof(msg), "'%s' is %s and cannot be used here", tmp,
-		    kinds[view_var_kind(id)]);
-		report(c, n, "%s", msg);
+		report(c, n, D_TEMPLATE_VALUE_KIND, tmp, kinds[view_var_kind(id)]);
 		return false;
 	}
 	*var = id;
@@ -357,7 +356,7 @@ compile_directive(struct compiler *c, xmlNode *n)
 	if (strcmp(name, "text") == 0 || strcmp(name, "html") == 0) {
 		bool text = name[0] == 't';
 		if (sel == NULL) {
-			report(c, n, "<h:%s> needs a select attribute", name);
+			report(c, n, D_TEMPLATE_NEEDS_SELECT, name);
 			return;
 		}
 		if (!resolve(c, n, sel, strlen(sel), text ? VK_TEXT : VK_RAW, text, &var, &ui))
@@ -372,8 +371,8 @@ compile_directive(struct compiler *c, xmlNode *n)
 		bool each = name[0] == 'e';
 		const char *what = each ? sel : test;
 		if (what == NULL) {
-			report(c, n, each ? "<h:%s> needs a select attribute"
-			    : "<h:%s> needs a test attribute", name);
+			report(c, n, each ? D_TEMPLATE_NEEDS_SELECT
+			    : D_TEMPLATE_NEEDS_TEST, name);
 			return;
 		}
 		if (!resolve(c, n, what, strlen(what), each ? VK_LIST : -1, false, &var, &ui))
@@ -388,11 +387,11 @@ compile_directive(struct compiler *c, xmlNode *n)
 	} else if (strcmp(name, "include") == 0) {
 		const char *file = attr(n, "file");
 		if (file == NULL || strstr(file, "..") || file[0] == '/') {
-			report(c, n, "<h:include> needs a file inside templates/%s", "");
+			report(c, n, D_TEMPLATE_INCLUDE_FILE);
 			return;
 		}
 		if (c->depth > 8) {
-			report(c, n, "includes nested too deep at '%s'", file);
+			report(c, n, D_TEMPLATE_INCLUDE_DEPTH, file);
 			return;
 		}
 		const char *saved_path = c->path;
@@ -403,7 +402,7 @@ compile_directive(struct compiler *c, xmlNode *n)
 	} else if (strcmp(name, "fragment") == 0) {
 		compile_children(c, n->children);
 	} else {
-		report(c, n, "unknown directive <h:%s>", name);
+		report(c, n, D_TEMPLATE_DIRECTIVE, name);
 	}
 }
 
@@ -415,7 +414,7 @@ compile_attributes(struct compiler *c, xmlNode *n)
 		bool dynamic;
 		struct part *parts = parse_parts(c, n, v, &dynamic);
 		if (a->ns != NULL) {
-			report(c, n, "attribute '%s' has a namespace prefix", (const char *)a->name);
+			report(c, n, D_TEMPLATE_ATTR_NS, (const char *)a->name);
 			continue;
 		}
 		if (!dynamic) {
@@ -446,7 +445,7 @@ compile_element(struct compiler *c, xmlNode *n)
 	buf_putc(&c->lit, '>');
 	if (is_void(name)) {
 		if (n->children)
-			report(c, n, "<%s> must be empty", name);
+			report(c, n, D_TEMPLATE_VOID, name);
 		return;
 	}
 	bool raw_text = strcmp(name, "script") == 0 || strcmp(name, "style") == 0;
@@ -511,7 +510,7 @@ xml_error(void *ctx, xmlErrorPtr e)
 	while (len > 0 && msg[len - 1] == '\n')
 		msg[--len] = '\0';
 	struct pos at = { c->path, e->line, e->int2 > 0 ? e->int2 : 1 };
-	diag(c->d, &at, D_TEMPLATE, msg);
+	diag(c->d, &at, D_TEMPLATE_XML, msg);
 	c->failed = true;
 }
 

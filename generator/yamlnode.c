@@ -45,9 +45,7 @@ parser_error(struct loader *l)
 		/* Point at where the broken construct began (an unclosed
 		 * quote, say), not where the parser gave up. */
 		struct pos p = mark_pos(l, l->parser.context_mark);
-		char msg[256];
-		snprintf(msg, sizeof(msg), "%s: %s", l->parser.context, problem);
-		diag(l->d, &p, D_YAML_SYNTAX, msg);
+		diag(l->d, &p, D_YAML_SYNTAX_IN, l->parser.context, problem);
 	} else {
 		struct pos p = mark_pos(l, l->parser.problem_mark);
 		diag(l->d, &p, D_YAML_SYNTAX, problem);
@@ -135,7 +133,7 @@ parse_node(struct loader *l, yaml_event_t *ev, int depth)
 	struct ynode *n = ARENA_NEW(l->a, struct ynode);
 	n->pos = mark_pos(l, ev->start_mark);
 	if (depth > MAX_DEPTH) {
-		diag(l->d, &n->pos, D_YAML_SYNTAX, "nesting too deep");
+		diag(l->d, &n->pos, D_YAML_DEPTH);
 		l->failed = true;
 		return NULL;
 	}
@@ -144,8 +142,7 @@ parse_node(struct loader *l, yaml_event_t *ev, int depth)
 		/* "\0" would cut every C string made from the value short
 		 * ("2025-01-01\0junk" read as a date): refused here, once. */
 		if (memchr(ev->data.scalar.value, '\0', ev->data.scalar.length)) {
-			diag(l->d, &n->pos, D_YAML_SYNTAX,
-			    "a value may not contain the NUL character (\"\\0\")");
+			diag(l->d, &n->pos, D_YAML_NUL);
 			l->failed = true;
 			return NULL;
 		}
@@ -163,7 +160,7 @@ parse_node(struct loader *l, yaml_event_t *ev, int depth)
 			return NULL;
 		return check_map_keys(l, n) ? n : NULL;
 	default:
-		diag(l->d, &n->pos, D_YAML_SYNTAX, "unexpected event");
+		diag(l->d, &n->pos, D_YAML_EVENT);
 		l->failed = true;
 		return NULL;
 	}
@@ -192,7 +189,7 @@ parse_stream(struct loader *l)
 		if (root != NULL) {
 			struct pos p = mark_pos(l, ev.start_mark);
 			yaml_event_delete(&ev);
-			diag(l->d, &p, D_YAML_SYNTAX, "more than one document");
+			diag(l->d, &p, D_YAML_DOCUMENTS);
 			return NULL;
 		}
 		root = parse_node(l, &ev, 0);
@@ -215,7 +212,7 @@ yaml_load(struct arena *a, struct diags *d, const char *path, int first_line,
 	struct loader l = { .a = a, .d = d, .path = path, .first_line = first_line,
 		.text = text, .len = len };
 	if (!yaml_parser_initialize(&l.parser)) {
-		diag(d, NULL, D_IO, "cannot initialise the YAML parser");
+		diag(d, NULL, D_YAML_INIT);
 		return NULL;
 	}
 	yaml_parser_set_input_string(&l.parser, (const unsigned char *)text, len);

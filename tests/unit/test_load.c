@@ -877,7 +877,7 @@ test_missing_articles_folder(void **state)
 	put("site.yaml", SITE_YAML);
 	struct site *s = load();
 	ASSERT_DIAGS(
-	    "$/articles: error: No such file or directory\n"
+	    "$/articles: error: cannot read: No such file or directory\n"
 	    "$/articles: warning: no articles in $/articles\n"
 	    "haichao: 1 error, 1 warning\n");
 	assert_int_equal(s->n_articles, 0);
