@@ -138,7 +138,7 @@ scaffold_site(const char *dir)
 	}
 	buf_release(&path);
 	if (!diags_failed(&d))
-		printf("haichao: started an archive in %s/: cd %s && haichao build\n",
+		printf("haichao: started an archive in %s: cd %s && haichao build\n",
 		    dir, dir);
 	return finish(&d);
 }
