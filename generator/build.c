@@ -1,6 +1,6 @@
 /* build.c — the pipeline: load, render, check, write, publish. */
 #include "build.h"
-#include "cache.h"
+#include "state.h"
 
 #include <stdatomic.h>
 #include <stdio.h>
@@ -62,7 +62,7 @@ stage(const char *name)
 struct render_job {
 	struct site *site;
 	struct render_ctx *workers;
-	const struct cache_previous *prev;   /* NULL: render everything */
+	const struct state_prev *prev;       /* NULL: render everything */
 	struct article **list;               /* NULL: every article */
 	atomic_size_t reused;                /* renders taken from prev */
 };
@@ -76,7 +76,7 @@ render_one(void *ctx, size_t job, int worker)
 	size_t len;
 	/* An article whose sources and data are as last time keeps what
 	 * its render found out; its HTML comes only if a page needs it. */
-	if (rj->prev && cache_render_record(rj->prev, a->slug, &record, &len) &&
+	if (rj->prev && state_render_record(rj->prev, a->slug, &record, &len) &&
 	    render_reuse(&rj->workers[worker], a, record, len)) {
 		atomic_fetch_add(&rj->reused, 1);
 		return;
@@ -89,7 +89,7 @@ render_one(void *ctx, size_t job, int worker)
  * and must outlive the page-writing stage. */
 static struct render_ctx *
 render_all(struct site *s, int threads, struct diags *d, struct matcher *m,
-    const struct cache_previous *prev, struct spill *spill)
+    const struct state_prev *prev, struct spill *spill)
 {
 	struct render_ctx *w = xcalloc((size_t)threads, sizeof(*w));
 	for (int i = 0; i < threads; i++) {
@@ -243,7 +243,7 @@ side_job(struct feed_job *fj, size_t which)
 		return true;
 	case SIDE_SOURCES:
 		for (size_t i = 0; i < s->n_sources; i++)
-			cache_put_source(&fj->save->sources, &s->sources[i]);
+			state_put_source(&fj->save->sources, &s->sources[i]);
 		return true;
 	case SIDE_RELATED:
 		relate_put(&fj->save->related, s);
@@ -329,11 +329,12 @@ write_extras(const struct site *s, struct page_set *ps,
 struct run {
 	const struct build_options *opt;
 	struct diags d;
+	struct state_options so;      /* what the state depends on */
 	char *inputs;                 /* the fingerprint when it began */
-	struct file_view cache_text;  /* the cache file, read once */
+	struct state_text state_text; /* the state file, read once */
 	struct site *site;
 	uint64_t related_key;         /* relate_key of the site */
-	struct cache_previous prev;   /* valid when prev_loaded ... */
+	struct state_prev prev;       /* valid when prev_loaded ... */
 	bool prev_loaded;
 	bool have_prev;               /* ... and used only when the content loads */
 	struct spill spill;           /* valid when spilling */
@@ -360,7 +361,7 @@ already_up_to_date(struct run *r)
 	struct diags cd;
 	diags_init(&cd);
 	bool fresh = r->opt->write &&
-	    cache_up_to_date(r->opt, &cd, &said, &r->inputs, &r->cache_text);
+	    state_up_to_date(&r->so, &cd, &said, &r->inputs, &r->state_text);
 	diags_print(&cd, stderr);
 	diags_free(&cd);
 	if (fresh) {
@@ -381,10 +382,10 @@ make_model(struct run *r)
 	 * then gives its front matter from there, without being read. */
 	r->prev_loaded = opt->write;
 	if (r->prev_loaded)
-		cache_previous_load(opt, &r->cache_text, &r->prev);
+		state_prev_load(&r->so, &r->state_text, &r->prev);
 	stage("state");
 	struct load_options lo = { opt->content_dir, opt->drafts, opt->base_url,
-	    opt->threads, r->prev_loaded ? cache_source : NULL, &r->prev };
+	    opt->threads, r->prev_loaded ? state_source : NULL, &r->prev };
 	r->site = site_load(&lo, &r->d);
 	stage("load");
 	r->have_prev = r->prev_loaded && !diags_failed(&r->d);
@@ -398,7 +399,7 @@ make_model(struct run *r)
 	 * are made from has changed (relate_key). */
 	size_t related_len = 0;
 	r->related_key = relate_key(r->site);
-	const char *related = r->have_prev ? cache_related(&r->prev,
+	const char *related = r->have_prev ? state_related(&r->prev,
 	    r->related_key, &related_len) : NULL;
 	relate_site(r->site, opt->threads, related, related_len);
 	stage("relate");
@@ -416,10 +417,10 @@ publish(struct run *r)
 	const struct build_options *opt = r->opt;
 	const struct site *s = r->site;
 	struct output o;
-	cache_forget(opt);
+	state_forget(&r->so);
 	bool ok = output_begin(&o, opt->public_dir, &r->guard, &r->d);
 	struct late_render lr = { r->site, r->workers, opt->threads };
-	ok = ok && pages_write(r->pages, &o, r->prev.pages.len ? &r->prev.pages
+	ok = ok && pages_write(r->pages, &o, r->prev.keys.len ? &r->prev.keys
 	    : NULL, render_missing, &lr, r->spilling ? &r->spill : NULL);
 	stage("pages");
 	ok = ok && write_extras(s, r->pages, opt, &o, &r->save);
@@ -458,9 +459,9 @@ say_and_remember(struct run *r)
 		fclose(mem);
 		fputs(text, stderr);
 		if (r->committed)
-			cache_save(r->opt, r->inputs, text, pages_hashes(r->pages),
-			    &r->published, &r->save.records, &r->save.sources,
-			    r->related_key, &r->save.related);
+			state_save(&r->so, &(struct state_next){ r->inputs, text,
+			    pages_hashes(r->pages), &r->published, &r->save.records,
+			    &r->save.sources, &r->save.related, r->related_key });
 		free(text);
 	}
 	fputs(r->summary, stderr);
@@ -470,11 +471,11 @@ static void
 run_free(struct run *r)
 {
 	if (r->prev_loaded)
-		cache_previous_free(&r->prev);
+		state_prev_free(&r->prev);
 	if (r->spilling)
 		spill_close(&r->spill);
 	free(r->inputs);
-	file_view_close(&r->cache_text);
+	state_text_free(&r->state_text);
 	strset_free(&r->published);
 	buf_release(&r->save.records);
 	buf_release(&r->save.sources);
@@ -490,7 +491,8 @@ int
 build_run(const struct build_options *opt)
 {
 	struct run r = { .opt = opt, .sources = { opt->content_dir,
-	    opt->templates_dir } };
+	    opt->templates_dir }, .so = { opt->content_dir, opt->templates_dir,
+	    opt->public_dir, opt->base_url, opt->drafts } };
 	r.guard = (struct output_guard){ r.sources, 2, "index.tsv",
 	    TSV_INDEX_HEADER };
 	diags_init(&r.d);

@@ -99,6 +99,7 @@ enum diag_code {
 	D_ASSET_ORPHAN,
 	D_ASSET_MISSING,
 	D_CACHE_DAMAGED,
+	D_CACHE_FORMAT,       /* the build cache is of another format */
 	D_SOURCE_URL,
 	D_OUTPUT_OVERLAP,     /* public/ would overlap content/ or templates/ */
 	D_OUTPUT_FOREIGN,     /* public/ holds files haichao did not publish */

@@ -10,7 +10,7 @@
 #include "diag.h"
 #include "site.h"
 
-/* The last build's record of article file `name` (cache.h), copied into
+/* The last build's record of article file `name` (state.h), copied into
  * `a`; false when there is none.  Called from several threads at once. */
 typedef bool (*known_source_fn)(const void *ctx, const char *name,
     struct source_record *out, struct arena *a);

@@ -315,9 +315,12 @@ read_node(struct reader *r, int depth)
 		return NULL;
 	char kind = *r->p++;
 	size_t line, col, n;
+	/* The count is checked against what is left after it: the bound
+	 * passed to get_count is taken before its digits are read. */
 	if ((kind != 's' && kind != 'S' && kind != 'q' && kind != 'm') ||
 	    !get_count(r, ',', INT_MAX, &line) || !get_count(r, ',', INT_MAX, &col) ||
-	    !get_count(r, ':', (size_t)(r->end - r->p), &n))
+	    !get_count(r, ':', (size_t)(r->end - r->p), &n) ||
+	    n > (size_t)(r->end - r->p))
 		return NULL;
 	struct ynode *y = ARENA_NEW(r->a, struct ynode);
 	y->pos = (struct pos){ r->path, (int)line, (int)col };
@@ -338,8 +341,10 @@ read_node(struct reader *r, int depth)
 	y->kind = kind == 'q' ? Y_SEQ : Y_MAP;
 	y->items = ARENA_ARRAY(r->a, struct ynode *, n ? n : 1);
 	y->n = n;
+	/* A map's keys are scalars (ynode_get compares their text). */
 	for (size_t i = 0; i < n; i++)
-		if ((y->items[i] = read_node(r, depth + 1)) == NULL)
+		if ((y->items[i] = read_node(r, depth + 1)) == NULL ||
+		    (kind == 'm' && i % 2 == 0 && y->items[i]->kind != Y_SCALAR))
 			return NULL;
 	return y;
 }

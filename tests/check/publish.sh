@@ -102,8 +102,11 @@ cache="$tmp/site/pub.haichao-cache"
 if [ ! -f "$cache" ]; then
 	fail "the build left no pub.haichao-cache"
 else
-	sed 's/^said [0-9]*$/said 18446744073709551615/' "$cache" >"$tmp/cache" &&
+	# The said section's length in the table (state.h: "NAME\tLENGTH\tSUM").
+	sed 's/^said\t[0-9]*\t/said\t18446744073709551615\t/' "$cache" >"$tmp/cache" &&
 	    cat "$tmp/cache" >"$cache"
+	grep -q "$(printf '^said\t18446744073709551615\t')" "$cache" ||
+	    fail "could not damage the cache's table"
 	if ! build pub; then
 		cat "$tmp/err"
 		fail "a build with a damaged cache failed"
@@ -114,8 +117,10 @@ else
 fi
 
 # 6. A removed article's pages disappear, found through the cache's list
-#    of published files (and, with no cache, by walking the folder); a
-#    list that names something outside the folder deletes nothing there.
+#    of published files (and, with no cache, by walking the folder).  (A
+#    list that names something outside the folder deletes nothing there:
+#    tests/unit/test_state.c plants one in a sound cache, which a shell
+#    edit cannot make now that the cache is checksummed.)
 for round in cached uncached; do
 	rm -rf "$tmp/site/pub" "$tmp/site/pub.haichao-cache" "$tmp/site/content"
 	cp -R "$root/content" "$tmp/site/"
@@ -128,15 +133,7 @@ for round in cached uncached; do
 	grep -l "$slug\.\(zh\|en\)\.md" "$tmp/site/content/articles/"*.md 2>/dev/null |
 	    while read -r f; do sed -i "/$slug\.\(zh\|en\)\.md/d" "$f"; done
 	echo "outside" >"$tmp/site/outside.txt"
-	if [ "$round" = cached ]; then
-		awk '/^files [0-9]+$/ { print "files " ($2 + 1); print "../outside.txt"; next } { print }' \
-		    "$tmp/site/pub.haichao-cache" >"$tmp/cache" &&
-		    cat "$tmp/cache" >"$tmp/site/pub.haichao-cache"
-		grep -q '^\.\./outside.txt$' "$tmp/site/pub.haichao-cache" ||
-		    fail "could not plant a path in the cache's list of files"
-	else
-		rm -f "$tmp/site/pub.haichao-cache"
-	fi
+	[ "$round" = cached ] || rm -f "$tmp/site/pub.haichao-cache"
 	if ! build pub; then
 		cat "$tmp/err"
 		fail "$round: the build after removing $slug failed"

@@ -1,0 +1,734 @@
+/* state.c — the build state kept between runs (see state.h): the file's
+ * container (table, checksums), the fingerprint of the inputs, the
+ * published files' stamps, and the indexes over the other sections. */
+#include "state.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "escape.h"
+#include "hash.h"
+
+#define STATE_FAMILY "haichao-cache "
+#define STATE_MAGIC STATE_FAMILY "7\n"
+
+static const char *const section_name[ST_COUNT] = {
+	[ST_INPUTS] = "inputs", [ST_SAID] = "said", [ST_FILES] = "files",
+	[ST_RENDERS] = "renders", [ST_SOURCES] = "sources",
+	[ST_RELATED] = "related",
+};
+
+static char *
+state_path(const struct state_options *opt)
+{
+	struct buf b = BUF_INIT;
+	size_t len = strlen(opt->public_dir);
+	while (len > 1 && opt->public_dir[len - 1] == '/')
+		len--;
+	buf_add(&b, opt->public_dir, len);
+	buf_puts(&b, ".haichao-cache");
+	return buf_detach(&b);
+}
+
+/* ---- numbers and fields ------------------------------------------------------- */
+
+/* A decimal number, zero-padded to `width` digits (0: as long as it
+ * needs), then `after`; without printf, which is most of stamping
+ * tens of thousands of files. */
+static void
+put_decimal(struct buf *out, unsigned long long v, int width, char after)
+{
+	char tmp[24];
+	int n = 0;
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0 && n < 20);
+	while (n < width)
+		tmp[n++] = '0';
+	char text[25];
+	for (int i = 0; i < n; i++)
+		text[i] = tmp[n - 1 - i];
+	text[n] = after;
+	buf_add(out, text, (size_t)n + 1);
+}
+
+static void
+put_hex(struct buf *out, uint64_t v, char after)
+{
+	char hex[17];
+	for (int k = 15; k >= 0; k--, v >>= 4)
+		hex[k] = "0123456789abcdef"[v & 15];
+	hex[16] = after;
+	buf_add(out, hex, 17);
+}
+
+/* A decimal (or, with base 16, hexadecimal) number ending at `stop`;
+ * moves *p past the stop character.  Never reads at or past `end`. */
+static bool
+get_number(const char **p, const char *end, int base, char stop,
+    unsigned long long *out)
+{
+	const char *q = *p;
+	unsigned long long v = 0;
+	int digits = 0;
+	for (; q < end && *q != stop; q++, digits++) {
+		int d = base == 16 ? hex_digit(*q) : (*q >= '0' && *q <= '9' ? *q - '0' : -1);
+		if (d < 0 || digits >= (base == 16 ? 16 : 19))
+			return false;
+		v = v * (unsigned)base + (unsigned)d;
+	}
+	if (digits == 0 || q >= end)
+		return false;
+	*out = v;
+	*p = q + 1;
+	return true;
+}
+
+/* The line at *p in [*p, end), without its newline; moves *p past it.
+ * False at the end. */
+static bool
+next_line(const char **p, const char *end, const char **line, size_t *len)
+{
+	if (*p >= end)
+		return false;
+	const char *nl = memchr(*p, '\n', (size_t)(end - *p));
+	const char *eol = nl ? nl : end;
+	*line = *p;
+	*len = (size_t)(eol - *p);
+	*p = nl ? nl + 1 : end;
+	return true;
+}
+
+/* ---- the container ---------------------------------------------------------- */
+
+static uint64_t
+section_sum(enum state_section i, const char *p, size_t len)
+{
+	return hash_bytes(hash_str(HASH_SEED, section_name[i]), p, len);
+}
+
+/* The table: a line "NAME\tLENGTH\tCHECKSUM" per section, in order; the
+ * sections follow, back to back, to the end of the file. */
+bool
+state_parse(char *data, size_t len, struct state_text *t, int *why)
+{
+	*t = (struct state_text){ data, len, false, { { NULL, 0 } } };
+	size_t ml = sizeof(STATE_MAGIC) - 1, fl = sizeof(STATE_FAMILY) - 1;
+	*why = D_CACHE_DAMAGED;
+	if (len < ml || memcmp(data, STATE_MAGIC, ml) != 0) {
+		/* Ours, of another format: worth saying so in its words. */
+		if (len > fl && memcmp(data, STATE_FAMILY, fl) == 0 &&
+		    memcmp(data, STATE_MAGIC, len < ml ? len : ml) != 0)
+			*why = D_CACHE_FORMAT;
+		return false;
+	}
+	const char *p = data + ml, *end = data + len;
+	size_t lens[ST_COUNT];
+	uint64_t sums[ST_COUNT];
+	for (int i = 0; i < ST_COUNT; i++) {
+		size_t nl = strlen(section_name[i]);
+		unsigned long long n, sum;
+		if ((size_t)(end - p) <= nl || memcmp(p, section_name[i], nl) != 0 ||
+		    p[nl] != '\t')
+			return false;
+		p += nl + 1;
+		if (!get_number(&p, end, 10, '\t', &n) ||
+		    !get_number(&p, end, 16, '\n', &sum))
+			return false;
+		lens[i] = (size_t)n;
+		sums[i] = sum;
+	}
+	for (int i = 0; i < ST_COUNT; i++) {
+		if (lens[i] > (size_t)(end - p) ||
+		    section_sum((enum state_section)i, p, lens[i]) != sums[i])
+			return false;
+		t->sec[i] = (struct state_span){ p, lens[i] };
+		p += lens[i];
+	}
+	t->sound = p == end;
+	return t->sound;
+}
+
+void
+state_text_free(struct state_text *t)
+{
+	free(t->data);
+	*t = (struct state_text){ NULL, 0, false, { { NULL, 0 } } };
+}
+
+/* The whole file, read (not mapped: a file cut short while we read it
+ * is just short, where a mapping would fault).  False when there is
+ * none or it cannot be read: no state, nothing to say. */
+static bool
+read_state(const char *path, char **data, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0)
+		return false;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return false;
+	}
+	size_t cap = (size_t)st.st_size + 1, n = 0;
+	char *b = xmalloc(cap + 1);
+	for (;;) {
+		if (n == cap) {   /* it grew while we read: take it all */
+			cap *= 2;
+			b = xrealloc(b, cap + 1);
+		}
+		ssize_t got = read(fd, b + n, cap - n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			free(b);
+			close(fd);
+			return false;
+		}
+		if (got == 0)
+			break;
+		n += (size_t)got;
+	}
+	close(fd);
+	b[n] = '\0';
+	*data = b;
+	*len = n;
+	return true;
+}
+
+/* ---- the fingerprint -------------------------------------------------------- */
+
+/* A file's stamp: mtime, ctime, size and inode, then its path.  The
+ * change time counts because an edit that keeps the size and sets the
+ * modification time back (touch -r, cp -p) still moves it.  Times
+ * before 1970 are written as 0, which only makes a rebuild. */
+static void
+stamp(struct buf *out, const char *tag, const char *path, const struct stat *st)
+{
+	buf_puts(out, tag);
+	buf_putc(out, '\t');
+	put_decimal(out, st->st_mtim.tv_sec > 0 ? (unsigned long long)st->st_mtim.tv_sec : 0, 0, '.');
+	put_decimal(out, (unsigned long long)st->st_mtim.tv_nsec, 9, '\t');
+	put_decimal(out, st->st_ctim.tv_sec > 0 ? (unsigned long long)st->st_ctim.tv_sec : 0, 0, '.');
+	put_decimal(out, (unsigned long long)st->st_ctim.tv_nsec, 9, '\t');
+	put_decimal(out, (unsigned long long)st->st_size, 0, '\t');
+	put_decimal(out, (unsigned long long)st->st_ino, 0, '\t');
+	escape_field(out, path);
+	buf_putc(out, '\n');
+}
+
+static void
+tagged_path(struct buf *out, const char *tag, const char *path)
+{
+	buf_puts(out, tag);
+	buf_putc(out, '\t');
+	escape_field(out, path);
+	buf_putc(out, '\n');
+}
+
+static int
+compare_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The names in an open folder, sorted; caller frees each and the list. */
+static char **
+folder_names(DIR *d, size_t *n_out)
+{
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			names = xrealloc(names, cap * sizeof(*names));
+		}
+		names[n++] = xstrdup(de->d_name);
+	}
+	if (n > 1)
+		qsort(names, n, sizeof(*names), compare_names);
+	*n_out = n;
+	return names;
+}
+
+/* Every file under `dir`, in name order, with its stat. */
+static void
+stamp_tree(struct buf *out, const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (d == NULL) {
+		tagged_path(out, "missing", dir);
+		return;
+	}
+	/* Entries are looked at from the open folder: a step each, not a
+	 * walk from the top (12,918 of them in a 10,000-article archive). */
+	int dfd = dirfd(d);
+	size_t n;
+	char **names = folder_names(d, &n);
+	struct buf path = BUF_INIT;
+	buf_puts(&path, dir);
+	buf_putc(&path, '/');
+	size_t base = path.len;
+	for (size_t i = 0; i < n; i++) {
+		path.len = base;
+		buf_puts(&path, names[i]);
+		struct stat st;
+		if (fstatat(dfd, names[i], &st, AT_SYMLINK_NOFOLLOW) != 0)
+			tagged_path(out, "gone", path.data);
+		else if (S_ISDIR(st.st_mode))
+			stamp_tree(out, path.data);
+		else if (!S_ISLNK(st.st_mode))
+			stamp(out, "f", path.data, &st);
+		else if (stat(path.data, &st) == 0)
+			/* The loader may follow a link (in templates/): what
+			 * counts is the file it leads to.  Folders behind
+			 * links are not walked, so a loop cannot trap us. */
+			stamp(out, "link", path.data, &st);
+		else
+			tagged_path(out, "dangling", path.data);
+		free(names[i]);
+	}
+	closedir(d);
+	free(names);
+	buf_release(&path);
+}
+
+/* What decides how pages look, apart from the content: the generator,
+ * the options and the templates.  The head of the inputs section. */
+static void
+environment(const struct state_options *opt, struct buf *out)
+{
+	buf_puts(out, "haichao\t" HAICHAO_VERSION "\n");
+	struct stat st;
+	/* A rebuilt generator may write different pages. */
+	if (stat("/proc/self/exe", &st) == 0)
+		stamp(out, "exe", "-", &st);
+	tagged_path(out, "content-dir", opt->content_dir);
+	tagged_path(out, "templates-dir", opt->templates_dir);
+	tagged_path(out, "base-url", opt->base_url ? opt->base_url : "-");
+	buf_puts(out, opt->drafts ? "drafts\t1\n" : "drafts\t0\n");
+	stamp_tree(out, opt->templates_dir);
+	buf_puts(out, "content\n");
+}
+
+/* The fingerprint of every input, taken before the build reads them (so
+ * that a file edited while it runs makes the next build a full one). */
+static char *
+fingerprint(const struct state_options *opt)
+{
+	struct buf b = BUF_INIT;
+	environment(opt, &b);
+	stamp_tree(&b, opt->content_dir);
+	return buf_detach(&b);
+}
+
+/* ---- published files ---------------------------------------------------------- */
+
+/* A line of the files section: KEY (16 hex digits, or "-" for a file
+ * without one), SIZE, MTIME (seconds.nanoseconds), PATH. */
+struct file_line {
+	bool has_key;
+	unsigned long long key, size, mtime_s, mtime_ns;
+	struct buf path;
+};
+
+static bool
+parse_file_line(const char *p, const char *eol, struct file_line *f)
+{
+	f->has_key = !(eol - p >= 2 && p[0] == '-' && p[1] == '\t');
+	if (!f->has_key)
+		p += 2;
+	else if (!get_number(&p, eol, 16, '\t', &f->key) || f->key > LONG_MAX)
+		return false;
+	if (!get_number(&p, eol, 10, '\t', &f->size) ||
+	    !get_number(&p, eol, 10, '.', &f->mtime_s) ||
+	    !get_number(&p, eol, 10, '\t', &f->mtime_ns))
+		return false;
+	f->path.len = 0;
+	return unescape_field(p, (size_t)(eol - p), &f->path) && f->path.len > 0;
+}
+
+/* True when public/ (open as dfd) still holds the file as published. */
+static bool
+file_intact(int dfd, const struct file_line *f)
+{
+	struct stat st;
+	return dfd >= 0 && memchr(f->path.data, '\0', f->path.len) == NULL &&
+	    fstatat(dfd, f->path.data, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISREG(st.st_mode) && (unsigned long long)st.st_size == f->size &&
+	    st.st_mtim.tv_sec >= 0 &&
+	    (unsigned long long)st.st_mtim.tv_sec == f->mtime_s &&
+	    (unsigned long long)st.st_mtim.tv_nsec == f->mtime_ns;
+}
+
+static int
+open_public(const struct state_options *opt)
+{
+	return open(opt->public_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+/* Every published file as it was written: what makes an up-to-date
+ * public/ (a restored or edited file is not). */
+static bool
+files_intact(const struct state_options *opt, const struct state_span *files)
+{
+	int dfd = open_public(opt);
+	struct file_line f = { .path = BUF_INIT };
+	const char *p = files->p, *end = files->p + files->len, *line;
+	size_t len;
+	bool ok = dfd >= 0;
+	while (ok && next_line(&p, end, &line, &len))
+		ok = parse_file_line(line, line + len, &f) && file_intact(dfd, &f);
+	buf_release(&f.path);
+	if (dfd >= 0)
+		close(dfd);
+	return ok;
+}
+
+/* ---- the up-to-date check ------------------------------------------------------ */
+
+static void
+complain(const struct state_options *opt, struct diags *d, int why)
+{
+	char *path = state_path(opt);
+	struct pos at = { path, 0, 0 };
+	diag(d, &at, why);
+	free(path);
+}
+
+bool
+state_up_to_date(const struct state_options *opt, struct diags *d,
+    char **said, char **inputs, struct state_text *text)
+{
+	*said = NULL;
+	*inputs = fingerprint(opt);
+	*text = (struct state_text){ NULL, 0, false, { { NULL, 0 } } };
+	char *path = state_path(opt), *data;
+	size_t len;
+	bool have = read_state(path, &data, &len);
+	free(path);
+	if (!have)
+		return false;
+	int why;
+	if (!state_parse(data, len, text, &why)) {
+		complain(opt, d, why);
+		return false;
+	}
+	const struct state_span *in = &text->sec[ST_INPUTS];
+	size_t now = strlen(*inputs);
+	if (in->len != now || memcmp(in->p, *inputs, now) != 0 ||
+	    !files_intact(opt, &text->sec[ST_FILES]))
+		return false;
+	*said = xstrndup(text->sec[ST_SAID].p, text->sec[ST_SAID].len);
+	return true;
+}
+
+/* ---- the last build's state, indexed ------------------------------------------- */
+
+/* The files: all of them listed (for pruning); a key kept only while
+ * the file is as it was published.  Any line that does not read makes
+ * the whole list unusable: the section's checksum held, so it was
+ * written to mislead. */
+static void
+index_files(const struct state_options *opt, struct state_prev *prev,
+    bool same_env)
+{
+	const struct state_span *s = &prev->text.sec[ST_FILES];
+	int dfd = same_env ? open_public(opt) : -1;
+	struct file_line f = { .path = BUF_INIT };
+	const char *p = s->p, *end = s->p + s->len, *line;
+	size_t len;
+	bool ok = true;
+	while (ok && next_line(&p, end, &line, &len)) {
+		ok = parse_file_line(line, line + len, &f) &&
+		    memchr(f.path.data, '\0', f.path.len) == NULL;
+		if (!ok)
+			break;
+		strset_add(&prev->files, f.path.data);
+		if (f.has_key && file_intact(dfd, &f))
+			strset_put(&prev->keys, f.path.data, (long)f.key);
+	}
+	if (dfd >= 0)
+		close(dfd);
+	buf_release(&f.path);
+	prev->have_files = ok;
+	if (!ok) {
+		strset_free(&prev->files);
+		strset_free(&prev->keys);
+		strset_init(&prev->files);
+		strset_init(&prev->keys);
+	}
+}
+
+/* A section of records whose first field names them: name -> offset of
+ * its line.  `escaped`: the name is escape_field's. */
+static void
+index_records(const struct state_span *s, struct strset *set, bool escaped)
+{
+	struct buf name = BUF_INIT;
+	const char *p = s->p, *end = s->p + s->len, *line;
+	size_t len;
+	while (next_line(&p, end, &line, &len)) {
+		const char *tab = memchr(line, '\t', len);
+		if (tab == NULL || tab == line)
+			continue;
+		name.len = 0;
+		if (!escaped)
+			buf_add(&name, line, (size_t)(tab - line));
+		else if (!unescape_field(line, (size_t)(tab - line), &name))
+			continue;
+		if (name.len > 0 && memchr(name.data, '\0', name.len) == NULL)
+			strset_put(set, name.data, (long)(line - s->p));
+	}
+	buf_release(&name);
+}
+
+void
+state_prev_load(const struct state_options *opt, struct state_text *text,
+    struct state_prev *prev)
+{
+	strset_init(&prev->keys);
+	strset_init(&prev->files);
+	strset_init(&prev->renders);
+	strset_init(&prev->sources);
+	prev->have_files = false;
+	prev->related_key = 0;
+	prev->related = NULL;
+	prev->related_len = 0;
+	prev->text = *text;
+	*text = (struct state_text){ NULL, 0, false, { { NULL, 0 } } };
+	if (!prev->text.sound)
+		return;
+	/* Keys, renders, sources and related lists only mean something for
+	 * the same generator, options and templates; the list of files
+	 * always does. */
+	struct buf env = BUF_INIT;
+	environment(opt, &env);
+	const struct state_span *in = &prev->text.sec[ST_INPUTS];
+	bool same_env = in->len >= env.len && memcmp(in->p, env.data, env.len) == 0;
+	buf_release(&env);
+	index_files(opt, prev, same_env);
+	if (!same_env)
+		return;
+	index_records(&prev->text.sec[ST_RENDERS], &prev->renders, false);
+	index_records(&prev->text.sec[ST_SOURCES], &prev->sources, true);
+	/* Related lists: "KEY\n", then a line per article. */
+	const struct state_span *r = &prev->text.sec[ST_RELATED];
+	const char *p = r->p;
+	unsigned long long key;
+	if (r->len > 0 && get_number(&p, r->p + r->len, 16, '\n', &key)) {
+		prev->related_key = key;
+		prev->related = p;
+		prev->related_len = (size_t)(r->p + r->len - p);
+	}
+}
+
+void
+state_prev_free(struct state_prev *prev)
+{
+	strset_free(&prev->keys);
+	strset_free(&prev->files);
+	strset_free(&prev->renders);
+	strset_free(&prev->sources);
+	state_text_free(&prev->text);
+}
+
+/* The line `key` points to in section s (`set` maps keys to offsets
+ * into it), without its newline. */
+static bool
+line_of(const struct strset *set, const struct state_span *s, const char *key,
+    const char **line, size_t *line_len)
+{
+	long at = strset_value(set, key);
+	if (at < 0 || s->p == NULL || (size_t)at >= s->len)
+		return false;
+	const char *p = s->p + at;
+	const char *eol = memchr(p, '\n', s->len - (size_t)at);
+	*line = p;
+	*line_len = eol ? (size_t)(eol - p) : s->len - (size_t)at;
+	return true;
+}
+
+bool
+state_render_record(const struct state_prev *prev, const char *slug,
+    const char **record, size_t *len)
+{
+	return line_of(&prev->renders, &prev->text.sec[ST_RENDERS], slug, record,
+	    len);
+}
+
+const char *
+state_related(const struct state_prev *prev, uint64_t key, size_t *len)
+{
+	if (prev->related == NULL || prev->related_key != key)
+		return NULL;
+	*len = prev->related_len;
+	return prev->related;
+}
+
+/* ---- article files ------------------------------------------------------------ */
+
+/* A source record's line: NAME, the stamp (mtime, ctime, size, inode),
+ * the text's hash, the body's first line and the front matter, tab-
+ * separated. */
+void
+state_put_source(struct buf *out, const struct source_record *r)
+{
+	if (r->line) {   /* taken from the last state as it was */
+		buf_add(out, r->line, r->line_len);
+		buf_putc(out, '\n');
+		return;
+	}
+	const struct file_stamp *st = &r->stamp;
+	escape_field(out, r->name);
+	buf_printf(out, "\t%lld.%09lld\t%lld.%09lld\t%lld\t%llu\t%016llx\t%d\t",
+	    st->mtime_s, st->mtime_ns, st->ctime_s, st->ctime_ns, st->size, st->ino,
+	    (unsigned long long)r->source_hash, r->body_line);
+	escape_field(out, r->fm);
+	buf_putc(out, '\n');
+}
+
+bool
+state_source(const void *ctx, const char *name, struct source_record *out,
+    struct arena *a)
+{
+	const struct state_prev *prev = ctx;
+	const char *line, *p;
+	size_t line_len;
+	if (!line_of(&prev->sources, &prev->text.sec[ST_SOURCES], name, &line,
+	    &line_len))
+		return false;
+	const char *eol = line + line_len;
+	if ((p = memchr(line, '\t', line_len)) == NULL)
+		return false;
+	p++;
+	unsigned long long v[8];
+	static const char stops[] = ".\t.\t\t\t\t\t";
+	static const int bases[] = { 10, 10, 10, 10, 10, 10, 16, 10 };
+	for (int i = 0; i < 8; i++)
+		if (!get_number(&p, eol, bases[i], stops[i], &v[i]))
+			return false;
+	for (int i = 0; i < 5; i++)
+		if (v[i] > LLONG_MAX)
+			return false;
+	if (v[7] < 2 || v[7] >= INT_MAX)
+		return false;
+	struct buf fm = BUF_INIT;
+	if (!unescape_field(p, (size_t)(eol - p), &fm)) {
+		buf_release(&fm);
+		return false;
+	}
+	*out = (struct source_record){ NULL,
+		{ (long long)v[0], (long long)v[1], (long long)v[2], (long long)v[3],
+		  (long long)v[4], v[5] }, v[6], (int)v[7],
+		arena_strndup(a, fm.data ? fm.data : "", fm.len), fm.len,
+		line, line_len };
+	buf_release(&fm);
+	return true;
+}
+
+/* ---- saving -------------------------------------------------------------------- */
+
+/* The files section: each published file with its key, if any, and its
+ * size and mtime now, just after the commit. */
+static void
+put_files(const struct state_options *opt, const struct state_next *s,
+    struct buf *out)
+{
+	int dfd = open_public(opt);
+	for (size_t i = 0; s->files && i < s->files->cap; i++) {
+		const char *path = s->files->slots[i];
+		struct stat st;
+		/* A file gone or changed already is left out: the next
+		 * build will not trust or prune what it cannot vouch for. */
+		if (path == NULL || dfd < 0 ||
+		    fstatat(dfd, path, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+		    !S_ISREG(st.st_mode) || st.st_mtim.tv_sec < 0)
+			continue;
+		long key = s->keys ? strset_value(s->keys, path) : -1;
+		if (key >= 0)
+			put_hex(out, (uint64_t)key, '\t');
+		else
+			buf_puts(out, "-\t");
+		put_decimal(out, (unsigned long long)st.st_size, 0, '\t');
+		put_decimal(out, (unsigned long long)st.st_mtim.tv_sec, 0, '.');
+		put_decimal(out, (unsigned long long)st.st_mtim.tv_nsec, 0, '\t');
+		escape_field(out, path);
+		buf_putc(out, '\n');
+	}
+	if (dfd >= 0)
+		close(dfd);
+}
+
+void
+state_format(const struct state_span sec[ST_COUNT], struct buf *out)
+{
+	buf_puts(out, STATE_MAGIC);
+	for (int i = 0; i < ST_COUNT; i++) {
+		buf_puts(out, section_name[i]);
+		buf_putc(out, '\t');
+		put_decimal(out, sec[i].len, 0, '\t');
+		put_hex(out, section_sum((enum state_section)i, sec[i].p,
+		    sec[i].len), '\n');
+	}
+	for (int i = 0; i < ST_COUNT; i++)
+		buf_add(out, sec[i].p, sec[i].len);
+}
+
+void
+state_save(const struct state_options *opt, const struct state_next *s)
+{
+	struct buf files = BUF_INIT, related = BUF_INIT, tmp = BUF_INIT;
+	put_files(opt, s, &files);
+	put_hex(&related, s->related_key, '\n');
+	if (s->related && s->related->len)
+		buf_add(&related, s->related->data, s->related->len);
+	struct state_span sec[ST_COUNT] = {
+		[ST_INPUTS] = { s->inputs, strlen(s->inputs) },
+		[ST_SAID] = { s->said, strlen(s->said) },
+		[ST_FILES] = { files.data ? files.data : "", files.len },
+		[ST_RENDERS] = { s->renders && s->renders->data ? s->renders->data : "",
+		    s->renders ? s->renders->len : 0 },
+		[ST_SOURCES] = { s->sources && s->sources->data ? s->sources->data : "",
+		    s->sources ? s->sources->len : 0 },
+		[ST_RELATED] = { related.data, related.len },
+	};
+	/* Made whole in memory, written to a new file, renamed into place:
+	 * a build killed meanwhile leaves the old state or none. */
+	struct buf image = BUF_INIT;
+	state_format(sec, &image);
+	buf_release(&files);
+	buf_release(&related);
+	char *path = state_path(opt);
+	buf_printf(&tmp, "%s.tmp", path);
+	FILE *f = fopen(tmp.data, "wb");
+	if (f != NULL) {
+		bool ok = fwrite(image.data, 1, image.len, f) == image.len;
+		ok = fclose(f) == 0 && ok;
+		if (!ok || rename(tmp.data, path) != 0)
+			unlink(tmp.data);
+	}
+	free(path);
+	buf_release(&image);
+	buf_release(&tmp);
+}
+
+void
+state_forget(const struct state_options *opt)
+{
+	char *path = state_path(opt);
+	unlink(path);
+	free(path);
+}

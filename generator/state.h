@@ -1,0 +1,144 @@
+/* state.h — everything an incremental build remembers, in one file beside
+ * public/ (public.haichao-cache), and when each part of it may be used.
+ *
+ * What it stores, one section each, in this order:
+ *   inputs   the fingerprint: generator, options, and the stamp (times,
+ *            size, inode) of every file under templates/ and content/
+ *   said     what that build printed (an up-to-date run repeats it)
+ *   files    every file the build published, with its size and mtime as
+ *            published and, for a file made from known things (a page, a
+ *            feed, the sitemap...), its key (pages.h)
+ *   renders  per article, what rendering found out (rcache.h)
+ *   sources  per article file, its stamp, hash and front matter (load.h)
+ *   related  the related-reading lists and the key they were made from
+ *
+ * When it is valid:
+ *   - public/ is up to date when the inputs are exactly as recorded and
+ *     every published file still has the size and mtime recorded;
+ *   - keys, renders, sources and related lists are used only when the
+ *     generator, options and templates are the same (the environment at
+ *     the head of `inputs`); a key only while its file's size and mtime
+ *     are as recorded, so a restored or hand-edited public/ is rebuilt;
+ *   - the list of files is used whenever the file is sound (it tells the
+ *     commit which old files to prune without walking public/).
+ *
+ * One record format: a section is lines of tab-separated fields, text
+ * escaped with escape_field (escape.h), so no field can forge a line.
+ * The file opens with "haichao-cache 7" and a table of the sections'
+ * lengths and checksums.  A file that is missing is no state (silently);
+ * one that is damaged, truncated, of another format or not ours at all
+ * gives one warning and a full build.  It is read into memory (never
+ * mapped: a file truncated under a running build just reads short), and
+ * every reader is bounded by its section, so no content can crash a
+ * build.  Safe to delete.
+ *
+ * Memory: struct state_text owns the file's bytes; struct state_prev takes
+ * them over and everything it hands out points into them, valid until
+ * state_prev_free.  Strings given back in arenas are the caller's. */
+#ifndef HAICHAO_STATE_H
+#define HAICHAO_STATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "diag.h"
+#include "site.h"
+#include "strset.h"
+
+/* What the state depends on besides the inputs' files. */
+struct state_options {
+	const char *content_dir;
+	const char *templates_dir;
+	const char *public_dir;
+	const char *base_url;     /* NULL: site.yaml's */
+	bool drafts;
+};
+
+enum state_section {
+	ST_INPUTS, ST_SAID, ST_FILES, ST_RENDERS, ST_SOURCES, ST_RELATED,
+	ST_COUNT
+};
+
+/* The file as read.  sound: its table, lengths and checksums hold. */
+struct state_text {
+	char *data;               /* NUL-terminated; NULL when there is none */
+	size_t len;
+	bool sound;
+	struct state_span {
+		const char *p;
+		size_t len;
+	} sec[ST_COUNT];
+};
+
+/* Checks `len` bytes of a state file (taking over `data`, malloc'd with
+ * room for a NUL after len) into *t.  False, with t->sound false, when
+ * they are not a sound state file of this format; *why is then a
+ * diagnostic code (D_CACHE_DAMAGED or D_CACHE_OTHER). */
+bool state_parse(char *data, size_t len, struct state_text *t, int *why);
+void state_text_free(struct state_text *t);
+/* The file image of the sections `sec` (table, then the sections),
+ * appended to out: what state_save writes and state_parse reads. */
+void state_format(const struct state_span sec[ST_COUNT], struct buf *out);
+
+/* Reads the state file and says whether public/ is already what a build
+ * would write; *said is then what that build printed.  A damaged file is
+ * reported in `d`.  *inputs is the fingerprint as it is now (for
+ * state_save), *text the file as read (for state_prev_load).  The caller
+ * frees *said, *inputs and *text. */
+bool state_up_to_date(const struct state_options *opt, struct diags *d,
+    char **said, char **inputs, struct state_text *text);
+
+/* What the last build left that this one can use (see "When it is
+ * valid" above). */
+struct state_prev {
+	struct strset keys;       /* published path -> key (63 bits) */
+	struct strset files;      /* every file published */
+	bool have_files;          /* false: no usable list, walk public/ */
+	struct strset renders;    /* slug -> offset of its line in sec[ST_RENDERS] */
+	struct strset sources;    /* article file -> offset in sec[ST_SOURCES] */
+	uint64_t related_key;
+	const char *related;      /* relate_put's lines, or NULL */
+	size_t related_len;
+	struct state_text text;   /* what the above point into */
+};
+
+/* Takes over `text` (from state_up_to_date) and indexes it. */
+void state_prev_load(const struct state_options *opt, struct state_text *text,
+    struct state_prev *prev);
+void state_prev_free(struct state_prev *prev);
+/* The last build's render record for `slug` (rcache.h), without its
+ * newline; false when there is none. */
+bool state_render_record(const struct state_prev *prev, const char *slug,
+    const char **record, size_t *len);
+/* known_source_fn (load.h) over the last build's records of article
+ * files; ctx is a struct state_prev.  Thread-safe. */
+bool state_source(const void *ctx, const char *name, struct source_record *out,
+    struct arena *a);
+/* The last build's related lists when made from what `key` says, else
+ * NULL. */
+const char *state_related(const struct state_prev *prev, uint64_t key,
+    size_t *len);
+
+/* Appends the record of one article file, for state_save. */
+void state_put_source(struct buf *out, const struct source_record *r);
+
+/* What a build hands on to the next. */
+struct state_next {
+	const char *inputs;              /* state_up_to_date's, from the start */
+	const char *said;
+	const struct strset *keys;       /* path -> key (pages.h) */
+	const struct strset *files;      /* what the commit published */
+	const struct buf *renders, *sources, *related;
+	uint64_t related_key;
+};
+/* Records the state after a build committed public/: the published
+ * files' sizes and mtimes are taken now.  A state that cannot be written
+ * only costs the next build its speed. */
+void state_save(const struct state_options *opt, const struct state_next *s);
+/* Removes the state (before a build that may change public/). */
+void state_forget(const struct state_options *opt);
+
+#endif

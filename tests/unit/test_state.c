@@ -1,0 +1,430 @@
+/* test_state.c — unit tests for the build state (generator/state.c): a
+ * saved state reads back; damaged, truncated, foreign and older files are
+ * reported and never used; published files are vouched for by size and
+ * mtime; records that do not read are not used. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "fixture.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+
+#include "alloc.h"
+#include "buf.h"
+#include "output.h"
+#include "state.h"
+#include "strset.h"
+
+static struct state_options opt;
+static char content[128], templates[128], public_dir[128], cache[160];
+
+static int
+setup(void **unused)
+{
+	(void)unused;
+	if (fixture_begin() != 0)
+		return -1;
+	snprintf(content, sizeof(content), "%s/content", ROOT);
+	snprintf(templates, sizeof(templates), "%s/templates", ROOT);
+	snprintf(public_dir, sizeof(public_dir), "%s/public", ROOT);
+	snprintf(cache, sizeof(cache), "%s/public.haichao-cache", ROOT);
+	put("content/site.yaml", "title: t\n");
+	put("content/articles/a.zh.md", "---\ntitle: a\n---\n");
+	put("templates/home.html", "<html/>");
+	put("public/index.html", "<p>index</p>");
+	put("public/zh/index.html", "<p>zh</p>");
+	opt = (struct state_options){ content, templates, public_dir, NULL, false };
+	return 0;
+}
+
+static int
+teardown(void **unused)
+{
+	(void)unused;
+	fixture_end();
+	return 0;
+}
+
+/* A state as a build would leave it: two published files, one with a
+ * key, a render record, a source record and related lists. */
+static void
+save_state(const char *inputs)
+{
+	struct strset keys, files;
+	strset_init(&keys);
+	strset_init(&files);
+	strset_put(&keys, "zh/index.html", 0x1234);
+	strset_add(&files, "zh/index.html");
+	strset_add(&files, "index.html");
+	struct buf renders = BUF_INIT, sources = BUF_INIT, related = BUF_INIT;
+	buf_puts(&renders, "a\tRECORD-A\nb\tRECORD-B\n");
+	struct source_record src = { "a.zh.md", { 1, 2, 3, 4, 5, 6 }, 0xabc, 4,
+		"m1,1,0:", 7, NULL, 0 };
+	state_put_source(&sources, &src);
+	buf_puts(&related, "1\n0\n");
+	struct state_next next = { inputs, "said this\n", &keys, &files,
+		&renders, &sources, &related, 0x77 };
+	state_save(&opt, &next);
+	strset_free(&keys);
+	strset_free(&files);
+	buf_release(&renders);
+	buf_release(&sources);
+	buf_release(&related);
+}
+
+/* The fingerprint now, from an up-to-date check (which must say nothing
+ * when there is no state yet). */
+static char *
+inputs_now(void)
+{
+	char *said, *inputs;
+	struct state_text t;
+	unlink(cache);
+	assert_false(state_up_to_date(&opt, &D, &said, &inputs, &t));
+	assert_null(said);
+	ASSERT_DIAGS("");
+	state_text_free(&t);
+	return inputs;
+}
+
+static bool
+up_to_date(struct state_text *t)
+{
+	char *said, *inputs;
+	bool fresh = state_up_to_date(&opt, &D, &said, &inputs, t);
+	assert_true(fresh == (said != NULL));
+	free(said);
+	free(inputs);
+	return fresh;
+}
+
+static void
+test_round_trip(void **unused)
+{
+	(void)unused;
+	char *inputs = inputs_now();
+	save_state(inputs);
+	struct state_text t;
+	char *said, *now;
+	assert_true(state_up_to_date(&opt, &D, &said, &now, &t));
+	assert_string_equal(said, "said this\n");
+	assert_string_equal(now, inputs);
+	free(said);
+	free(now);
+	ASSERT_DIAGS("");
+	struct state_prev prev;
+	state_prev_load(&opt, &t, &prev);
+	assert_true(prev.have_files);
+	assert_int_equal(prev.files.len, 2);
+	assert_int_equal(strset_value(&prev.keys, "zh/index.html"), 0x1234);
+	assert_int_equal(strset_value(&prev.keys, "index.html"), -1);
+	const char *rec;
+	size_t len;
+	assert_true(state_render_record(&prev, "b", &rec, &len));
+	assert_int_equal(len, 10);
+	assert_memory_equal(rec, "b\tRECORD-B", 10);
+	assert_false(state_render_record(&prev, "c", &rec, &len));
+	struct arena a;
+	arena_init(&a);
+	struct source_record r;
+	assert_true(state_source(&prev, "a.zh.md", &r, &a));
+	assert_int_equal(r.stamp.mtime_s, 1);
+	assert_int_equal(r.stamp.ino, 6);
+	assert_int_equal(r.source_hash, 0xabc);
+	assert_int_equal(r.body_line, 4);
+	assert_string_equal(r.fm, "m1,1,0:");
+	assert_false(state_source(&prev, "b.zh.md", &r, &a));
+	arena_free(&a);
+	size_t rl;
+	assert_null(state_related(&prev, 0x76, &rl));
+	const char *rel = state_related(&prev, 0x77, &rl);
+	assert_non_null(rel);
+	assert_int_equal(rl, 4);
+	assert_memory_equal(rel, "1\n0\n", 4);
+	state_prev_free(&prev);
+	free(inputs);
+}
+
+/* Reads the state file into a malloc'd buffer. */
+static char *
+slurp(size_t *len)
+{
+	FILE *f = fopen(cache, "rb");
+	assert_non_null(f);
+	char *b = xmalloc(1 << 20);
+	*len = fread(b, 1, (1 << 20) - 1, f);
+	fclose(f);
+	return b;
+}
+
+static void
+spit(const char *data, size_t len)
+{
+	FILE *f = fopen(cache, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	fclose(f);
+}
+
+/* A state that is not sound gives its warning, no freshness and nothing
+ * to reuse (not even the list of files). */
+static void
+assert_refused(const char *expected)
+{
+	struct state_text t;
+	assert_false(up_to_date(&t));
+	ASSERT_DIAGS(expected);
+	diags_free(&D);
+	diags_init(&D);
+	struct state_prev prev;
+	state_prev_load(&opt, &t, &prev);
+	assert_false(prev.have_files);
+	assert_int_equal(prev.keys.len + prev.files.len + prev.renders.len +
+	    prev.sources.len, 0);
+	assert_null(prev.related);
+	state_prev_free(&prev);
+}
+
+static const char damaged_msg[] = "$/public.haichao-cache: warning: the "
+    "build cache is damaged; building everything\n"
+    "haichao: 0 errors, 1 warning\n";
+
+static void
+test_every_flipped_byte_is_refused(void **unused)
+{
+	(void)unused;
+	char *inputs = inputs_now();
+	save_state(inputs);
+	size_t len;
+	char *good = slurp(&len);
+	/* Every byte of a small state, each flipped in turn (the low bit:
+	 * a hex digit flipped in case would read the same). */
+	for (size_t i = 0; i < len; i++) {
+		char *data = xmalloc(len + 1);
+		memcpy(data, good, len);
+		data[i] ^= 0x01;
+		struct state_text t;
+		int why;
+		assert_false(state_parse(data, len, &t, &why));
+		state_text_free(&t);
+	}
+	spit(good, len);
+	struct state_text t;
+	assert_true(up_to_date(&t));
+	state_text_free(&t);
+	free(good);
+	free(inputs);
+}
+
+static void
+test_truncated_is_refused(void **unused)
+{
+	(void)unused;
+	char *inputs = inputs_now();
+	save_state(inputs);
+	size_t len;
+	char *good = slurp(&len);
+	for (size_t cut = 1; cut < len; cut += 7) {
+		spit(good, cut);
+		assert_refused(damaged_msg);
+	}
+	/* Grown at the end is as bad as cut short. */
+	good[len] = '\n';
+	spit(good, len + 1);
+	assert_refused(damaged_msg);
+	free(good);
+	free(inputs);
+}
+
+static void
+test_foreign_and_older_are_refused(void **unused)
+{
+	(void)unused;
+	spit("<html>not a cache</html>\n", 25);
+	assert_refused(damaged_msg);
+	spit("", 0);
+	assert_refused(damaged_msg);
+	/* The format before this one, as it began. */
+	static const char old[] = "haichao-cache 6 0.1.0\nexe 1.0 1.0 1 1 -\n";
+	spit(old, sizeof(old) - 1);
+	assert_refused("$/public.haichao-cache: warning: the build cache was "
+	    "written in another format; building everything\n"
+	    "haichao: 0 errors, 1 warning\n");
+	/* A folder where the file should be is no state, and no crash. */
+	unlink(cache);
+	assert_int_equal(mkdir(cache, 0755), 0);
+	struct state_text t;
+	assert_false(up_to_date(&t));
+	ASSERT_DIAGS("");
+	state_text_free(&t);
+	rmdir(cache);
+}
+
+/* A published file edited or restored (other size or mtime) makes the
+ * state stale, and its key is not used; the others' keys still are. */
+static void
+test_published_files_are_vouched_for(void **unused)
+{
+	(void)unused;
+	char *inputs = inputs_now();
+	save_state(inputs);
+	struct state_text t;
+	assert_true(up_to_date(&t));
+	state_text_free(&t);
+	/* Same size, mtime moved (git checkout, a restore from backup). */
+	char path[256];
+	snprintf(path, sizeof(path), "%s/zh/index.html", public_dir);
+	struct timeval tv[2] = { { 1000000000, 0 }, { 1000000000, 0 } };
+	assert_int_equal(utimes(path, tv), 0);
+	assert_false(up_to_date(&t));
+	ASSERT_DIAGS("");
+	struct state_prev prev;
+	state_prev_load(&opt, &t, &prev);
+	assert_true(prev.have_files);
+	assert_int_equal(prev.files.len, 2);
+	assert_int_equal(strset_value(&prev.keys, "zh/index.html"), -1);
+	state_prev_free(&prev);
+	/* Saved again, then a file removed: stale. */
+	save_state(inputs);
+	assert_true(up_to_date(&t));
+	state_text_free(&t);
+	snprintf(path, sizeof(path), "%s/index.html", public_dir);
+	unlink(path);
+	assert_false(up_to_date(&t));
+	ASSERT_DIAGS("");
+	state_text_free(&t);
+	free(inputs);
+}
+
+/* An input touched since: not up to date, but the state is still good
+ * for reuse (same environment). */
+static void
+test_changed_input_is_stale(void **unused)
+{
+	(void)unused;
+	char *inputs = inputs_now();
+	save_state(inputs);
+	put("content/articles/a.zh.md", "---\ntitle: changed\n---\n");
+	struct state_text t;
+	assert_false(up_to_date(&t));
+	ASSERT_DIAGS("");
+	struct state_prev prev;
+	state_prev_load(&opt, &t, &prev);
+	assert_int_equal(strset_value(&prev.keys, "zh/index.html"), 0x1234);
+	assert_int_equal(prev.renders.len, 2);
+	state_prev_free(&prev);
+	/* Another template: keys and records are of no use, the list of
+	 * files still is. */
+	put("templates/home.html", "<html><body/></html>");
+	assert_false(up_to_date(&t));
+	state_prev_load(&opt, &t, &prev);
+	assert_true(prev.have_files);
+	assert_int_equal(prev.keys.len + prev.renders.len + prev.sources.len, 0);
+	state_prev_free(&prev);
+	free(inputs);
+}
+
+/* A sound container (checksums right) whose records are nonsense: no
+ * record is used, nothing crashes, and a files list that does not read
+ * is not used at all. */
+static void
+test_forged_records_are_not_used(void **unused)
+{
+	(void)unused;
+	char *inputs = inputs_now();
+	struct strset keys, files;
+	strset_init(&keys);
+	strset_init(&files);
+	struct buf renders = BUF_INIT, sources = BUF_INIT, related = BUF_INIT;
+	buf_puts(&renders, "\tno-slug\nnotab\n");
+	buf_puts(&sources, "a.zh.md\t1.2\t3.4\t5\t6\tzz\t4\tm1,1,0:\n"
+	    "b.zh.md\t1.2\t3.4\t5\t6\t0\t1\tm1,1,0:\n"
+	    "c.zh.md\t99999999999999999999.2\t3.4\t5\t6\t0\t4\t\n");
+	struct state_next next = { inputs, "", &keys, &files, &renders,
+		&sources, &related, 0 };
+	state_save(&opt, &next);
+	struct state_text t;
+	(void)up_to_date(&t);
+	ASSERT_DIAGS("");
+	struct state_prev prev;
+	state_prev_load(&opt, &t, &prev);
+	assert_int_equal(prev.renders.len, 0);
+	struct arena a;
+	arena_init(&a);
+	struct source_record r;
+	assert_false(state_source(&prev, "a.zh.md", &r, &a));
+	assert_false(state_source(&prev, "b.zh.md", &r, &a));
+	assert_false(state_source(&prev, "c.zh.md", &r, &a));
+	arena_free(&a);
+	state_prev_free(&prev);
+	strset_free(&keys);
+	strset_free(&files);
+	buf_release(&renders);
+	buf_release(&sources);
+	buf_release(&related);
+	free(inputs);
+}
+
+/* The list of files a state names is what the commit prunes: a path
+ * leading outside public/ must delete nothing there (output.c's guard),
+ * even in a state that reads as sound. */
+static void
+test_listed_path_outside_deletes_nothing(void **unused)
+{
+	(void)unused;
+	put("outside.txt", "mine");
+	char *inputs = inputs_now();
+	struct strset keys, files;
+	strset_init(&keys);
+	strset_init(&files);
+	strset_add(&files, "../outside.txt");
+	strset_add(&files, "index.html");
+	struct state_next next = { inputs, "", &keys, &files, NULL, NULL, NULL, 0 };
+	state_save(&opt, &next);
+	struct state_text t;
+	(void)up_to_date(&t);
+	struct state_prev prev;
+	state_prev_load(&opt, &t, &prev);
+	assert_true(prev.have_files);
+	assert_int_equal(strset_value(&prev.files, "../outside.txt"), 0);
+	put("public/mark.txt", "ours");
+	const char *sources[] = { content, templates };
+	struct output_guard guard = { sources, 2, "mark.txt", "ours" };
+	struct output o;
+	assert_true(output_begin(&o, public_dir, &guard, &D));
+	assert_true(output_write(&o, "index.html", "x", 1));
+	struct strset published;
+	strset_init(&published);
+	assert_true(output_commit(&o, &prev.files, &published));
+	char path[256];
+	snprintf(path, sizeof(path), "%s/outside.txt", ROOT);
+	assert_int_equal(access(path, F_OK), 0);
+	strset_free(&published);
+	state_prev_free(&prev);
+	strset_free(&keys);
+	strset_free(&files);
+	free(inputs);
+}
+
+int
+main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_round_trip),
+		T(test_every_flipped_byte_is_refused),
+		T(test_truncated_is_refused),
+		T(test_foreign_and_older_are_refused),
+		T(test_published_files_are_vouched_for),
+		T(test_changed_input_is_stale),
+		T(test_forged_records_are_not_used),
+		T(test_listed_path_outside_deletes_nothing),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
