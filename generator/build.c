@@ -76,12 +76,19 @@ render_one(void *ctx, size_t job, int worker)
 	size_t len;
 	/* An article whose sources and data are as last time keeps what
 	 * its render found out; its HTML comes only if a page needs it. */
+	struct render_ctx *w = &rj->workers[worker];
 	if (rj->prev && state_render_record(rj->prev, a->slug, &record, &len) &&
-	    render_reuse(&rj->workers[worker], a, record, len)) {
+	    render_reuse(w, a, record, len)) {
 		atomic_fetch_add(&rj->reused, 1);
 		return;
 	}
-	render_article(&rj->workers[worker], a);
+	/* Loading took an unchanged file from the last build without
+	 * reading it: its body is read now (an error leaves it empty). */
+	if (a->zh.body == NULL)
+		load_body(rj->site, &a->zh, w->arena, w->diags);
+	if (a->en && a->en->body == NULL)
+		load_body(rj->site, a->en, w->arena, w->diags);
+	render_article(w, a);
 }
 
 /* Renders every article's Markdown on `threads` threads, or takes its
@@ -112,21 +119,15 @@ render_all(struct site *s, int threads, struct diags *d, struct matcher *m,
 	return w;
 }
 
-struct late_render {
-	struct site *site;
-	struct render_ctx *workers;
-	int threads;
-};
-
-/* pages_need_html_fn: the pages to rebuild show articles whose render was
- * reused; their HTML is rendered now (the same bytes as before: the
- * record was only reused because nothing it depends on changed). */
+/* The pages to rebuild show articles whose render was reused; their
+ * HTML is rendered now (the same bytes as before: the record was only
+ * reused because nothing it depends on changed). */
 static void
-render_missing(void *ctx, struct article **list, size_t n)
+render_missing(struct site *s, struct render_ctx *workers, int threads,
+    struct article **list, size_t n)
 {
-	struct late_render *lr = ctx;
-	struct render_job rj = { lr->site, lr->workers, NULL, list, 0 };
-	pool_run(lr->threads, n, render_one, &rj);
+	struct render_job rj = { s, workers, NULL, list, 0 };
+	pool_run(threads, n, render_one, &rj);
 }
 
 /* The render records of every article, for the next build. */
@@ -419,9 +420,14 @@ publish(struct run *r)
 	struct output o;
 	state_forget(&r->so);
 	bool ok = output_begin(&o, opt->public_dir, &r->guard, &r->d);
-	struct late_render lr = { r->site, r->workers, opt->threads };
-	ok = ok && pages_write(r->pages, &o, r->prev.keys.len ? &r->prev.keys
-	    : NULL, render_missing, &lr, r->spilling ? &r->spill : NULL);
+	struct article **need_html = NULL;
+	size_t n_need = 0;
+	ok = ok && pages_decide(r->pages, &o, r->prev.keys.len ? &r->prev.keys
+	    : NULL, &need_html, &n_need);
+	if (n_need > 0)
+		render_missing(r->site, r->workers, opt->threads, need_html, n_need);
+	free(need_html);
+	ok = ok && pages_write(r->pages, r->spilling ? &r->spill : NULL);
 	stage("pages");
 	ok = ok && write_extras(s, r->pages, opt, &o, &r->save);
 	stage("extras");

@@ -478,22 +478,157 @@ bind_term_links(struct page_set *ps, struct scope *item, const struct article *a
 		}
 }
 
+/* ---- an article as lists and neighbours show it ------------------------------------ */
+
+/* What a list item or a neighbour shows of an article, one row per
+ * field: how the field goes into the article's brief key (hash_brief,
+ * which every list page's key is made of) and which item values it
+ * binds.  Both walk this table, so nothing can be shown that the key
+ * does not cover, unless a row says so.  Term names come from
+ * taxonomy.yaml, which every key covers (data_hash). */
+typedef uint64_t (*brief_hash_fn)(uint64_t h, const struct article *art);
+typedef void (*brief_bind_fn)(struct page_set *ps, struct scope *item,
+    const struct article *art, enum lang lang, struct arena *a,
+    const char *root);
+
+static uint64_t
+hash_date(uint64_t h, const struct date *d)
+{
+	return hash_u64(h, (uint64_t)d->year << 16 | (uint64_t)d->month << 8 |
+	    (uint64_t)d->day);
+}
+
+static uint64_t
+brief_slug(uint64_t h, const struct article *art)
+{
+	return hash_str(h, art->slug);
+}
+
+static void
+bind_brief_url(struct page_set *ps, struct scope *item, const struct article *art,
+    enum lang lang, struct arena *a, const char *root)
+{
+	struct page q = { .kind = PK_ARTICLE, .lang = lang, .index = art->index };
+	scope_text(item, VAR_URL, link_to(ps, a, root, lang, &q));
+}
+
+static uint64_t
+brief_date(uint64_t h, const struct article *art)
+{
+	return hash_date(h, &art->date);
+}
+
+static void
+bind_brief_date(struct page_set *ps, struct scope *item, const struct article *art,
+    enum lang lang, struct arena *a, const char *root)
+{
+	(void)root;
+	scope_text(item, VAR_DATE, format_date(ps, a, lang, &art->date));
+	scope_text(item, VAR_DATE_ISO, iso_date(a, &art->date));
+}
+
+static uint64_t
+brief_title(uint64_t h, const struct article *art)
+{
+	for (int l = 0; l < LANG_COUNT; l++)
+		h = hash_str(h, art->title[l]);
+	return h;
+}
+
+static void
+bind_brief_title(struct page_set *ps, struct scope *item, const struct article *art,
+    enum lang lang, struct arena *a, const char *root)
+{
+	(void)ps, (void)a, (void)root;
+	const char *tl;
+	scope_text(item, VAR_TITLE, article_title(art, lang, &tl));
+	scope_text(item, VAR_TITLE_LANG, tl);
+}
+
+static uint64_t
+brief_summary(uint64_t h, const struct article *art)
+{
+	for (int l = 0; l < LANG_COUNT; l++)
+		h = hash_str(h, art->summary[l]);
+	h = hash_str(h, art->zh.auto_summary);
+	return art->en ? hash_str(h, art->en->auto_summary) : h;
+}
+
+static void
+bind_brief_summary(struct page_set *ps, struct scope *item, const struct article *art,
+    enum lang lang, struct arena *a, const char *root)
+{
+	(void)ps, (void)a, (void)root;
+	const char *sl;
+	scope_text(item, VAR_SUMMARY, article_summary(art, lang, &sl));
+	scope_text(item, VAR_SUMMARY_LANG, sl);
+}
+
+static uint64_t
+brief_translation(uint64_t h, const struct article *art)
+{
+	return hash_u64(h, art->en != NULL);
+}
+
+static void
+bind_brief_translation(struct page_set *ps, struct scope *item,
+    const struct article *art, enum lang lang, struct arena *a, const char *root)
+{
+	(void)a, (void)root;
+	if (lang == LANG_EN && art->en == NULL)
+		scope_text(item, VAR_UNTRANSLATED, ui(ps, lang, "in_chinese"));
+}
+
+static uint64_t
+brief_terms(uint64_t h, const struct article *art)
+{
+	for (int k = 0; k < KIND_COUNT; k++) {
+		h = hash_u64(h, art->n_terms[k]);
+		for (size_t i = 0; i < art->n_terms[k]; i++)
+			h = hash_str(h, art->terms[k][i]->slug);
+	}
+	return h;
+}
+
+static uint64_t
+brief_updated(uint64_t h, const struct article *art)
+{
+	h = hash_date(h, &art->zh.updated);
+	return art->en ? hash_date(h, &art->en->updated) : h;
+}
+
+static const struct {
+	brief_hash_fn hash;
+	brief_bind_fn bind;   /* NULL: in the key only (see the row) */
+} brief_fields[] = {
+	{ brief_slug, bind_brief_url },
+	{ brief_date, bind_brief_date },
+	{ brief_title, bind_brief_title },
+	{ brief_summary, bind_brief_summary },
+	{ brief_translation, bind_brief_translation },
+	{ brief_terms, bind_term_links },
+	/* Not in an item: what the sitemap's lastmod and the feeds'
+	 * dates show, whose keys are made of briefs. */
+	{ brief_updated, NULL },
+};
+
 static void
 bind_article_item(struct page_set *ps, struct scope *item, const struct article *art,
     enum lang lang, struct arena *a, const char *root)
 {
-	const char *tl, *sl;
-	struct page q = { .kind = PK_ARTICLE, .lang = lang, .index = art->index };
-	scope_text(item, VAR_TITLE, article_title(art, lang, &tl));
-	scope_text(item, VAR_TITLE_LANG, tl);
-	scope_text(item, VAR_URL, link_to(ps, a, root, lang, &q));
-	scope_text(item, VAR_DATE, format_date(ps, a, lang, &art->date));
-	scope_text(item, VAR_DATE_ISO, iso_date(a, &art->date));
-	scope_text(item, VAR_SUMMARY, article_summary(art, lang, &sl));
-	scope_text(item, VAR_SUMMARY_LANG, sl);
-	if (lang == LANG_EN && art->en == NULL)
-		scope_text(item, VAR_UNTRANSLATED, ui(ps, lang, "in_chinese"));
-	bind_term_links(ps, item, art, lang, a, root);
+	for (size_t i = 0; i < sizeof(brief_fields) / sizeof(brief_fields[0]); i++)
+		if (brief_fields[i].bind != NULL)
+			brief_fields[i].bind(ps, item, art, lang, a, root);
+}
+
+/* What lists and neighbours show of an article: see brief_fields. */
+static uint64_t
+hash_brief(const struct article *a)
+{
+	uint64_t h = HASH_SEED;
+	for (size_t i = 0; i < sizeof(brief_fields) / sizeof(brief_fields[0]); i++)
+		h = brief_fields[i].hash(h, a);
+	return h;
 }
 
 /* Pagination links for a list split into pages. */
@@ -1159,37 +1294,6 @@ list_pages(struct page_set *ps)
  * Kinds without a key (indexes, timeline, glossary, root, 404: a handful
  * of pages) are bound every time and compared by their values' hash. */
 
-static uint64_t
-hash_date(uint64_t h, const struct date *d)
-{
-	return hash_u64(h, (uint64_t)d->year << 16 | (uint64_t)d->month << 8 |
-	    (uint64_t)d->day);
-}
-
-static uint64_t
-hash_brief(const struct article *a)
-{
-	uint64_t h = hash_str(HASH_SEED, a->slug);
-	h = hash_date(h, &a->date);
-	for (int l = 0; l < LANG_COUNT; l++) {
-		h = hash_str(h, a->title[l]);
-		h = hash_str(h, a->summary[l]);
-	}
-	h = hash_str(h, a->zh.auto_summary);
-	h = hash_date(h, &a->zh.updated);
-	h = hash_u64(h, a->en != NULL);
-	if (a->en) {
-		h = hash_str(h, a->en->auto_summary);
-		h = hash_date(h, &a->en->updated);
-	}
-	for (int k = 0; k < KIND_COUNT; k++) {
-		h = hash_u64(h, a->n_terms[k]);
-		for (size_t i = 0; i < a->n_terms[k]; i++)
-			h = hash_str(h, a->terms[k][i]->slug);
-	}
-	return h;
-}
-
 /* A version's notes: a glossary.yaml term by its id (its words are in
  * the data files, which every key includes); a local term or an ad-hoc
  * note by its words, which come from the article's own file. */
@@ -1476,11 +1580,12 @@ pages_hashes(const struct page_set *ps)
 }
 
 bool
-pages_write(struct page_set *ps, struct output *out, const struct strset *previous,
-    pages_need_html_fn need_html, void *ctx, struct spill *spill)
+pages_decide(struct page_set *ps, struct output *out,
+    const struct strset *previous, struct article ***need_html, size_t *n)
 {
+	*need_html = NULL;
+	*n = 0;
 	ps->previous = previous;
-	ps->spill = spill;
 	for (int k = 0; k < PK_COUNT; k++)
 		if (ps->templates[k] == NULL)
 			return false;
@@ -1488,11 +1593,16 @@ pages_write(struct page_set *ps, struct output *out, const struct strset *previo
 	ps->todo = xcalloc(ps->n_pages ? ps->n_pages : 1, sizeof(*ps->todo));
 	ps->keys = xcalloc(ps->n_pages ? ps->n_pages : 1, sizeof(*ps->keys));
 	pool_run(ps->threads, ps->n_pages, decide_page, ps);
-	size_t n_missing;
-	struct article **missing = missing_html(ps, &n_missing);
-	if (n_missing > 0)
-		need_html(ctx, missing, n_missing);
-	free(missing);
+	*need_html = missing_html(ps, n);
+	return true;
+}
+
+bool
+pages_write(struct page_set *ps, struct spill *spill)
+{
+	if (ps->todo == NULL)   /* pages_decide failed or was not called */
+		return false;
+	ps->spill = spill;
 	if (ps->spill)
 		count_readers(ps);
 	ps->scratch = xcalloc((size_t)ps->threads, sizeof(*ps->scratch));

@@ -19,18 +19,19 @@ struct pages_options {
 struct page_set;
 struct page_set *pages_prepare(const struct site *s,
     const struct pages_options *opt, struct diags *d);
-/* Called with the articles whose pages must be built but whose HTML was
- * not rendered (their render was reused from the last build): it must
- * fill in their html. */
-typedef void (*pages_need_html_fn)(void *ctx, struct article **list, size_t n);
-
-/* Renders every page into `out`, on opt->threads threads; HTML that the
- * render stage spilled is read back from `spill`.  A page whose
- * key, or bound values' hash, is as in `previous` (may be NULL) and which
- * public/ still holds is kept without rendering. */
-bool pages_write(struct page_set *ps, struct output *out,
-    const struct strset *previous, pages_need_html_fn need_html, void *ctx,
-    struct spill *spill);
+/* Writing is two steps, so that calls go one way (the build renders what
+ * the pages need between them; pages never call back into rendering).
+ * pages_decide keeps every page whose key, or bound values' hash, is as
+ * in `previous` (the last build's keys, may be NULL) and public/ still
+ * holds, marks the others, and gives the articles those show whose HTML
+ * was not rendered (their render was reused from the last build): the
+ * caller renders them (caller frees the list).  False when the
+ * templates did not load. */
+bool pages_decide(struct page_set *ps, struct output *out,
+    const struct strset *previous, struct article ***need_html, size_t *n);
+/* Binds, renders and writes the pages marked, on opt->threads threads;
+ * HTML that the render stage spilled is read back from `spill`. */
+bool pages_write(struct page_set *ps, struct spill *spill);
 /* Keys for the other files (feeds, sitemap, indexes), like page keys:
  * what they are made from.  A list of articles hashed by what lists show
  * of them, or (full) by everything about them. */

@@ -6,7 +6,6 @@
 #include "link.h"
 #include "walk.h"
 
-#include "load.h"
 #include "mdheap.h"
 
 #include <cmark.h>
@@ -506,10 +505,12 @@ render_version(struct render_ctx *ctx, struct article *a, struct version *v)
 	 * restored from the render cache and its HTML is now needed. */
 	v->n_ids = v->n_glossary_used = v->n_links = v->n_xrefs = v->n_assets = 0;
 	v->han_chars = v->latin_words = 0;
-	/* Loading took this version from the last build without reading its
-	 * file: its body is read now (an error leaves it empty). */
-	if (v->body == NULL)
-		load_body(s, v, ctx->arena, ctx->diags);
+	/* A body never read (loading took the file from the last build and
+	 * the build could not read it now) renders as empty. */
+	if (v->body == NULL) {
+		v->body = "";
+		v->body_len = 0;
+	}
 	/* cmark's memory: the worker's heap, rewound below, when there is
 	 * one (not in sanitizer builds, nor for callers without one). */
 	cmark_mem *mem = ctx->md ? md_heap_begin(ctx->md) :
