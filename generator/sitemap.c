@@ -61,19 +61,43 @@ sitemap_entry(const struct page_set *ps, const struct site *s,
  * hreflang alternates an entry is about 450 bytes, so a file holds fewer. */
 enum { SITEMAP_URLS = 20000 };
 
+/* A sitemap document in memory, its root element open with the
+ * protocol's namespace. */
+static xmlTextWriterPtr
+begin_document(xmlBufferPtr *xb, const char *root)
+{
+	*xb = xmlBufferCreate();
+	xmlTextWriterPtr w = xmlNewTextWriterMemory(*xb, 0);
+	xmlTextWriterSetIndent(w, 1);
+	xmlTextWriterSetIndentString(w, BAD_CAST "  ");
+	xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL);
+	xmlTextWriterStartElement(w, BAD_CAST root);
+	xmlTextWriterWriteAttribute(w, BAD_CAST "xmlns",
+	    BAD_CAST "http://www.sitemaps.org/schemas/sitemap/0.9");
+	return w;
+}
+
+/* Closes the document and publishes it as `name`. */
+static bool
+finish_document(xmlTextWriterPtr w, xmlBufferPtr xb, struct output *out,
+    const char *name)
+{
+	xmlTextWriterEndElement(w);
+	xmlTextWriterEndDocument(w);
+	xmlFreeTextWriter(w);
+	bool ok = output_write(out, name, xmlBufferContent(xb),
+	    (size_t)xmlBufferLength(xb));
+	xmlBufferFree(xb);
+	return ok;
+}
+
 /* One urlset file with the pages [from, to) (404.html left out). */
 static bool
 write_urlset(const struct page_set *ps, const struct site *s,
     struct output *out, const char *name, size_t from, size_t to)
 {
-	xmlBufferPtr xb = xmlBufferCreate();
-	xmlTextWriterPtr w = xmlNewTextWriterMemory(xb, 0);
-	xmlTextWriterSetIndent(w, 1);
-	xmlTextWriterSetIndentString(w, BAD_CAST "  ");
-	xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL);
-	xmlTextWriterStartElement(w, BAD_CAST "urlset");
-	xmlTextWriterWriteAttribute(w, BAD_CAST "xmlns",
-	    BAD_CAST "http://www.sitemaps.org/schemas/sitemap/0.9");
+	xmlBufferPtr xb;
+	xmlTextWriterPtr w = begin_document(&xb, "urlset");
 	xmlTextWriterWriteAttribute(w, BAD_CAST "xmlns:xhtml",
 	    BAD_CAST "http://www.w3.org/1999/xhtml");
 	struct buf b = BUF_INIT;
@@ -82,13 +106,7 @@ write_urlset(const struct page_set *ps, const struct site *s,
 		if (pages_place(ps, i, &pl))
 			sitemap_entry(ps, s, w, i, &pl, &b);
 	buf_release(&b);
-	xmlTextWriterEndElement(w);
-	xmlTextWriterEndDocument(w);
-	xmlFreeTextWriter(w);
-	bool ok = output_write(out, name, xmlBufferContent(xb),
-	    (size_t)xmlBufferLength(xb));
-	xmlBufferFree(xb);
-	return ok;
+	return finish_document(w, xb, out, name);
 }
 
 static void
@@ -131,14 +149,8 @@ sitemap_begin(struct page_set *ps, const struct site *s, struct output *out,
 		return 0;
 	if (parts == 0)
 		return 1;
-	xmlBufferPtr xb = xmlBufferCreate();
-	xmlTextWriterPtr w = xmlNewTextWriterMemory(xb, 0);
-	xmlTextWriterSetIndent(w, 1);
-	xmlTextWriterSetIndentString(w, BAD_CAST "  ");
-	xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL);
-	xmlTextWriterStartElement(w, BAD_CAST "sitemapindex");
-	xmlTextWriterWriteAttribute(w, BAD_CAST "xmlns",
-	    BAD_CAST "http://www.sitemaps.org/schemas/sitemap/0.9");
+	xmlBufferPtr xb;
+	xmlTextWriterPtr w = begin_document(&xb, "sitemapindex");
 	for (size_t part = 1; part <= parts; part++) {
 		sitemap_part_name(name, sizeof(name), part);
 		struct buf url = BUF_INIT;
@@ -148,12 +160,7 @@ sitemap_begin(struct page_set *ps, const struct site *s, struct output *out,
 		buf_release(&url);
 		xmlTextWriterEndElement(w);
 	}
-	xmlTextWriterEndElement(w);
-	xmlTextWriterEndDocument(w);
-	xmlFreeTextWriter(w);
-	*ok = output_write(out, "sitemap.xml", xmlBufferContent(xb),
-	    (size_t)xmlBufferLength(xb));
-	xmlBufferFree(xb);
+	*ok = finish_document(w, xb, out, "sitemap.xml");
 	return parts;
 }
 
