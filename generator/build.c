@@ -59,11 +59,19 @@ stage(const char *name)
 	last = now;
 }
 
+/* The last build's render record of an article that this build reused
+ * as it is (not rendered since): the next state gets the same line. */
+struct kept_record {
+	const char *line;                    /* NULL: rendered, a new record */
+	size_t len;
+};
+
 struct render_job {
 	struct site *site;
 	struct render_ctx *workers;
 	const struct state_prev *prev;       /* NULL: render everything */
 	struct article **list;               /* NULL: every article */
+	struct kept_record *kept;            /* per article */
 	atomic_size_t reused;                /* renders taken from prev */
 };
 
@@ -79,9 +87,11 @@ render_one(void *ctx, size_t job, int worker)
 	struct render_ctx *w = &rj->workers[worker];
 	if (rj->prev && state_render_record(rj->prev, a->slug, &record, &len) &&
 	    render_reuse(w, a, record, len)) {
+		rj->kept[a->index] = (struct kept_record){ record, len };
 		atomic_fetch_add(&rj->reused, 1);
 		return;
 	}
+	rj->kept[a->index].line = NULL;
 	/* Loading took an unchanged file from the last build without
 	 * reading it: its body is read now (an error leaves it empty). */
 	if (a->zh.body == NULL)
@@ -96,7 +106,7 @@ render_one(void *ctx, size_t job, int worker)
  * and must outlive the page-writing stage. */
 static struct render_ctx *
 render_all(struct site *s, int threads, struct diags *d, struct matcher *m,
-    const struct state_prev *prev, struct spill *spill)
+    const struct state_prev *prev, struct spill *spill, struct kept_record *kept)
 {
 	struct render_ctx *w = xcalloc((size_t)threads, sizeof(*w));
 	for (int i = 0; i < threads; i++) {
@@ -108,7 +118,7 @@ render_all(struct site *s, int threads, struct diags *d, struct matcher *m,
 		w[i].spill = spill;
 		w[i].md = md_heap_new();
 	}
-	struct render_job rj = { s, w, prev, NULL, 0 };
+	struct render_job rj = { s, w, prev, NULL, kept, 0 };
 	pool_run(threads, s->n_articles, render_one, &rj);
 	for (int i = 0; i < threads; i++)
 		render_check_anchors(w[i].anchors, d);
@@ -124,23 +134,23 @@ render_all(struct site *s, int threads, struct diags *d, struct matcher *m,
  * reused because nothing it depends on changed). */
 static void
 render_missing(struct site *s, struct render_ctx *workers, int threads,
-    struct article **list, size_t n)
+    struct kept_record *kept, struct article **list, size_t n)
 {
-	struct render_job rj = { s, workers, NULL, list, 0 };
+	struct render_job rj = { s, workers, NULL, list, kept, 0 };
 	pool_run(threads, n, render_one, &rj);
 }
 
 /* The render records of every article, for the next build. */
 static void
-render_records(const struct site *s, struct buf *out)
+render_records(const struct site *s, const struct kept_record *kept,
+    struct buf *out)
 {
 	for (size_t i = 0; i < s->n_articles; i++) {
-		const struct article *a = s->articles[i];
-		if (a->render_record) {   /* reused: the same line again */
-			buf_add(out, a->render_record, a->render_record_len);
+		if (kept[i].line) {   /* reused: the same line again */
+			buf_add(out, kept[i].line, kept[i].len);
 			buf_putc(out, '\n');
 		} else {
-			rcache_put(out, s, a);
+			rcache_put(out, s, s->articles[i]);
 		}
 	}
 }
@@ -187,6 +197,8 @@ write_buf(struct output *o, const char *rel, struct buf *b)
  * pool beside the feeds, saved by say_and_remember once public/ is
  * committed. */
 struct save_parts {
+	const struct kept_record *kept;          /* per article */
+	const struct source_records *files;      /* from loading */
 	struct buf records, sources, related;
 };
 
@@ -240,11 +252,11 @@ side_job(struct feed_job *fj, size_t which)
 	const struct site *s = fj->site;
 	switch (which) {
 	case SIDE_RECORDS:
-		render_records(s, &fj->save->records);
+		render_records(s, fj->save->kept, &fj->save->records);
 		return true;
 	case SIDE_SOURCES:
-		for (size_t i = 0; i < s->n_sources; i++)
-			state_put_source(&fj->save->sources, &s->sources[i]);
+		for (size_t i = 0; i < fj->save->files->n; i++)
+			state_put_source(&fj->save->sources, &fj->save->files->list[i]);
 		return true;
 	case SIDE_RELATED:
 		relate_put(&fj->save->related, s);
@@ -344,6 +356,8 @@ struct run {
 	struct render_ctx *workers;
 	struct page_set *pages;
 	struct strset published;      /* what the commit put in public/ */
+	struct source_records files;  /* the article files, for the next state */
+	struct kept_record *kept;     /* per article: its reused render record */
 	struct save_parts save;       /* for the cache, made with the extras */
 	bool committed;
 	char summary[1024];
@@ -386,15 +400,21 @@ make_model(struct run *r)
 		state_prev_load(&r->so, &r->state_text, &r->prev);
 	stage("state");
 	struct load_options lo = { opt->content_dir, opt->drafts, opt->base_url,
-	    opt->threads, r->prev_loaded ? state_source : NULL, &r->prev };
+	    opt->threads, r->prev_loaded ? state_source : NULL, &r->prev,
+	    &r->files };
 	r->site = site_load(&lo, &r->d);
+	r->kept = xcalloc(r->site->n_articles + 1, sizeof(*r->kept));
+	r->save.kept = r->kept;
+	r->save.files = &r->files;
 	stage("load");
 	r->have_prev = r->prev_loaded && !diags_failed(&r->d);
 	/* Rendered HTML waits for its pages in a file, not in memory. */
-	r->spilling = opt->write && spill_open(&r->spill, opt->public_dir);
+	r->spilling = opt->write && spill_open(&r->spill, opt->public_dir,
+	    spill_slot(r->site->n_articles, 0));
 	r->matcher = render_glossary_matcher(r->site);
 	r->workers = render_all(r->site, opt->threads, &r->d, r->matcher,
-	    r->have_prev ? &r->prev : NULL, r->spilling ? &r->spill : NULL);
+	    r->have_prev ? &r->prev : NULL, r->spilling ? &r->spill : NULL,
+	    r->kept);
 	stage("render");
 	/* Related lists are kept from the last build while nothing they
 	 * are made from has changed (relate_key). */
@@ -423,11 +443,12 @@ publish(struct run *r)
 	struct article **need_html = NULL;
 	size_t n_need = 0;
 	ok = ok && pages_decide(r->pages, &o, r->prev.keys.len ? &r->prev.keys
-	    : NULL, &need_html, &n_need);
+	    : NULL, r->spilling ? &r->spill : NULL, &need_html, &n_need);
 	if (n_need > 0)
-		render_missing(r->site, r->workers, opt->threads, need_html, n_need);
+		render_missing(r->site, r->workers, opt->threads, r->kept,
+		    need_html, n_need);
 	free(need_html);
-	ok = ok && pages_write(r->pages, r->spilling ? &r->spill : NULL);
+	ok = ok && pages_write(r->pages);
 	stage("pages");
 	ok = ok && write_extras(s, r->pages, opt, &o, &r->save);
 	stage("extras");
@@ -481,6 +502,7 @@ run_free(struct run *r)
 	if (r->spilling)
 		spill_close(&r->spill);
 	free(r->inputs);
+	free(r->kept);
 	state_text_free(&r->state_text);
 	strset_free(&r->published);
 	buf_release(&r->save.records);
@@ -527,7 +549,7 @@ build_status(const struct build_options *opt)
 	struct diags d;
 	diags_init(&d);
 	struct load_options lo = { opt->content_dir, opt->drafts, opt->base_url,
-	    opt->threads, NULL, NULL };
+	    opt->threads, NULL, NULL, NULL };
 	struct site *s = site_load(&lo, &d);
 	int status = diags_status(&d);
 	size_t missing = 0, lagging = 0;

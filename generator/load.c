@@ -1074,10 +1074,14 @@ load_articles(struct loader *l, const struct load_options *opt,
 	for (size_t i = 0; i < n; i++)
 		ok[i] = classify_entry(l, dir, &v[i]);
 	struct parsed *pf = read_all(l, dir, v, ok, n, opt->threads);
-	l->s->sources = ARENA_ARRAY(l->a, struct source_record, n ? n : 1);
-	for (size_t i = 0; i < n; i++)
-		if (pf[i].recorded)
-			l->s->sources[l->s->n_sources++] = pf[i].src;
+	struct source_records *rec = opt->records;
+	if (rec != NULL) {
+		rec->list = ARENA_ARRAY(l->a, struct source_record, n ? n : 1);
+		rec->n = 0;
+		for (size_t i = 0; i < n; i++)
+			if (pf[i].recorded)
+				rec->list[rec->n++] = pf[i].src;
+	}
 	struct article **list = ARENA_ARRAY(l->a, struct article *, n ? n : 1);
 	const char **drafts = ARENA_ARRAY(l->a, const char *, n ? n : 1);
 	size_t count = 0, n_drafts = 0;

@@ -10,6 +10,35 @@
 #include "diag.h"
 #include "site.h"
 
+/* What identifies a file's contents without reading it: a write changes
+ * its ctime, which nothing can set back. */
+struct file_stamp {
+	long long mtime_s, mtime_ns, ctime_s, ctime_ns, size;
+	unsigned long long ino;
+};
+
+/* What loading takes from an article file that a later build can use
+ * while the file's stamp is the same: its front matter as parsed (in
+ * ynode_write's text), where its body starts and the hash of its text.
+ * The body is read only if something renders it. */
+struct source_record {
+	const char *name;                    /* in articles/ */
+	struct file_stamp stamp;
+	uint64_t source_hash;
+	int body_line;
+	const char *fm;                      /* the front matter, ynode_write's */
+	size_t fm_len;
+	const char *line;                    /* its line in the last state, when */
+	size_t line_len;                     /* taken from there, else NULL */
+};
+
+/* Every article file loading read or took from the last build, for the
+ * next build's state; in the site's arena. */
+struct source_records {
+	struct source_record *list;
+	size_t n;
+};
+
 /* The last build's record of article file `name` (state.h), copied into
  * `a`; false when there is none.  Called from several threads at once. */
 typedef bool (*known_source_fn)(const void *ctx, const char *name,
@@ -22,6 +51,7 @@ struct load_options {
 	int threads;              /* reading and parsing articles; 0 means 1 */
 	known_source_fn known;    /* may be NULL: every file is read */
 	const void *known_ctx;
+	struct source_records *records;   /* filled when not NULL */
 };
 
 /* Loads and links the whole archive.  Always returns a site (caller frees

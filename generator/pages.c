@@ -881,7 +881,7 @@ bind_article_refs(struct page_set *ps, struct scope *sc, int var,
 static size_t
 reader_slot(const struct article *art, const struct version *v)
 {
-	return art->index * LANG_COUNT + (v == &art->zh ? LANG_ZH : LANG_EN);
+	return spill_slot(art->index, v == &art->zh ? LANG_ZH : LANG_EN);
 }
 
 static bool
@@ -931,14 +931,15 @@ bind_article(struct page_set *ps, const struct page *p, struct scope *sc, struct
 	scope_text(sc, VAR_DESCRIPTION, article_summary(art, lang, &sl));
 	const struct version *v = lang == LANG_EN && art->en ? art->en : &art->zh;
 	const char *html = v->html;
-	if (html == NULL && v->html_spilled &&
-	    (html = spill_get(ps->spill, v->html_off, v->html_len, a)) == NULL) {
+	size_t slot = reader_slot(art, v);
+	bool spilled = html == NULL && ps->spill && spill_has(ps->spill, slot);
+	if (spilled && (html = spill_get(ps->spill, slot, a)) == NULL) {
 		struct pos at = { v->path, 0, 0 };
 		diag_errno(ps->diags, &at, D_READ_SPILL, errno);
 		ps->failed = true;
 	}
-	if (html != NULL && v->html_spilled && last_reader(ps, art, v))
-		spill_drop(ps->spill, v->html_off, v->html_len);
+	if (html != NULL && spilled && last_reader(ps, art, v))
+		spill_drop(ps->spill, slot);
 	scope_raw(sc, VAR_BODY, html ? html : "", html ? v->html_len : 0);
 	if (lang == LANG_EN && art->en == NULL)
 		scope_text(sc, VAR_BODY_LANG, lang_tag[LANG_ZH]);
@@ -1566,7 +1567,7 @@ missing_html(struct page_set *ps, size_t *n_out)
 	size_t n = 0;
 	for (size_t i = 0; i < s->n_articles; i++)
 		if (need[i] && s->articles[i]->zh.html == NULL &&
-		    !s->articles[i]->zh.html_spilled)
+		    !(ps->spill && spill_has(ps->spill, spill_slot(i, LANG_ZH))))
 			list[n++] = s->articles[i];
 	free(need);
 	*n_out = n;
@@ -1581,11 +1582,13 @@ pages_hashes(const struct page_set *ps)
 
 bool
 pages_decide(struct page_set *ps, struct output *out,
-    const struct strset *previous, struct article ***need_html, size_t *n)
+    const struct strset *previous, struct spill *spill,
+    struct article ***need_html, size_t *n)
 {
 	*need_html = NULL;
 	*n = 0;
 	ps->previous = previous;
+	ps->spill = spill;
 	for (int k = 0; k < PK_COUNT; k++)
 		if (ps->templates[k] == NULL)
 			return false;
@@ -1598,11 +1601,10 @@ pages_decide(struct page_set *ps, struct output *out,
 }
 
 bool
-pages_write(struct page_set *ps, struct spill *spill)
+pages_write(struct page_set *ps)
 {
 	if (ps->todo == NULL)   /* pages_decide failed or was not called */
 		return false;
-	ps->spill = spill;
 	if (ps->spill)
 		count_readers(ps);
 	ps->scratch = xcalloc((size_t)ps->threads, sizeof(*ps->scratch));

@@ -28,10 +28,12 @@ struct page_set *pages_prepare(const struct site *s,
  * caller renders them (caller frees the list).  False when the
  * templates did not load. */
 bool pages_decide(struct page_set *ps, struct output *out,
-    const struct strset *previous, struct article ***need_html, size_t *n);
+    const struct strset *previous, struct spill *spill,
+    struct article ***need_html, size_t *n);
 /* Binds, renders and writes the pages marked, on opt->threads threads;
- * HTML that the render stage spilled is read back from `spill`. */
-bool pages_write(struct page_set *ps, struct spill *spill);
+ * HTML that the render stage spilled is read back from `spill` (as
+ * given to pages_decide; may be NULL). */
+bool pages_write(struct page_set *ps);
 /* Keys for the other files (feeds, sitemap, indexes), like page keys:
  * what they are made from.  A list of articles hashed by what lists show
  * of them, or (full) by everything about them. */

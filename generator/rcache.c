@@ -332,12 +332,10 @@ rcache_restore(const char *record, size_t len, const struct site *s,
 		return false;
 	zh.html = NULL;
 	zh.html_len = 0;
-	zh.html_spilled = false;
 	a->zh = zh;
 	if (a->en) {
 		en.html = NULL;
 		en.html_len = 0;
-		en.html_spilled = false;
 		*a->en = en;
 	}
 	return true;

@@ -533,10 +533,9 @@ render_version(struct render_ctx *ctx, struct article *a, struct version *v)
 	char *html = cmark_render_html(doc, opts);
 	v->html_len = strlen(html);
 	v->html_hash = hash_bytes(HASH_SEED, html, v->html_len);
-	long long off = ctx->spill ? spill_put(ctx->spill, html, v->html_len) : -1;
-	v->html_spilled = off >= 0;
-	v->html_off = off;
-	v->html = off >= 0 ? NULL : arena_strndup(ctx->arena, html, v->html_len);
+	bool spilled = ctx->spill && spill_put(ctx->spill, spill_slot(a->index,
+	    v == &a->zh ? LANG_ZH : LANG_EN), html, v->html_len);
+	v->html = spilled ? NULL : arena_strndup(ctx->arena, html, v->html_len);
 	/* The lists gathered on the heap move into the worker's arena. */
 	v->glossary_used = arena_copy(ctx->arena, w.uses, w.n_uses, sizeof(*w.uses));
 	v->n_glossary_used = w.n_uses;
@@ -586,8 +585,6 @@ render_reuse(struct render_ctx *ctx, struct article *a, const char *record,
 {
 	if (!rcache_restore(record, len, ctx->site, a, ctx->arena, link_asset_exists))
 		return false;
-	a->render_record = record;
-	a->render_record_len = len;
 	expect_anchors(ctx, &a->zh);
 	if (a->en)
 		expect_anchors(ctx, a->en);
@@ -597,7 +594,6 @@ render_reuse(struct render_ctx *ctx, struct article *a, const char *record,
 void
 render_article(struct render_ctx *ctx, struct article *a)
 {
-	a->render_record = NULL;   /* a new record is made from this render */
 	render_version(ctx, a, &a->zh);
 	if (a->en != NULL)
 		render_version(ctx, a, a->en);

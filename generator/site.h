@@ -77,10 +77,9 @@ struct version {
 	size_t body_len;
 	int body_line;                       /* file line where the body starts */
 	struct date updated;
-	const char *html;                    /* filled by render; NULL when */
-	size_t html_len;                     /* spilled (spill.h) or not rendered */
-	bool html_spilled;                   /* at html_off in the spill file */
-	long long html_off;
+	const char *html;                    /* filled by render; NULL when it */
+	size_t html_len;                     /* waits in the spill file (spill.h,
+	                                        spill_slot) or was not rendered */
 	/* filled by render: */
 	/* Its glossary notes in order of first use: the note numbered k is
 	 * glossary_used[k - 1].  A million of them in a big archive, so a
@@ -111,28 +110,6 @@ struct xref {
 	int line, col;
 };
 
-/* What identifies a file's contents without reading it: a write changes
- * its ctime, which nothing can set back. */
-struct file_stamp {
-	long long mtime_s, mtime_ns, ctime_s, ctime_ns, size;
-	unsigned long long ino;
-};
-
-/* What loading takes from an article file that a later build can use
- * while the file's stamp is the same: its front matter as parsed (in
- * ynode_write's text), where its body starts and the hash of its text.
- * The body is read only if something renders it. */
-struct source_record {
-	const char *name;                    /* in articles/ */
-	struct file_stamp stamp;
-	uint64_t source_hash;
-	int body_line;
-	const char *fm;                      /* the front matter, ynode_write's */
-	size_t fm_len;
-	const char *line;                    /* its line in the last cache, when */
-	size_t line_len;                     /* taken from there, else NULL */
-};
-
 struct article {
 	const char *slug;
 	struct pos pos;                      /* the zh file, line 1 */
@@ -148,10 +125,6 @@ struct article {
 	struct version zh;
 	struct version *en;                  /* NULL: no translation */
 	const char *asset_dir;               /* content/articles/<slug>/, or NULL */
-	/* The last build's render record, when this build reused it as it is
-	 * (not rendered since): the next cache gets the same line. */
-	const char *render_record;
-	size_t render_record_len;
 	/* filled by relate: */
 	struct article **backlinks;          /* articles linking here, newest first */
 	size_t n_backlinks;
@@ -187,10 +160,6 @@ struct site {
 	uint64_t data_hash;                  /* of site.yaml, taxonomy.yaml, glossary.yaml */
 	const char **drafts_left_out;        /* slugs of unpublished drafts, sorted */
 	size_t n_drafts_left_out;
-	/* Every article file loading read or took from the last build,
-	 * for the next build's cache (load.h, struct source_record). */
-	struct source_record *sources;
-	size_t n_sources;
 };
 
 /* Tables of names, indexed by the enums above. */

@@ -18,27 +18,47 @@
 
 #include "arena.h"
 
+/* What is stored is found by slot, a number the caller chooses below
+ * n_slots (the build: spill_slot), so that the model does not keep file
+ * offsets.  Each slot is written once, by one thread. */
 struct spill {
 	int fd;
 	unsigned long long block;   /* the file system's block size */
 	atomic_ullong end;     /* bytes reserved so far */
 	atomic_bool failed;    /* a write failed: callers keep HTML in memory */
+	struct spill_range {
+		long long off;     /* -1: nothing stored */
+		size_t len;
+	} *slots;
+	size_t n_slots;
 };
 
-/* Opens an anonymous file in the folder of `near` (a path); false when it
- * cannot, and HTML then simply stays in memory. */
-bool spill_open(struct spill *sp, const char *near);
-/* Stores len bytes; their offset, or -1 after a failure. */
-long long spill_put(struct spill *sp, const char *data, size_t len);
-/* Reads back what spill_put stored, NUL-terminated, into the arena; NULL
+/* A version's slot: the article's place in site->articles and the
+ * version's language. */
+static inline size_t
+spill_slot(size_t article, int lang)
+{
+	return article * 2 + (size_t)lang;
+}
+
+/* Opens an anonymous file in the folder of `near` (a path), for slots
+ * 0 .. n_slots - 1; false when it cannot, and HTML then simply stays in
+ * memory. */
+bool spill_open(struct spill *sp, const char *near, size_t n_slots);
+/* Stores len bytes in `slot`; false after a failure (the caller keeps
+ * them). */
+bool spill_put(struct spill *sp, size_t slot, const char *data, size_t len);
+/* True when `slot` holds stored bytes. */
+bool spill_has(const struct spill *sp, size_t slot);
+/* Reads back what `slot` holds, NUL-terminated, into the arena; NULL
  * when the read fails. */
-char *spill_get(struct spill *sp, long long off, size_t len, struct arena *a);
-/* Says that the bytes at [off, off + len) will not be read again: the
- * file's memory for them goes back to the system at once (a hole is
- * punched, where the system can), so the pages written next reuse it.
- * On a virtual machine, memory the system has not touched lately costs
- * far more to fill than memory it just freed. */
-void spill_drop(struct spill *sp, long long off, size_t len);
+char *spill_get(struct spill *sp, size_t slot, struct arena *a);
+/* Says that `slot` will not be read again: the file's memory for it
+ * goes back to the system at once (a hole is punched, where the system
+ * can), so the pages written next reuse it.  On a virtual machine,
+ * memory the system has not touched lately costs far more to fill than
+ * memory it just freed. */
+void spill_drop(struct spill *sp, size_t slot);
 void spill_close(struct spill *sp);
 
 #endif

@@ -45,6 +45,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "diag.h"
+#include "load.h"
 #include "site.h"
 #include "strset.h"
 
