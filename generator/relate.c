@@ -206,7 +206,7 @@ relate_put(struct buf *out, const struct site *s)
 		const struct article *a = s->articles[i];
 		for (size_t j = 0; j < a->n_related; j++) {
 			char num[24];
-			int n = snprintf(num, sizeof(num), j ? " %zu" : "%zu",
+			int n = snprintf(num, sizeof(num), j ? "\t%zu" : "%zu",
 			    a->related[j]->index);
 			buf_add(out, num, (size_t)n);
 		}
@@ -233,7 +233,7 @@ take_related(struct site *s, const char *p, size_t len)
 			ok = p > digits && v < n && v != i && count[i] < 5;
 			if (ok)
 				all[i * 5 + count[i]++] = v;
-			if (ok && p < end && *p == ' ')
+			if (ok && p < end && *p == '\t')
 				p++;
 		}
 		ok = ok && p < end && *p++ == '\n';

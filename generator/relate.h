@@ -21,7 +21,8 @@ void relate_site(struct site *s, int threads, const char *known,
  * with their dates and tags. */
 uint64_t relate_key(const struct site *s);
 /* The related lists, one line per article (the indexes of its related
- * articles), for the next build. */
+ * articles, tab-separated: state.h's record format), for the next
+ * build. */
 void relate_put(struct buf *out, const struct site *s);
 
 #endif

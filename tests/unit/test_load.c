@@ -54,7 +54,7 @@ load_with(bool drafts, const char *base_url)
 	site_free(S);
 	diags_free(&D);
 	diags_init(&D);
-	struct load_options opt = { ROOT, drafts, base_url, 1, NULL, NULL };
+	struct load_options opt = { ROOT, drafts, base_url, 1, NULL, NULL, NULL };
 	S = site_load(&opt, &D);
 	assert_non_null(S);
 	return S;

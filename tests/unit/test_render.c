@@ -280,7 +280,7 @@ load_and_render(void)
 {
 	put("site.yaml", "title:\n  zh: 测试站\n  en: Test Site\nbase_url: https://example.org/\n");
 	put("glossary.yaml", GLOSSARY);
-	struct load_options opt = { ROOT, false, NULL, 1, NULL, NULL };
+	struct load_options opt = { ROOT, false, NULL, 1, NULL, NULL, NULL };
 	S = site_load(&opt, &D);
 	assert_non_null(S);
 	ASSERT_DIAGS("");
