@@ -20,6 +20,7 @@ need_cmd pkg-config pkg-config
 need_pkg libcmark libcmark-dev
 need_pkg libxml-2.0 libxml2-dev
 need_pkg yaml-0.1 libyaml-dev
+need_pkg libmicrohttpd libmicrohttpd-dev
 if [ "$what" = test ]; then
 	need_pkg cmocka libcmocka-dev
 	need_cmd xmllint libxml2-utils

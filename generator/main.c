@@ -16,6 +16,7 @@
 #include "build.h"
 #include "pool.h"
 #include "scaffold.h"
+#include "serve.h"
 
 #ifndef HAICHAO_VERSION
 #define HAICHAO_VERSION "0.0"
@@ -29,6 +30,9 @@
 struct invocation {
 	struct build_options opt;
 	bool templates_given;      /* -t */
+	bool output_given;         /* -o */
+	int port;                  /* serve -p; -1: the default */
+	const char *bind;          /* serve --bind */
 	const char *title;         /* new article --title */
 	char **args;               /* the operands after the options */
 	int n_args;
@@ -38,7 +42,8 @@ struct invocation {
 typedef bool option_fn(struct invocation *inv, const char *arg);
 
 static bool set_content(struct invocation *v, const char *a) { v->opt.content_dir = a; return true; }
-static bool set_output(struct invocation *v, const char *a) { v->opt.public_dir = a; return true; }
+static bool set_output(struct invocation *v, const char *a) { v->opt.public_dir = a; v->output_given = true; return true; }
+static bool set_bind(struct invocation *v, const char *a) { v->bind = a; return true; }
 static bool set_drafts(struct invocation *v, const char *a) { (void)a; v->opt.drafts = true; return true; }
 static bool set_title(struct invocation *v, const char *a) { v->title = a; return true; }
 
@@ -64,6 +69,19 @@ set_jobs(struct invocation *v, const char *a)
 }
 
 static bool
+set_port(struct invocation *v, const char *a)
+{
+	char *end;
+	long n = strtol(a, &end, 10);
+	if (*end != '\0' || end == a || n < 0 || n > 65535) {
+		fprintf(stderr, "haichao: -p takes a port number from 0 to 65535, not '%s'\n", a);
+		return false;
+	}
+	v->port = (int)n;
+	return true;
+}
+
+static bool
 set_base_url(struct invocation *v, const char *a)
 {
 	if (strncmp(a, "https://", 8) != 0 && strncmp(a, "http://", 7) != 0) {
@@ -75,7 +93,7 @@ set_base_url(struct invocation *v, const char *a)
 }
 
 /* Keys above 255 are long-only options. */
-enum { OPT_BASE_URL = 256, OPT_DRAFTS, OPT_TITLE };
+enum { OPT_BASE_URL = 256, OPT_DRAFTS, OPT_TITLE, OPT_BIND };
 
 static const struct option_row {
 	int key;                 /* the short letter, or an OPT_ value */
@@ -100,6 +118,11 @@ static const struct option_row {
 	  "the output is the same for every N" },
 	{ OPT_TITLE, "title", "TITLE", set_title,
 	  "the new article's title (default: the slug)" },
+	{ 'p', NULL, "PORT", set_port,
+	  "the port to listen on (default: 8080, or the next free one;\n"
+	  "0: any free port)" },
+	{ OPT_BIND, "bind", "ADDR", set_bind,
+	  "the address to listen on (default: 127.0.0.1)" },
 };
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))
 
@@ -107,6 +130,7 @@ static int run_build(struct invocation *v);
 static int run_check(struct invocation *v);
 static int run_status(struct invocation *v);
 static int run_new(struct invocation *v);
+static int run_serve(struct invocation *v);
 
 /* A command: its name, the option keys it takes (rows of `options`), how
  * many operands, and what runs it. */
@@ -134,6 +158,15 @@ static const struct command {
 	  "Prints a tab-separated line for each article without an English\n"
 	  "translation (missing) or whose original was updated after it\n"
 	  "(outdated), then a count." },
+	{ "serve", "", (const int[]){ 'C', 't', 'o', 'p', OPT_BIND, OPT_DRAFTS, 0 },
+	  0, 0, run_serve, "preview the site, rebuilt and reloaded on every change",
+	  "Builds the site and serves it over HTTP (under base_url's path), then\n"
+	  "rebuilds it whenever a file in the content or templates folder changes\n"
+	  "and reloads the open pages. A change with errors shows them over the\n"
+	  "pages and here, and the last good build is still served. Without -o\n"
+	  "the site is built into a temporary folder, removed when the server\n"
+	  "stops (Ctrl-C): nothing is written into public/. The URL is printed\n"
+	  "once the first build is done." },
 	{ "new", "site DIR | article SLUG", (const int[]){ 'C', OPT_TITLE, 0 },
 	  2, 2, run_new, "start a new archive, or a new article",
 	  "new site DIR makes DIR (which must be new or empty) a small bilingual\n"
@@ -375,6 +408,22 @@ run_new(struct invocation *v)
 	    "'new' makes a 'site' or an 'article', not '%s'", what);
 }
 
+static int
+run_serve(struct invocation *v)
+{
+	if (!choose_templates(v))
+		return 2;
+	struct serve_options o = {
+		.content_dir = v->opt.content_dir,
+		.templates_dir = v->opt.templates_dir,
+		.public_dir = v->output_given ? v->opt.public_dir : NULL,
+		.bind = v->bind != NULL ? v->bind : "127.0.0.1",
+		.port = v->port,
+		.drafts = v->opt.drafts,
+	};
+	return serve_run(&o);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -398,7 +447,7 @@ main(int argc, char **argv)
 		.templates_dir = "templates",
 		.public_dir = "public",
 		.threads = pool_cpus(),
-	} };
+	}, .port = -1 };
 	int status = parse_options(c, argc, argv, &v);
 	return status >= 0 ? status : c->run(&v);
 }

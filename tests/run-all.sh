@@ -150,6 +150,15 @@ fi
 # ---- man pages: mandoc -Tlint, warnings and worse fail -------------------------
 step man-lint sh -c 'mandoc -Tlint -Wwarning man/*.[1-9]'
 
+# ---- `haichao serve`: HTTP, safety, reloads, Chromium, with both builds ------
+for b in "$BIN" "$ASAN_BIN"; do
+	if [ -x "$b" ]; then
+		step "serve ($b)" python3 tests/check/serve.py "$b"
+	else
+		: >"$log"
+		fail "serve ($b)" "$b is not built"
+	fi
+done
 if [ -x "$BIN" ]; then
 	step determinism tests/check/determinism.sh "$BIN"
 	step publish tests/check/publish.sh "$BIN"
