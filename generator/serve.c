@@ -385,6 +385,12 @@ server_start(struct server *s, int sigfd)
 	const struct serve_options *o = s->opt;
 	char err[512];
 	int port;
+	struct stat st;
+	if (stat(o->content_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "haichao: %s: not a folder (-C names the content folder)\n",
+		    o->content_dir);
+		return false;
+	}
 	int lfd = listen_on(o->bind, o->port < 0 ? SERVE_DEFAULT_PORT : o->port,
 	    o->port < 0, &port, err, sizeof(err));
 	if (lfd < 0) {
