@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,11 +118,12 @@ section_sum(enum state_section i, const char *p, size_t len)
 }
 
 /* The table: a line "NAME\tLENGTH\tCHECKSUM" per section, in order; the
- * sections follow, back to back, to the end of the file. */
-bool
-state_parse(char *data, size_t len, struct state_text *t, int *why)
+ * sections follow, back to back, to the end of the file.  Reads it from
+ * the head of [data, data + len); *at is where the sections begin. */
+static bool
+parse_table(const char *data, size_t len, size_t lens[ST_COUNT],
+    uint64_t sums[ST_COUNT], size_t *at, int *why)
 {
-	*t = (struct state_text){ data, len, false, { { NULL, 0 } } };
 	size_t ml = sizeof(STATE_MAGIC) - 1, fl = sizeof(STATE_FAMILY) - 1;
 	*why = D_CACHE_DAMAGED;
 	if (len < ml || memcmp(data, STATE_MAGIC, ml) != 0) {
@@ -132,8 +134,6 @@ state_parse(char *data, size_t len, struct state_text *t, int *why)
 		return false;
 	}
 	const char *p = data + ml, *end = data + len;
-	size_t lens[ST_COUNT];
-	uint64_t sums[ST_COUNT];
 	for (int i = 0; i < ST_COUNT; i++) {
 		size_t nl = strlen(section_name[i]);
 		unsigned long long n, sum;
@@ -147,14 +147,41 @@ state_parse(char *data, size_t len, struct state_text *t, int *why)
 		lens[i] = (size_t)n;
 		sums[i] = sum;
 	}
-	for (int i = 0; i < ST_COUNT; i++) {
+	*at = (size_t)(p - data);
+	return true;
+}
+
+/* Sections [0, upto) of a file whose table parse_table read: each must
+ * be there whole with its checksum. */
+static bool
+check_sections(const char *data, size_t len, const size_t lens[ST_COUNT],
+    const uint64_t sums[ST_COUNT], size_t at, int upto,
+    struct state_span sec[ST_COUNT])
+{
+	const char *p = data + at, *end = data + len;
+	for (int i = 0; i < upto; i++) {
 		if (lens[i] > (size_t)(end - p) ||
 		    section_sum((enum state_section)i, p, lens[i]) != sums[i])
 			return false;
-		t->sec[i] = (struct state_span){ p, lens[i] };
+		sec[i] = (struct state_span){ p, lens[i] };
 		p += lens[i];
 	}
-	t->sound = p == end;
+	return true;
+}
+
+bool
+state_parse(char *data, size_t len, struct state_text *t, int *why)
+{
+	*t = (struct state_text){ data, len, false, { { NULL, 0 } } };
+	size_t lens[ST_COUNT], at, total;
+	uint64_t sums[ST_COUNT];
+	if (!parse_table(data, len, lens, sums, &at, why))
+		return false;
+	total = at;
+	for (int i = 0; i < ST_COUNT; i++)
+		total = lens[i] <= len ? total + lens[i] : len + 1;
+	t->sound = total == len &&
+	    check_sections(data, len, lens, sums, at, ST_COUNT, t->sec);
 	return t->sound;
 }
 
@@ -165,43 +192,63 @@ state_text_free(struct state_text *t)
 	*t = (struct state_text){ NULL, 0, false, { { NULL, 0 } } };
 }
 
-/* The whole file, read (not mapped: a file cut short while we read it
- * is just short, where a mapping would fault).  False when there is
- * none or it cannot be read: no state, nothing to say. */
+/* The state file, read (not mapped: a file cut short while we read it
+ * is just short, where a mapping would fault), as far as it is needed:
+ * an up-to-date check reads only its head (the table and the first
+ * three sections, a tenth of it). */
+struct reading {
+	int fd;
+	char *data;       /* NUL-terminated at n */
+	size_t n, cap;
+	size_t size;      /* as fstat said when it was opened */
+};
+
+/* False when there is no file or it cannot be read: no state, nothing
+ * to say. */
 static bool
-read_state(const char *path, char **data, size_t *len)
+open_state(const struct state_options *opt, struct reading *r)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char *path = state_path(opt);
 	struct stat st;
-	if (fd < 0)
+	r->fd = open(path, O_RDONLY | O_CLOEXEC);
+	free(path);
+	if (r->fd < 0)
 		return false;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
+	if (fstat(r->fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(r->fd);
 		return false;
 	}
-	size_t cap = (size_t)st.st_size + 1, n = 0;
-	char *b = xmalloc(cap + 1);
-	for (;;) {
-		if (n == cap) {   /* it grew while we read: take it all */
-			cap *= 2;
-			b = xrealloc(b, cap + 1);
+	r->size = (size_t)st.st_size;
+	r->cap = r->size + 1;
+	r->data = xmalloc(r->cap + 1);
+	r->n = 0;
+	r->data[0] = '\0';
+	return true;
+}
+
+/* Reads on until `upto` bytes are in (SIZE_MAX: to the end, however long
+ * it has grown); false after a read error. */
+static bool
+read_upto(struct reading *r, size_t upto)
+{
+	while (r->n < upto) {
+		if (r->n == r->cap) {   /* it grew while we read: take it all */
+			r->cap *= 2;
+			r->data = xrealloc(r->data, r->cap + 1);
 		}
-		ssize_t got = read(fd, b + n, cap - n);
+		size_t want = r->cap - r->n;
+		if (upto != SIZE_MAX && upto - r->n < want)
+			want = upto - r->n;
+		ssize_t got = read(r->fd, r->data + r->n, want);
 		if (got < 0 && errno == EINTR)
 			continue;
-		if (got < 0) {
-			free(b);
-			close(fd);
+		if (got < 0)
 			return false;
-		}
 		if (got == 0)
 			break;
-		n += (size_t)got;
+		r->n += (size_t)got;
 	}
-	close(fd);
-	b[n] = '\0';
-	*data = b;
-	*len = n;
+	r->data[r->n] = '\0';
 	return true;
 }
 
@@ -408,6 +455,34 @@ complain(const struct state_options *opt, struct diags *d, int why)
 	free(path);
 }
 
+/* The up-to-date check on the head of the file: the inputs exactly as
+ * recorded and every published file as written.  What the build said
+ * goes to *said. */
+static bool
+fresh_from_head(const struct state_options *opt, struct reading *r,
+    const char *inputs, char **said)
+{
+	size_t lens[ST_COUNT], at, head, total;
+	uint64_t sums[ST_COUNT];
+	int why;
+	if (!read_upto(r, 4096) || !parse_table(r->data, r->n, lens, sums, &at, &why))
+		return false;
+	head = at + lens[ST_INPUTS] + lens[ST_SAID] + lens[ST_FILES];
+	total = at;
+	for (int i = 0; i < ST_COUNT; i++)
+		total += lens[i] < r->size ? lens[i] : r->size + 1;
+	struct state_span sec[ST_COUNT];
+	if (total != r->size || head > r->size || !read_upto(r, head) ||
+	    !check_sections(r->data, r->n, lens, sums, at, ST_FILES + 1, sec))
+		return false;
+	size_t now = strlen(inputs);
+	if (sec[ST_INPUTS].len != now || memcmp(sec[ST_INPUTS].p, inputs, now) != 0 ||
+	    !files_intact(opt, &sec[ST_FILES]))
+		return false;
+	*said = xstrndup(sec[ST_SAID].p, sec[ST_SAID].len);
+	return true;
+}
+
 bool
 state_up_to_date(const struct state_options *opt, struct diags *d,
     char **said, char **inputs, struct state_text *text)
@@ -415,24 +490,21 @@ state_up_to_date(const struct state_options *opt, struct diags *d,
 	*said = NULL;
 	*inputs = fingerprint(opt);
 	*text = (struct state_text){ NULL, 0, false, { { NULL, 0 } } };
-	char *path = state_path(opt), *data;
-	size_t len;
-	bool have = read_state(path, &data, &len);
-	free(path);
-	if (!have)
+	struct reading r;
+	if (!open_state(opt, &r))
 		return false;
+	bool fresh = fresh_from_head(opt, &r, *inputs, said);
+	/* Not fresh: the build needs all of it, read and checked whole. */
+	bool read = fresh || read_upto(&r, SIZE_MAX);
+	close(r.fd);
 	int why;
-	if (!state_parse(data, len, text, &why)) {
-		complain(opt, d, why);
-		return false;
+	if (fresh || !read) {
+		free(r.data);
+		return fresh;
 	}
-	const struct state_span *in = &text->sec[ST_INPUTS];
-	size_t now = strlen(*inputs);
-	if (in->len != now || memcmp(in->p, *inputs, now) != 0 ||
-	    !files_intact(opt, &text->sec[ST_FILES]))
-		return false;
-	*said = xstrndup(text->sec[ST_SAID].p, text->sec[ST_SAID].len);
-	return true;
+	if (!state_parse(r.data, r.n, text, &why))
+		complain(opt, d, why);
+	return false;
 }
 
 /* ---- the last build's state, indexed ------------------------------------------- */

@@ -85,10 +85,11 @@ void state_text_free(struct state_text *t);
 void state_format(const struct state_span sec[ST_COUNT], struct buf *out);
 
 /* Reads the state file and says whether public/ is already what a build
- * would write; *said is then what that build printed.  A damaged file is
- * reported in `d`.  *inputs is the fingerprint as it is now (for
- * state_save), *text the file as read (for state_prev_load).  The caller
- * frees *said, *inputs and *text. */
+ * would write; *said is then what that build printed (and only the head
+ * of the file was read: *text stays empty).  Otherwise *text is the whole
+ * file as read, for state_prev_load, and a damaged one is reported in
+ * `d`.  *inputs is the fingerprint as it is now (for state_save).  The
+ * caller frees *said, *inputs and *text. */
 bool state_up_to_date(const struct state_options *opt, struct diags *d,
     char **said, char **inputs, struct state_text *text);
 

@@ -19,7 +19,8 @@
  * Checked: never a crash, leak or hang; a file that is not sound yields
  * nothing (no files, keys or records); every record handed out lies
  * inside the file as read and holds no newline; a source record's numbers
- * are in range; an up-to-date answer comes with what the build said. */
+ * are in range; an up-to-date answer comes with what the build said and
+ * hands nothing on (only the file's head was read). */
 #include "fuzz_util.h"
 
 #include "arena.h"
@@ -158,9 +159,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct state_text t;
 	bool fresh = state_up_to_date(&opt, &d, &said, &inputs, &t);
 	CHECK(fresh == (said != NULL));
-	CHECK(!fresh || t.sound);
-	CHECK(t.sound || d.len == 1);   /* a file not sound is said once */
-	CHECK(!t.sound || d.len == 0);
+	/* Fresh: only the head was read, nothing is handed on.  Else a
+	 * file not sound is said once, and a sound one not at all. */
+	CHECK(!fresh || (t.data == NULL && d.len == 0));
+	CHECK(fresh || t.sound == (d.len == 0));
 	struct state_prev prev;
 	state_prev_load(&opt, &t, &prev);
 	if (!prev.text.sound)

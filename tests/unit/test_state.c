@@ -118,6 +118,11 @@ test_round_trip(void **unused)
 	free(said);
 	free(now);
 	ASSERT_DIAGS("");
+	/* Up to date, only the head of the file was read: nothing to load.
+	 * An input touched, all of it is. */
+	assert_null(t.data);
+	put("content/extra.txt", "x");
+	assert_false(up_to_date(&t));
 	struct state_prev prev;
 	state_prev_load(&opt, &t, &prev);
 	assert_true(prev.have_files);
@@ -387,8 +392,9 @@ test_listed_path_outside_deletes_nothing(void **unused)
 	strset_add(&files, "index.html");
 	struct state_next next = { inputs, "", &keys, &files, NULL, NULL, NULL, 0 };
 	state_save(&opt, &next);
+	put("content/extra.txt", "x");   /* not up to date: read whole */
 	struct state_text t;
-	(void)up_to_date(&t);
+	assert_false(up_to_date(&t));
 	struct state_prev prev;
 	state_prev_load(&opt, &t, &prev);
 	assert_true(prev.have_files);
