@@ -11,7 +11,7 @@ MANDIR = $(PREFIX)/share/man
 MAN1 = man/haichao.1
 MAN5 = man/haichao-content.5 man/haichao-templates.5
 VERSION = 0.1.0
-PKGS = libcmark libxml-2.0 yaml-0.1 libmicrohttpd
+PKGS = libcmark-gfm libxml-2.0 yaml-0.1 libmicrohttpd
 
 CC ?= cc
 CFLAGS ?= -O2 -g

@@ -17,12 +17,14 @@ need_cmd() {  # command, Debian package
 need_cmd cc gcc
 need_cmd make make
 need_cmd pkg-config pkg-config
-need_pkg libcmark libcmark-dev
+need_pkg libcmark-gfm libcmark-gfm-dev
+[ -f /usr/include/cmark-gfm-core-extensions.h ] || missing="$missing libcmark-gfm-extensions-dev"
 need_pkg libxml-2.0 libxml2-dev
 need_pkg yaml-0.1 libyaml-dev
 need_pkg libmicrohttpd libmicrohttpd-dev
 if [ "$what" = test ]; then
 	need_pkg cmocka libcmocka-dev
+	need_cmd cmark-gfm cmark-gfm   # expected HTML of the spec examples
 	need_cmd xmllint libxml2-utils
 	need_cmd python3 python3
 	need_cmd java default-jre-headless

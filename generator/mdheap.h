@@ -14,7 +14,7 @@
 #ifndef HAICHAO_MDHEAP_H
 #define HAICHAO_MDHEAP_H
 
-#include <cmark.h>
+#include <cmark-gfm.h>
 
 struct md_heap;
 

@@ -8,7 +8,9 @@
 
 #include "mdheap.h"
 
-#include <cmark.h>
+#include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -156,6 +158,91 @@ walk_source_pos(struct walk *w, cmark_node *node, const char *needle)
 	return walk_source_find(w, node, needle, NULL);
 }
 
+/* ---- the dialect ---------------------------------------------------------------- */
+
+/* GitHub's Markdown: tables, ~~strikethrough~~ and bare-URL autolinks are
+ * syntax extensions attached to each parser; footnotes are a parser
+ * option (CMARK_OPT_FOOTNOTES).  Table cells align with a style attribute,
+ * since HTML5 made `align` obsolete.  The extensions are registered once
+ * per process: cmark-gfm's registry is global and not thread-safe. */
+static const char *const gfm_names[] = { "table", "strikethrough", "autolink" };
+enum { GFM_TABLE = 0, N_GFM = sizeof(gfm_names) / sizeof(*gfm_names) };
+static cmark_syntax_extension *gfm_exts[N_GFM];
+static pthread_once_t gfm_once = PTHREAD_ONCE_INIT;
+
+static void
+gfm_register(void)
+{
+	cmark_gfm_core_extensions_ensure_registered();
+	for (size_t i = 0; i < N_GFM; i++)
+		gfm_exts[i] = cmark_find_syntax_extension(gfm_names[i]);
+}
+
+static int
+gfm_options(bool unsafe_html)
+{
+	return CMARK_OPT_DEFAULT | CMARK_OPT_FOOTNOTES |
+	    CMARK_OPT_TABLE_PREFER_STYLE_ATTRIBUTES |
+	    (unsafe_html ? CMARK_OPT_UNSAFE : 0);
+}
+
+/* cmark-gfm keeps the table of characters that start an inline (the
+ * extensions' `~`, `w`, `:`) in one global array, which every parse fills
+ * when its inlines start and clears when they end: two threads parsing at
+ * once clear each other's, and `~~x~~` or a bare URL then stays text.  So
+ * the inline pass (cmark_parser_finish) runs one thread at a time; block
+ * parsing, the tree walk and the HTML still run in parallel. */
+static pthread_mutex_t gfm_inline_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static cmark_node *
+gfm_finish(cmark_parser *p)
+{
+	pthread_mutex_lock(&gfm_inline_lock);
+	cmark_node *doc = cmark_parser_finish(p);
+	pthread_mutex_unlock(&gfm_inline_lock);
+	return doc;
+}
+
+/* A parser with the extensions attached.  The HTML renderer takes the
+ * parser's list of them, so the parser lives until the document is
+ * rendered. */
+static cmark_parser *
+gfm_parser(int opts, cmark_mem *mem)
+{
+	pthread_once(&gfm_once, gfm_register);
+	cmark_parser *p = cmark_parser_new_with_mem(opts, mem);
+	for (size_t i = 0; i < N_GFM; i++)
+		if (gfm_exts[i] != NULL)
+			cmark_parser_attach_syntax_extension(p, gfm_exts[i]);
+	return p;
+}
+
+/* True for a GFM table (whose node type the extension makes at run
+ * time, so it cannot be a case label). */
+static bool
+is_table(cmark_node *n)
+{
+	return gfm_exts[GFM_TABLE] != NULL &&
+	    cmark_node_get_syntax_extension(n) == gfm_exts[GFM_TABLE] &&
+	    strcmp(cmark_node_get_type_string(n), "table") == 0;
+}
+
+/* A table wider than the text scrolls sideways in a box of its own, so a
+ * phone's page never widens; the box takes the keyboard focus, so that
+ * it can be scrolled without a pointer. */
+static void
+wrap_tables(struct walk *w)
+{
+	for (size_t i = 0; i < w->tables.n; i++) {
+		cmark_node *t = w->tables.items[i];
+		cmark_node *box = cmark_node_new_with_mem(CMARK_NODE_CUSTOM_BLOCK, w->mem);
+		cmark_node_set_on_enter(box, "<div class=\"table\" tabindex=\"0\">");
+		cmark_node_set_on_exit(box, "</div>");
+		cmark_node_insert_before(t, box);
+		cmark_node_append_child(box, t);
+	}
+}
+
 /* ---- gathering ----------------------------------------------------------- */
 
 static bool
@@ -301,6 +388,8 @@ gather(struct walk *w, cmark_node *doc)
 			break;
 		}
 		default:
+			if (ev == CMARK_EVENT_ENTER && is_table(n))
+				list_push(&w->tables, n);
 			break;
 		}
 	}
@@ -326,6 +415,9 @@ edge_char(cmark_node *n, bool last)
 		if (t == CMARK_NODE_EMPH || t == CMARK_NODE_STRONG ||
 		    t == CMARK_NODE_LINK)
 			n = last ? cmark_node_last_child(n) : cmark_node_first_child(n);
+		else if (t == CMARK_NODE_FOOTNOTE_REFERENCE)
+			/* a footnote's number sits on the text before it */
+			n = last ? cmark_node_previous(n) : cmark_node_next(n);
 		else
 			return 0;
 	}
@@ -402,6 +494,21 @@ make_id(const char *text, struct buf *out)
 		buf_puts(out, "section");
 }
 
+/* cmark-gfm's footnotes take the ids "fn-<label>" and "fnref-<label>"
+ * (their labels may be ASCII words, as a heading's id is): a heading id of
+ * that form gets "h-" in front, so no page holds one id twice. */
+static void
+footnote_safe_id(struct buf *id)
+{
+	if (strncmp(id->data, "fn-", 3) != 0 && strncmp(id->data, "fnref-", 6) != 0)
+		return;
+	char *old = xstrdup(id->data);
+	buf_reset(id);
+	buf_puts(id, "h-");
+	buf_puts(id, old);
+	free(old);
+}
+
 static void
 add_heading_ids(struct walk *w)
 {
@@ -416,6 +523,7 @@ add_heading_ids(struct walk *w)
 		buf_reset(&id);
 		walk_plain_text(h, &text);
 		make_id(text.data ? text.data : "", &id);
+		footnote_safe_id(&id);
 		strset_unique(&taken, &id);   /* a repeated id gets -2, -3... */
 		v->ids[v->n_ids++] = arena_strdup(w->ctx->arena, id.data);
 		/* cmark cannot give a heading an id, so the heading becomes a
@@ -500,7 +608,7 @@ static void
 render_version(struct render_ctx *ctx, struct article *a, struct version *v)
 {
 	const struct site *s = ctx->site;
-	int opts = CMARK_OPT_DEFAULT | (s->unsafe_html ? CMARK_OPT_UNSAFE : 0);
+	int opts = gfm_options(s->unsafe_html);
 	/* Everything below is filled afresh, also when this version was
 	 * restored from the render cache and its HTML is now needed. */
 	v->n_ids = v->n_glossary_used = v->n_links = v->n_xrefs = v->n_assets = 0;
@@ -515,10 +623,9 @@ render_version(struct render_ctx *ctx, struct article *a, struct version *v)
 	 * one (not in sanitizer builds, nor for callers without one). */
 	cmark_mem *mem = ctx->md ? md_heap_begin(ctx->md) :
 	    cmark_get_default_mem_allocator();
-	cmark_parser *parser = cmark_parser_new_with_mem(opts, mem);
+	cmark_parser *parser = gfm_parser(opts, mem);
 	cmark_parser_feed(parser, v->body, v->body_len);
-	cmark_node *doc = cmark_parser_finish(parser);
-	cmark_parser_free(parser);
+	cmark_node *doc = gfm_finish(parser);
 	struct walk w = { .ctx = ctx, .mem = mem, .article = a, .version = v,
 		.scrub = utf8_scrub_needed(v->body, v->body_len) };
 	size_t n_terms = s->n_site_glossary ? s->n_site_glossary : 1;
@@ -528,9 +635,12 @@ render_version(struct render_ctx *ctx, struct article *a, struct version *v)
 	annotate_strip_alt(&w);
 	join_cjk_lines(&w);
 	add_heading_ids(&w);
+	wrap_tables(&w);
 	annotate_glossary(&w, doc);
 	v->auto_summary = auto_summary(&w, doc);
-	char *html = cmark_render_html(doc, opts);
+	char *html = cmark_render_html(doc, opts,
+	    cmark_parser_get_syntax_extensions(parser));
+	cmark_parser_free(parser);
 	v->html_len = strlen(html);
 	v->html_hash = hash_bytes(HASH_SEED, html, v->html_len);
 	bool spilled = ctx->spill && spill_put(ctx->spill, spill_slot(a->index,
@@ -560,6 +670,7 @@ render_version(struct render_ctx *ctx, struct article *a, struct version *v)
 	free(w.texts);
 	free(w.softbreaks.items);
 	free(w.headings.items);
+	free(w.tables.items);
 	free(w.gloss_links.items);
 	free(w.alt_glosses.items);
 	buf_release(&w.scratch);

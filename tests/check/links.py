@@ -9,7 +9,7 @@ For every .html file under DIR (standard library only):
   * absolute http(s) URLs that start with the site's base_url are mapped to
     a file of DIR the same way (the base is stripped first);
   * a #fragment needs an element with that id in the target page (the
-    fragment is percent-decoded: CJK ids are used);
+    fragment as written or percent-decoded: CJK ids are used);
   * <link rel=alternate hreflang=...> must resolve, and the page it points to
     must link back (hreflang alternates are reciprocal);
   * <link rel=canonical> must be an absolute URL under base_url that maps to
@@ -223,7 +223,11 @@ class Checker:
         if not target.endswith((".html", ".htm")):
             return
         ids = parse_html(os.path.join(self.root, target)).ids
-        if fragment not in ids and fragment.lower() != "top":
+        # As browsers do (HTML's "find a potential indicated element"):
+        # the fragment as written first, then percent-decoded; cmark-gfm's
+        # footnote ids hold their label percent-encoded (fn-%E8%B6%8B).
+        raw = urlsplit(href).fragment
+        if fragment not in ids and raw not in ids and fragment.lower() != "top":
             self.report(page_rel, href, f"no element with id=\"{fragment}\" in {target}")
 
     # -- pages ------------------------------------------------------------

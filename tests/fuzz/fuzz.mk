@@ -10,7 +10,7 @@
 
 CLANG ?= clang
 OUT ?= build/fuzz
-PKGS = libcmark libxml-2.0 yaml-0.1 libmicrohttpd
+PKGS = libcmark-gfm libxml-2.0 yaml-0.1 libmicrohttpd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CPPFLAGS = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DHAICHAO_VERSION='"fuzz"'

@@ -97,7 +97,7 @@ render(const char *md, cmark_mem *mem)
 	cmark_node_set_literal(t, "added & kept");
 	cmark_node_append_child(extra, t);
 	cmark_node_append_child(doc, extra);
-	char *html = cmark_render_html(doc, CMARK_OPT_DEFAULT);
+	char *html = cmark_render_html(doc, CMARK_OPT_DEFAULT, NULL);
 	char *copy = strdup(html);
 	mem->free(html);
 	cmark_node_free(doc);
