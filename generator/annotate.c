@@ -181,6 +181,13 @@ apply_gloss_link(struct walk *w, cmark_node *link)
 	walk_plain_text(link, &w->scratch);
 	const char *zh = arena_strdup(w->ctx->arena, w->scratch.data ? w->scratch.data : "");
 	const char *title = cmark_node_get_title(link);
+	if (*zh == '\0') {   /* [](gloss: "…"): a note on nothing */
+		bool empty;
+		struct pos p = gloss_source(w, link, &empty);
+		diag(w->ctx->diags, &p, D_GLOSS_NO_TEXT);
+		unwrap(link);
+		return;
+	}
 	const struct gloss_term *term = find_term(w, zh);
 	if (title != NULL && *title != '\0') {
 		if (term != NULL && strcmp(term->en, title) != 0) {
@@ -229,29 +236,81 @@ apply_gloss_link(struct walk *w, cmark_node *link)
 
 struct found {
 	size_t start, end;
-	int id;
+	const struct gloss_term *term;   /* NULL: an occurrence not annotated */
+};
+
+/* One set of terms being looked for: glossary.yaml's (the site matcher)
+ * or the article's own (front matter `glossary:`, a matcher of its own). */
+struct term_set {
+	const struct matcher *m;
+	struct gloss_term *const *terms;   /* by matcher id */
+	bool *done;                        /* annotated already */
+	bool *skip;                        /* referenced explicitly */
 };
 
 struct scan_state {
-	struct walk *w;
+	const struct term_set *set;
 	struct found *found;   /* grows: a paragraph may hold any number */
 	size_t n, cap;
+	bool keep_all;         /* also the occurrences not annotated */
+	const struct scan_state *block;   /* matches to give way to */
+	size_t next_block;
 };
+
+static void
+push_found(struct scan_state *st, struct found f)
+{
+	if (st->n == st->cap) {
+		st->cap = st->cap ? st->cap * 2 : 16;
+		st->found = xrealloc(st->found, st->cap * sizeof(*st->found));
+	}
+	st->found[st->n++] = f;
+}
+
+/* True when [start, end) overlaps one of st->block's matches; both come
+ * in text order, so a cursor finds it. */
+static bool
+blocked(struct scan_state *st, size_t start, size_t end)
+{
+	const struct scan_state *b = st->block;
+	if (b == NULL)
+		return false;
+	while (st->next_block < b->n && b->found[st->next_block].end <= start)
+		st->next_block++;
+	return st->next_block < b->n && b->found[st->next_block].start < end;
+}
 
 static bool
 on_match(void *ctx, size_t start, size_t end, int id)
 {
 	struct scan_state *st = ctx;
-	struct walk *w = st->w;
-	if (w->annotated[id] || w->referenced[id])
+	const struct term_set *set = st->set;
+	if (blocked(st, start, end))
 		return true;
-	w->annotated[id] = true;   /* only the first occurrence */
-	if (st->n == st->cap) {
-		st->cap = st->cap ? st->cap * 2 : 16;
-		st->found = xrealloc(st->found, st->cap * sizeof(*st->found));
-	}
-	st->found[st->n++] = (struct found){ start, end, id };
+	bool first = !set->done[id] && !set->skip[id];
+	if (first)
+		set->done[id] = true;   /* only the first occurrence */
+	if (first || st->keep_all)
+		push_found(st, (struct found){ start, end, first ? set->terms[id] : NULL });
 	return true;
+}
+
+/* The annotated matches of both sets, in text order (they never overlap:
+ * the site's gave way to the article's). */
+static void
+merge_found(struct scan_state *site, const struct scan_state *local)
+{
+	struct scan_state out = { 0 };
+	size_t i = 0, j = 0;
+	while (i < site->n || j < local->n) {
+		bool take_local = i == site->n ||
+		    (j < local->n && local->found[j].start < site->found[i].start);
+		const struct found *f = take_local ? &local->found[j++] : &site->found[i++];
+		if (f->term != NULL)
+			push_found(&out, *f);
+	}
+	free(site->found);
+	*site = out;
 }
 
 /* Splits a text node around each match, last match first so earlier
@@ -271,11 +330,10 @@ annotate_text(struct walk *w, cmark_node *text, const struct scan_state *st)
 			cmark_node_set_literal(t, copy + f->end);
 			cmark_node_insert_after(text, t);
 		}
-		const struct gloss_term *term = w->ctx->site->glossary[f->id];
 		cmark_node *inner = cmark_node_new_with_mem(CMARK_NODE_TEXT, w->mem);
 		copy[f->end] = '\0';
 		cmark_node_set_literal(inner, copy + f->start);
-		cmark_node *wrap = pending_wrapper(w, term);
+		cmark_node *wrap = pending_wrapper(w, f->term);
 		cmark_node_append_child(wrap, inner);
 		cmark_node_insert_after(text, wrap);
 		tail = f->start;
@@ -286,21 +344,74 @@ annotate_text(struct walk *w, cmark_node *text, const struct scan_state *st)
 }
 
 static void
-annotate_all(struct walk *w)
+annotate_all(struct walk *w, const struct term_set *site,
+    const struct term_set *local)
 {
-	const struct matcher *m = w->ctx->glossary;
-	if (m == NULL)
-		return;
 	for (size_t i = 0; i < w->n_texts; i++) {
 		if (!w->texts[i].annotatable)
 			continue;
 		cmark_node *t = w->texts[i].node;
 		const char *lit = cmark_node_get_literal(t);
-		struct scan_state st = { .w = w };
-		matcher_scan(m, lit, strlen(lit), on_match, &st);
+		size_t len = strlen(lit);
+		/* An article's own term wins where it overlaps a glossary.yaml
+		 * term, at every occurrence, as if both were one set. */
+		struct scan_state lst = { .set = local, .keep_all = true };
+		if (local->m != NULL)
+			matcher_scan(local->m, lit, len, on_match, &lst);
+		struct scan_state st = { .set = site, .block = lst.n ? &lst : NULL };
+		if (site->m != NULL)
+			matcher_scan(site->m, lit, len, on_match, &st);
+		if (lst.n > 0)
+			merge_found(&st, &lst);
 		if (st.n > 0)
 			annotate_text(w, t, &st);
 		free(st.found);
+		free(lst.found);
+	}
+}
+
+/* The article's own terms, found like glossary.yaml's: a matcher over
+ * them (NULL when it has none) and their flags.  A term of its own with
+ * the zh of a glossary.yaml term replaces that term in this article. */
+static struct matcher *
+local_set(struct walk *w, struct term_set *set)
+{
+	const struct article *a = w->article;
+	size_t n = a->n_local_glossary;
+	bool *flags = xcalloc(2 * (n ? n : 1), 1);
+	*set = (struct term_set){ NULL, a->local_glossary, flags, flags + (n ? n : 1) };
+	if (n == 0)
+		return NULL;
+	struct matcher *m = matcher_new();
+	for (size_t k = 0; k < n; k++) {
+		const char *zh = a->local_glossary[k]->zh;
+		matcher_add(m, zh, strlen(zh), (int)k);
+		const struct gloss_term *g = site_find_gloss(w->ctx->site, zh);
+		if (g != NULL && !g->local)
+			w->referenced[g->id] = true;
+	}
+	matcher_compile(m);
+	set->m = m;
+	return m;
+}
+
+/* Marks the terms named by an explicit reference anywhere in the text:
+ * the reference takes the annotation from the first occurrence. */
+static void
+mark_referenced(struct walk *w, struct term_set *local)
+{
+	for (size_t i = 0; i < w->gloss_links.n; i++) {
+		const char *title = cmark_node_get_title(w->gloss_links.items[i]);
+		if (title && *title)
+			continue;
+		buf_reset(&w->scratch);
+		walk_plain_text(w->gloss_links.items[i], &w->scratch);
+		const struct gloss_term *t = find_term(w, w->scratch.data ? w->scratch.data : "");
+		if (t && !t->local)
+			w->referenced[t->id] = true;
+		for (size_t k = 0; t && t->local && k < w->article->n_local_glossary; k++)
+			if (w->article->local_glossary[k] == t)
+				local->skip[k] = true;
 	}
 }
 
@@ -314,24 +425,20 @@ annotate_strip_alt(struct walk *w)
 void
 annotate_glossary(struct walk *w, cmark_node *doc)
 {
-	/* An explicit reference anywhere in the text takes the annotation
-	 * from the automatic first occurrence. */
-	for (size_t i = 0; i < w->gloss_links.n; i++) {
-		const char *title = cmark_node_get_title(w->gloss_links.items[i]);
-		if (title && *title)
-			continue;
-		buf_reset(&w->scratch);
-		walk_plain_text(w->gloss_links.items[i], &w->scratch);
-		const struct gloss_term *t = find_term(w, w->scratch.data ? w->scratch.data : "");
-		if (t && !t->local)
-			w->referenced[t->id] = true;
-	}
+	struct term_set local;
+	struct matcher *lm = local_set(w, &local);
+	mark_referenced(w, &local);
 	w->seen_line = 0;
 	w->col_block = w->col_ptr = NULL;
 	for (size_t i = 0; i < w->gloss_links.n; i++)
 		apply_gloss_link(w, w->gloss_links.items[i]);
-	annotate_all(w);
+	struct term_set site = { w->ctx->glossary, w->ctx->site->glossary,
+		w->annotated, w->referenced };
+	annotate_all(w, &site, &local);
 	number_notes(w, doc);
+	if (lm != NULL)
+		matcher_free(lm);
+	free(local.done);
 }
 
 struct matcher *

@@ -168,12 +168,30 @@ free_workers(struct render_ctx *w, int threads)
 	free(w);
 }
 
+static bool
+version_uses(const struct version *v, const struct gloss_term *t)
+{
+	for (size_t i = 0; v != NULL && i < v->n_glossary_used; i++)
+		if (v->glossary_used[i] == t)
+			return true;
+	return false;
+}
+
 static void
 warn_unused_terms(const struct site *s, struct diags *d)
 {
 	for (size_t i = 0; i < s->n_site_glossary; i++)
 		if (s->glossary[i]->n_used_by == 0 && !s->glossary[i]->duplicate)
 			diag(d, &s->glossary[i]->pos, D_GLOSS_UNUSED, s->glossary[i]->zh);
+	/* A term an article declares for itself and never uses. */
+	for (size_t i = 0; i < s->n_articles; i++) {
+		const struct article *a = s->articles[i];
+		for (size_t k = 0; k < a->n_local_glossary; k++) {
+			const struct gloss_term *t = a->local_glossary[k];
+			if (!version_uses(&a->zh, t) && !version_uses(a->en, t))
+				diag(d, &t->pos, D_GLOSS_LOCAL_UNUSED, t->zh);
+		}
+	}
 }
 
 static size_t

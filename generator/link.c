@@ -129,6 +129,97 @@ link_asset_exists(const struct site *s, const char *rel)
 	return inside;
 }
 
+/* The folder of a's source under content/articles/, "" or "2024/" (an
+ * article may sit in a sub-folder; its asset folder sits beside it). */
+static size_t
+article_folder(const struct site *s, const struct article *a, const char **start)
+{
+	const char *p = a->zh.path;
+	*start = "";
+	if (s->content_dir == NULL || p == NULL)
+		return 0;
+	size_t cl = strlen(s->content_dir);
+	if (strncmp(p, s->content_dir, cl) != 0 || strncmp(p + cl, "/articles/", 10) != 0)
+		return 0;
+	p += cl + 10;
+	const char *slash = strrchr(p, '/');
+	*start = p;
+	return slash ? (size_t)(slash - p) + 1 : 0;
+}
+
+static int
+hex_value(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+	    c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* The file name a URL path names: %XX escapes decoded (`my%20chart.png`
+ * is `my chart.png`).  NULL when an escape makes a NUL or a '/'. */
+static char *
+url_path_decode(struct arena *a, const char *s, size_t len)
+{
+	char *out = arena_strndup(a, s, len);
+	size_t o = 0;
+	for (size_t i = 0; i < len; i++) {
+		int hi = i + 2 < len && s[i] == '%' ? hex_value(s[i + 1]) : -1;
+		int lo = hi >= 0 ? hex_value(s[i + 2]) : -1;
+		if (lo < 0) {
+			out[o++] = s[i];
+			continue;
+		}
+		char ch = (char)(hi * 16 + lo);
+		if (ch == '\0' || ch == '/')
+			return NULL;
+		out[o++] = ch;
+		i += 2;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+/* A file path as a URL path: the bytes a URL cannot hold as they are
+ * (space, '%', '#', '?', quotes, controls) percent-encoded; UTF-8 stays,
+ * as in any IRI. */
+static void
+url_path_encode(struct buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p <= 0x20 || *p == 0x7F || strchr("\"%#<>?[\\]^`{|}", *p)) {
+			buf_putc(b, '%');
+			buf_putc(b, hex[*p >> 4]);
+			buf_putc(b, hex[*p & 15]);
+		} else {
+			buf_putc(b, (char)*p);
+		}
+	}
+}
+
+/* The file a reference names, relative to content/articles/ (the
+ * article's folder + the path as written, decoded; failing that, as
+ * written, for a file whose name holds a literal "%20"); NULL when there
+ * is none. */
+static const char *
+asset_file(struct walk *w, const char *path, size_t len, const char **rel)
+{
+	const struct site *s = w->ctx->site;
+	struct arena *a = w->ctx->arena;
+	const char *folder;
+	size_t flen = article_folder(s, w->article, &folder);
+	const char *tries[2] = { url_path_decode(a, path, len), arena_strndup(a, path, len) };
+	for (int i = 0; i < 2; i++) {
+		*rel = tries[i];
+		if (tries[i] == NULL || strstr(tries[i], "..") || !strchr(tries[i], '/'))
+			continue;
+		const char *file = arena_printf(a, "%.*s%s", (int)flen, folder, tries[i]);
+		if (s->content_dir == NULL || link_asset_exists(s, file))
+			return file;
+	}
+	*rel = tries[1];
+	return NULL;
+}
+
 /* A relative reference that is not a cross-link names a file in an
  * article's asset folder, written as the Markdown file sees it
  * ("my-slug/chart.png", beside my-slug.zh.md).  Pages sit at
@@ -149,12 +240,9 @@ link_rewrite_asset(struct walk *w, cmark_node *node)
 		path += 2;
 		len -= 2;
 	}
-	const struct site *s = w->ctx->site;
-	char *rel = arena_strndup(w->ctx->arena, path, len);
-	bool ok = strstr(rel, "..") == NULL && strchr(rel, '/') != NULL;
-	if (ok && s->content_dir)
-		ok = link_asset_exists(s, rel);
-	if (!ok) {
+	const char *rel;
+	const char *file = asset_file(w, path, len, &rel);
+	if (file == NULL) {
 		struct pos p = walk_source_pos(w, node, url);
 		diag(w->ctx->diags, &p, D_ASSET_MISSING, rel);
 		return;
@@ -163,13 +251,15 @@ link_rewrite_asset(struct walk *w, cmark_node *node)
 		w->cap_assets = w->cap_assets ? w->cap_assets * 2 : 8;
 		w->assets = xrealloc(w->assets, w->cap_assets * sizeof(*w->assets));
 	}
-	w->assets[w->n_assets++] = rel;
+	w->assets[w->n_assets++] = file;
 	size_t own = strlen(w->article->slug);
 	buf_reset(&w->scratch);
-	if (strncmp(rel, w->article->slug, own) == 0 && rel[own] == '/')
-		buf_puts(&w->scratch, rel + own + 1);
-	else
-		buf_printf(&w->scratch, "../%s", rel);
+	if (strncmp(rel, w->article->slug, own) == 0 && rel[own] == '/') {
+		url_path_encode(&w->scratch, rel + own + 1);
+	} else {
+		buf_puts(&w->scratch, "../");
+		url_path_encode(&w->scratch, rel);
+	}
 	buf_puts(&w->scratch, url + (path - url) + len);
 	cmark_node_set_url(node, w->scratch.data);
 }

@@ -13,6 +13,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "alloc.h"
 #include "buf.h"
@@ -344,11 +345,44 @@ scrub_node(struct walk *w, cmark_node *n)
 		cmark_node_set_fence_info(n, w->scratch.data);
 }
 
+/* Raw inline HTML elements whose text is never annotated (unsafe_html):
+ * a note's link inside a link, a button or another note's markup would be
+ * invalid, and inside a script, style or textarea it would be code. */
+static const char *const raw_closed[] = {
+	"a", "button", "code", "dfn", "kbd", "label", "math", "noscript",
+	"option", "pre", "ruby", "samp", "script", "select", "style", "svg",
+	"textarea", "title",
+};
+
+/* +1 for an opening tag of a raw_closed element, -1 for its closing
+ * tag, 0 for anything else (other tags, comments, `<x/>`). */
+static int
+raw_element_step(const char *html)
+{
+	if (html == NULL || html[0] != '<')
+		return 0;
+	bool closing = html[1] == '/';
+	const char *name = html + 1 + closing;
+	size_t len = 0;
+	while ((name[len] >= 'a' && name[len] <= 'z') ||
+	    (name[len] >= 'A' && name[len] <= 'Z') || (len > 0 &&
+	    name[len] >= '0' && name[len] <= '9'))
+		len++;
+	size_t end = strlen(html);
+	if (len == 0 || (!closing && end >= 2 && html[end - 2] == '/'))
+		return 0;
+	for (size_t i = 0; i < sizeof(raw_closed) / sizeof(*raw_closed); i++)
+		if (strlen(raw_closed[i]) == len &&
+		    strncasecmp(name, raw_closed[i], len) == 0)
+			return closing ? -1 : 1;
+	return 0;
+}
+
 static void
 gather(struct walk *w, cmark_node *doc)
 {
 	cmark_iter *it = cmark_iter_new(doc);
-	int in_link = 0, in_heading = 0, in_image = 0;
+	int in_link = 0, in_heading = 0, in_image = 0, in_raw = 0;
 	cmark_event_type ev;
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		cmark_node *n = cmark_iter_get_node(it);
@@ -384,9 +418,17 @@ gather(struct walk *w, cmark_node *doc)
 		case CMARK_NODE_TEXT: {
 			const char *lit = cmark_node_get_literal(n);
 			count_words(w->version, lit, strlen(lit));
-			add_text(w, n, in_link == 0 && in_heading == 0);
+			add_text(w, n, in_link == 0 && in_heading == 0 && in_raw == 0);
 			break;
 		}
+		case CMARK_NODE_HTML_INLINE:
+			in_raw += raw_element_step(cmark_node_get_literal(n));
+			if (in_raw < 0)
+				in_raw = 0;   /* a closing tag without its opening one */
+			break;
+		case CMARK_NODE_PARAGRAPH:
+			in_raw = 0;   /* inline HTML does not span paragraphs */
+			break;
 		default:
 			if (ev == CMARK_EVENT_ENTER && is_table(n))
 				list_push(&w->tables, n);
@@ -436,6 +478,32 @@ join_cjk_lines(struct walk *w)
 		if (is_cjk(before) && is_cjk(after))
 			cmark_node_free(br);
 	}
+}
+
+/* Text cut in two nodes, by a joined line break or a character reference
+ * (cmark makes `&amp;` a node of its own), becomes one node again, so that
+ * a glossary term across the cut (`出` at the end of one line, `海` at
+ * the start of the next) is found like any other.  The HTML is the same. */
+static void
+merge_texts(struct walk *w)
+{
+	size_t out = 0;
+	for (size_t i = 0; i < w->n_texts;) {
+		cmark_node *t = w->texts[i].node;
+		size_t j = i + 1;
+		if (j < w->n_texts && cmark_node_next(t) == w->texts[j].node) {
+			buf_reset(&w->scratch);
+			buf_puts(&w->scratch, cmark_node_get_literal(t));
+			for (; j < w->n_texts && cmark_node_next(t) == w->texts[j].node; j++) {
+				buf_puts(&w->scratch, cmark_node_get_literal(w->texts[j].node));
+				cmark_node_free(w->texts[j].node);
+			}
+			cmark_node_set_literal(t, w->scratch.data);
+		}
+		w->texts[out++] = w->texts[i];
+		i = j;
+	}
+	w->n_texts = out;
 }
 
 /* ---- heading ids ---------------------------------------------------------- */
@@ -600,6 +668,68 @@ auto_summary(struct walk *w, cmark_node *doc)
 	return out;
 }
 
+/* ---- a guard for the parser -------------------------------------------------- */
+
+/* cmark-gfm 0.29.0.gfm.6 (Debian's) looks for the end of an inline HTML
+ * comment, processing instruction, CDATA section or declaration from
+ * every place one opens to the end of the paragraph (later releases
+ * remember that there is none): a paragraph that opens many and closes
+ * none takes the square of its length, minutes for a few hundred KB.
+ * Such a paragraph is refused before anything is parsed. */
+static const struct { const char *open, *close; bool letter; } html_openers[] = {
+	{ "<!--", "-->", false },
+	{ "<?", "?>", false },
+	{ "<![CDATA[", "]]>", false },
+	{ "<!", ">", true },   /* a declaration: <! and a letter */
+};
+enum { N_OPENERS = sizeof(html_openers) / sizeof(*html_openers) };
+
+/* Byte steps the scans for closers would take, at most (2^26: some tens
+ * of milliseconds; a real article needs a few thousand). */
+#define SCAN_BUDGET ((double)(1 << 26))
+
+/* The first line of a paragraph whose open-and-unclosed HTML openers
+ * would cost more than the budget, or 0 when there is none. */
+static int
+unclosed_html_line(const char *s, size_t len)
+{
+	double cnt[N_OPENERS] = { 0 }, sum[N_OPENERS] = { 0 };
+	int line = 1, para_line = 1;
+	for (size_t i = 0; i <= len; i++) {
+		size_t j = i + 1;
+		while (i < len && s[i] == '\n' && j < len && (s[j] == ' ' || s[j] == '\t'))
+			j++;
+		bool blank = i == len || (s[i] == '\n' && j < len && s[j] == '\n');
+		if (blank) {   /* the paragraph ends: what its scans cost */
+			for (int k = 0; k < N_OPENERS; k++)
+				if (cnt[k] * (double)i - sum[k] > SCAN_BUDGET)
+					return para_line;
+			memset(cnt, 0, sizeof(cnt));
+			memset(sum, 0, sizeof(sum));
+			para_line = line + 1;
+		}
+		if (i == len)
+			break;
+		if (s[i] == '\n')
+			line++;
+		if (s[i] != '<' && s[i] != '>' && s[i] != ']' && s[i] != '-' && s[i] != '?')
+			continue;
+		for (int k = 0; k < N_OPENERS; k++) {
+			const char *o = html_openers[k].open, *cl = html_openers[k].close;
+			size_t ol = strlen(o), cll = strlen(cl);
+			if (len - i >= cll && memcmp(s + i, cl, cll) == 0)
+				cnt[k] = sum[k] = 0;   /* the scans stop here */
+			else if (len - i > ol && memcmp(s + i, o, ol) == 0 &&
+			    (!html_openers[k].letter || ((s[i + ol] | 0x20) >= 'a' &&
+			    (s[i + ol] | 0x20) <= 'z'))) {
+				cnt[k]++;
+				sum[k] += (double)i;
+			}
+		}
+	}
+	return 0;
+}
+
 /* ---- the whole ------------------------------------------------------------------ */
 
 /* Over 60 lines: the passes in their order, then every list moved into
@@ -624,7 +754,12 @@ render_version(struct render_ctx *ctx, struct article *a, struct version *v)
 	cmark_mem *mem = ctx->md ? md_heap_begin(ctx->md) :
 	    cmark_get_default_mem_allocator();
 	cmark_parser *parser = gfm_parser(opts, mem);
-	cmark_parser_feed(parser, v->body, v->body_len);
+	int slow = unclosed_html_line(v->body, v->body_len);
+	if (slow > 0) {
+		struct pos p = { v->path, v->body_line + slow - 1, 1 };
+		diag(ctx->diags, &p, D_MD_UNCLOSED_HTML);
+	}
+	cmark_parser_feed(parser, v->body, slow > 0 ? 0 : v->body_len);
 	cmark_node *doc = gfm_finish(parser);
 	struct walk w = { .ctx = ctx, .mem = mem, .article = a, .version = v,
 		.scrub = utf8_scrub_needed(v->body, v->body_len) };
@@ -634,6 +769,7 @@ render_version(struct render_ctx *ctx, struct article *a, struct version *v)
 	gather(&w, doc);
 	annotate_strip_alt(&w);
 	join_cjk_lines(&w);
+	merge_texts(&w);
 	add_heading_ids(&w);
 	wrap_tables(&w);
 	annotate_glossary(&w, doc);
