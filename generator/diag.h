@@ -75,6 +75,7 @@ enum diag_code {
 	D_BASE_URL,
 	D_PER_PAGE,
 	D_TRANSLATION_ORPHAN,
+	D_SLUG_TWICE,
 	D_XLINK_MISSING,
 	D_XLINK_ANCHOR,
 	D_XLINK_DRAFT,
@@ -100,6 +101,7 @@ enum diag_code {
 	D_NO_ARTICLES,
 	D_NO_BASE_URL,
 	D_ASSET_ORPHAN,
+	D_CONTENT_UNUSED,
 	D_ASSET_MISSING,
 	D_CACHE_DAMAGED,
 	D_CACHE_FORMAT,       /* the build cache is of another format */

@@ -824,6 +824,7 @@ struct entry {
 	char *slug;          /* the part before .zh.md / .en.md */
 	int lang;            /* LANG_ZH, LANG_EN, or -1 for a folder */
 	unsigned char type;  /* readdir's d_type: DT_UNKNOWN means lstat */
+	bool walked;         /* a folder of articles, walked: no entry */
 };
 
 static int
@@ -851,12 +852,15 @@ classify_entry(struct loader *l, const char *dir, struct entry *e)
 		diag(l->d, &at, D_SYMLINK);
 		return false;
 	}
-	size_t len = strlen(e->name);
+	/* In a folder of articles, the file name alone is the slug. */
+	const char *base = strrchr(e->name, '/');
+	base = base ? base + 1 : e->name;
+	size_t len = strlen(base);
 	e->lang = -1;
 	if (S_ISDIR(st.st_mode)) {
-		e->slug = e->name;
-		if (!slug_valid(e->name, len)) {
-			diag(l->d, &at, D_SLUG, e->name);
+		e->slug = xstrdup(base);
+		if (!slug_valid(base, len)) {
+			diag(l->d, &at, D_SLUG, base);
 			return false;
 		}
 		return true;
@@ -864,55 +868,172 @@ classify_entry(struct loader *l, const char *dir, struct entry *e)
 	for (int lang = 0; lang < LANG_COUNT; lang++) {
 		char suffix[8];
 		snprintf(suffix, sizeof(suffix), ".%s.md", lang_code[lang]);
-		if (len > 6 && strcmp(e->name + len - 6, suffix) == 0 &&
-		    S_ISREG(st.st_mode) && slug_valid(e->name, len - 6)) {
+		if (len > 6 && strcmp(base + len - 6, suffix) == 0 &&
+		    S_ISREG(st.st_mode) && slug_valid(base, len - 6)) {
 			e->lang = lang;
-			e->slug = xstrndup(e->name, len - 6);
+			e->slug = xstrndup(base, len - 6);
 			return true;
 		}
 	}
-	diag(l->d, &at, D_FILE_NAME, e->name);
+	diag(l->d, &at, D_FILE_NAME, base);
 	return false;
 }
 
-static struct entry *
-list_articles_dir(struct loader *l, const char *dir, size_t *n_out)
+struct listing {
+	struct entry *v;
+	size_t n, cap;
+};
+
+static void
+listing_push(struct listing *ls, struct entry e)
 {
-	*n_out = 0;
+	if (ls->n == ls->cap) {
+		ls->cap = ls->cap ? ls->cap * 2 : 256;
+		ls->v = xrealloc(ls->v, ls->cap * sizeof(*ls->v));
+	}
+	ls->v[ls->n++] = e;
+}
+
+static bool
+has_md_suffix(const char *name)
+{
+	size_t nl = strlen(name);
+	return nl >= 3 && strcmp(name + nl - 3, ".md") == 0;
+}
+
+/* True when the listing [from, to) of one folder, sorted, holds
+ * <name>.zh.md or <name>.en.md: then the folder <name> is that article's
+ * asset folder. */
+static bool
+article_beside(const struct listing *ls, size_t from, size_t to,
+    const char *prefix, const char *name)
+{
+	bool found = false;
+	for (int lang = 0; lang < LANG_COUNT && !found; lang++) {
+		size_t len = strlen(prefix) + strlen(name) + 8;
+		struct entry key = { xmalloc(len), NULL, -1, 0, false };
+		snprintf(key.name, len, "%s%s.%s.md", prefix, name, lang_code[lang]);
+		found = bsearch(&key, ls->v + from, to - from, sizeof(key),
+		    compare_entries) != NULL;
+		free(key.name);
+	}
+	return found;
+}
+
+static bool
+is_folder(const char *root, const struct entry *e)
+{
+	if (e->type != DT_UNKNOWN)
+		return e->type == DT_DIR;
+	size_t len = strlen(root) + strlen(e->name) + 2;
+	char *path = xmalloc(len);
+	snprintf(path, len, "%s/%s", root, e->name);
+	struct stat st;
+	bool dir = lstat(path, &st) == 0 && S_ISDIR(st.st_mode);
+	free(path);
+	return dir;
+}
+
+enum { MAX_DEPTH = 16 };   /* folders inside articles/, at most */
+
+static size_t list_folder(struct loader *l, const char *root, const char *prefix,
+    struct listing *ls, int depth);
+
+/* A folder met in the walk: an article's asset folder (beside
+ * <name>.zh.md), a folder of articles (by year, by company: walked), or,
+ * holding no Markdown file at all, an asset folder by its name, which
+ * attach_assets reports if it belongs to no article. */
+static size_t
+list_subfolder(struct loader *l, const char *root, const char *prefix,
+    struct listing *ls, size_t from, size_t to, size_t i, int depth)
+{
+	struct entry *e = &ls->v[i];
+	if (!is_folder(root, e))
+		return 0;
+	const char *base = e->name + strlen(prefix);
+	if (article_beside(ls, from, to, prefix, base) || depth >= MAX_DEPTH)
+		return 0;
+	char *sub = xmalloc(strlen(e->name) + 2);
+	sprintf(sub, "%s/", e->name);
+	size_t mark = ls->n;
+	size_t found = list_folder(l, root, sub, ls, depth + 1);
+	free(sub);
+	e = &ls->v[i];   /* the walk may have moved the listing */
+	if (found == 0) {
+		for (size_t k = mark; k < ls->n; k++)
+			free(ls->v[k].name);
+		ls->n = mark;
+		return 0;
+	}
+	e->walked = true;
+	return found;
+}
+
+/* Lists root/prefix (prefix "" or "2024/"), then walks its sub-folders;
+ * entries are named by their path under root.  Returns how many
+ * Markdown files it found. */
+static size_t
+list_folder(struct loader *l, const char *root, const char *prefix,
+    struct listing *ls, int depth)
+{
+	size_t plen = strlen(root) + strlen(prefix) + 2;
+	char *dir = xmalloc(plen);
+	snprintf(dir, plen, "%s%s%.*s", root, *prefix ? "/" : "",
+	    (int)(*prefix ? strlen(prefix) - 1 : 0), prefix);
 	DIR *dh = opendir(dir);
 	if (dh == NULL) {
-		struct pos at = { dir, 0, 0 };
+		struct pos at = { arena_strdup(l->a, dir), 0, 0 };
 		diag_errno(l->d, &at, D_READ, errno);
-		return NULL;
+		free(dir);
+		return 0;
 	}
-	struct entry *v = NULL;
-	size_t n = 0, cap = 0;
+	free(dir);
+	size_t from = ls->n, found = 0;
 	struct dirent *de;
 	while ((de = readdir(dh)) != NULL) {
 		/* Dot files that are not articles (.DS_Store, .gitkeep, editor
 		 * swap files) are not ours; a hidden article is an error. */
-		size_t nl = strlen(de->d_name);
-		if (de->d_name[0] == '.' && (nl < 3 || strcmp(de->d_name + nl - 3, ".md") != 0))
+		if (de->d_name[0] == '.' && !has_md_suffix(de->d_name))
 			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 256;
-			v = xrealloc(v, cap * sizeof(*v));
-		}
-		v[n++] = (struct entry){ xstrdup(de->d_name), NULL, -1, de->d_type };
+		size_t len = strlen(prefix) + strlen(de->d_name) + 1;
+		char *name = xmalloc(len);
+		snprintf(name, len, "%s%s", prefix, de->d_name);
+		found += has_md_suffix(de->d_name);
+		listing_push(ls, (struct entry){ name, NULL, -1, de->d_type, false });
 	}
 	closedir(dh);
+	size_t to = ls->n;
+	qsort(ls->v + from, to - from, sizeof(*ls->v), compare_entries);
+	for (size_t i = from; i < to; i++)
+		found += list_subfolder(l, root, prefix, ls, from, to, i, depth);
+	return found;
+}
+
+/* Every entry of content/articles and of its folders of articles, sorted
+ * by path; the folders walked are left out. */
+static struct entry *
+list_articles_dir(struct loader *l, const char *dir, size_t *n_out)
+{
+	struct listing ls = { NULL, 0, 0 };
+	list_folder(l, dir, "", &ls, 0);
+	size_t n = 0;
+	for (size_t i = 0; i < ls.n; i++) {
+		if (ls.v[i].walked)
+			free(ls.v[i].name);
+		else
+			ls.v[n++] = ls.v[i];
+	}
 	if (n > 1)
-		qsort(v, n, sizeof(*v), compare_entries);
+		qsort(ls.v, n, sizeof(*ls.v), compare_entries);
 	*n_out = n;
-	return v;
+	return ls.v;
 }
 
 static void
 free_entries(struct entry *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		if (v[i].slug != v[i].name)
-			free(v[i].slug);
+		free(v[i].slug);
 		free(v[i].name);
 	}
 	free(v);
@@ -936,9 +1057,14 @@ attach_assets(struct loader *l, const char *dir, const struct entry *v,
 		struct article *a = site_find_article(l->s, v[i].slug);
 		if (a == NULL && site_draft_left_out(l->s, v[i].slug))
 			continue;   /* unpublished, like its draft */
+		/* beside the article: articles/2024/x/ for articles/2024/x.zh.md */
+		size_t folder = strlen(dir) + 1 + (size_t)(strrchr(path, '/') - path - strlen(dir));
+		if (a != NULL && (strncmp(a->zh.path, path, folder) != 0 ||
+		    strchr(a->zh.path + folder, '/') != NULL))
+			a = NULL;
 		if (a == NULL) {
 			struct pos at = { path, 0, 0 };
-			diag(l->d, &at, D_ASSET_ORPHAN, v[i].name);
+			diag(l->d, &at, D_ASSET_ORPHAN, v[i].slug);
 			continue;
 		}
 		a->asset_dir = path;
@@ -1057,6 +1183,55 @@ read_all(struct loader *l, const char *dir, const struct entry *v,
 	return out;
 }
 
+/* Two files of one language with one slug, in different folders: an
+ * error naming both, and only the first (by path) is read. */
+static const struct entry *sort_entries_base;
+
+static int
+by_lang_slug(const void *pa, const void *pb)
+{
+	const struct entry *a = &sort_entries_base[*(const size_t *)pa];
+	const struct entry *b = &sort_entries_base[*(const size_t *)pb];
+	if (a->lang != b->lang)
+		return a->lang - b->lang;
+	int c = strcmp(a->slug, b->slug);
+	return c != 0 ? c : strcmp(a->name, b->name);
+}
+
+static size_t *
+check_duplicate_slugs(struct loader *l, const char *dir, const struct entry *v,
+    bool *ok, size_t n, size_t *n_files)
+{
+	size_t *idx = xcalloc(n ? n : 1, sizeof(*idx));
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (ok[i] && v[i].lang >= 0)
+			idx[k++] = i;
+	sort_entries_base = v;   /* loading is single-threaded here */
+	qsort(idx, k, sizeof(*idx), by_lang_slug);
+	for (size_t j = 1; j < k; j++) {
+		const struct entry *a = &v[idx[j - 1]], *b = &v[idx[j]];
+		if (a->lang != b->lang || strcmp(a->slug, b->slug) != 0)
+			continue;
+		struct pos at = { arena_printf(l->a, "%s/%s", dir, b->name), 0, 0 };
+		diag(l->d, &at, D_SLUG_TWICE, b->slug,
+		    arena_printf(l->a, "%s/%s", dir, a->name));
+		ok[idx[j]] = false;
+	}
+	*n_files = k;
+	return idx;
+}
+
+/* True when a zh file with this slug was found (loaded or not). */
+static bool
+has_original(const struct entry *v, const size_t *idx, size_t k, const char *slug)
+{
+	for (size_t j = 0; j < k; j++)
+		if (v[idx[j]].lang == LANG_ZH && strcmp(v[idx[j]].slug, slug) == 0)
+			return true;
+	return false;
+}
+
 /* Loads the zh originals first, then attaches translations to them. */
 static void
 load_articles(struct loader *l, const struct load_options *opt,
@@ -1073,6 +1248,8 @@ load_articles(struct loader *l, const struct load_options *opt,
 	bool *ok = xcalloc(n ? n : 1, sizeof(bool));
 	for (size_t i = 0; i < n; i++)
 		ok[i] = classify_entry(l, dir, &v[i]);
+	size_t n_files;
+	size_t *by_slug = check_duplicate_slugs(l, dir, v, ok, n, &n_files);
 	struct parsed *pf = read_all(l, dir, v, ok, n, opt->threads);
 	struct source_records *rec = opt->records;
 	if (rec != NULL) {
@@ -1106,13 +1283,14 @@ load_articles(struct loader *l, const struct load_options *opt,
 		if (!ok[i] || v[i].lang != LANG_EN)
 			continue;
 		struct article *a = site_find_article(l->s, v[i].slug);
-		struct entry key = { arena_printf(l->a, "%s.zh.md", v[i].slug), NULL, 0, 0 };
-		if (bsearch(&key, v, n, sizeof(*v), compare_entries) == NULL) {
+		if (!has_original(v, by_slug, n_files, v[i].slug)) {
 			struct pos at = { pf[i].path, 1, 1 };
-			diag(l->d, &at, D_TRANSLATION_ORPHAN, key.name);
+			diag(l->d, &at, D_TRANSLATION_ORPHAN,
+			    arena_printf(l->a, "%s.zh.md", v[i].slug));
 		}
 		attach_en_version(&pf[i], a);
 	}
+	free(by_slug);
 	free(pf);
 	attach_assets(l, dir, v, n, ok);
 	if (n == 0) {
@@ -1121,6 +1299,39 @@ load_articles(struct loader *l, const struct load_options *opt,
 	}
 	free(ok);
 	free_entries(v, n);
+}
+
+/* What haichao reads in content/: anything else there is a warning, so
+ * that nothing is left out without a word (a symbolic link to a folder,
+ * an images/ folder that belongs in an article's asset folder). */
+static const char *const content_known[] = {
+	"site.yaml", "taxonomy.yaml", "glossary.yaml", "articles",
+};
+
+static void
+warn_unused_content(struct loader *l)
+{
+	DIR *dh = opendir(l->s->content_dir);
+	if (dh == NULL)
+		return;   /* site.yaml's error says so */
+	struct dirent *de;
+	while ((de = readdir(dh)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		bool known = false;
+		for (size_t i = 0; i < sizeof(content_known) / sizeof(*content_known); i++)
+			known = known || strcmp(de->d_name, content_known[i]) == 0;
+		if (known)
+			continue;
+		const char *path = content_path(l, de->d_name);
+		struct stat st;
+		const char *what = lstat(path, &st) != 0 ? "a file" :
+		    S_ISLNK(st.st_mode) ? "a symbolic link (not followed)" :
+		    S_ISDIR(st.st_mode) ? "a folder" : "a file";
+		struct pos at = { path, 0, 0 };
+		diag(l->d, &at, D_CONTENT_UNUSED, what);
+	}
+	closedir(dh);
 }
 
 struct site *
@@ -1133,6 +1344,7 @@ site_load(const struct load_options *opt, struct diags *d)
 	load_site_yaml(&l, opt);
 	load_taxonomy(&l);
 	load_glossary(&l, &gl);
+	warn_unused_content(&l);
 	s->n_site_glossary = gl.n;
 	load_articles(&l, opt, &gl);
 	s->glossary = ARENA_ARRAY(&s->arena, struct gloss_term *, gl.n ? gl.n : 1);

@@ -584,7 +584,7 @@ test_bad_file_names(void **state)
 	    "$/articles/Bad Dir: error: 'Bad Dir' is not a valid slug (lower-case ASCII letters, digits and '-')\n"
 	    "$/articles/Bad Name.zh.md: error: 'Bad Name.zh.md' is not a valid article file name (<slug>.zh.md or <slug>.en.md)\n"
 	    "$/articles/a.zh.md.bak: error: 'a.zh.md.bak' is not a valid article file name (<slug>.zh.md or <slug>.en.md)\n"
-	    "$/articles/images: warning: asset folder 'images' belongs to no article (name it after an article's slug)\n"
+	    "$/articles/images: warning: asset folder 'images' belongs to no article (name it after an article's slug, beside its .zh.md file)\n"
 	    "$/articles/notes.txt: error: 'notes.txt' is not a valid article file name (<slug>.zh.md or <slug>.en.md)\n"
 	    "$/articles/x.fr.md: error: 'x.fr.md' is not a valid article file name (<slug>.zh.md or <slug>.en.md)\n"
 	    "$/articles/文章.zh.md: error: '文章.zh.md' is not a valid article file name (<slug>.zh.md or <slug>.en.md)\n"
