@@ -909,7 +909,7 @@ article_beside(const struct listing *ls, size_t from, size_t to,
     const char *prefix, const char *name)
 {
 	bool found = false;
-	for (int lang = 0; lang < LANG_COUNT && !found; lang++) {
+	for (int lang = 0; lang < LANG_COUNT && !found && to > from; lang++) {
 		size_t len = strlen(prefix) + strlen(name) + 8;
 		struct entry key = { xmalloc(len), NULL, -1, 0, false };
 		snprintf(key.name, len, "%s%s.%s.md", prefix, name, lang_code[lang]);
@@ -1003,7 +1003,8 @@ list_folder(struct loader *l, const char *root, const char *prefix,
 	}
 	closedir(dh);
 	size_t to = ls->n;
-	qsort(ls->v + from, to - from, sizeof(*ls->v), compare_entries);
+	if (to - from > 1)
+		qsort(ls->v + from, to - from, sizeof(*ls->v), compare_entries);
 	for (size_t i = from; i < to; i++)
 		found += list_subfolder(l, root, prefix, ls, from, to, i, depth);
 	return found;
