@@ -506,7 +506,8 @@ say_and_remember(struct run *r)
 		if (r->committed)
 			state_save(&r->so, &(struct state_next){ r->inputs, text,
 			    pages_hashes(r->pages), &r->published, &r->save.records,
-			    &r->save.sources, &r->save.related, r->related_key });
+			    &r->save.sources, &r->save.related, r->related_key,
+			    r->prev_loaded ? &r->prev : NULL });
 		free(text);
 	}
 	fputs(r->summary, stderr);
@@ -538,7 +539,8 @@ build_run(const struct build_options *opt)
 {
 	struct run r = { .opt = opt, .sources = { opt->content_dir,
 	    opt->templates_dir }, .so = { opt->content_dir, opt->templates_dir,
-	    opt->public_dir, opt->base_url, opt->drafts } };
+	    opt->public_dir, opt->base_url, opt->drafts,
+	    opt->threads } };
 	r.guard = (struct output_guard){ r.sources, 2, "index.tsv",
 	    TSV_INDEX_HEADER };
 	diags_init(&r.d);

@@ -17,6 +17,7 @@
 #include "alloc.h"
 #include "escape.h"
 #include "hash.h"
+#include "pool.h"
 
 #define STATE_FAMILY "haichao-cache "
 #define STATE_MAGIC STATE_FAMILY "7\n"
@@ -220,7 +221,9 @@ open_state(const struct state_options *opt, struct reading *r)
 	}
 	r->size = (size_t)st.st_size;
 	r->cap = r->size + 1;
-	r->data = xmalloc(r->cap + 1);
+	/* Tens of MB for a big archive: in huge pages (alloc.h). */
+	size_t bytes = r->cap + 1;
+	r->data = bytes >= HUGE_PAGE_SIZE ? xmalloc_huge(&bytes) : xmalloc(bytes);
 	r->n = 0;
 	r->data[0] = '\0';
 	return true;
@@ -407,17 +410,14 @@ parse_file_line(const char *p, const char *eol, struct file_line *f)
 	return unescape_field(p, (size_t)(eol - p), &f->path) && f->path.len > 0;
 }
 
-/* True when public/ (open as dfd) still holds the file as published. */
+/* True when a stat of the file (ok: it worked) is the file as
+ * published. */
 static bool
-file_intact(int dfd, const struct file_line *f)
+same_file(const struct file_line *f, bool ok, const struct stat *st)
 {
-	struct stat st;
-	return dfd >= 0 && memchr(f->path.data, '\0', f->path.len) == NULL &&
-	    fstatat(dfd, f->path.data, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    S_ISREG(st.st_mode) && (unsigned long long)st.st_size == f->size &&
-	    st.st_mtim.tv_sec >= 0 &&
-	    (unsigned long long)st.st_mtim.tv_sec == f->mtime_s &&
-	    (unsigned long long)st.st_mtim.tv_nsec == f->mtime_ns;
+	return ok && (unsigned long long)st->st_size == f->size &&
+	    (unsigned long long)st->st_mtim.tv_sec == f->mtime_s &&
+	    (unsigned long long)st->st_mtim.tv_nsec == f->mtime_ns;
 }
 
 static int
@@ -426,21 +426,95 @@ open_public(const struct state_options *opt)
 	return open(opt->public_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 }
 
+/* Stats of many files in public/, on the pool: a path walk for each of
+ * 25,000 files is most of what checking them costs.  ok[i]: a regular
+ * file with a time after 1970 (the only ones recorded). */
+struct stat_job {
+	int dfd;
+	char *const *paths;
+	struct stat *st;
+	bool *ok;
+};
+
+static void
+stat_one(void *ctx, size_t i, int worker)
+{
+	(void)worker;
+	struct stat_job *j = ctx;
+	j->ok[i] = j->dfd >= 0 && j->paths[i] != NULL &&
+	    fstatat(j->dfd, j->paths[i], &j->st[i], AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISREG(j->st[i].st_mode) && j->st[i].st_mtim.tv_sec >= 0;
+}
+
+static void
+stat_all(const struct state_options *opt, char *const *paths, size_t n,
+    struct stat *st, bool *ok)
+{
+	struct stat_job j = { open_public(opt), paths, st, ok };
+	pool_run(opt->threads > 0 ? opt->threads : 1, n, stat_one, &j);
+	if (j.dfd >= 0)
+		close(j.dfd);
+}
+
+/* The files section read into lines (paths copied, NULL for one with a
+ * NUL in it); false when a line does not read. */
+struct file_lines {
+	struct file_line *v;
+	char **paths;
+	size_t n;
+};
+
+static bool
+read_file_lines(const struct state_span *s, struct file_lines *fl)
+{
+	size_t cap = 0;
+	*fl = (struct file_lines){ NULL, NULL, 0 };
+	struct file_line f = { .path = BUF_INIT };
+	const char *p = s->p, *end = s->p + s->len, *line;
+	size_t len;
+	bool ok = true;
+	while (ok && next_line(&p, end, &line, &len)) {
+		if (!(ok = parse_file_line(line, line + len, &f)))
+			break;
+		if (fl->n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			fl->v = xrealloc(fl->v, cap * sizeof(*fl->v));
+			fl->paths = xrealloc(fl->paths, cap * sizeof(*fl->paths));
+		}
+		fl->v[fl->n] = f;
+		fl->v[fl->n].path = (struct buf)BUF_INIT;
+		fl->paths[fl->n++] = memchr(f.path.data, '\0', f.path.len) ? NULL :
+		    xstrdup(f.path.data);
+	}
+	buf_release(&f.path);
+	return ok;
+}
+
+static void
+free_file_lines(struct file_lines *fl)
+{
+	for (size_t i = 0; i < fl->n; i++)
+		free(fl->paths[i]);
+	free(fl->paths);
+	free(fl->v);
+}
+
 /* Every published file as it was written: what makes an up-to-date
  * public/ (a restored or edited file is not). */
 static bool
 files_intact(const struct state_options *opt, const struct state_span *files)
 {
-	int dfd = open_public(opt);
-	struct file_line f = { .path = BUF_INIT };
-	const char *p = files->p, *end = files->p + files->len, *line;
-	size_t len;
-	bool ok = dfd >= 0;
-	while (ok && next_line(&p, end, &line, &len))
-		ok = parse_file_line(line, line + len, &f) && file_intact(dfd, &f);
-	buf_release(&f.path);
-	if (dfd >= 0)
-		close(dfd);
+	struct file_lines fl;
+	bool ok = read_file_lines(files, &fl);
+	struct stat *st = xmalloc((fl.n + 1) * sizeof(*st));
+	bool *there = xmalloc(fl.n + 1);
+	if (ok)
+		stat_all(opt, fl.paths, fl.n, st, there);
+	for (size_t i = 0; ok && i < fl.n; i++)
+		ok = same_file(&fl.v[i], there[i], &st[i]);
+	free(st);
+	free(there);
+	free_file_lines(&fl);
 	return ok;
 }
 
@@ -517,30 +591,42 @@ static void
 index_files(const struct state_options *opt, struct state_prev *prev,
     bool same_env)
 {
-	const struct state_span *s = &prev->text.sec[ST_FILES];
-	int dfd = same_env ? open_public(opt) : -1;
-	struct file_line f = { .path = BUF_INIT };
-	const char *p = s->p, *end = s->p + s->len, *line;
-	size_t len;
-	bool ok = true;
-	while (ok && next_line(&p, end, &line, &len)) {
-		ok = parse_file_line(line, line + len, &f) &&
-		    memchr(f.path.data, '\0', f.path.len) == NULL;
-		if (!ok)
-			break;
-		strset_add(&prev->files, f.path.data);
-		if (f.has_key && file_intact(dfd, &f))
-			strset_put(&prev->keys, f.path.data, (long)f.key);
+	struct file_lines fl;
+	bool ok = read_file_lines(&prev->text.sec[ST_FILES], &fl);
+	for (size_t i = 0; ok && i < fl.n; i++)
+		ok = fl.paths[i] != NULL;
+	struct stat *st = xmalloc((fl.n + 1) * sizeof(*st));
+	bool *there = xcalloc(fl.n + 1, 1);
+	/* Only files with a key need looking at (and only when keys are
+	 * of use at all). */
+	char **keyed = xcalloc(fl.n + 1, sizeof(*keyed));
+	for (size_t i = 0; ok && same_env && i < fl.n; i++)
+		keyed[i] = fl.v[i].has_key ? fl.paths[i] : NULL;
+	if (ok && same_env)
+		stat_all(opt, keyed, fl.n, st, there);
+	prev->stamps = xmalloc((fl.n + 1) * sizeof(*prev->stamps));
+	size_t n_stamps = 0;
+	for (size_t i = 0; ok && i < fl.n; i++) {
+		strset_add(&prev->files, fl.paths[i]);
+		if (!keyed[i] || !same_file(&fl.v[i], there[i], &st[i]))
+			continue;
+		strset_put(&prev->keys, fl.paths[i], (long)fl.v[i].key);
+		prev->stamps[n_stamps] = (struct state_stamp){ fl.v[i].size,
+			fl.v[i].mtime_s, fl.v[i].mtime_ns };
+		strset_put(&prev->stamped, fl.paths[i], (long)n_stamps++);
 	}
-	if (dfd >= 0)
-		close(dfd);
-	buf_release(&f.path);
+	free(keyed);
+	free(st);
+	free(there);
+	free_file_lines(&fl);
 	prev->have_files = ok;
 	if (!ok) {
 		strset_free(&prev->files);
 		strset_free(&prev->keys);
+		strset_free(&prev->stamped);
 		strset_init(&prev->files);
 		strset_init(&prev->keys);
+		strset_init(&prev->stamped);
 	}
 }
 
@@ -572,6 +658,8 @@ state_prev_load(const struct state_options *opt, struct state_text *text,
     struct state_prev *prev)
 {
 	strset_init(&prev->keys);
+	strset_init(&prev->stamped);
+	prev->stamps = NULL;
 	strset_init(&prev->files);
 	strset_init(&prev->renders);
 	strset_init(&prev->sources);
@@ -611,6 +699,8 @@ void
 state_prev_free(struct state_prev *prev)
 {
 	strset_free(&prev->keys);
+	strset_free(&prev->stamped);
+	free(prev->stamps);
 	strset_free(&prev->files);
 	strset_free(&prev->renders);
 	strset_free(&prev->sources);
@@ -715,37 +805,64 @@ state_source(const void *ctx, const char *name, struct source_record *out,
 
 /* The files section: each published file with its key, if any, and its
  * size and mtime now, just after the commit. */
+/* The stamp the last build verified `path` with, when this build kept
+ * it (the same key), else NULL. */
+static const struct state_stamp *
+kept_stamp(const struct state_next *s, const char *path, long key)
+{
+	const struct state_prev *prev = s->prev;
+	if (prev == NULL || key < 0 || strset_value(&prev->keys, path) != key)
+		return NULL;
+	long at = strset_value(&prev->stamped, path);
+	return at >= 0 ? &prev->stamps[at] : NULL;
+}
+
 static void
 put_files(const struct state_options *opt, const struct state_next *s,
     struct buf *out)
 {
-	int dfd = open_public(opt);
-	for (size_t i = 0; s->files && i < s->files->cap; i++) {
+	size_t n = s->files ? s->files->cap : 0;
+	char **look = xcalloc(n + 1, sizeof(*look));
+	const struct state_stamp **kept = xcalloc(n + 1, sizeof(*kept));
+	long *keys = xmalloc((n + 1) * sizeof(*keys));
+	for (size_t i = 0; i < n; i++) {
 		const char *path = s->files->slots[i];
-		struct stat st;
+		keys[i] = path && s->keys ? strset_value(s->keys, path) : -1;
+		kept[i] = path ? kept_stamp(s, path, keys[i]) : NULL;
+		look[i] = kept[i] ? NULL : s->files->slots[i];
+	}
+	struct stat *st = xmalloc((n + 1) * sizeof(*st));
+	bool *there = xmalloc(n + 1);
+	stat_all(opt, look, n, st, there);
+	for (size_t i = 0; i < n; i++) {
 		/* A file gone or changed already is left out: the next
 		 * build will not trust or prune what it cannot vouch for. */
-		if (path == NULL || dfd < 0 ||
-		    fstatat(dfd, path, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
-		    !S_ISREG(st.st_mode) || st.st_mtim.tv_sec < 0)
+		if (!there[i] && !kept[i])
 			continue;
-		long key = s->keys ? strset_value(s->keys, path) : -1;
-		if (key >= 0)
-			put_hex(out, (uint64_t)key, '\t');
+		struct state_stamp now = kept[i] ? *kept[i] :
+		    (struct state_stamp){ (unsigned long long)st[i].st_size,
+			(unsigned long long)st[i].st_mtim.tv_sec,
+			(unsigned long long)st[i].st_mtim.tv_nsec };
+		if (keys[i] >= 0)
+			put_hex(out, (uint64_t)keys[i], '\t');
 		else
 			buf_puts(out, "-\t");
-		put_decimal(out, (unsigned long long)st.st_size, 0, '\t');
-		put_decimal(out, (unsigned long long)st.st_mtim.tv_sec, 0, '.');
-		put_decimal(out, (unsigned long long)st.st_mtim.tv_nsec, 0, '\t');
-		escape_field(out, path);
+		put_decimal(out, now.size, 0, '\t');
+		put_decimal(out, now.mtime_s, 0, '.');
+		put_decimal(out, now.mtime_ns, 0, '\t');
+		escape_field(out, s->files->slots[i]);
 		buf_putc(out, '\n');
 	}
-	if (dfd >= 0)
-		close(dfd);
+	free(look);
+	free(kept);
+	free(keys);
+	free(st);
+	free(there);
 }
 
-void
-state_format(const struct state_span sec[ST_COUNT], struct buf *out)
+/* The head of the file: the magic and the table of the sections. */
+static void
+put_table(const struct state_span sec[ST_COUNT], struct buf *out)
 {
 	buf_puts(out, STATE_MAGIC);
 	for (int i = 0; i < ST_COUNT; i++) {
@@ -755,6 +872,12 @@ state_format(const struct state_span sec[ST_COUNT], struct buf *out)
 		put_hex(out, section_sum((enum state_section)i, sec[i].p,
 		    sec[i].len), '\n');
 	}
+}
+
+void
+state_format(const struct state_span sec[ST_COUNT], struct buf *out)
+{
+	put_table(sec, out);
 	for (int i = 0; i < ST_COUNT; i++)
 		buf_add(out, sec[i].p, sec[i].len);
 }
@@ -762,7 +885,8 @@ state_format(const struct state_span sec[ST_COUNT], struct buf *out)
 void
 state_save(const struct state_options *opt, const struct state_next *s)
 {
-	struct buf files = BUF_INIT, related = BUF_INIT, tmp = BUF_INIT;
+	struct buf files = BUF_INIT, related = BUF_INIT, head = BUF_INIT,
+	    tmp = BUF_INIT;
 	put_files(opt, s, &files);
 	put_hex(&related, s->related_key, '\n');
 	if (s->related && s->related->len)
@@ -777,23 +901,25 @@ state_save(const struct state_options *opt, const struct state_next *s)
 		    s->sources ? s->sources->len : 0 },
 		[ST_RELATED] = { related.data, related.len },
 	};
-	/* Made whole in memory, written to a new file, renamed into place:
-	 * a build killed meanwhile leaves the old state or none. */
-	struct buf image = BUF_INIT;
-	state_format(sec, &image);
-	buf_release(&files);
-	buf_release(&related);
+	put_table(sec, &head);
+	/* Written to a new file, straight from the sections' buffers (tens
+	 * of MB: no copy), then renamed into place: a build killed
+	 * meanwhile leaves the old state or none. */
 	char *path = state_path(opt);
 	buf_printf(&tmp, "%s.tmp", path);
 	FILE *f = fopen(tmp.data, "wb");
 	if (f != NULL) {
-		bool ok = fwrite(image.data, 1, image.len, f) == image.len;
+		bool ok = fwrite(head.data, 1, head.len, f) == head.len;
+		for (int i = 0; i < ST_COUNT; i++)
+			ok = ok && fwrite(sec[i].p, 1, sec[i].len, f) == sec[i].len;
 		ok = fclose(f) == 0 && ok;
 		if (!ok || rename(tmp.data, path) != 0)
 			unlink(tmp.data);
 	}
 	free(path);
-	buf_release(&image);
+	buf_release(&files);
+	buf_release(&related);
+	buf_release(&head);
 	buf_release(&tmp);
 }
 

@@ -56,6 +56,7 @@ struct state_options {
 	const char *public_dir;
 	const char *base_url;     /* NULL: site.yaml's */
 	bool drafts;
+	int threads;              /* for checking published files; 0 means 1 */
 };
 
 enum state_section {
@@ -97,6 +98,13 @@ bool state_up_to_date(const struct state_options *opt, struct diags *d,
  * valid" above). */
 struct state_prev {
 	struct strset keys;       /* published path -> key (63 bits) */
+	/* The size and mtime each of those was found with (an index into
+	 * stamps): state_save takes a kept file's from here, not from
+	 * another look at it. */
+	struct strset stamped;
+	struct state_stamp {
+		unsigned long long size, mtime_s, mtime_ns;
+	} *stamps;
 	struct strset files;      /* every file published */
 	bool have_files;          /* false: no usable list, walk public/ */
 	struct strset renders;    /* slug -> offset of its line in sec[ST_RENDERS] */
@@ -135,9 +143,13 @@ struct state_next {
 	const struct strset *files;      /* what the commit published */
 	const struct buf *renders, *sources, *related;
 	uint64_t related_key;
+	const struct state_prev *prev;   /* the last build's, or NULL */
 };
 /* Records the state after a build committed public/: the published
- * files' sizes and mtimes are taken now.  A state that cannot be written
+ * files' sizes and mtimes are taken now, except for a file whose key is
+ * the one it had and was verified with in `prev` (the build kept it as
+ * it was; had it been written anyway, its new mtime only makes the next
+ * build write it once more).  A state that cannot be written
  * only costs the next build its speed. */
 void state_save(const struct state_options *opt, const struct state_next *s);
 /* Removes the state (before a build that may change public/). */

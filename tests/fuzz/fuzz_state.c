@@ -52,7 +52,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	fuzz_write_str(dir, "templates/home.html", "<html/>");
 	fuzz_write_str(dir, "public/index.html", "<p/>");
 	fuzz_write_str(dir, "public/zh/index.html", "<p>zh</p>");
-	opt = (struct state_options){ content, templates, public_dir, NULL, false };
+	opt = (struct state_options){ content, templates, public_dir, NULL, false, 1 };
 	struct diags d;
 	diags_init(&d);
 	char *said;

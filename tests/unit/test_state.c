@@ -39,7 +39,7 @@ setup(void **unused)
 	put("templates/home.html", "<html/>");
 	put("public/index.html", "<p>index</p>");
 	put("public/zh/index.html", "<p>zh</p>");
-	opt = (struct state_options){ content, templates, public_dir, NULL, false };
+	opt = (struct state_options){ content, templates, public_dir, NULL, false, 1 };
 	return 0;
 }
 
@@ -69,7 +69,7 @@ save_state(const char *inputs)
 	state_put_source(&sources, &src);
 	buf_puts(&related, "1\n0\n");
 	struct state_next next = { inputs, "said this\n", &keys, &files,
-		&renders, &sources, &related, 0x77 };
+		&renders, &sources, &related, 0x77, NULL };
 	state_save(&opt, &next);
 	strset_free(&keys);
 	strset_free(&files);
@@ -307,6 +307,54 @@ test_published_files_are_vouched_for(void **unused)
 	free(inputs);
 }
 
+/* A file kept with its key is recorded with the stamp it was verified
+ * with, without looking at it again; one whose key changed is looked at
+ * now. */
+static void
+test_kept_files_keep_their_stamps(void **unused)
+{
+	(void)unused;
+	char *inputs = inputs_now();
+	save_state(inputs);
+	put("content/extra.txt", "x");   /* not up to date: read whole */
+	struct state_text t;
+	assert_false(up_to_date(&t));
+	struct state_prev prev;
+	state_prev_load(&opt, &t, &prev);
+	assert_int_equal(strset_value(&prev.keys, "zh/index.html"), 0x1234);
+	/* Both files rewritten behind the state's back (same sizes). */
+	char path[256];
+	struct timeval tv[2] = { { 1000000000, 0 }, { 1000000000, 0 } };
+	snprintf(path, sizeof(path), "%s/zh/index.html", public_dir);
+	assert_int_equal(utimes(path, tv), 0);
+	snprintf(path, sizeof(path), "%s/index.html", public_dir);
+	assert_int_equal(utimes(path, tv), 0);
+	struct strset keys, files;
+	strset_init(&keys);
+	strset_init(&files);
+	strset_put(&keys, "zh/index.html", 0x1234);   /* kept: same key */
+	strset_add(&files, "zh/index.html");
+	strset_add(&files, "index.html");             /* no key: looked at */
+	char *now = inputs_now();
+	struct state_next next = { now, "", &keys, &files, NULL, NULL, NULL, 0,
+		&prev };
+	state_save(&opt, &next);
+	state_prev_free(&prev);
+	/* The kept file's old stamp was recorded: it no longer matches, so
+	 * the state is stale and that file's key is not trusted. */
+	assert_false(up_to_date(&t));
+	put("content/extra.txt", "y");
+	assert_false(up_to_date(&t));
+	state_prev_load(&opt, &t, &prev);
+	assert_int_equal(strset_value(&prev.keys, "zh/index.html"), -1);
+	assert_int_equal(prev.files.len, 2);
+	state_prev_free(&prev);
+	strset_free(&keys);
+	strset_free(&files);
+	free(now);
+	free(inputs);
+}
+
 /* An input touched since: not up to date, but the state is still good
  * for reuse (same environment). */
 static void
@@ -352,7 +400,7 @@ test_forged_records_are_not_used(void **unused)
 	    "b.zh.md\t1.2\t3.4\t5\t6\t0\t1\tm1,1,0:\n"
 	    "c.zh.md\t99999999999999999999.2\t3.4\t5\t6\t0\t4\t\n");
 	struct state_next next = { inputs, "", &keys, &files, &renders,
-		&sources, &related, 0 };
+		&sources, &related, 0, NULL };
 	state_save(&opt, &next);
 	struct state_text t;
 	(void)up_to_date(&t);
@@ -390,7 +438,8 @@ test_listed_path_outside_deletes_nothing(void **unused)
 	strset_init(&files);
 	strset_add(&files, "../outside.txt");
 	strset_add(&files, "index.html");
-	struct state_next next = { inputs, "", &keys, &files, NULL, NULL, NULL, 0 };
+	struct state_next next = { inputs, "", &keys, &files, NULL, NULL, NULL, 0,
+		NULL };
 	state_save(&opt, &next);
 	put("content/extra.txt", "x");   /* not up to date: read whole */
 	struct state_text t;
@@ -429,6 +478,7 @@ main(void)
 		T(test_foreign_and_older_are_refused),
 		T(test_published_files_are_vouched_for),
 		T(test_changed_input_is_stale),
+		T(test_kept_files_keep_their_stamps),
 		T(test_forged_records_are_not_used),
 		T(test_listed_path_outside_deletes_nothing),
 	};
