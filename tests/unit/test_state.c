@@ -343,6 +343,7 @@ test_kept_files_keep_their_stamps(void **unused)
 	/* The kept file's old stamp was recorded: it no longer matches, so
 	 * the state is stale and that file's key is not trusted. */
 	assert_false(up_to_date(&t));
+	state_text_free(&t);
 	put("content/extra.txt", "y");
 	assert_false(up_to_date(&t));
 	state_prev_load(&opt, &t, &prev);
