@@ -12,23 +12,108 @@
 
 /* ---- cross-links ---------------------------------------------------------- */
 
-/* Splits "slug.zh.md#anchor" (optionally "./"-prefixed); false when the
+/* The folder of a source file under content/articles/, "" or "2024/"
+ * (articles may sit in folders; an asset folder sits beside its article). */
+static size_t
+source_folder(const struct site *s, const char *p, const char **start)
+{
+	*start = "";
+	if (s->content_dir == NULL || p == NULL)
+		return 0;
+	size_t cl = strlen(s->content_dir);
+	if (strncmp(p, s->content_dir, cl) != 0 || strncmp(p + cl, "/articles/", 10) != 0)
+		return 0;
+	p += cl + 10;
+	const char *slash = strrchr(p, '/');
+	*start = p;
+	return slash ? (size_t)(slash - p) + 1 : 0;
+}
+
+static size_t
+article_folder(const struct site *s, const struct article *a, const char **start)
+{
+	return source_folder(s, a->zh.path, start);
+}
+
+/* The folder `base` (blen bytes, "" or ending in '/') and then `rel`
+ * (rlen bytes) with "." and ".." resolved, into out; false when ".."
+ * climbs out of content/articles/. */
+static bool
+resolve_folder(const char *base, size_t blen, const char *rel, size_t rlen,
+    struct buf *out)
+{
+	buf_reset(out);
+	buf_add(out, base, blen);
+	const char *p = rel, *end = rel + rlen;
+	while (p < end) {
+		const char *slash = memchr(p, '/', (size_t)(end - p));
+		size_t n = slash ? (size_t)(slash - p) : (size_t)(end - p);
+		if (n == 2 && p[0] == '.' && p[1] == '.') {
+			if (out->len == 0)
+				return false;
+			size_t k = out->len - 1;   /* out ends with '/' */
+			while (k > 0 && out->data[k - 1] != '/')
+				k--;
+			out->len = k;
+			out->data[k] = '\0';
+		} else if (n > 0 && !(n == 1 && p[0] == '.')) {
+			buf_add(out, p, n);
+			buf_putc(out, '/');
+		}
+		p += n + (slash != NULL);
+	}
+	return true;
+}
+
+/* True when the folder part of a cross-link, read from the linking file's
+ * folder, is the folder of the target's file. */
+static bool
+folder_matches(struct walk *w, const char *dir, size_t dir_len,
+    const struct article *target, int lang)
+{
+	if (dir_len == 0)
+		return true;   /* by slug alone, wherever the article sits */
+	const struct site *s = w->ctx->site;
+	const char *from, *to;
+	size_t flen = source_folder(s, w->version->path, &from);
+	const char *file = lang == LANG_EN ? target->en->path : target->zh.path;
+	size_t tlen = source_folder(s, file, &to);
+	struct buf b = BUF_INIT;
+	bool ok = resolve_folder(from, flen, dir, dir_len, &b) && b.len == tlen &&
+	    (tlen == 0 || memcmp(b.data, to, tlen) == 0);
+	buf_release(&b);
+	return ok;
+}
+
+/* Splits "slug.zh.md#anchor" (optionally "./"-prefixed, or a path from
+ * the linking file's folder, "../2024/slug.zh.md", as a Markdown editor
+ * writes it: *dir_len is the length of its folder part); false when the
  * URL is not a cross-link. */
 static bool
 parse_cross_link(const char *url, char *slug, size_t slug_cap, int *lang,
-    const char **anchor)
+    const char **anchor, const char **dir, size_t *dir_len)
 {
+	size_t scheme = strcspn(url, ":/?#");
+	if (url[scheme] == ':' || url[0] == '/' || strchr(url, '?'))
+		return false;   /* https:, mailto:, a root path, a query */
 	if (strncmp(url, "./", 2) == 0)
 		url += 2;
 	const char *hash = strchr(url, '#');
 	size_t len = hash ? (size_t)(hash - url) : strlen(url);
 	*anchor = hash ? hash + 1 : NULL;
+	const char *base = url;
+	for (const char *p = url; p < url + len; p++)
+		if (*p == '/')
+			base = p + 1;
+	*dir = url;
+	*dir_len = (size_t)(base - url);
+	len -= *dir_len;
 	for (int l = 0; l < LANG_COUNT; l++) {
 		char suffix[8];
 		snprintf(suffix, sizeof(suffix), ".%s.md", lang_code[l]);
-		if (len > 6 && memcmp(url + len - 6, suffix, 6) == 0 &&
-		    !memchr(url, '/', len) && len - 6 < slug_cap) {
-			memcpy(slug, url, len - 6);
+		if (len > 6 && memcmp(base + len - 6, suffix, 6) == 0 &&
+		    len - 6 < slug_cap) {
+			memcpy(slug, base, len - 6);
 			slug[len - 6] = '\0';
 			*lang = l;
 			return true;
@@ -60,8 +145,10 @@ link_rewrite_cross(struct walk *w, cmark_node *link)
 	const char *url = cmark_node_get_url(link);
 	char slug[256];
 	int lang;
-	const char *anchor;
-	if (url == NULL || !parse_cross_link(url, slug, sizeof(slug), &lang, &anchor))
+	const char *anchor, *dir;
+	size_t dir_len;
+	if (url == NULL || !parse_cross_link(url, slug, sizeof(slug), &lang, &anchor,
+	    &dir, &dir_len))
 		return false;
 	const struct site *s = w->ctx->site;
 	struct article *target = site_find_article(s, slug);
@@ -69,6 +156,13 @@ link_rewrite_cross(struct walk *w, cmark_node *link)
 		struct pos p = walk_source_pos(w, link, url);
 		diag(w->ctx->diags, &p, D_XLINK_DRAFT,
 		    arena_printf(w->ctx->arena, "%s.%s.md", slug, lang_code[lang]));
+		return true;
+	}
+	if (target != NULL && (lang != LANG_EN || target->en != NULL) &&
+	    !folder_matches(w, dir, dir_len, target, lang)) {
+		struct pos p = walk_source_pos(w, link, url);
+		diag(w->ctx->diags, &p, D_XLINK_MISSING,
+		    arena_strndup(w->ctx->arena, dir, dir_len + strlen(slug) + 6));
 		return true;
 	}
 	if (target == NULL || (lang == LANG_EN && target->en == NULL)) {
@@ -127,24 +221,6 @@ link_asset_exists(const struct site *s, const char *rel)
 	}
 	buf_release(&file);
 	return inside;
-}
-
-/* The folder of a's source under content/articles/, "" or "2024/" (an
- * article may sit in a sub-folder; its asset folder sits beside it). */
-static size_t
-article_folder(const struct site *s, const struct article *a, const char **start)
-{
-	const char *p = a->zh.path;
-	*start = "";
-	if (s->content_dir == NULL || p == NULL)
-		return 0;
-	size_t cl = strlen(s->content_dir);
-	if (strncmp(p, s->content_dir, cl) != 0 || strncmp(p + cl, "/articles/", 10) != 0)
-		return 0;
-	p += cl + 10;
-	const char *slash = strrchr(p, '/');
-	*start = p;
-	return slash ? (size_t)(slash - p) + 1 : 0;
 }
 
 static int

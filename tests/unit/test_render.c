@@ -588,10 +588,11 @@ test_not_cross_links(void **state)
 	    "---\ntitle: 甲\ndate: 2024-01-02\n---\n"
 	    "[x](https://x.org/a.zh.md) [y](dir/a.zh.md) [z](a.md) [w](#top)\n");
 	load_and_render();
-	/* Relative paths that are not cross-links name asset files, which
-	 * must exist. */
+	/* A path to an article's file must lead to it (dir/a.zh.md does
+	 * not); relative paths that are not cross-links name asset files,
+	 * which must exist. */
 	ASSERT_DIAGS(
-	    "$/articles/a.zh.md:5:32: error: 'dir/a.zh.md' not found (an article's files go in content/articles/<slug>/)\n"
+	    "$/articles/a.zh.md:5:32: error: link to missing article 'dir/a.zh.md'\n"
 	    "$/articles/a.zh.md:5:49: error: 'a.md' not found (an article's files go in content/articles/<slug>/)\n"
 	    "haichao: 2 errors, 0 warnings\n");
 	assert_string_equal(article("a")->zh.html,
