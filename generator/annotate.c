@@ -2,6 +2,7 @@
  * first-occurrence annotation, wrapped in note markup and numbered. */
 #include "annotate.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -174,13 +175,48 @@ gloss_source(struct walk *w, cmark_node *link, bool *empty_title)
 	return p;
 }
 
+/* An ad-hoc note's title, "meaning" or "pinyin | meaning", split.  The
+ * part before the first '|' is pinyin only if it is nothing but Latin
+ * letters (with tone marks: two-byte UTF-8), digits, spaces, apostrophes
+ * and hyphens, so a meaning that happens to hold a '|' stays whole. */
+static void
+split_adhoc_title(struct arena *a, const char *title, const char **pinyin,
+    const char **en)
+{
+	*pinyin = NULL;
+	*en = title;
+	const char *bar = strchr(title, '|');
+	if (bar == NULL)
+		return;
+	for (const unsigned char *c = (const unsigned char *)title;
+	    c < (const unsigned char *)bar; c++) {
+		if (*c >= 0xc0 && *c < 0xe0 && c + 1 < (const unsigned char *)bar) {
+			c++;   /* a two-byte sequence: Latin with a diacritic */
+			continue;
+		}
+		if (!isalnum(*c) && *c != ' ' && *c != '\'' && *c != '-')
+			return;
+	}
+	const char *from = title, *to = bar;
+	while (from < to && from[0] == ' ')
+		from++;
+	while (to > from && to[-1] == ' ')
+		to--;
+	if (from == to)
+		return;
+	*pinyin = arena_strndup(a, from, (size_t)(to - from));
+	for (bar++; *bar == ' '; bar++)
+		;
+	*en = bar;
+}
+
 static void
 apply_gloss_link(struct walk *w, cmark_node *link)
 {
 	buf_reset(&w->scratch);
 	walk_plain_text(link, &w->scratch);
 	const char *zh = arena_strdup(w->ctx->arena, w->scratch.data ? w->scratch.data : "");
-	const char *title = cmark_node_get_title(link);
+	const char *title = cmark_node_get_title(link), *pinyin = NULL;
 	if (*zh == '\0') {   /* [](gloss: "…"): a note on nothing */
 		bool empty;
 		struct pos p = gloss_source(w, link, &empty);
@@ -189,6 +225,8 @@ apply_gloss_link(struct walk *w, cmark_node *link)
 		return;
 	}
 	const struct gloss_term *term = find_term(w, zh);
+	if (title != NULL && *title != '\0')
+		split_adhoc_title(w->ctx->arena, title, &pinyin, &title);
 	if (title != NULL && *title != '\0') {
 		if (term != NULL && strcmp(term->en, title) != 0) {
 			bool empty;
@@ -203,13 +241,13 @@ apply_gloss_link(struct walk *w, cmark_node *link)
 			unwrap(link);
 			return;
 		}
-		replace_with_children(link, pending_wrapper(w,
-		    gloss_adhoc(w->ctx->arena, zh, arena_strdup(w->ctx->arena, title))));
+		replace_with_children(link, pending_wrapper(w, gloss_adhoc(w->ctx->arena,
+		    zh, pinyin, arena_strdup(w->ctx->arena, title))));
 		return;
 	}
 	bool empty_title = false;
 	struct pos p = gloss_source(w, link, &empty_title);
-	if (empty_title) {
+	if (empty_title || pinyin != NULL) {   /* "" or "pinyin |" */
 		diag(w->ctx->diags, &p, D_GLOSS_EMPTY, zh, zh);
 		unwrap(link);
 		return;

@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -1135,6 +1136,46 @@ gloss_order_en(const void *pa, const void *pb)
 
 enum { GLOSSARY_PREVIEW = 5 };
 
+/* The letter a term is filed under on the index: the first letter of its
+ * pinyin on a Chinese page (the slug is the pinyin without tones), of its
+ * English meaning on an English one; '#' when that is not a letter. */
+static char
+gloss_letter(const struct gloss_term *g, enum lang lang)
+{
+	const char *k = lang == LANG_ZH ? g->slug : g->en;
+	unsigned char c = k ? (unsigned char)k[0] : 0;
+	return isalpha(c) ? (char)toupper(c) : '#';
+}
+
+static void
+bind_gloss_entry(struct page_set *ps, const struct page *p, struct scope *item,
+    struct arena *a, const char *root, const struct gloss_term *g)
+{
+	const struct site *s = ps->site;
+	scope_text(item, VAR_ZH, g->zh);
+	scope_text(item, VAR_PINYIN, g->pinyin);
+	scope_text(item, VAR_EN, g->en);
+	scope_text(item, VAR_NOTE, g->note[p->lang]);
+	scope_text(item, VAR_ANCHOR, g->slug);
+	struct page q = { .kind = PK_GLOSS_TERM, .lang = p->lang, .index = (size_t)g->id };
+	scope_text(item, VAR_URL, link_to(ps, a, root, p->lang, &q));
+	/* The index shows a few recent uses; the term's page has all. */
+	size_t shown = g->n_used_by < GLOSSARY_PREVIEW ? g->n_used_by : GLOSSARY_PREVIEW;
+	struct scope **arts = scope_list(item, VAR_ARTICLES, shown);
+	for (size_t j = 0; j < shown; j++) {
+		const char *tl;
+		struct page r = { .kind = PK_ARTICLE, .lang = p->lang, .index = g->used_by[j] };
+		scope_text(arts[j], VAR_TITLE, article_title(s->articles[g->used_by[j]], p->lang, &tl));
+		scope_text(arts[j], VAR_TITLE_LANG, tl);
+		scope_text(arts[j], VAR_URL, link_to(ps, a, root, p->lang, &r));
+	}
+	if (g->n_used_by > shown)
+		scope_text(item, VAR_NEXT_URL, link_to(ps, a, root, p->lang, &q));
+	scope_text(item, VAR_N, count_text(ps, a, p->lang, "article_count", g->n_used_by));
+}
+
+/* The index of terms, in groups by letter (`groups`: letter, anchor and
+ * the group's `glossary`), so that a jump bar can lead to each letter. */
 static void
 bind_glossary(struct page_set *ps, const struct page *p, struct scope *sc, struct arena *a)
 {
@@ -1142,35 +1183,26 @@ bind_glossary(struct page_set *ps, const struct page *p, struct scope *sc, struc
 	const char *root = root_of(sc);
 	scope_text(sc, VAR_PAGE_TITLE, ui(ps, p->lang, "glossary"));
 	scope_text(sc, VAR_DESCRIPTION, ui(ps, p->lang, "glossary_intro"));
-	size_t n = s->n_site_glossary;
+	size_t n = s->n_site_glossary, n_groups = 0;
 	struct gloss_term **terms = ARENA_ARRAY(a, struct gloss_term *, n ? n : 1);
 	if (n)
 		memcpy(terms, s->glossary, n * sizeof(*terms));
 	qsort(terms, n, sizeof(*terms), p->lang == LANG_ZH ? gloss_order_zh : gloss_order_en);
-	struct scope **items = scope_list(sc, VAR_GLOSSARY, n);
-	for (size_t i = 0; i < n; i++) {
-		const struct gloss_term *g = terms[i];
-		scope_text(items[i], VAR_ZH, g->zh);
-		scope_text(items[i], VAR_PINYIN, g->pinyin);
-		scope_text(items[i], VAR_EN, g->en);
-		scope_text(items[i], VAR_NOTE, g->note[p->lang]);
-		scope_text(items[i], VAR_ANCHOR, g->slug);
-		struct page q = { .kind = PK_GLOSS_TERM, .lang = p->lang, .index = (size_t)g->id };
-		scope_text(items[i], VAR_URL, link_to(ps, a, root, p->lang, &q));
-		/* The index shows a few recent uses; the term's page has all. */
-		const struct gloss_term *bl = g;
-		size_t shown = bl->n_used_by < GLOSSARY_PREVIEW ? bl->n_used_by : GLOSSARY_PREVIEW;
-		struct scope **arts = scope_list(items[i], VAR_ARTICLES, shown);
-		for (size_t j = 0; j < shown; j++) {
-			const char *tl;
-			struct page r = { .kind = PK_ARTICLE, .lang = p->lang, .index = bl->used_by[j] };
-			scope_text(arts[j], VAR_TITLE, article_title(s->articles[bl->used_by[j]], p->lang, &tl));
-			scope_text(arts[j], VAR_TITLE_LANG, tl);
-			scope_text(arts[j], VAR_URL, link_to(ps, a, root, p->lang, &r));
-		}
-		if (bl->n_used_by > shown)
-			scope_text(items[i], VAR_NEXT_URL, link_to(ps, a, root, p->lang, &q));
-		scope_text(items[i], VAR_N, count_text(ps, a, p->lang, "article_count", bl->n_used_by));
+	for (size_t i = 0; i < n; i++)
+		n_groups += i == 0 || gloss_letter(terms[i], p->lang) !=
+		    gloss_letter(terms[i - 1], p->lang);
+	struct scope **groups = scope_list(sc, VAR_GROUPS, n_groups);
+	for (size_t i = 0, g = 0; i < n; g++) {
+		char letter = gloss_letter(terms[i], p->lang);
+		size_t end = i + 1;
+		while (end < n && gloss_letter(terms[end], p->lang) == letter)
+			end++;
+		scope_textf(groups[g], VAR_LETTER, "%c", letter);
+		scope_textf(groups[g], VAR_ANCHOR, "l_%c", letter == '#' ? '0' : letter);
+		struct scope **items = scope_list(groups[g], VAR_GLOSSARY, end - i);
+		for (size_t k = i; k < end; k++)
+			bind_gloss_entry(ps, p, items[k - i], a, root, terms[k]);
+		i = end;
 	}
 }
 

@@ -93,6 +93,7 @@ put_version(struct buf *out, const struct article *a, const struct version *v)
 			buf_puts(out, "\ta");
 			put_text(out, t->zh);
 			put_text(out, t->en);
+			put_maybe(out, t->pinyin);
 		}
 	}
 	put_num(out, v->n_xrefs);
@@ -267,7 +268,8 @@ get_version(struct reader *r, const struct site *s, const struct article *a,
 		} else if (kind == 'a') {
 			const char *zh = get_text(r);
 			const char *en = get_text(r);
-			v->glossary_used[i] = gloss_adhoc(r->arena, zh, en);
+			const char *pinyin = get_maybe(r);
+			v->glossary_used[i] = gloss_adhoc(r->arena, zh, pinyin, en);
 		} else {
 			return r->ok = false;
 		}

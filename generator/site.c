@@ -167,10 +167,11 @@ site_find_gloss(const struct site *s, const char *zh)
 }
 
 struct gloss_term *
-gloss_adhoc(struct arena *a, const char *zh, const char *en)
+gloss_adhoc(struct arena *a, const char *zh, const char *pinyin, const char *en)
 {
 	struct gloss_term *t = ARENA_NEW(a, struct gloss_term);
 	t->zh = zh;
+	t->pinyin = pinyin;
 	t->en = en;
 	t->local = t->adhoc = true;
 	t->id = -1;

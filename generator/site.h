@@ -57,7 +57,7 @@ struct gloss_term {
 	struct pos pos;
 	bool local;                          /* not in glossary.yaml: from an
 	                                        article's front matter, or adhoc */
-	bool adhoc;                          /* an ad-hoc note [词](gloss: "meaning") */
+	bool adhoc;                          /* an ad-hoc note [词](gloss: "[pinyin |] meaning") */
 	bool duplicate;                      /* repeats an earlier term; filled by link */
 	int id;                              /* index in site->glossary */
 	/* glossary.yaml terms: the articles whose notes use it (indices into
@@ -67,8 +67,10 @@ struct gloss_term {
 	size_t n_used_by;
 };
 
-/* The term of an ad-hoc note: zh and en, no pinyin, no glossary page. */
-struct gloss_term *gloss_adhoc(struct arena *a, const char *zh, const char *en);
+/* The term of an ad-hoc note: zh, en and pinyin (may be NULL), no
+ * glossary page. */
+struct gloss_term *gloss_adhoc(struct arena *a, const char *zh,
+    const char *pinyin, const char *en);
 
 /* One language version of an article's text. */
 struct version {

@@ -77,6 +77,8 @@ enum var_kind { VK_TEXT, VK_RAW, VK_LIST };
 	X(PAGINATION, "pagination", VK_LIST) \
 	X(GAP, "gap", VK_TEXT) \
 	X(TERMS, "terms", VK_LIST) \
+	X(GROUPS, "groups", VK_LIST) \
+	X(LETTER, "letter", VK_TEXT) \
 	X(COMPANY_NAME, "company_name", VK_TEXT) \
 	X(COMPANY_URL, "company_url", VK_TEXT) \
 	X(MARKET, "market", VK_TEXT) \

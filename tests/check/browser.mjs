@@ -439,6 +439,40 @@ async function checkNotesInPlace(browser, origin, vp) {
   await context.close();
 }
 
+// The glossary index: the jump bar leads to a letter, and the filter box
+// (shown by site.js) keeps the terms that match, pinyin without tones too.
+async function checkGlossaryFilter(browser, origin) {
+  const context = await browser.newContext({ viewport: WIDTHS[0] });
+  const page = await context.newPage();
+  const w = watch(page, origin);
+  const problems = [], notes = [];
+  try {
+    await page.goto(`${origin}${PREFIX}zh/glossary/index.html`, { timeout: 20_000 });
+    const all = await page.locator('[data-item]').count();
+    const jump = page.locator('.jump a').nth(1);
+    const href = await jump.getAttribute('href');
+    await jump.click();
+    await page.waitForURL(new RegExp(`${href}$`), { timeout: 5_000 });
+    const h = await page.locator(href).boundingBox();
+    if (!h || h.y < 0 || h.y > 200) problems.push(`the jump to ${href} left its heading at ${h && Math.round(h.y)}px`);
+    const box = page.locator('.filter input');
+    if (!await box.isVisible()) problems.push('the filter box is not shown with JavaScript on');
+    else {
+      await box.fill('chuhai');
+      const shown = await page.locator('[data-item]:visible').count();
+      const texts = await page.locator('[data-item]:visible dt').allTextContents();
+      if (shown < 1 || shown >= all || !texts.every((t) => /出海|chū/.test(t)))
+        problems.push(`filtering "chuhai" shows ${shown} of ${all}: ${texts.join(' / ')}`);
+      notes.push(`jump ${href}; filter "chuhai": ${shown} of ${all} terms`);
+    }
+  } catch (e) {
+    problems.push(`error: ${e.message.split('\n')[0]}`);
+  }
+  problems.push(...w.errors, ...w.failed, ...w.offsite);
+  report('glossary-filter 390', problems, notes, w.warnings);
+  await context.close();
+}
+
 // file://: the article loads with its stylesheet, and its relative link to
 // the other language opens the right file.
 function fileAfter(page, problems, notes) {
@@ -519,6 +553,7 @@ async function main() {
 
     await checkGlossaryNoJS(browser, origin);
     for (const vp of WIDTHS) await checkNotesInPlace(browser, origin, vp);
+    await checkGlossaryFilter(browser, origin);
   } finally {
     await browser.close();
     server.close();

@@ -392,6 +392,32 @@ test_gloss_adhoc_note(void **state)
 	assert_ptr_equal(a->zh.glossary_used[1], S->glossary[0]);
 }
 
+/* "pinyin | meaning": the note gets pinyin like a glossary term; a '|'
+ * after anything that cannot be pinyin (here a comma) stays part of the
+ * meaning; "pinyin |" alone has no meaning, an error. */
+static void
+test_gloss_adhoc_pinyin(void **state)
+{
+	(void)state;
+	put("articles/a.zh.md",
+	    "---\ntitle: 甲\ndate: 2024-01-02\n---\n"
+	    "[稀里糊涂](gloss: \"xīlihútú | muddle-headed\")，"
+	    "[内卷](gloss: \"in, out | 内卷\")，[空](gloss: \" kōng |\")。\n");
+	load_and_render();
+	ASSERT_DIAGS(
+	    "$/articles/a.zh.md:5:71: error: gloss note for '空' has no English: write [空](gloss: \"meaning\")\n"
+	    "haichao: 1 error, 0 warnings\n");
+	struct article *a = article("a");
+	assert_string_equal(a->zh.html,
+	    "<p>" NOTE(1, "稀里糊涂", "xīlihútú") "，" ADHOC(2, "内卷") "，空。</p>\n");
+	const struct gloss_term *t = a->zh.glossary_used[0];
+	assert_string_equal(t->pinyin, "xīlihútú");
+	assert_string_equal(t->en, "muddle-headed");
+	t = a->zh.glossary_used[1];
+	assert_null(t->pinyin);
+	assert_string_equal(t->en, "in, out | 内卷");
+}
+
 static void
 test_gloss_notes_numbered_in_text_order(void **state)
 {
@@ -672,6 +698,7 @@ main(void)
 		T(test_auto_annotation_longest_match),
 		T(test_gloss_reference),
 		T(test_gloss_adhoc_note),
+		T(test_gloss_adhoc_pinyin),
 		T(test_gloss_notes_numbered_in_text_order),
 		T(test_gloss_local_term),
 		T(test_gloss_local_term_referenced_twice),
