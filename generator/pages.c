@@ -338,6 +338,31 @@ root_of(const struct scope *sc)
 
 /* ---- common bindings -------------------------------------------------------------- */
 
+/* A page's absolute URL under base_url, without its "index.html" (the
+ * form search engines are told is canonical). */
+static const char *
+absolute_url(const struct site *s, struct arena *a, const char *path)
+{
+	size_t len = strlen(path);
+	size_t cut = len >= 10 && strcmp(path + len - 10, "index.html") == 0 ? len - 10 : len;
+	return arena_printf(a, "%s%.*s", s->base_url, (int)cut, path);
+}
+
+/* The alternates' links: absolute when there is a base_url (search
+ * engines want hreflang links absolute), relative otherwise. */
+static const char *
+alternate_href(struct page_set *ps, struct arena *a, const char *root,
+    enum lang from, const struct page *q)
+{
+	if (ps->site->base_url == NULL)
+		return link_to(ps, a, root, from, q);
+	struct buf b = BUF_INIT;
+	page_path(ps, q, &b);
+	const char *url = absolute_url(ps->site, a, b.data);
+	buf_release(&b);
+	return url;
+}
+
 static void
 bind_alternates(struct page_set *ps, const struct page *p, struct scope *sc,
     struct arena *a, const char *root)
@@ -348,7 +373,7 @@ bind_alternates(struct page_set *ps, const struct page *p, struct scope *sc,
 		struct page q = *p;
 		q.lang = s->languages[i];
 		scope_text(alt[i], VAR_HREFLANG, lang_tag[q.lang]);
-		scope_text(alt[i], VAR_HREF, link_to(ps, a, root, p->lang, &q));
+		scope_text(alt[i], VAR_HREF, alternate_href(ps, a, root, p->lang, &q));
 		if (q.lang != p->lang) {
 			scope_text(sc, VAR_ALT_URL, link_to(ps, a, root, p->lang, &q));
 			scope_text(sc, VAR_OTHER_LANG, lang_code[q.lang]);
@@ -358,7 +383,7 @@ bind_alternates(struct page_set *ps, const struct page *p, struct scope *sc,
 	struct page def = *p;
 	def.lang = s->languages[0];
 	scope_text(alt[LANG_COUNT], VAR_HREFLANG, "x-default");
-	scope_text(alt[LANG_COUNT], VAR_HREF, link_to(ps, a, root, p->lang, &def));
+	scope_text(alt[LANG_COUNT], VAR_HREF, alternate_href(ps, a, root, p->lang, &def));
 }
 
 static void
@@ -415,14 +440,18 @@ bind_common(struct page_set *ps, const struct page *p, struct arena *a,
 	scope_text(sc, VAR_SITE_DESCRIPTION, site_description(ps, p->lang));
 	scope_text(sc, VAR_GENERATOR, "haichao " HAICHAO_VERSION);
 	/* Feeds exist only with a base_url (they need absolute URLs). */
-	if (s->base_url)
+	if (s->base_url) {
 		scope_text(sc, VAR_FEED_URL, lang_file(a, root, p->lang,
 		    "feed.xml"));
-	if (s->base_url && p->kind != PK_404) {
-		size_t len = strlen(path);
-		size_t cut = len >= 10 && strcmp(path + len - 10, "index.html") == 0 ? len - 10 : len;
-		scope_text(sc, VAR_CANONICAL, arena_printf(a, "%s%.*s", s->base_url, (int)cut, path));
+		scope_text(sc, VAR_FEED_TITLE, s->title[p->lang]);
 	}
+	if (s->base_url && p->kind != PK_404)
+		scope_text(sc, VAR_CANONICAL, absolute_url(s, a, path));
+	/* For link previews (Open Graph): the page's language as a locale,
+	 * and whether it is an article or a page of the site. */
+	static const char *const locale[LANG_COUNT] = { "zh_CN", "en_US" };
+	scope_text(sc, VAR_LOCALE, locale[p->lang]);
+	scope_text(sc, VAR_PAGE_TYPE, p->kind == PK_ARTICLE ? "article" : "website");
 	if (p->kind != PK_ROOT && p->kind != PK_404) {
 		bind_alternates(ps, p, sc, a, root);
 		bind_nav(ps, p, sc, a, root);
@@ -751,6 +780,8 @@ bind_root(struct page_set *ps, const struct page *p, struct scope *sc, struct ar
 	const struct site *s = ps->site;
 	const char *root = root_of(sc);
 	scope_text(sc, VAR_PAGE_TITLE, s->title[p->lang]);
+	if (p->kind == PK_ROOT)
+		scope_text(sc, VAR_DESCRIPTION, site_description(ps, p->lang));
 	struct scope **langs = scope_list(sc, VAR_LANGUAGES, LANG_COUNT);
 	for (int i = 0; i < LANG_COUNT; i++) {
 		enum lang l = s->languages[i];
@@ -996,6 +1027,38 @@ bind_term_index(struct page_set *ps, const struct page *p, struct scope *sc, str
 	}
 }
 
+/* An app's markets ("Japan, Southeast Asia") in the page's language:
+ * each comma-separated name through strings.yaml's market_<name>, kept
+ * as written when there is none. */
+static const char *
+market_text(const struct page_set *ps, struct arena *a, enum lang lang,
+    const char *market)
+{
+	if (market == NULL)
+		return NULL;
+	struct buf b = BUF_INIT, key = BUF_INIT;
+	for (const char *p = market; *p;) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		buf_reset(&key);
+		buf_puts(&key, "market_");
+		buf_add(&key, p, len);
+		const char *name = strings_get(ps->strings, lang, key.data);
+		if (b.len)
+			buf_puts(&b, ui(ps, lang, "list_separator"));
+		if (name)
+			buf_puts(&b, name);
+		else
+			buf_add(&b, p, len);
+		for (p += len; *p == ',' || *p == ' '; p++)
+			;
+	}
+	const char *s = arena_strndup(a, b.data ? b.data : "", b.len);
+	buf_release(&b);
+	buf_release(&key);
+	return s;
+}
+
 static void
 bind_app_facts(struct page_set *ps, enum lang lang, struct scope *sc,
     struct arena *a, const char *root, const struct term *t)
@@ -1006,13 +1069,16 @@ bind_app_facts(struct page_set *ps, enum lang lang, struct scope *sc,
 		scope_text(sc, VAR_COMPANY_NAME, t->company->name[lang]);
 		scope_text(sc, VAR_COMPANY_URL, link_to(ps, a, root, lang, &q));
 	}
-	scope_text(sc, VAR_MARKET, t->market);
+	scope_text(sc, VAR_MARKET, market_text(ps, a, lang, t->market));
 	if (t->launched)
 		scope_textf(sc, VAR_LAUNCHED, "%d", t->launched);
 	if (t->closed)
 		scope_textf(sc, VAR_CLOSED, "%d", t->closed);
 	if (t->launched && t->closed && t->closed != t->launched)
 		scope_textf(sc, VAR_YEARS_SPAN, "%d–%d", t->launched, t->closed);
+	else if (t->launched && !t->closed && t->status == STATUS_ACTIVE)
+		scope_text(sc, VAR_YEARS_SPAN, count_text(ps, a, lang, "since_year",
+		    (size_t)t->launched));
 	else if (t->launched)
 		scope_textf(sc, VAR_YEARS_SPAN, "%d", t->launched);
 	if (t->company || t->market || t->launched || t->closed || t->status)
@@ -1045,9 +1111,12 @@ bind_term(struct page_set *ps, const struct page *p, struct scope *sc, struct ar
 	scope_text(sc, VAR_N, count_text(ps, a, p->lang, "article_count", t->n_articles));
 	struct page idx = { .kind = PK_TERM_INDEX, .lang = p->lang, .tkind = p->tkind };
 	scope_text(sc, VAR_HREF, link_to(ps, a, root, p->lang, &idx));
-	if (s->base_url)
+	if (s->base_url) {   /* the term's own feed, titled as feeds.c does */
 		scope_text(sc, VAR_FEED_URL, lang_file(a, root, p->lang,
 		    arena_printf(a, "%s/%s/feed.xml", kind_plural[p->tkind], t->slug)));
+		scope_text(sc, VAR_FEED_TITLE, arena_printf(a, "%s · %s",
+		    t->name[p->lang], s->title[p->lang]));
+	}
 	if (p->tkind == KIND_APP)
 		bind_app_facts(ps, p->lang, sc, a, root, t);
 	if (p->tkind == KIND_COMPANY) {

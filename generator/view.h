@@ -26,6 +26,8 @@ enum var_kind { VK_TEXT, VK_RAW, VK_LIST };
 	X(PAGE_TITLE, "page_title", VK_TEXT) \
 	X(DESCRIPTION, "description", VK_TEXT) \
 	X(CANONICAL, "canonical", VK_TEXT) \
+	X(LOCALE, "locale", VK_TEXT) \
+	X(PAGE_TYPE, "page_type", VK_TEXT) \
 	X(ALT_URL, "alt_url", VK_TEXT) \
 	X(ALTERNATES, "alternates", VK_LIST) \
 	X(HREFLANG, "hreflang", VK_TEXT) \
@@ -94,6 +96,7 @@ enum var_kind { VK_TEXT, VK_RAW, VK_LIST };
 	X(BACKLINKS, "backlinks", VK_LIST) \
 	X(RELATED, "related", VK_LIST) \
 	X(FEED_URL, "feed_url", VK_TEXT) \
+	X(FEED_TITLE, "feed_title", VK_TEXT) \
 	X(GENERATOR, "generator", VK_TEXT)
 
 enum var_id {
