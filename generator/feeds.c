@@ -245,14 +245,38 @@ feeds_write_one(const struct site *s, struct output *o, const struct feed *f,
 	return ok;
 }
 
-/* Per language: the site's feed, then one per taxonomy term. */
+/* Per language: the site's feed, one per taxonomy term, then one per
+ * glossary.yaml term. */
 static size_t
 feeds_per_lang(const struct site *s)
 {
-	size_t n = 1;
+	size_t n = 1 + s->n_site_glossary;
 	for (int k = 0; k < KIND_COUNT; k++)
 		n += s->n_terms[k];
 	return n;
+}
+
+/* Glossary term g's feed: its newest articles, titled "出海 · site" (on
+ * English pages "出海 (going overseas) · site"). */
+static void
+gloss_feed(const struct site *s, enum lang lang, const struct gloss_term *g,
+    struct buf names[3], struct feed *out)
+{
+	buf_printf(&names[0], "%s/glossary/%s/feed.xml", lang_code[lang], g->slug);
+	buf_printf(&names[1], "%s/glossary/%s/", lang_code[lang], g->slug);
+	if (lang == LANG_ZH)
+		buf_printf(&names[2], "%s · %s", g->zh, s->title[lang]);
+	else
+		buf_printf(&names[2], "%s (%s) · %s", g->zh, g->en, s->title[lang]);
+	size_t n = g->n_used_by < FEED_ENTRIES ? g->n_used_by : FEED_ENTRIES;
+	out->lang = lang;
+	out->path = names[0].data;
+	out->page = names[1].data;
+	out->title = names[2].data;
+	for (size_t i = 0; i < n; i++)
+		out->own[i] = s->articles[g->used_by[i]];
+	out->list = out->own;
+	out->n = n;
 }
 
 size_t
@@ -272,18 +296,22 @@ feeds_nth(const struct site *s, size_t i, struct buf names[3], struct feed *out)
 		buf_printf(&names[0], "%s/feed.xml", lang_code[lang]);
 		buf_printf(&names[1], "%s/", lang_code[lang]);
 		*out = (struct feed){ lang, names[0].data, names[1].data,
-			s->title[lang], s->articles, s->n_articles };
+			s->title[lang], s->articles, s->n_articles, { NULL } };
 		return;
 	}
 	j--;
 	int k = 0;
-	while (j >= s->n_terms[k])
+	while (k < KIND_COUNT && j >= s->n_terms[k])
 		j -= s->n_terms[k++];
+	if (k == KIND_COUNT) {
+		gloss_feed(s, lang, s->glossary[j], names, out);
+		return;
+	}
 	const struct term *t = &s->terms[k][j];
 	buf_printf(&names[0], "%s/%s/%s/feed.xml", lang_code[lang], kind_plural[k],
 	    t->slug);
 	buf_printf(&names[1], "%s/%s/%s/", lang_code[lang], kind_plural[k], t->slug);
 	buf_printf(&names[2], "%s · %s", t->name[lang], s->title[lang]);
 	*out = (struct feed){ lang, names[0].data, names[1].data, names[2].data,
-		t->articles, t->n_articles };
+		t->articles, t->n_articles, { NULL } };
 }

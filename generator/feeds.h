@@ -1,5 +1,5 @@
-/* feeds.h — Atom feeds (RFC 4287): one per language and one per taxonomy
- * term and language.  They need absolute URLs, so they are written only
+/* feeds.h — Atom feeds (RFC 4287): one per language, one per taxonomy
+ * term and language, and one per glossary.yaml term and language.  They need absolute URLs, so they are written only
  * when the site has a base_url. */
 #ifndef HAICHAO_FEEDS_H
 #define HAICHAO_FEEDS_H
@@ -11,13 +11,16 @@
 #include "site.h"
 
 /* One feed: where it goes, the page it mirrors, its title, its articles
- * (newest first; the first FEED_ENTRIES become entries). */
+ * (newest first; the first FEED_ENTRIES become entries).  A glossary
+ * term's articles are indices, not a list of articles: its entries are
+ * gathered into `own`, and `list` points there. */
 enum { FEED_ENTRIES = 20 };
 struct feed {
 	enum lang lang;
 	const char *path, *page, *title;
 	struct article *const *list;
 	size_t n;
+	struct article *own[FEED_ENTRIES];
 };
 
 /* How many feeds the site has (none without a base_url); feed i of them,
