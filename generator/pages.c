@@ -51,20 +51,53 @@ static void bind_timeline(struct page_set *, const struct page *, struct scope *
 static void bind_glossary(struct page_set *, const struct page *, struct scope *, struct arena *);
 static void bind_gloss_term(struct page_set *, const struct page *, struct scope *, struct arena *);
 
+/* The names each kind's template may use (struct view_names in view.h),
+ * as the bind functions bind them: a template that uses another is an
+ * error when it loads, at the name's line and column.  A kind added
+ * without names is not checked.  Keep these with the bind functions and
+ * with haichao-templates(5). */
+#define N_SITE "lang lang_tag root home site_title site_description generator " \
+	"feed_url feed_title canonical locale page_type page_title description "
+#define N_COMMON N_SITE "alternates{hreflang href} alt_url other_lang other_lang_tag " \
+	"nav{url name current} "
+#define N_TAGS "tags{name kind url} "
+#define N_ITEM "title title_lang url date date_iso summary summary_lang untranslated " N_TAGS
+#define N_PAGINATION "page pages prev_url next_url pagination{number url current gap} "
+#define N_FACTS "company_name company_url market launched closed years_span " \
+	"status status_class facts "
+#define N_REF "title title_lang url date date_iso "
+#define N_LANGUAGES "languages{url name lang_tag title summary} "
+
 static const struct {
 	const char *template;
 	bind_fn bind;
 	const char *nav;       /* which navigation entry is current */
+	const char *names;
 } kinds[PK_COUNT] = {
-	[PK_ROOT] = { "root.html", bind_root, NULL },
-	[PK_HOME] = { "home.html", bind_home, "home" },
-	[PK_ARTICLE] = { "article.html", bind_article, "home" },
-	[PK_TERM_INDEX] = { "terms.html", bind_term_index, NULL },
-	[PK_TERM] = { "term.html", bind_term, NULL },
-	[PK_TIMELINE] = { "timeline.html", bind_timeline, "timeline" },
-	[PK_GLOSSARY] = { "glossary.html", bind_glossary, "glossary" },
-	[PK_GLOSS_TERM] = { "gloss-term.html", bind_gloss_term, "glossary" },
-	[PK_404] = { "404.html", bind_root, NULL },
+	[PK_ROOT] = { "root.html", bind_root, NULL, N_SITE N_LANGUAGES },
+	[PK_HOME] = { "home.html", bind_home, "home",
+		N_COMMON "articles{" N_ITEM "} " N_PAGINATION },
+	[PK_ARTICLE] = { "article.html", bind_article, "home",
+		N_COMMON N_ITEM "body body_lang title_other title_other_lang "
+		"updated updated_iso author author_lang source source_lang "
+		"source_url reading prev_url prev_title next_url next_title "
+		"backlinks{" N_REF "} related{" N_REF "} "
+		"glossary{number term{zh pinyin en note url title_lang}}" },
+	[PK_TERM_INDEX] = { "terms.html", bind_term_index, NULL,
+		N_COMMON "kind terms{name url summary count}" },
+	[PK_TERM] = { "term.html", bind_term, NULL,
+		N_COMMON "name title_other title_other_lang kind kind_name summary "
+		"count href articles{" N_ITEM "} " N_PAGINATION N_FACTS
+		"apps{name url " N_FACTS "}" },
+	[PK_TIMELINE] = { "timeline.html", bind_timeline, "timeline",
+		N_COMMON "years{year apps{name url summary " N_FACTS "}}" },
+	[PK_GLOSSARY] = { "glossary.html", bind_glossary, "glossary",
+		N_COMMON "groups{letter anchor glossary{zh pinyin en note anchor url "
+		"count next_url articles{title title_lang url}}}" },
+	[PK_GLOSS_TERM] = { "gloss-term.html", bind_gloss_term, "glossary",
+		N_COMMON "zh pinyin en note count href "
+		"articles{title title_lang url date_iso} " N_PAGINATION },
+	[PK_404] = { "404.html", bind_root, NULL, N_SITE N_LANGUAGES },
 };
 
 struct page_set {
@@ -1570,8 +1603,16 @@ pages_prepare(const struct site *s, const struct pages_options *opt, struct diag
 	ps->strings = strings_load(opt->templates_dir, d);
 	bool ok = d->errors == errors_before;
 	for (int k = 0; k < PK_COUNT && ok; k++) {
-		ps->templates[k] = template_load(opt->templates_dir, kinds[k].template,
-		    ps->strings, d);
+		char why[128];
+		const struct view_names *names = kinds[k].names == NULL ? NULL
+		    : view_names_parse(&ps->arena, kinds[k].names, why);
+		if (kinds[k].names != NULL && names == NULL) {   /* our bug */
+			struct pos at = { kinds[k].template, 0, 0 };
+			diag(d, &at, D_TEMPLATE_NAMES_SPEC, why);
+			continue;
+		}
+		ps->templates[k] = template_load_checked(opt->templates_dir,
+		    kinds[k].template, names, ps->strings, d);
 	}
 	article_hashes(ps);
 	list_pages(ps);

@@ -3,6 +3,7 @@
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -161,28 +162,144 @@ sort_strings(struct strings *s)
 
 /* ---- compiling --------------------------------------------------------------- */
 
+/* The text of the file being compiled, to give diagnostics a column:
+ * libxml2 keeps a line for each node, not where on the line it starts.
+ * Elements are met in document order, so each is found by searching
+ * onwards from the one before (`cursor`). */
+struct source {
+	const char *text, *end;
+	const char *cursor;       /* just after the last element found */
+	xmlNode *located;         /* that element ... */
+	const char *at;           /* ... and its '<' */
+};
+
 struct compiler {
 	struct template *t;
 	const struct strings *strings;
 	struct diags *d;
 	const char *dir;
 	const char *path;
+	const char *name;         /* the page's template, for messages */
+	struct source src;
+	const struct view_names *names;   /* visible here; NULL: unchecked */
+	const char *list;         /* the h:each list we are in, or NULL */
 	struct buf lit;           /* literal markup not yet emitted */
 	struct op **tail;         /* where the next op goes */
 	int depth;                /* include depth */
 	bool failed;
 };
 
-/* Diagnostic `code` at node `n`'s line; the arguments fill its format. */
+/* The start of line `line` (1-based) in the source, or NULL. */
+static const char *
+line_start(const struct source *src, long line)
+{
+	const char *p = src->text;
+	for (long l = 1; l < line && p; l++) {
+		p = memchr(p, '\n', (size_t)(src->end - p));
+		p = p ? p + 1 : NULL;
+	}
+	return p;
+}
+
+/* Finds element n's start tag ("<name" or "<h:name"), from its line on
+ * and after the element found before it. */
+static const char *
+locate(struct compiler *c, xmlNode *n)
+{
+	struct source *src = &c->src;
+	if (src->text == NULL || n == NULL || n->type != XML_ELEMENT_NODE)
+		return NULL;
+	if (src->located == n)
+		return src->at;
+	const char *from = line_start(src, xmlGetLineNo(n));
+	if (from == NULL)
+		return NULL;
+	if (from < src->cursor)
+		from = src->cursor;
+	char tag[128];
+	snprintf(tag, sizeof(tag), "<%s%s%s", n->ns && n->ns->prefix ?
+	    (const char *)n->ns->prefix : "", n->ns && n->ns->prefix ? ":" : "",
+	    (const char *)n->name);
+	size_t len = strlen(tag);
+	for (const char *p = from; p + len < src->end; p++) {
+		p = memchr(p, '<', (size_t)(src->end - p));
+		if (p == NULL || p + len >= src->end)
+			break;
+		if (memcmp(p, tag, len) == 0 && strchr(" \t\r\n/>", p[len])) {
+			src->located = n;
+			src->at = p;
+			src->cursor = p + 1;
+			return p;
+		}
+	}
+	return NULL;
+}
+
+/* Where `needle` is written in element n's start tag (as an attribute's
+ * value or a {name} in one), else the tag itself. */
+static const char *
+locate_name(struct compiler *c, xmlNode *n, const char *needle, size_t len)
+{
+	const char *tag = locate(c, n);
+	if (tag == NULL || needle == NULL || len == 0)
+		return tag;
+	char quote = 0;
+	for (const char *p = tag + 1; p < c->src.end && (quote || *p != '>'); p++) {
+		if (quote == 0 && (*p == '"' || *p == '\''))
+			quote = *p;
+		else if (*p == quote)
+			quote = 0;
+		if (quote && (p[-1] == quote || p[-1] == '{') &&
+		    p + len < c->src.end && memcmp(p, needle, len) == 0 &&
+		    strchr("\"'}", p[len]))
+			return p;
+	}
+	return tag;
+}
+
+/* Diagnostic `code` at element n; `needle` (may be NULL) is the name to
+ * point at in its start tag.  The column counts characters, as for the
+ * content's diagnostics. */
+static void
+vreport_at(struct compiler *c, xmlNode *n, const char *needle, size_t len,
+    enum diag_code code, va_list ap)
+{
+	struct pos at = { c->path, n ? (int)xmlGetLineNo(n) : 0, 1 };
+	const char *p = n ? locate_name(c, n, needle, len) : NULL;
+	if (p != NULL) {
+		const char *bol = p;
+		while (bol > c->src.text && bol[-1] != '\n')
+			bol--;
+		at.line = 1;
+		for (const char *q = c->src.text; q < bol; q++)
+			at.line += *q == '\n';
+		at.col = 1;
+		for (const char *q = bol; q < p; q++)
+			at.col += ((unsigned char)*q & 0xc0) != 0x80;
+	}
+	vdiag(c->d, &at, code, ap);
+	c->failed = true;
+}
+
+static void
+report_at(struct compiler *c, xmlNode *n, const char *needle, size_t len,
+    enum diag_code code, ...)
+{
+	va_list ap;
+	va_start(ap, code);
+	vreport_at(c, n, needle, len, code, ap);
+	va_end(ap);
+}
+
+/* Diagnostic `code` at element n's start tag; the arguments fill its
+ * format. */
 static void
 report(struct compiler *c, xmlNode *n, enum diag_code code, ...)
 {
-	struct pos at = { c->path, n ? (int)xmlGetLineNo(n) : 0, 1 };
 	va_list ap;
 	va_start(ap, code);
-	vdiag(c->d, &at, code, ap);
+	vreport_at(c, n, NULL, 0, code, ap);
 	va_end(ap);
-	c->failed = true;
 }
 
 static struct op *
@@ -235,7 +352,7 @@ resolve(struct compiler *c, xmlNode *n, const char *name, size_t len,
 	if (ui_ok && len > 3 && memcmp(name, "ui.", 3) == 0) {
 		char *key = arena_strndup(&c->t->arena, name + 3, len - 3);
 		if (strings_get(c->strings, LANG_ZH, key) == NULL) {
-			report(c, n, D_TEMPLATE_UI_UNKNOWN, key);
+			report_at(c, n, name, len, D_TEMPLATE_UI_UNKNOWN, key);
 			return false;
 		}
 		*var = -1;
@@ -246,12 +363,19 @@ resolve(struct compiler *c, xmlNode *n, const char *name, size_t len,
 	snprintf(tmp, sizeof(tmp), "%.*s", (int)(len < 100 ? len : 100), name);
 	int id = view_var(name, len);
 	if (id < 0) {
-		report(c, n, D_TEMPLATE_VALUE_UNKNOWN, tmp);
+		report_at(c, n, name, len, D_TEMPLATE_VALUE_UNKNOWN, tmp);
 		return false;
 	}
 	if (want >= 0 && (int)view_var_kind(id) != want) {
 		static const char *const kinds[] = { "text", "markup", "a list" };
-		report(c, n, D_TEMPLATE_VALUE_KIND, tmp, kinds[view_var_kind(id)]);
+		report_at(c, n, name, len, D_TEMPLATE_VALUE_KIND, tmp, kinds[view_var_kind(id)]);
+		return false;
+	}
+	if (c->names != NULL && !view_names_has(c->names, id)) {
+		if (c->list)
+			report_at(c, n, name, len, D_TEMPLATE_NAME_ITEMS, tmp, c->list, c->name);
+		else
+			report_at(c, n, name, len, D_TEMPLATE_NAME_PAGE, tmp, c->name);
 		return false;
 	}
 	*var = id;
@@ -375,15 +499,25 @@ compile_directive(struct compiler *c, xmlNode *n)
 			    : D_TEMPLATE_NEEDS_TEST, name);
 			return;
 		}
-		if (!resolve(c, n, what, strlen(what), each ? VK_LIST : -1, false, &var, &ui))
-			return;
+		/* A bad name still has its body checked: one run reports
+		 * everything (the template is not kept then). */
+		bool ok = resolve(c, n, what, strlen(what), each ? VK_LIST : -1,
+		    false, &var, &ui);
 		struct op *op = emit(c, each ? OP_EACH : name[0] == 'i' ? OP_IF : OP_UNLESS);
 		op->var = var;
 		struct op **saved = c->tail;
+		const struct view_names *names = c->names;
+		const char *list = c->list;
+		if (each && c->names) {   /* inside, only the items' names */
+			c->names = ok ? c->names->items[var] : NULL;
+			c->list = ok ? view_var_name(var) : NULL;
+		}
 		c->tail = &op->body;
 		compile_children(c, n->children);
 		flush(c);
 		c->tail = saved;
+		c->names = names;
+		c->list = list;
 	} else if (strcmp(name, "include") == 0) {
 		const char *file = attr(n, "file");
 		if (file == NULL || strstr(file, "..") || file[0] == '/') {
@@ -395,10 +529,12 @@ compile_directive(struct compiler *c, xmlNode *n)
 			return;
 		}
 		const char *saved_path = c->path;
+		struct source saved_src = c->src;
 		c->depth++;
 		compile_file(c, file, true);
 		c->depth--;
 		c->path = saved_path;
+		c->src = saved_src;
 	} else if (strcmp(name, "fragment") == 0) {
 		compile_children(c, n->children);
 	} else {
@@ -435,6 +571,7 @@ compile_attributes(struct compiler *c, xmlNode *n)
 static void
 compile_element(struct compiler *c, xmlNode *n)
 {
+	locate(c, n);   /* keeps the search for later elements in order */
 	if (n->ns && strcmp((const char *)n->ns->href, TEMPLATE_NS) == 0) {
 		compile_directive(c, n);
 		return;
@@ -514,22 +651,49 @@ xml_error(void *ctx, xmlErrorPtr e)
 	c->failed = true;
 }
 
+/* The whole file, into the template's arena (NUL-terminated); NULL when
+ * it cannot be read. */
+static char *
+read_template(struct compiler *c, const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (f == NULL)
+		return NULL;
+	struct buf b = BUF_INIT;
+	char chunk[8192];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_add(&b, chunk, n);
+	bool ok = !ferror(f);
+	fclose(f);
+	char *text = ok ? arena_strndup(&c->t->arena, b.data ? b.data : "", b.len) : NULL;
+	*len = b.len;
+	buf_release(&b);
+	return text;
+}
+
 static bool
 compile_file(struct compiler *c, const char *name, bool fragment)
 {
 	char *path = arena_printf(&c->t->arena, "%s/%s", c->dir, name);
 	c->path = path;
-	xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
-	if (ctxt == NULL)
+	size_t len = 0;
+	char *text = read_template(c, path, &len);
+	xmlParserCtxtPtr ctxt = text ? xmlNewParserCtxt() : NULL;
+	if (ctxt == NULL) {
+		struct pos at = { path, 0, 0 };
+		diag(c->d, &at, D_TEMPLATE_READ);
+		c->failed = true;
 		return false;
+	}
+	/* Parsed from the text we keep, which gives diagnostics a column. */
+	c->src = (struct source){ text, text + len, text, NULL, NULL };
 	xmlSetStructuredErrorFunc(c, xml_error);
-	xmlDocPtr doc = xmlCtxtReadFile(ctxt, path, "UTF-8", XML_PARSE_NONET |
-	    XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	xmlDocPtr doc = xmlCtxtReadMemory(ctxt, text, (int)len, path, "UTF-8",
+	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 	xmlSetStructuredErrorFunc(NULL, NULL);
 	if (doc == NULL) {
-		/* A missing file is only a warning to libxml2; to us it is
-		 * an error like any other. */
-		if (!c->failed) {
+		if (!c->failed) {   /* libxml2 said nothing */
 			struct pos at = { path, 0, 0 };
 			diag(c->d, &at, D_TEMPLATE_READ);
 			c->failed = true;
@@ -552,9 +716,18 @@ struct template *
 template_load(const char *dir, const char *name, const struct strings *strings,
     struct diags *d)
 {
+	return template_load_checked(dir, name, NULL, strings, d);
+}
+
+struct template *
+template_load_checked(const char *dir, const char *name,
+    const struct view_names *names, const struct strings *strings,
+    struct diags *d)
+{
 	struct template *t = xcalloc(1, sizeof(*t));
 	arena_init(&t->arena);
-	struct compiler c = { .t = t, .strings = strings, .d = d, .dir = dir };
+	struct compiler c = { .t = t, .strings = strings, .d = d, .dir = dir,
+		.name = name, .names = names };
 	c.tail = &t->ops;
 	bool ok = compile_file(&c, name, false);
 	flush(&c);

@@ -34,9 +34,16 @@ void strings_free(struct strings *s);
 const char *strings_get(const struct strings *s, enum lang lang, const char *key);
 
 /* Compiles dir/name, checking every name against the view table and every
- * ui.key against `strings`.  NULL after reporting problems. */
+ * ui.key against `strings`.  NULL after reporting problems, each at its
+ * line and column. */
 struct template *template_load(const char *dir, const char *name,
     const struct strings *strings, struct diags *d);
+/* The same, and every name must also be one `names` declares (the page
+ * kind's names; see struct view_names): a name a kind does not bind is
+ * an error at its line and column. */
+struct template *template_load_checked(const char *dir, const char *name,
+    const struct view_names *names, const struct strings *strings,
+    struct diags *d);
 void template_free(struct template *t);
 
 /* Markup of list items rendered once and reused (see struct list_source

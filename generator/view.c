@@ -37,6 +37,59 @@ view_var_kind(int id)
 	return vars[id].kind;
 }
 
+bool
+view_names_has(const struct view_names *n, int var)
+{
+	return (n->set[var >> 6] >> (var & 63)) & 1;
+}
+
+/* One level of a names spec, up to its closing brace (or the end). */
+static struct view_names *
+parse_names(struct arena *a, const char **p, int depth, char *why)
+{
+	struct view_names *n = ARENA_NEW(a, struct view_names);
+	while (**p) {
+		*p += strspn(*p, " \t\n");
+		if (**p == '}') {
+			if (depth == 0)
+				break;   /* reported by the caller */
+			(*p)++;
+			return n;
+		}
+		if (**p == '\0')
+			break;
+		size_t len = strcspn(*p, " \t\n{}");
+		int v = view_var(*p, len);
+		if (v < 0) {
+			snprintf(why, 128, "unknown name '%.*s'", (int)(len < 64 ? len : 64), *p);
+			return NULL;
+		}
+		n->set[v >> 6] |= 1ULL << (v & 63);
+		*p += len;
+		if (**p == '{') {
+			(*p)++;
+			if (view_var_kind(v) != VK_LIST) {
+				snprintf(why, 128, "'%s' is not a list", vars[v].name);
+				return NULL;
+			}
+			if ((n->items[v] = parse_names(a, p, depth + 1, why)) == NULL)
+				return NULL;
+		}
+	}
+	if (depth > 0 || **p == '}') {
+		snprintf(why, 128, "unbalanced braces");
+		return NULL;
+	}
+	return n;
+}
+
+const struct view_names *
+view_names_parse(struct arena *a, const char *spec, char *why)
+{
+	const char *p = spec;
+	return parse_names(a, &p, 0, why);
+}
+
 struct scope *
 scope_new(struct arena *a, const struct scope *parent)
 {

@@ -111,6 +111,24 @@ int view_var(const char *name, size_t len);
 const char *view_var_name(int id);
 enum var_kind view_var_kind(int id);
 
+/* The names a kind of page binds, declared as text: names separated by
+ * spaces, a list's item names in braces after it, items of items alike:
+ *     "page_title articles{title url tags{name url}} pagination{number}"
+ * Templates are checked against it when they load: a name a page kind
+ * does not bind is an error where it is used, and inside h:each only the
+ * names of the list's items are visible. */
+struct view_names {
+	uint64_t set[2];                            /* bit v: name v is here */
+	const struct view_names *items[VAR_COUNT];  /* a list's items' names */
+};
+
+/* Parses `spec` into `a`; a spec that does not parse (an unknown name,
+ * unbalanced braces) is the program's own mistake: NULL, and the reason
+ * in `why` (at least 128 bytes). */
+const struct view_names *view_names_parse(struct arena *a, const char *spec,
+    char *why);
+bool view_names_has(const struct view_names *n, int var);
+
 struct scope;
 struct list_source;
 

@@ -534,7 +534,7 @@ test_unknown_value(void **state)
 	    "<h:text select=\"nosuch\"/>\n"
 	    "</p>\n"
 	    "</div>\n",
-	    "$/bad.html:3:1: error: unknown value 'nosuch'\n"
+	    "$/bad.html:3:17: error: unknown value 'nosuch'\n"
 	    "haichao: 1 error, 0 warnings\n");
 }
 
@@ -544,7 +544,7 @@ test_unknown_value_in_attribute(void **state)
 	(void)state;
 	compile_fails("bad.html",
 	    "<div " NS ">\n\n<a href=\"{nosuch}\">x</a></div>\n",
-	    "$/bad.html:3:1: error: unknown value 'nosuch'\n"
+	    "$/bad.html:3:11: error: unknown value 'nosuch'\n"
 	    "haichao: 1 error, 0 warnings\n");
 }
 
@@ -561,12 +561,12 @@ test_wrong_value_kinds(void **state)
 	    "<a href=\"{tags}\"/>\n"
 	    "<h:html select=\"ui.hello\"/>\n"
 	    "</div>\n",
-	    "$/bad.html:2:1: error: 'title' is text and cannot be used here\n"
-	    "$/bad.html:3:1: error: 'body' is markup and cannot be used here\n"
-	    "$/bad.html:4:1: error: 'title' is text and cannot be used here\n"
-	    "$/bad.html:5:1: error: 'tags' is a list and cannot be used here\n"
-	    "$/bad.html:6:1: error: 'tags' is a list and cannot be used here\n"
-	    "$/bad.html:7:1: error: unknown value 'ui.hello'\n"
+	    "$/bad.html:2:17: error: 'title' is text and cannot be used here\n"
+	    "$/bad.html:3:17: error: 'body' is markup and cannot be used here\n"
+	    "$/bad.html:4:17: error: 'title' is text and cannot be used here\n"
+	    "$/bad.html:5:17: error: 'tags' is a list and cannot be used here\n"
+	    "$/bad.html:6:11: error: 'tags' is a list and cannot be used here\n"
+	    "$/bad.html:7:17: error: unknown value 'ui.hello'\n"
 	    "haichao: 6 errors, 0 warnings\n");
 }
 
@@ -576,8 +576,8 @@ test_unknown_ui_string(void **state)
 	(void)state;
 	compile_fails("bad.html",
 	    "<div " NS ">\n<h:text select=\"ui.nope\"/><p title=\"{ui.gone}\"/></div>\n",
-	    "$/bad.html:2:1: error: unknown UI string 'nope' (not in strings.yaml)\n"
-	    "$/bad.html:2:1: error: unknown UI string 'gone' (not in strings.yaml)\n"
+	    "$/bad.html:2:17: error: unknown UI string 'nope' (not in strings.yaml)\n"
+	    "$/bad.html:2:38: error: unknown UI string 'gone' (not in strings.yaml)\n"
 	    "haichao: 2 errors, 0 warnings\n");
 }
 
@@ -612,8 +612,8 @@ test_error_in_included_file(void **state)
 	put("part.html", "<h:fragment " NS ">\n\n<h:text select=\"oops\"/></h:fragment>");
 	compile_fails("bad.html",
 	    "<div " NS ">\n<h:include file=\"part.html\"/>\n<h:text select=\"nope\"/></div>\n",
-	    "$/bad.html:3:1: error: unknown value 'nope'\n"
-	    "$/part.html:3:1: error: unknown value 'oops'\n"
+	    "$/bad.html:3:17: error: unknown value 'nope'\n"
+	    "$/part.html:3:17: error: unknown value 'oops'\n"
 	    "haichao: 2 errors, 0 warnings\n");
 }
 
@@ -627,9 +627,53 @@ test_partial_included_twice_reported_once(void **state)
 	    "<h:fragment " NS "><h:text select=\"x\"/><h:text select=\"y\"/></h:fragment>");
 	compile_fails("bad.html",
 	    "<div " NS ">\n<h:include file=\"part.html\"/>\n<h:include file=\"part.html\"/></div>\n",
-	    "$/part.html:1:1: error: unknown value 'x'\n"
-	    "$/part.html:1:1: error: unknown value 'y'\n"
+	    "$/part.html:1:60: error: unknown value 'x'\n"
+	    "$/part.html:1:80: error: unknown value 'y'\n"
 	    "haichao: 2 errors, 0 warnings\n");
+}
+
+/* Names by page kind: a name the kind does not bind is an error at its
+ * line and column, inside h:each only the items' names are visible, and
+ * the column counts characters, not bytes. */
+static void
+test_names_of_a_page_kind(void **state)
+{
+	(void)state;
+	char why[128];
+	const struct view_names *names = view_names_parse(&A,
+	    "title articles{url tags{name}} pagination{number}", why);
+	assert_non_null(names);
+	put("kind.html",
+	    "<div " NS ">\n"
+	    "<h1><h:text select=\"title\"/></h1><p>标题 <a href=\"{url}\">x</a></p>\n"
+	    "<h:each select=\"articles\"><a href=\"{url}\" title=\"{title}\">"
+	    "<h:each select=\"tags\"><h:text select=\"name\"/><h:if test=\"backlinks\">y</h:if></h:each></a></h:each>\n"
+	    "</div>\n");
+	diags_free(&D);
+	diags_init(&D);
+	struct template *t = template_load_checked(ROOT, "kind.html", names, STR, &D);
+	template_free(t);
+	assert_null(t);
+	ASSERT_DIAGS(
+	    "$/kind.html:2:50: error: 'url' is not a name of kind.html's pages\n"
+	    "$/kind.html:3:51: error: 'title' is not a name of the items of 'articles' in kind.html\n"
+	    "$/kind.html:3:116: error: 'backlinks' is not a name of the items of 'tags' in kind.html\n"
+	    "haichao: 3 errors, 0 warnings\n");
+}
+
+static void
+test_names_spec_errors(void **state)
+{
+	(void)state;
+	char why[128];
+	assert_null(view_names_parse(&A, "title nosuch", why));
+	assert_string_equal(why, "unknown name 'nosuch'");
+	assert_null(view_names_parse(&A, "title{url}", why));
+	assert_string_equal(why, "'title' is not a list");
+	assert_null(view_names_parse(&A, "articles{url", why));
+	assert_string_equal(why, "unbalanced braces");
+	assert_null(view_names_parse(&A, "url}", why));
+	assert_string_equal(why, "unbalanced braces");
 }
 
 static void
@@ -708,6 +752,8 @@ main(void)
 		T(test_bad_directives),
 		T(test_error_in_included_file),
 		T(test_partial_included_twice_reported_once),
+		T(test_names_of_a_page_kind),
+		T(test_names_spec_errors),
 		T(test_malformed_xml),
 		T(test_missing_template),
 		T(test_missing_include),
