@@ -9,6 +9,7 @@
 #include "alloc.h"
 #include "escape.h"
 #include "match.h"
+#include "template.h"
 
 /* ---- glossary notes -------------------------------------------------------- */
 
@@ -40,41 +41,30 @@ format_number(char *out, int n)
 	return len;
 }
 
-/* The markup around note `number`, of term `t`, written into `wrap`: the
- * term, with its pinyin above it, and the note's number, all one link to
- * the note (a tap target the size of the word, and no line break between
- * the term and its number).  A hundred of these in an article: every
- * byte here is paid a million times in a big archive. */
+/* The markup around note `number`, of term `t`, written into `wrap`:
+ * from partials/note-mark.html (template.h's note_mark), by default the
+ * term with its pinyin above it and the note's number, all one link to
+ * the note (a tap target the size of the word).  A hundred of these in
+ * an article: every byte here is paid a million times in a big archive. */
 static void
 set_gloss_markup(struct walk *w, cmark_node *wrap, const struct gloss_term *t,
     int number)
 {
 	struct buf *b = &w->scratch;
-	buf_reset(b);
+	const struct note_mark *m = w->ctx->mark ? w->ctx->mark : note_mark_default();
 	/* Hundreds of notes per article: no printf here. */
 	char num[16];
-	size_t nlen = format_number(num, number);
-	buf_puts(b, "<a class=\"gl\" id=\"r_");
-	buf_add(b, num, nlen);
-	buf_puts(b, "\" href=\"#n_");
-	buf_add(b, num, nlen);
+	format_number(num, number);
+	struct note_fields f = { num, t->pinyin, t->zh, t->en };
 	/* In a Chinese text the term needs no language of its own; in a
 	 * translation it does. */
-	buf_puts(b, w->version == &w->article->zh ? "\">" : "\" lang=\"zh-Hans\">");
-	buf_puts(b, t->pinyin ? "<ruby>" : "<dfn>");
-	cmark_node_set_on_enter(wrap, b->data);
-	buf_reset(b);
-	if (t->pinyin) {
-		buf_puts(b, "<rt>");
-		escape_text(b, t->pinyin, strlen(t->pinyin));
-		buf_puts(b, "</rt></ruby>");
-	} else {
-		buf_puts(b, "</dfn>");
+	bool translation = w->version != &w->article->zh;
+	for (int after = 0; after < 2; after++) {
+		buf_reset(b);
+		note_mark_write(m, translation, after, &f, b);
+		buf_putc(b, '\0');   /* cmark copies a C string */
+		(after ? cmark_node_set_on_exit : cmark_node_set_on_enter)(wrap, b->data);
 	}
-	buf_puts(b, "<sup>");
-	buf_add(b, num, nlen);
-	buf_puts(b, "</sup></a>");
-	cmark_node_set_on_exit(wrap, b->data);
 }
 
 /* A note waiting for its number, which comes from its place in the text

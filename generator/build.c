@@ -24,6 +24,7 @@
 #include "site.h"
 #include "sitemap.h"
 #include "spill.h"
+#include "template.h"
 #include "tsv.h"
 #include "feeds.h"
 #include "hash.h"
@@ -106,12 +107,14 @@ render_one(void *ctx, size_t job, int worker)
  * and must outlive the page-writing stage. */
 static struct render_ctx *
 render_all(struct site *s, int threads, struct diags *d, struct matcher *m,
-    const struct state_prev *prev, struct spill *spill, struct kept_record *kept)
+    const struct note_mark *mark, const struct state_prev *prev,
+    struct spill *spill, struct kept_record *kept)
 {
 	struct render_ctx *w = xcalloc((size_t)threads, sizeof(*w));
 	for (int i = 0; i < threads; i++) {
 		w[i].site = s;
 		w[i].glossary = m;
+		w[i].mark = mark;
 		w[i].diags = d;
 		w[i].arena = xcalloc(1, sizeof(struct arena));
 		arena_init(w[i].arena);
@@ -371,6 +374,7 @@ struct run {
 	struct spill spill;           /* valid when spilling */
 	bool spilling;
 	struct matcher *matcher;
+	struct note_mark *mark;       /* a note's markup, from the templates */
 	struct render_ctx *workers;
 	struct page_set *pages;
 	struct strset published;      /* what the commit put in public/ */
@@ -430,7 +434,11 @@ make_model(struct run *r)
 	r->spilling = opt->write && spill_open(&r->spill, opt->public_dir,
 	    spill_slot(r->site->n_articles, 0));
 	r->matcher = render_glossary_matcher(r->site);
+	/* Without it (its errors are reported) the build fails anyway, but
+	 * renders on with the built-in markup, so that it says everything. */
+	r->mark = note_mark_load(opt->templates_dir, &r->d);
 	r->workers = render_all(r->site, opt->threads, &r->d, r->matcher,
+	    r->mark ? r->mark : note_mark_default(),
 	    r->have_prev ? &r->prev : NULL, r->spilling ? &r->spill : NULL,
 	    r->kept);
 	stage("render");
@@ -530,6 +538,7 @@ run_free(struct run *r)
 	pages_free(r->pages);
 	free_workers(r->workers, r->opt->threads);
 	matcher_free(r->matcher);
+	note_mark_free(r->mark);
 	site_free(r->site);
 	diags_free(&r->d);
 }

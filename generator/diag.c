@@ -93,6 +93,7 @@ static const struct {
 	[D_TEMPLATE_VOID] = { D_TEMPLATE_VOID, DIAG_ERROR, "<%s> must be empty" },
 	[D_TEMPLATE_NAME_PAGE] = { D_TEMPLATE_NAME_PAGE, DIAG_ERROR, "'%s' is not a name of %s's pages" },
 	[D_TEMPLATE_NAME_ITEMS] = { D_TEMPLATE_NAME_ITEMS, DIAG_ERROR, "'%s' is not a name of the items of '%s' in %s" },
+	[D_TEMPLATE_MARK_WORD] = { D_TEMPLATE_MARK_WORD, DIAG_ERROR, "a note's markup must show 'word' exactly once, with pinyin and without" },
 	[D_TEMPLATE_NAMES_SPEC] = { D_TEMPLATE_NAMES_SPEC, DIAG_ERROR, "haichao's list of this page kind's names is wrong (a bug): %s" },
 	[D_EMPTY_FILE] = { D_EMPTY_FILE, DIAG_ERROR, "empty file" },
 	[D_NO_ARTICLES] = { D_NO_ARTICLES, DIAG_WARNING, "no articles in %s" },

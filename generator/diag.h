@@ -100,6 +100,7 @@ enum diag_code {
 	D_TEMPLATE_NAME_PAGE,     /* a name the page kind does not bind */
 	D_TEMPLATE_NAME_ITEMS,    /* ... or that the list's items do not have */
 	D_TEMPLATE_NAMES_SPEC,    /* haichao's own list of a kind's names is wrong */
+	D_TEMPLATE_MARK_WORD,     /* note-mark.html shows `word` not exactly once */
 	D_EMPTY_FILE,
 	D_NO_ARTICLES,
 	D_NO_BASE_URL,

@@ -876,7 +876,7 @@ render_markdown_plain(const char *md, size_t len, bool unsafe_html)
 	a.zh.body = md;
 	a.zh.body_len = len;
 	a.zh.body_line = 1;
-	struct render_ctx ctx = { &site, NULL, &d, &arena, NULL, NULL, NULL };
+	struct render_ctx ctx = { &site, NULL, &d, &arena, NULL, NULL, NULL, NULL };
 	render_version(&ctx, &a, &a.zh);
 	char *out = xstrdup(a.zh.html);
 	diags_free(&d);

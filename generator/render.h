@@ -36,6 +36,8 @@ struct render_ctx {
 	struct anchor_check *anchors;     /* this worker's pending checks */
 	struct spill *spill;              /* HTML goes here when not NULL */
 	struct md_heap *md;               /* this worker's, for cmark; may be NULL */
+	const struct note_mark *mark;     /* a note's markup (template.h); NULL:
+	                                     note_mark_default() */
 };
 
 /* Renders the zh body and, if present, the en translation of `a`. */

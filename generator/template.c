@@ -3,6 +3,7 @@
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -944,4 +945,180 @@ template_render(const struct template *t, const struct scope *scope,
 {
 	struct run r = { strings, lang, out, memo };
 	run_ops(&r, t->ops, scope);
+}
+
+/* ---- the markup of a glossary note ---------------------------------------------- */
+
+/* Stand-ins for a note's values while the partial is rendered: control
+ * characters, which no value of ours holds and escaping leaves alone. */
+enum { SLOT_WORD = 1, SLOT_NUMBER, SLOT_PINYIN, SLOT_ZH, SLOT_EN };
+
+/* A piece of a note's markup: literal text, then a value (slot 0: none). */
+struct mark_piece {
+	const char *lit;
+	size_t len;
+	int slot;
+};
+
+struct mark_part {
+	struct mark_piece *pieces;
+	size_t n;
+};
+
+struct note_mark {
+	struct arena arena;
+	/* [translation][with pinyin][after the word] */
+	struct mark_part parts[2][2][2];
+};
+
+/* Cuts a rendered variant into its part before the word and after it;
+ * false unless the word is in it exactly once. */
+static bool
+cut_variant(struct note_mark *m, const char *text, size_t len,
+    struct mark_part out[2])
+{
+	const char *word = memchr(text, SLOT_WORD, len);
+	if (word == NULL || memchr(word + 1, SLOT_WORD, len - (size_t)(word + 1 - text)))
+		return false;
+	const char *from[2] = { text, word + 1 }, *to[2] = { word, text + len };
+	for (int k = 0; k < 2; k++) {
+		size_t n = 1;
+		for (const char *p = from[k]; p < to[k]; p++)
+			n += *p >= SLOT_NUMBER && *p <= SLOT_EN;
+		out[k].pieces = ARENA_ARRAY(&m->arena, struct mark_piece, n);
+		out[k].n = 0;
+		const char *lit = from[k];
+		for (const char *p = from[k]; p <= to[k]; p++) {
+			bool slot = p < to[k] && *p >= SLOT_NUMBER && *p <= SLOT_EN;
+			if (!slot && p < to[k])
+				continue;
+			struct mark_piece *pc = &out[k].pieces[out[k].n++];
+			pc->lit = arena_strndup(&m->arena, lit, (size_t)(p - lit));
+			pc->len = (size_t)(p - lit);
+			pc->slot = slot ? *p : 0;
+			lit = p + 1;
+		}
+	}
+	return true;
+}
+
+/* Renders the four variants of the partial `t` (NULL: `fallback[]`, one
+ * text per variant, the stand-ins written in) into `m`. */
+static bool
+make_variants(struct note_mark *m, const struct template *t,
+    const struct strings *strings, const char *const fallback[4])
+{
+	static const char stand_in[][2] = { "\1", "\2", "\3", "\4", "\5" };
+	struct arena a;
+	arena_init(&a);
+	struct buf out = BUF_INIT;
+	bool ok = true;
+	for (int tr = 0; tr < 2; tr++)
+		for (int py = 0; py < 2; py++) {
+			buf_reset(&out);
+			if (t) {
+				struct scope *sc = scope_new(&a, NULL);
+				scope_raw(sc, VAR_WORD, stand_in[0], 1);
+				scope_text(sc, VAR_NUMBER, stand_in[1]);
+				scope_text(sc, VAR_PINYIN, py ? stand_in[2] : NULL);
+				scope_text(sc, VAR_ZH, stand_in[3]);
+				scope_text(sc, VAR_EN, stand_in[4]);
+				scope_text(sc, VAR_TERM_LANG, tr ? "zh-Hans" : NULL);
+				template_render(t, sc, tr ? LANG_EN : LANG_ZH, strings, NULL, &out);
+				/* a template ends its file with a newline: here it
+				 * would be a space in the text */
+				if (out.len > 0 && out.data[out.len - 1] == '\n')
+					out.len--;
+			} else {
+				buf_puts(&out, fallback[tr * 2 + py]);
+			}
+			ok = ok && cut_variant(m, out.data ? out.data : "", out.len,
+			    m->parts[tr][py]);
+		}
+	buf_release(&out);
+	arena_free(&a);
+	return ok;
+}
+
+struct note_mark *
+note_mark_load(const char *dir, struct diags *d)
+{
+	static const char file[] = "partials/note-mark.html";
+	int errors = d->errors;
+	struct strings *strings = strings_load(dir, d);
+	struct arena a;
+	arena_init(&a);
+	char why[128];
+	const struct view_names *names = view_names_parse(&a,
+	    "number pinyin zh en term_lang word", why);
+	struct template *t = d->errors == errors ?
+	    template_load_checked(dir, file, names, strings, d) : NULL;
+	struct note_mark *m = NULL;
+	if (t != NULL) {
+		m = xcalloc(1, sizeof(*m));
+		arena_init(&m->arena);
+		if (!make_variants(m, t, strings, NULL)) {
+			struct pos at = { arena_printf(&a, "%s/%s", dir, file), 0, 0 };
+			diag(d, &at, D_TEMPLATE_MARK_WORD);
+			note_mark_free(m);
+			m = NULL;
+		}
+	}
+	template_free(t);
+	strings_free(strings);
+	arena_free(&a);
+	return m;
+}
+
+void
+note_mark_free(struct note_mark *m)
+{
+	if (m == NULL)
+		return;
+	arena_free(&m->arena);
+	free(m);
+}
+
+/* What templates/partials/note-mark.html makes, for callers without
+ * templates: the stand-ins written in (\1 the word, \2 the number, \3
+ * the pinyin). */
+static const char *const default_variants[4] = {
+	"<a class=\"gl\" id=\"r_\2\" href=\"#n_\2\"><dfn>\1</dfn><sup>\2</sup></a>",
+	"<a class=\"gl\" id=\"r_\2\" href=\"#n_\2\"><ruby>\1<rt>\3</rt></ruby><sup>\2</sup></a>",
+	"<a class=\"gl\" id=\"r_\2\" href=\"#n_\2\" lang=\"zh-Hans\"><dfn>\1</dfn><sup>\2</sup></a>",
+	"<a class=\"gl\" id=\"r_\2\" href=\"#n_\2\" lang=\"zh-Hans\"><ruby>\1<rt>\3</rt></ruby><sup>\2</sup></a>",
+};
+static struct note_mark default_mark;
+static pthread_once_t default_once = PTHREAD_ONCE_INIT;
+
+static void
+make_default(void)
+{
+	arena_init(&default_mark.arena);
+	make_variants(&default_mark, NULL, NULL, default_variants);
+}
+
+const struct note_mark *
+note_mark_default(void)
+{
+	pthread_once(&default_once, make_default);
+	return &default_mark;
+}
+
+void
+note_mark_write(const struct note_mark *m, bool translation, bool after,
+    const struct note_fields *f, struct buf *out)
+{
+	const struct mark_part *part = &m->parts[translation][f->pinyin != NULL][after];
+	for (size_t i = 0; i < part->n; i++) {
+		const struct mark_piece *pc = &part->pieces[i];
+		buf_add(out, pc->lit, pc->len);
+		const char *v = pc->slot == SLOT_NUMBER ? f->number
+		    : pc->slot == SLOT_PINYIN ? f->pinyin
+		    : pc->slot == SLOT_ZH ? f->zh : pc->slot == SLOT_EN ? f->en : NULL;
+		if (pc->slot == SLOT_NUMBER)
+			buf_puts(out, v);   /* digits */
+		else if (v != NULL)
+			escape_attr(out, v, strlen(v));
+	}
 }

@@ -60,4 +60,30 @@ void template_render(const struct template *t, const struct scope *scope,
     enum lang lang, const struct strings *strings, struct template_memo *memo,
     struct buf *out);
 
+/* A glossary note's markup in an article's text, from the partial
+ * partials/note-mark.html, so that a theme can change it.  Its names:
+ * number, pinyin, zh, en, term_lang ("zh-Hans" in a translation) and
+ * word, the annotated text's own markup, which it must show exactly
+ * once.  The partial is rendered once per language and with and without
+ * pinyin, with stand-ins for the note's values, and cut at the word:
+ * writing a note's markup then copies those pieces and the note's values
+ * (escaped for attributes, which is safe in text too).  An article has
+ * about a hundred notes, a big archive a million: no template is run per
+ * note. */
+struct note_mark;
+struct note_fields {
+	const char *number;      /* digits */
+	const char *pinyin;      /* may be NULL */
+	const char *zh, *en;
+};
+/* NULL after reporting problems (including those of strings.yaml). */
+struct note_mark *note_mark_load(const char *dir, struct diags *d);
+void note_mark_free(struct note_mark *m);
+/* The built-in markup, for callers without templates (tests, fuzzers). */
+const struct note_mark *note_mark_default(void);
+/* Appends the markup before the word (after = false) or after it, for a
+ * note in a Chinese text or in a translation. */
+void note_mark_write(const struct note_mark *m, bool translation, bool after,
+    const struct note_fields *f, struct buf *out);
+
 #endif

@@ -52,6 +52,8 @@ enum var_kind { VK_TEXT, VK_RAW, VK_LIST };
 	X(SOURCE, "source", VK_TEXT) \
 	X(SOURCE_URL, "source_url", VK_TEXT) \
 	X(BODY, "body", VK_RAW) \
+	X(WORD, "word", VK_RAW) \
+	X(TERM_LANG, "term_lang", VK_TEXT) \
 	X(BODY_LANG, "body_lang", VK_TEXT) \
 	X(UNTRANSLATED, "untranslated", VK_TEXT) \
 	X(READING, "reading", VK_TEXT) \

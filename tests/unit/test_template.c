@@ -676,6 +676,74 @@ test_names_spec_errors(void **state)
 	assert_string_equal(why, "unbalanced braces");
 }
 
+/* A theme's partials/note-mark.html makes a note's markup: cut at the
+ * word, values escaped, a translation's variant with term_lang, ui
+ * strings in the version's language; the default matches the bundled
+ * partial's markup. */
+static void
+test_note_mark_from_partial(void **state)
+{
+	(void)state;
+	put("partials/note-mark.html",
+	    "<h:fragment " NS "><span class=\"n\" title=\"{en}\" lang=\"{term_lang}\">"
+	    "<h:html select=\"word\"/><h:if test=\"pinyin\">(<h:text select=\"pinyin\"/>)</h:if>"
+	    "[<h:text select=\"number\"/>, <h:text select=\"ui.hello\"/>]</span></h:fragment>\n");
+	struct note_mark *m = note_mark_load(ROOT, &D);
+	ASSERT_DIAGS("");
+	assert_non_null(m);
+	struct note_fields f = { "12", "chūhǎi", "出海", "going \"out\" & <abroad>" };
+	buf_reset(&OUT);
+	note_mark_write(m, false, false, &f, &OUT);
+	buf_puts(&OUT, "WORD");
+	note_mark_write(m, false, true, &f, &OUT);
+	buf_putc(&OUT, '\0');
+	assert_string_equal(OUT.data,
+	    "<span class=\"n\" title=\"going &quot;out&quot; &amp; &lt;abroad&gt;\">"
+	    "WORD(chūhǎi)[12, 你好 &amp; 欢迎]</span>");
+	f.pinyin = NULL;
+	buf_reset(&OUT);
+	note_mark_write(m, true, false, &f, &OUT);
+	buf_puts(&OUT, "WORD");
+	note_mark_write(m, true, true, &f, &OUT);
+	buf_putc(&OUT, '\0');
+	assert_string_equal(OUT.data,
+	    "<span class=\"n\" title=\"going &quot;out&quot; &amp; &lt;abroad&gt;\" "
+	    "lang=\"zh-Hans\">WORD[12, Hello &amp; &lt;welcome&gt;]</span>");
+	note_mark_free(m);
+
+	const struct note_mark *d = note_mark_default();
+	f.pinyin = "chūhǎi";
+	buf_reset(&OUT);
+	note_mark_write(d, true, false, &f, &OUT);
+	buf_puts(&OUT, "出海");
+	note_mark_write(d, true, true, &f, &OUT);
+	buf_putc(&OUT, '\0');
+	assert_string_equal(OUT.data, "<a class=\"gl\" id=\"r_12\" href=\"#n_12\" "
+	    "lang=\"zh-Hans\"><ruby>出海<rt>chūhǎi</rt></ruby><sup>12</sup></a>");
+}
+
+/* The word must be shown exactly once; a name a note does not have is
+ * an error at its column. */
+static void
+test_note_mark_errors(void **state)
+{
+	(void)state;
+	put("partials/note-mark.html",
+	    "<h:fragment " NS "><b><h:if test=\"pinyin\"><h:html select=\"word\"/></h:if></b></h:fragment>\n");
+	assert_null(note_mark_load(ROOT, &D));
+	ASSERT_DIAGS("$/partials/note-mark.html: error: a note's markup must show 'word' "
+	    "exactly once, with pinyin and without\n"
+	    "haichao: 1 error, 0 warnings\n");
+	diags_free(&D);
+	diags_init(&D);
+	put("partials/note-mark.html",
+	    "<h:fragment " NS "><b title=\"{url}\"><h:html select=\"word\"/></b></h:fragment>\n");
+	assert_null(note_mark_load(ROOT, &D));
+	ASSERT_DIAGS("$/partials/note-mark.html:1:55: error: 'url' is not a name of "
+	    "partials/note-mark.html's pages\n"
+	    "haichao: 1 error, 0 warnings\n");
+}
+
 static void
 test_malformed_xml(void **state)
 {
@@ -754,6 +822,8 @@ main(void)
 		T(test_partial_included_twice_reported_once),
 		T(test_names_of_a_page_kind),
 		T(test_names_spec_errors),
+		T(test_note_mark_from_partial),
+		T(test_note_mark_errors),
 		T(test_malformed_xml),
 		T(test_missing_template),
 		T(test_missing_include),
