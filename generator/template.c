@@ -60,6 +60,27 @@ struct strings {
 
 static void sort_strings(struct strings *s);
 
+/* The whole file at `path`, into `a` (NUL-terminated); NULL when it
+ * cannot be read. */
+static char *
+read_into(struct arena *a, const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (f == NULL)
+		return NULL;
+	struct buf b = BUF_INIT;
+	char chunk[8192];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_add(&b, chunk, n);
+	bool ok = !ferror(f);
+	fclose(f);
+	char *text = ok ? arena_strndup(a, b.data ? b.data : "", b.len) : NULL;
+	*len = b.len;
+	buf_release(&b);
+	return text;
+}
+
 /* ---- strings.yaml ---------------------------------------------------------- */
 
 struct strings *
@@ -68,21 +89,14 @@ strings_load(const char *dir, struct diags *d)
 	struct strings *s = xcalloc(1, sizeof(*s));
 	arena_init(&s->arena);
 	char *path = arena_printf(&s->arena, "%s/strings.yaml", dir);
-	FILE *f = fopen(path, "rb");
-	struct buf text = BUF_INIT;
-	if (f == NULL) {
+	size_t len = 0;
+	const char *text = read_into(&s->arena, path, &len);
+	if (text == NULL) {
 		struct pos at = { path, 0, 0 };
 		diag(d, &at, D_STRINGS_OPEN);
 		return s;
 	}
-	char chunk[8192];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_add(&text, chunk, n);
-	fclose(f);
-	struct ynode *root = yaml_load(&s->arena, d, path, 1,
-	    text.data ? text.data : "", text.len);
-	buf_release(&text);
+	struct ynode *root = yaml_load(&s->arena, d, path, 1, text, len);
 	if (root == NULL)
 		return s;
 	if (root->kind != Y_MAP) {
@@ -652,34 +666,13 @@ xml_error(void *ctx, xmlErrorPtr e)
 	c->failed = true;
 }
 
-/* The whole file, into the template's arena (NUL-terminated); NULL when
- * it cannot be read. */
-static char *
-read_template(struct compiler *c, const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (f == NULL)
-		return NULL;
-	struct buf b = BUF_INIT;
-	char chunk[8192];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_add(&b, chunk, n);
-	bool ok = !ferror(f);
-	fclose(f);
-	char *text = ok ? arena_strndup(&c->t->arena, b.data ? b.data : "", b.len) : NULL;
-	*len = b.len;
-	buf_release(&b);
-	return text;
-}
-
 static bool
 compile_file(struct compiler *c, const char *name, bool fragment)
 {
 	char *path = arena_printf(&c->t->arena, "%s/%s", c->dir, name);
 	c->path = path;
 	size_t len = 0;
-	char *text = read_template(c, path, &len);
+	char *text = read_into(&c->t->arena, path, &len);
 	xmlParserCtxtPtr ctxt = text ? xmlNewParserCtxt() : NULL;
 	if (ctxt == NULL) {
 		struct pos at = { path, 0, 0 };
