@@ -744,8 +744,8 @@ static struct article *
 load_zh_article(struct loader *l, struct parsed *pf, const char *slug)
 {
 	static const char *const known[] = { "title", "title_en", "date",
-		"updated", "summary_zh", "summary_en", "author", "source",
-		"source_url", "draft", "companies", "apps", "themes",
+		"updated", "summary_zh", "summary_en", "author", "author_en",
+		"source", "source_url", "draft", "companies", "apps", "themes",
 		"glossary", "encoding", NULL };
 	struct article *a = ARENA_NEW(l->a, struct article);
 	a->slug = slug;
@@ -762,6 +762,7 @@ load_zh_article(struct loader *l, struct parsed *pf, const char *slug)
 	a->summary[LANG_ZH] = get_string(l, fm, "summary_zh", false);
 	a->summary[LANG_EN] = get_string(l, fm, "summary_en", false);
 	a->author = get_string(l, fm, "author", false);
+	a->author_en = get_string(l, fm, "author_en", false);
 	a->source = get_string(l, fm, "source", false);
 	a->source_url = get_string(l, fm, "source_url", false);
 	/* It becomes an href: only web addresses, never javascript: and
@@ -788,7 +789,7 @@ load_en_version(struct loader *l, struct parsed *pf)
 	 * the original's values are the ones used. */
 	static const char *const known[] = { "title", "title_en", "date",
 		"updated", "summary", "summary_zh", "summary_en", "author",
-		"source", "source_url", "draft", "companies", "apps", "themes",
+		"author_en", "source", "source_url", "draft", "companies", "apps", "themes",
 		"glossary", "encoding", NULL };
 	struct ynode *fm = pf->fm;
 	if (fm == NULL)

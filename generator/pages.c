@@ -1013,8 +1013,10 @@ bind_article(struct page_set *ps, const struct page *p, struct scope *sc, struct
 		scope_text(sc, VAR_UPDATED, format_date(ps, a, lang, upd));
 		scope_text(sc, VAR_UPDATED_ISO, iso_date(a, upd));
 	}
-	scope_text(sc, VAR_AUTHOR, art->author);
-	scope_text(sc, VAR_AUTHOR_LANG, chinese_in_english(lang, art->author));
+	/* On English pages the author's English name, when there is one. */
+	const char *author = lang == LANG_EN && art->author_en ? art->author_en : art->author;
+	scope_text(sc, VAR_AUTHOR, author);
+	scope_text(sc, VAR_AUTHOR_LANG, chinese_in_english(lang, author));
 	scope_text(sc, VAR_SOURCE, art->source);
 	scope_text(sc, VAR_SOURCE_LANG, chinese_in_english(lang, art->source));
 	scope_text(sc, VAR_SOURCE_URL, art->source_url);
@@ -1486,7 +1488,7 @@ hash_version(uint64_t h, const struct version *v)
 static uint64_t
 hash_full(const struct article *a, uint64_t brief)
 {
-	uint64_t h = hash_str(brief, a->author);
+	uint64_t h = hash_str(hash_str(brief, a->author), a->author_en);
 	h = hash_str(hash_str(h, a->source), a->source_url);
 	h = hash_version(h, &a->zh);
 	if (a->en)

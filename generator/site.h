@@ -119,6 +119,7 @@ struct article {
 	const char *title[LANG_COUNT];       /* title_en may be NULL */
 	const char *summary[LANG_COUNT];     /* NULL when absent */
 	const char *author, *source, *source_url;
+	const char *author_en;               /* the author's name on English pages */
 	bool draft;
 	struct term **terms[KIND_COUNT];
 	size_t n_terms[KIND_COUNT];
