@@ -11,6 +11,9 @@
  *    list it names whose term (dt, .en: Chinese, pinyin without tones,
  *    English) does not contain what is typed, and [data-group] elements
  *    left empty. Without JavaScript the box stays hidden.
+ * 4. The timeline: select[data-timeline] lists the companies (data-company)
+ *    of the .app items of the list it names and shows only the chosen
+ *    one's (and the years that still have apps). Without it: every app.
  *
  * Loaded (blocking, small, cached) in <head>, so the pinyin choice applies
  * before the first paint. */
@@ -162,9 +165,34 @@
     });
   }
 
+  /* ---- 4. the timeline's company choice ---- */
+  function initTimeline() {
+    var select = doc.querySelector('select[data-timeline]');
+    var list = select && doc.getElementById(select.getAttribute('data-timeline'));
+    if (!list) return;
+    var apps = list.querySelectorAll('.app'), seen = {};
+    for (var i = 0; i < apps.length; i++) {
+      var c = apps[i].getAttribute('data-company');
+      if (c === null || seen[c]) continue;
+      seen[c] = true;
+      var o = doc.createElement('option');
+      o.value = o.textContent = c;
+      select.appendChild(o);
+    }
+    select.closest('[hidden]') && select.closest('[hidden]').removeAttribute('hidden');
+    select.addEventListener('change', function () {
+      var want = select.value, years = list.children;
+      for (var i = 0; i < apps.length; i++)
+        apps[i].hidden = want !== '' && apps[i].getAttribute('data-company') !== want;
+      for (var y = 0; y < years.length; y++)
+        years[y].hidden = !years[y].querySelector('.app:not([hidden])');
+    });
+  }
+
   doc.addEventListener('DOMContentLoaded', function () {
     initPinyin();
     initNotes();
     initFilter();
+    initTimeline();
   });
 })();

@@ -465,6 +465,19 @@ async function checkGlossaryFilter(browser, origin) {
         problems.push(`filtering "chuhai" shows ${shown} of ${all}: ${texts.join(' / ')}`);
       notes.push(`jump ${href}; filter "chuhai": ${shown} of ${all} terms`);
     }
+    // The timeline's company choice keeps that company's apps only.
+    await page.goto(`${origin}${PREFIX}zh/timeline/index.html`, { timeout: 20_000 });
+    const choice = page.locator('select[data-timeline]');
+    if (!await choice.isVisible()) problems.push('the timeline\'s company choice is not shown with JavaScript on');
+    else {
+      const total = await page.locator('.timeline .app').count();
+      await choice.selectOption('Meta');
+      const shown = await page.locator('.timeline .app:visible').count();
+      const others = await page.locator('.timeline .app:visible:not([data-company="Meta"])').count();
+      if (shown < 1 || shown >= total || others > 0)
+        problems.push(`choosing Meta shows ${shown} of ${total} apps, ${others} of other companies`);
+      notes.push(`timeline "Meta": ${shown} of ${total} apps`);
+    }
   } catch (e) {
     problems.push(`error: ${e.message.split('\n')[0]}`);
   }
