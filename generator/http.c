@@ -664,32 +664,35 @@ http_set_prefix(struct http *h, const char *prefix)
 	pthread_mutex_unlock(&h->lock);
 }
 
+/* Replaces the errors (taking `copy`, NULL for none) and, with `publish`,
+ * the build; wakes the event streams when anything changed. */
+static void
+change(struct http *h, char *copy, bool publish)
+{
+	pthread_mutex_lock(&h->lock);
+	bool changed = publish || copy != NULL || h->errors != NULL;
+	if (publish)
+		h->gen++;
+	if (copy != NULL || h->errors != NULL) {
+		free(h->errors);
+		h->errors = copy;
+		h->err_ver++;
+	}
+	if (changed)
+		pthread_cond_broadcast(&h->changed);
+	pthread_mutex_unlock(&h->lock);
+}
+
 void
 http_published(struct http *h)
 {
-	pthread_mutex_lock(&h->lock);
-	h->gen++;
-	if (h->errors != NULL) {
-		free(h->errors);
-		h->errors = NULL;
-		h->err_ver++;
-	}
-	pthread_cond_broadcast(&h->changed);
-	pthread_mutex_unlock(&h->lock);
+	change(h, NULL, true);
 }
 
 void
 http_set_errors(struct http *h, const char *lines)
 {
-	char *copy = lines != NULL && lines[0] != '\0' ? xstrdup(lines) : NULL;
-	pthread_mutex_lock(&h->lock);
-	if (copy != NULL || h->errors != NULL) {
-		free(h->errors);
-		h->errors = copy;
-		h->err_ver++;
-		pthread_cond_broadcast(&h->changed);
-	}
-	pthread_mutex_unlock(&h->lock);
+	change(h, lines != NULL && lines[0] != '\0' ? xstrdup(lines) : NULL, false);
 }
 
 void

@@ -55,30 +55,33 @@ set_templates(struct invocation *v, const char *a)
 	return true;
 }
 
+/* A whole number from lo to hi into *out; false after saying what
+ * `option` takes. */
 static bool
-set_jobs(struct invocation *v, const char *a)
+set_number(const char *option, const char *what, const char *a, long lo,
+    long hi, int *out)
 {
 	char *end;
 	long n = strtol(a, &end, 10);
-	if (*end != '\0' || end == a || n < 1 || n > 256) {
-		fprintf(stderr, "haichao: -j takes a number from 1 to 256, not '%s'\n", a);
+	if (*end != '\0' || end == a || n < lo || n > hi) {
+		fprintf(stderr, "haichao: %s takes %s from %ld to %ld, not '%s'\n",
+		    option, what, lo, hi, a);
 		return false;
 	}
-	v->opt.threads = (int)n;
+	*out = (int)n;
 	return true;
+}
+
+static bool
+set_jobs(struct invocation *v, const char *a)
+{
+	return set_number("-j", "a number", a, 1, 256, &v->opt.threads);
 }
 
 static bool
 set_port(struct invocation *v, const char *a)
 {
-	char *end;
-	long n = strtol(a, &end, 10);
-	if (*end != '\0' || end == a || n < 0 || n > 65535) {
-		fprintf(stderr, "haichao: -p takes a port number from 0 to 65535, not '%s'\n", a);
-		return false;
-	}
-	v->port = (int)n;
-	return true;
+	return set_number("-p", "a port number", a, 0, 65535, &v->port);
 }
 
 static bool

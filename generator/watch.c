@@ -18,8 +18,7 @@
 /* What changes a file as the build sees it.  IN_MODIFY is left out on
  * purpose: a save is one IN_CLOSE_WRITE, not one event per write(). */
 #define WATCH_MASK (IN_CLOSE_WRITE | IN_CREATE | IN_DELETE | IN_MOVED_FROM | \
-	IN_MOVED_TO | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR | \
-	IN_DONT_FOLLOW)
+	IN_MOVED_TO | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR)
 
 struct watch {
 	int fd;
@@ -69,13 +68,15 @@ forget_all(struct watch *w)
 	}
 }
 
-/* Watches `path` and every folder below it. */
+/* Watches `path` and every folder below it.  A root given as a symbolic
+ * link (-C pointing elsewhere) is followed; nothing below it is. */
 static void
-add_tree(struct watch *w, struct buf *path)
+add_tree(struct watch *w, struct buf *path, bool root)
 {
-	int wd = inotify_add_watch(w->fd, path->data, WATCH_MASK);
+	int wd = inotify_add_watch(w->fd, path->data, WATCH_MASK |
+	    (root ? 0 : IN_DONT_FOLLOW));
 	if (wd < 0) {
-		if (errno != ENOENT && errno != ENOTDIR)
+		if (root || (errno != ENOENT && errno != ENOTDIR))
 			snprintf(w->problem, sizeof(w->problem), "%s: cannot watch: %s%s",
 			    path->data, strerror(errno), errno == ENOSPC ?
 			    " (raise fs.inotify.max_user_watches)" : "");
@@ -96,7 +97,7 @@ add_tree(struct watch *w, struct buf *path)
 		struct stat st;
 		if (e->d_type == DT_DIR || (e->d_type == DT_UNKNOWN &&
 		    lstat(path->data, &st) == 0 && S_ISDIR(st.st_mode)))
-			add_tree(w, path);
+			add_tree(w, path, false);
 	}
 	path->len = len;
 	path->data[len] = '\0';
@@ -110,7 +111,7 @@ add_roots(struct watch *w)
 	for (size_t i = 0; i < w->n_roots; i++) {
 		buf_reset(&path);
 		buf_puts(&path, w->roots[i]);
-		add_tree(w, &path);
+		add_tree(w, &path, true);
 	}
 	buf_release(&path);
 }
@@ -167,7 +168,7 @@ on_event(struct watch *w, const struct inotify_event *ev, bool *reset)
 	    dir != NULL) {
 		struct buf path = BUF_INIT;
 		buf_printf(&path, "%s/%s", dir, ev->name);
-		add_tree(w, &path);
+		add_tree(w, &path, false);
 		buf_release(&path);
 	}
 	return true;

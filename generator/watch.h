@@ -6,8 +6,9 @@
  * that appears is watched at once (and the build that follows sees what
  * was written into it before that); a folder renamed or moved away
  * sets every watch up again, since the paths of the folders below it
- * changed.  Symbolic links are not followed (the build refuses them) and
- * folders whose names start with '.' (.git) are not watched.  Names that
+ * changed.  Symbolic links below the roots are not followed (the build
+ * refuses them; a root may be one), and folders whose names start with
+ * '.' (.git) are not watched.  Names that
  * editors use for swap, lock and backup files (".x.swp", "#x#", "x~",
  * vim's "4913") are not changes; an editor that saves by writing a
  * temporary file and renaming it over the article is seen by the rename.

@@ -313,6 +313,18 @@ prep_hugo() { retire "$site/public" && fresh_memory "$site"; }
 prep_floor() { retire "$floor_out" && mkdir -p "$floor_out" && fresh_memory "$content"; }
 prep_copy() { retire "$copy_out" && mkdir -p "$copy_out" && fresh_memory "$out"; }
 
+# haichao serve's measurement needs Node.js, playwright-core in
+# tests/node_modules and Chromium; its temporary output goes to /dev/shm.
+serve_ok='' serve_edits=${BENCH_SERVE_EDITS:-11} serve_mem=${BENCH_SERVE_MEM_EDITS:-1000}
+serve_tmp=${TMPDIR:-/tmp}
+[ -d /dev/shm ] && serve_tmp=/dev/shm
+if ! command -v node >/dev/null || [ ! -f "$root/tests/node_modules/playwright-core/package.json" ] ||
+	[ ! -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
+	skip "haichao serve: needs node, tests/node_modules/playwright-core (npm ci --prefix tests) and Chromium: left out"
+else
+	serve_ok=1
+fi
+
 # ---- machine facts ---------------------------------------------------------------
 hugo_version=-
 [ $hugo_on = 1 ] && hugo_version=$(hugo version 2>/dev/null | sed 's/ BuildDate=[^ ]*//')
@@ -376,7 +388,7 @@ for n in "${sizes[@]}"; do
 	echo
 	echo "| measurement | wall s | pages / files written | pages/s | peak RSS MiB |"
 	echo "|---|---:|---:|---:|---:|"
-	hf_w='' hf_r='' hd_w='' hn_w='' hc_w='' he_w='' hu_w='' hu_r='' fw_w='' cp_w='' hk1_s='' hkn_s=''
+	edit_file='' hf_w='' hf_r='' hd_w='' hn_w='' hc_w='' he_w='' hu_w='' hu_r='' fw_w='' cp_w='' hk1_s='' hkn_s=''
 	# (1) full build, from an empty output folder each time
 	if measure haichao-full "$root" /dev/null prep_fresh env HAICHAO_TIMING=1 "$bin" build -C "$content" -t "$templates" -o "$out"; then
 		hf_w=$M_WALL hf_r=$M_RSS hf_run=$M_RUN
@@ -509,6 +521,30 @@ for n in "${sizes[@]}"; do
 		echo "- haichao printed $(num "$(grep -c ': error: ' "$err")") errors and $(num "$warns") warnings$([ "$warns" -gt 0 ] && echo ", by kind:")"
 		grep ': warning: ' "$err" | sed -e 's/^.*: warning: //' -e "s/'[^']*'/'…'/g" | sort | uniq -c | sort -rn | head -n 5 |
 			awk '{c = $1; sub(/^ *[0-9]+ /, ""); printf "  - %d × %s\n", c, $0}'
+	fi
+	# (7) haichao serve: an editor's save to the open page reloaded, and
+	# the server's memory over many edits (tests/bench/serve.mjs)
+	if [ -n "$edit_file" ] && [ -n "$serve_ok" ]; then
+		mkdir -p "${edit_backup%/*}" && cp -p "$edit_file" "$edit_backup"
+		say "N=$n: haichao serve: $serve_edits timed edits in Chromium, then $serve_mem edits for memory"
+		if sres=$(node "$here/serve.mjs" "$bin" "$content" "$templates" "$edit_file" "$serve_edits" "$serve_mem" 2>"$logs/serve.err"); then
+			sv() { printf '%s\n' "$sres" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
+			echo
+			echo "\`haichao serve\` (its output in $serve_tmp; $(sv mem_edits) + $((serve_edits + 1)) edits of articles/${edit_file##*/}, restored afterwards):"
+			echo
+			echo "| measurement | value |"
+			echo "|---|---:|"
+			echo "| save → the open page reloaded with the new text (Chromium's load event), median of $serve_edits edits (min–max) | $(sv reload_ms_median) ms ($(sv reload_ms_min)–$(sv reload_ms_max)) |"
+			echo "| save → reload event on the stream, mean over $(sv mem_edits) edits (one build each) | $(sv edit_to_event_ms_mean) ms |"
+			echo "| server RSS before / after $(sv mem_edits) edits | $(div "$(sv rss_before_kb)" 1024 %.1f) / $(div "$(sv rss_after_kb)" 1024 %.1f) MiB |"
+			echo "| server RSS every $(( $(sv mem_edits) / 10 )) edits, KiB | $(sv rss_samples_kb | tr ',' ' ') |"
+			printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$n" serve-reload - "$(sv reload_ms_median)" "$(sv rss_after_kb)" >>"$log"
+		else
+			say "N=$n: haichao serve: tests/bench/serve.mjs failed ($logs/serve.err):"
+			tail -n 15 "$logs/serve.err" | sed 's/^/    /' >&2
+			failed=1
+		fi
+		restore_edit || die "could not restore $edit_file"
 	fi
 	echo
 	echo "Load average after: $(loadavg)."
