@@ -9,7 +9,8 @@ content/ and templates/, on a free port (-p 0):
          in the output); 50 clients at once, each connected before any is
          answered.
   reload an article edited in place, saved through a temporary file and a
-         rename, created in a new sub-folder, renamed and deleted: each
+         rename, renamed, deleted, written into a new sub-folder; a new
+         asset folder and a file in it; a folder moved away and back: each
          reaches the event stream as a reload and the pages show it; a
          change with errors sends its `path:line:col: error:` lines, and
          the last good build is still served.
@@ -380,6 +381,21 @@ def check_reload(srv, content, out):
     check(ev.wait_for("reload") is not None and
           request(srv.port, p + "zh/articles/%s/late.svg" % moved)[0] == 200,
           "the article and its folder back")
+    # an article written into a new sub-folder of articles/
+    sub = os.path.join(content, "articles", "2025")
+    builds = srv.builds()
+    os.mkdir(sub)
+    srv.wait_builds(builds + 1)
+    shutil.copy(os.path.join(ROOT, "content", "articles", moved + ".zh.md"),
+                os.path.join(sub, "in-a-sub-folder.zh.md"))
+    check(ev.wait_for("reload") is not None and
+          request(srv.port, p + "zh/articles/in-a-sub-folder/")[0] == 200,
+          "an article written into a new sub-folder of articles/ is published")
+    shutil.rmtree(sub)
+    check(ev.wait_for("reload") is not None and
+          request(srv.port, p + "zh/articles/in-a-sub-folder/")[0] == 404,
+          "and its page goes with the folder")
+
     # the folder was moved twice: its files are still watched
     with open(os.path.join(folder, "late.svg"), "w") as f:
         f.write('<svg xmlns="http://www.w3.org/2000/svg"><title>v2</title></svg>')
