@@ -1193,12 +1193,19 @@ bind_timeline(struct page_set *ps, const struct page *p, struct scope *sc, struc
 		if (s->terms[KIND_APP][i].launched)
 			apps[n++] = &s->terms[KIND_APP][i];
 	qsort(apps, n, sizeof(*apps), by_launch_then_slug);
+	/* The years on a scale: every year from the first launch to the
+	 * last, those without a launch too (they show as ticks), unless the
+	 * span is so long that the ticks would outnumber the launches. */
 	size_t n_years = 0;
 	for (size_t i = 0; i < n; i++)
 		n_years += i == 0 || apps[i]->launched != apps[i - 1]->launched;
-	struct scope **years = scope_list(sc, VAR_YEARS, n_years);
+	size_t span = n ? (size_t)(apps[n - 1]->launched - apps[0]->launched) + 1 : 0;
+	bool scale = span <= 2 * n_years + 10;
+	struct scope **years = scope_list(sc, VAR_YEARS, scale ? span : n_years);
 	size_t y = 0;
 	for (size_t i = 0; i < n;) {
+		for (; scale && apps[0]->launched + (int)y < apps[i]->launched; y++)
+			scope_textf(years[y], VAR_YEAR, "%d", apps[0]->launched + (int)y);
 		size_t j = i;
 		while (j < n && apps[j]->launched == apps[i]->launched)
 			j++;

@@ -185,7 +185,7 @@
       for (var i = 0; i < apps.length; i++)
         apps[i].hidden = want !== '' && apps[i].getAttribute('data-company') !== want;
       for (var y = 0; y < years.length; y++)
-        years[y].hidden = !years[y].querySelector('.app:not([hidden])');
+        years[y].hidden = want !== '' && !years[y].querySelector('.app:not([hidden])');
     });
   }
 
