@@ -10,7 +10,8 @@ content/ and templates/, on a free port (-p 0):
          answered.
   reload an article edited in place, saved through a temporary file and a
          rename, renamed, deleted, written into a new sub-folder; a new
-         asset folder and a file in it; a folder moved away and back: each
+         asset folder and a file in it; a folder moved away and back; a
+         template's style sheet edited: each
          reaches the event stream as a reload and the pages show it; a
          change with errors sends its `path:line:col: error:` lines, and
          the last good build is still served.
@@ -395,6 +396,14 @@ def check_reload(srv, content, out):
     check(ev.wait_for("reload") is not None and
           request(srv.port, p + "zh/articles/in-a-sub-folder/")[0] == 404,
           "and its page goes with the folder")
+
+    # a template's asset: templates/ is watched too
+    css = os.path.join(os.path.dirname(content), "templates", "assets", "style.css")
+    with open(css, "a", encoding="utf-8") as f:
+        f.write("\n/* serve-test-mark */\n")
+    check(ev.wait_for("reload") is not None and
+          b"serve-test-mark" in request(srv.port, p + "assets/style.css")[2],
+          "an edit in templates/ is published and reloads the pages")
 
     # the folder was moved twice: its files are still watched
     with open(os.path.join(folder, "late.svg"), "w") as f:
