@@ -977,6 +977,24 @@ count_readers(struct page_set *ps)
 	}
 }
 
+/* An article page's author, source and reading time. */
+static void
+bind_byline(struct page_set *ps, struct scope *sc, struct arena *a,
+    const struct article *art, const struct version *v, enum lang lang)
+{
+	/* On English pages the author's English name, when there is one. */
+	const char *author = lang == LANG_EN && art->author_en ? art->author_en : art->author;
+	scope_text(sc, VAR_AUTHOR, author);
+	scope_text(sc, VAR_AUTHOR_LANG, chinese_in_english(lang, author));
+	scope_text(sc, VAR_SOURCE, art->source);
+	scope_text(sc, VAR_SOURCE_LANG, chinese_in_english(lang, art->source));
+	scope_text(sc, VAR_SOURCE_URL, art->source_url);
+	size_t minutes = (v->han_chars + 399) / 400 + (v->latin_words + 199) / 200;
+	if (minutes == 0)
+		minutes = 1;
+	scope_text(sc, VAR_READING, count_text(ps, a, lang, "reading_time", minutes));
+}
+
 static void
 bind_article(struct page_set *ps, const struct page *p, struct scope *sc, struct arena *a)
 {
@@ -1013,17 +1031,7 @@ bind_article(struct page_set *ps, const struct page *p, struct scope *sc, struct
 		scope_text(sc, VAR_UPDATED, format_date(ps, a, lang, upd));
 		scope_text(sc, VAR_UPDATED_ISO, iso_date(a, upd));
 	}
-	/* On English pages the author's English name, when there is one. */
-	const char *author = lang == LANG_EN && art->author_en ? art->author_en : art->author;
-	scope_text(sc, VAR_AUTHOR, author);
-	scope_text(sc, VAR_AUTHOR_LANG, chinese_in_english(lang, author));
-	scope_text(sc, VAR_SOURCE, art->source);
-	scope_text(sc, VAR_SOURCE_LANG, chinese_in_english(lang, art->source));
-	scope_text(sc, VAR_SOURCE_URL, art->source_url);
-	size_t minutes = (v->han_chars + 399) / 400 + (v->latin_words + 199) / 200;
-	if (minutes == 0)
-		minutes = 1;
-	scope_text(sc, VAR_READING, count_text(ps, a, lang, "reading_time", minutes));
+	bind_byline(ps, sc, a, art, v, lang);
 	bind_glossary_notes(ps, p, sc, a, v);
 	bind_article_refs(ps, sc, VAR_BACKLINKS, art->backlinks, art->n_backlinks, lang, a, root);
 	bind_article_refs(ps, sc, VAR_RELATED, (struct article *const *)art->related,

@@ -484,6 +484,34 @@ attr(xmlNode *n, const char *name)
 	return NULL;
 }
 
+/* <h:if>, <h:unless> or <h:each> (each) on `what`, and its body; inside
+ * an h:each only the names of the list's items are visible. */
+static void
+compile_block(struct compiler *c, xmlNode *n, bool each, const char *what)
+{
+	int var = -1;
+	const char *ui = NULL;
+	/* A bad name still has its body checked: one run reports
+	 * everything (the template is not kept then). */
+	bool ok = resolve(c, n, what, strlen(what), each ? VK_LIST : -1,
+	    false, &var, &ui);
+	struct op *op = emit(c, each ? OP_EACH : n->name[0] == 'i' ? OP_IF : OP_UNLESS);
+	op->var = var;
+	struct op **saved = c->tail;
+	const struct view_names *names = c->names;
+	const char *list = c->list;
+	if (each && c->names) {
+		c->names = ok ? c->names->items[var] : NULL;
+		c->list = ok ? view_var_name(var) : NULL;
+	}
+	c->tail = &op->body;
+	compile_children(c, n->children);
+	flush(c);
+	c->tail = saved;
+	c->names = names;
+	c->list = list;
+}
+
 static void
 compile_directive(struct compiler *c, xmlNode *n)
 {
@@ -509,30 +537,11 @@ compile_directive(struct compiler *c, xmlNode *n)
 	    strcmp(name, "each") == 0) {
 		bool each = name[0] == 'e';
 		const char *what = each ? sel : test;
-		if (what == NULL) {
+		if (what == NULL)
 			report(c, n, each ? D_TEMPLATE_NEEDS_SELECT
 			    : D_TEMPLATE_NEEDS_TEST, name);
-			return;
-		}
-		/* A bad name still has its body checked: one run reports
-		 * everything (the template is not kept then). */
-		bool ok = resolve(c, n, what, strlen(what), each ? VK_LIST : -1,
-		    false, &var, &ui);
-		struct op *op = emit(c, each ? OP_EACH : name[0] == 'i' ? OP_IF : OP_UNLESS);
-		op->var = var;
-		struct op **saved = c->tail;
-		const struct view_names *names = c->names;
-		const char *list = c->list;
-		if (each && c->names) {   /* inside, only the items' names */
-			c->names = ok ? c->names->items[var] : NULL;
-			c->list = ok ? view_var_name(var) : NULL;
-		}
-		c->tail = &op->body;
-		compile_children(c, n->children);
-		flush(c);
-		c->tail = saved;
-		c->names = names;
-		c->list = list;
+		else
+			compile_block(c, n, each, what);
 	} else if (strcmp(name, "include") == 0) {
 		const char *file = attr(n, "file");
 		if (file == NULL || strstr(file, "..") || file[0] == '/') {
