@@ -21,6 +21,7 @@
 #include "rcache.h"
 #include "relate.h"
 #include "render.h"
+#include "search.h"
 #include "site.h"
 #include "sitemap.h"
 #include "spill.h"
@@ -377,6 +378,7 @@ struct run {
 	struct note_mark *mark;       /* a note's markup, from the templates */
 	struct render_ctx *workers;
 	struct page_set *pages;
+	struct search *search;        /* the search index, while publishing */
 	struct strset published;      /* what the commit put in public/ */
 	struct source_records files;  /* the article files, for the next state */
 	struct kept_record *kept;     /* per article: its reused render record */
@@ -456,6 +458,15 @@ make_model(struct run *r)
 	stage("prepare");
 }
 
+/* search_render_fn: the search index needs the HTML of articles whose
+ * render was reused and whose text file of the last build is missing. */
+static void
+render_for_search(void *ctx, struct article **list, size_t n)
+{
+	struct run *r = ctx;
+	render_missing(r->site, r->workers, r->opt->threads, r->kept, list, n);
+}
+
 /* Writes pages and the rest through a staging folder and commits them;
  * the exit status (0, or 2 when something could not be written). */
 static int
@@ -474,9 +485,21 @@ publish(struct run *r)
 		render_missing(r->site, r->workers, opt->threads, r->kept,
 		    need_html, n_need);
 	free(need_html);
+	/* Before the pages: writing them gives the spilled HTML back. */
+	if (ok) {
+		bool *reused = xcalloc(s->n_articles + 1, sizeof(bool));
+		for (size_t i = 0; i < s->n_articles; i++)
+			reused[i] = r->kept[i].line != NULL;
+		struct search_source ss = { r->spilling ? &r->spill : NULL,
+		    opt->public_dir, reused, render_for_search, r, opt->threads };
+		r->search = search_collect(s, &ss, &o, r->pages);
+		free(reused);
+	}
+	stage(search_patched(r->search) ? "search-patch" : "search");
 	ok = ok && pages_write(r->pages);
 	stage("pages");
 	ok = ok && write_extras(s, r->pages, opt, &o, &r->save);
+	ok = ok && search_write(r->search);
 	stage("extras");
 	if (!ok) {
 		output_abort(&o);
@@ -535,6 +558,7 @@ run_free(struct run *r)
 	buf_release(&r->save.records);
 	buf_release(&r->save.sources);
 	buf_release(&r->save.related);
+	search_free(r->search);
 	pages_free(r->pages);
 	free_workers(r->workers, r->opt->threads);
 	matcher_free(r->matcher);

@@ -26,7 +26,7 @@
 
 enum page_kind {
 	PK_ROOT, PK_HOME, PK_ARTICLE, PK_TERM_INDEX, PK_TERM, PK_TIMELINE,
-	PK_GLOSSARY, PK_GLOSS_TERM, PK_404, PK_COUNT
+	PK_GLOSSARY, PK_GLOSS_TERM, PK_SEARCH, PK_404, PK_COUNT
 };
 
 struct page {
@@ -50,6 +50,7 @@ static void bind_term(struct page_set *, const struct page *, struct scope *, st
 static void bind_timeline(struct page_set *, const struct page *, struct scope *, struct arena *);
 static void bind_glossary(struct page_set *, const struct page *, struct scope *, struct arena *);
 static void bind_gloss_term(struct page_set *, const struct page *, struct scope *, struct arena *);
+static void bind_search(struct page_set *, const struct page *, struct scope *, struct arena *);
 
 /* The names each kind's template may use (struct view_names in view.h),
  * as the bind functions bind them: a template that uses another is an
@@ -59,7 +60,7 @@ static void bind_gloss_term(struct page_set *, const struct page *, struct scope
 #define N_SITE "lang lang_tag root home site_title site_description generator " \
 	"feed_url feed_title canonical locale page_type page_title description "
 #define N_COMMON N_SITE "alternates{hreflang href} alt_url other_lang other_lang_tag " \
-	"nav{url name current} "
+	"nav{url name current} search_url "
 #define N_TAGS "tags{name kind url} "
 #define N_ITEM "title title_lang url date date_iso summary summary_lang untranslated " N_TAGS
 #define N_PAGINATION "page pages prev_url next_url pagination{number url current gap} "
@@ -97,6 +98,7 @@ static const struct {
 	[PK_GLOSS_TERM] = { "gloss-term.html", bind_gloss_term, "glossary",
 		N_COMMON "zh pinyin en note count href "
 		"articles{title title_lang url date_iso} " N_PAGINATION },
+	[PK_SEARCH] = { "search.html", bind_search, NULL, N_COMMON },
 	[PK_404] = { "404.html", bind_root, NULL, N_SITE N_LANGUAGES },
 };
 
@@ -179,6 +181,9 @@ page_path(const struct page_set *ps, const struct page *p, struct buf *b)
 	case PK_GLOSS_TERM:
 		path_parts(b, (const char *[]){ lang, "glossary",
 		    s->glossary[p->index]->slug, NULL });
+		break;
+	case PK_SEARCH:
+		path_parts(b, (const char *[]){ lang, "search", NULL });
 		break;
 	case PK_COUNT:
 		break;
@@ -488,6 +493,10 @@ bind_common(struct page_set *ps, const struct page *p, struct arena *a,
 	if (p->kind != PK_ROOT && p->kind != PK_404) {
 		bind_alternates(ps, p, sc, a, root);
 		bind_nav(ps, p, sc, a, root);
+		/* The search page has its own form: one search landmark. */
+		struct page search = { .kind = PK_SEARCH, .lang = p->lang };
+		if (p->kind != PK_SEARCH)
+			scope_text(sc, VAR_SEARCH_URL, link_to(ps, a, root, p->lang, &search));
 	}
 	return sc;
 }
@@ -1176,6 +1185,16 @@ bind_term(struct page_set *ps, const struct page *p, struct scope *sc, struct ar
 	bind_article_list(ps, p, sc, a, t->articles, t->n_articles);
 }
 
+/* The search page: the form and an empty list that search.js fills
+ * (generator/search.c writes what it loads). */
+static void
+bind_search(struct page_set *ps, const struct page *p, struct scope *sc, struct arena *a)
+{
+	(void)a;
+	scope_text(sc, VAR_PAGE_TITLE, ui(ps, p->lang, "search"));
+	scope_text(sc, VAR_DESCRIPTION, ui(ps, p->lang, "search_intro"));
+}
+
 static int
 by_launch_then_slug(const void *pa, const void *pb)
 {
@@ -1456,6 +1475,7 @@ list_pages(struct page_set *ps)
 		}
 		add_page(ps, (struct page){ .kind = PK_TIMELINE, .lang = lang });
 		add_page(ps, (struct page){ .kind = PK_GLOSSARY, .lang = lang });
+		add_page(ps, (struct page){ .kind = PK_SEARCH, .lang = lang });
 		for (size_t i = 0; i < s->n_site_glossary; i++)
 			add_paginated(ps, (struct page){ .kind = PK_GLOSS_TERM,
 			    .lang = lang, .index = i }, s->glossary[i]->n_used_by);
@@ -1683,6 +1703,24 @@ pages_keep_file(struct page_set *ps, const char *path, uint64_t key)
 	    !output_keep(ps->out, path))
 		return false;
 	remember(ps, path, key);
+	return true;
+}
+
+bool
+pages_had(const struct page_set *ps, const char *path)
+{
+	return ps->previous != NULL && strset_value(ps->previous, path) != -1;
+}
+
+bool
+pages_keep_previous(struct page_set *ps, const char *path)
+{
+	long value = ps->previous ? strset_value(ps->previous, path) : -1;
+	if (value == -1 || !output_keep(ps->out, path))
+		return false;
+	pthread_mutex_lock(&ps->hash_lock);
+	strset_put(&ps->hashes, path, value);
+	pthread_mutex_unlock(&ps->hash_lock);
 	return true;
 }
 

@@ -47,6 +47,12 @@ uint64_t pages_key_sitemap(const struct page_set *ps);
 bool pages_keep_file(struct page_set *ps, const char *path, uint64_t key);
 /* Remembers the key of a file written now, for the next build. */
 void pages_remember(struct page_set *ps, const char *path, uint64_t key);
+/* Keeps `path` as the last build wrote it, whatever its key, when the
+ * caller knows it has not changed (a search text file of an article not
+ * rendered again); false when the last build did not write it or public/
+ * no longer has it.  pages_had asks the first half without keeping. */
+bool pages_keep_previous(struct page_set *ps, const char *path);
+bool pages_had(const struct page_set *ps, const char *path);
 
 /* The hash of every page written, for the next build (owned by ps). */
 const struct strset *pages_hashes(const struct page_set *ps);

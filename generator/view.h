@@ -99,7 +99,8 @@ enum var_kind { VK_TEXT, VK_RAW, VK_LIST };
 	X(RELATED, "related", VK_LIST) \
 	X(FEED_URL, "feed_url", VK_TEXT) \
 	X(FEED_TITLE, "feed_title", VK_TEXT) \
-	X(GENERATOR, "generator", VK_TEXT)
+	X(GENERATOR, "generator", VK_TEXT) \
+	X(SEARCH_URL, "search_url", VK_TEXT)
 
 enum var_id {
 #define X(id, name, kind) VAR_##id,

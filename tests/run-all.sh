@@ -142,8 +142,9 @@ if [ -f "$site/index.html" ]; then
 	step glossary python3 tests/check/glossary.py content "$site"
 	step xml tests/check/xml.sh "$site"
 	step browser tests/check/browser.sh "$site"
+	step search tests/check/search.sh "$BIN" "$site"
 else
-	for s in html links glossary xml browser; do
+	for s in html links glossary xml browser search; do
 		skip "$s" "the bundled build produced no site"
 	done
 fi

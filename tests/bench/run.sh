@@ -546,6 +546,10 @@ for n in "${sizes[@]}"; do
 		fi
 		restore_edit || die "could not restore $edit_file"
 	fi
+	# (8) search: its index, bytes and time per query, beside Pagefind on the same output
+	if [ -f "$out/zh/search/meta.js" ]; then
+		"$here/search.sh" "$out" "$c/search" || failed=1
+	fi
 	echo
 	echo "Load average after: $(loadavg)."
 	[ $hugo_on = 1 ] && retire "$site" # regenerated from the corpus every run

@@ -72,6 +72,7 @@ const PAGES = [
   { name: 'zh-timeline', path: 'zh/timeline/', zh: true, zhH1: true },
   { name: 'zh-glossary', path: 'zh/glossary/', zh: true, zhH1: true },
   { name: 'en-glossary', path: 'en/glossary/' },
+  { name: 'zh-search', path: 'zh/search/', zh: true, zhH1: true },
   // A URL that does not exist: the host answers 404 with 404.html, whose
   // links must work from any depth (they are absolute, under the sub-path).
   { name: '404', path: 'no-such-page/deeper/', status: 404 },

@@ -1,0 +1,1580 @@
+/* search.c — the search index: articles' text, folded, as n-gram lists in
+ * small script files (see search.h for what is written and why). */
+#include "search.h"
+
+#include <fcntl.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "arena.h"
+#include "fold.h"
+#include "hash.h"
+#include "pool.h"
+#include "utf8.h"
+
+/* Articles per metadata file: the first page of hits (newest first)
+ * usually needs one or two of them. */
+enum { DOC_BLOCK = 64 };
+/* About this many bytes of lists per shard: a query of four characters
+ * loads three shards. */
+enum { SHARD_TARGET = 6144 };
+
+/* The script functions the files call (defined by search.js). */
+#define CB_META "__hs.m"
+#define CB_SHARD "__hs.s"
+#define CB_DOCS "__hs.d"
+#define CB_TEXT "__hs.t"
+#define CB_FOLD "__hs.f"
+
+/* One article's n-grams in one language, from collecting to merging. */
+struct doc {
+	uint64_t *keys;          /* distinct, in order of first use; heap */
+	size_t n_keys;
+};
+
+/* An n-gram and the articles that hold it, as the gaps between their
+ * numbers in the text form of encode_docs (built as articles are merged
+ * in order, so it is never held as numbers). */
+struct gram {
+	uint64_t key;
+	uint32_t last;           /* the last article added */
+	uint32_t n;              /* how many */
+	char *gaps;              /* heap */
+	uint32_t len, cap;
+	uint32_t shard;
+};
+
+struct slot {
+	uint64_t key;
+	uint32_t gram;           /* index + 1; 0: empty */
+};
+
+struct lang_index {
+	struct gram *grams;
+	size_t n_grams, cap_grams;
+	struct slot *slots;
+	size_t n_slots;
+	uint32_t *order;         /* grams by shard, then key */
+	size_t *shard_start;     /* n_shards + 1 offsets into order */
+	size_t n_shards;
+};
+
+struct search {
+	const struct site *site;
+	struct lang_index idx[LANG_COUNT];
+	int threads;
+	struct output *out;
+	struct page_set *ps;
+	atomic_bool failed;
+	bool patched;            /* try_patch succeeded */
+};
+
+/* ---- text -------------------------------------------------------------- */
+
+static void
+put_utf8(struct buf *b, uint32_t c)
+{
+	char s[4];
+	size_t n;
+	if (c < 0x80) {
+		s[0] = (char)c;
+		n = 1;
+	} else if (c < 0x800) {
+		s[0] = (char)(0xC0 | c >> 6);
+		s[1] = (char)(0x80 | (c & 0x3F));
+		n = 2;
+	} else if (c < 0x10000) {
+		s[0] = (char)(0xE0 | c >> 12);
+		s[1] = (char)(0x80 | (c >> 6 & 0x3F));
+		s[2] = (char)(0x80 | (c & 0x3F));
+		n = 3;
+	} else {
+		s[0] = (char)(0xF0 | c >> 18);
+		s[1] = (char)(0x80 | (c >> 12 & 0x3F));
+		s[2] = (char)(0x80 | (c >> 6 & 0x3F));
+		s[3] = (char)(0x80 | (c & 0x3F));
+		n = 4;
+	}
+	buf_add(b, s, n);
+}
+
+/* Element names, with their lengths: compared for every tag of every
+ * article. */
+struct tag_name {
+	const char *name;
+	size_t len;
+};
+#define TAG(s) { s, sizeof(s) - 1 }
+
+/* Elements whose text a reader does not read as text: pinyin above the
+ * characters, note and footnote numbers, scripts. */
+static const struct tag_name skipped[] = {
+	TAG("rt"), TAG("rp"), TAG("sup"), TAG("script"), TAG("style"),
+};
+/* Elements inside a line: no space where they start or end. */
+static const struct tag_name inline_tags[] = {
+	TAG("a"), TAG("abbr"), TAG("b"), TAG("bdi"), TAG("bdo"), TAG("cite"),
+	TAG("code"), TAG("del"), TAG("dfn"), TAG("em"), TAG("i"), TAG("img"),
+	TAG("ins"), TAG("kbd"), TAG("mark"), TAG("q"), TAG("ruby"), TAG("s"),
+	TAG("samp"), TAG("small"), TAG("span"), TAG("strong"), TAG("sub"),
+	TAG("time"), TAG("u"), TAG("var"), TAG("wbr"),
+};
+
+static bool
+tag_in(const char *name, size_t len, const struct tag_name *set, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (set[i].len == len && memcmp(set[i].name, name, len) == 0)
+			return true;
+	return false;
+}
+
+/* The end of the tag that starts at html[i] ('<'), quoted values
+ * skipped; its name and whether it closes are returned through the
+ * pointers. */
+static size_t
+scan_tag(const char *html, size_t len, size_t i, const char **name,
+    size_t *name_len, bool *closing)
+{
+	size_t j = i + 1;
+	*closing = j < len && html[j] == '/';
+	j += *closing;
+	*name = html + j;
+	while (j < len && ((html[j] >= 'a' && html[j] <= 'z') ||
+	    (html[j] >= '0' && html[j] <= '9') || (html[j] >= 'A' && html[j] <= 'Z')))
+		j++;
+	*name_len = (size_t)(html + j - *name);
+	char quote = 0;
+	for (; j < len; j++) {
+		if (quote) {
+			quote = html[j] == quote ? 0 : quote;
+		} else if (html[j] == '"' || html[j] == '\'') {
+			quote = html[j];
+		} else if (html[j] == '>') {
+			return j + 1;
+		}
+	}
+	return len;
+}
+
+/* Decodes the character reference at html[i] ('&'); its length, or 0
+ * when it is not one (the '&' is then text). */
+static size_t
+entity(const char *html, size_t len, size_t i, uint32_t *c)
+{
+	static const struct {
+		const char *name;
+		uint32_t c;
+	} named[] = {
+		{ "amp;", '&' }, { "lt;", '<' }, { "gt;", '>' }, { "quot;", '"' },
+		{ "apos;", '\'' }, { "nbsp;", 0xA0 },
+	};
+	const char *s = html + i + 1;
+	size_t left = len - i - 1;
+	for (size_t k = 0; k < sizeof(named) / sizeof(named[0]); k++) {
+		size_t n = strlen(named[k].name);
+		if (left >= n && memcmp(s, named[k].name, n) == 0) {
+			*c = named[k].c;
+			return n + 1;
+		}
+	}
+	if (left < 3 || s[0] != '#')
+		return 0;
+	bool hex = s[1] == 'x' || s[1] == 'X';
+	size_t j = hex ? 2 : 1;
+	uint32_t v = 0;
+	size_t digits = 0;
+	for (; j < left && digits < 8; j++, digits++) {
+		char d = s[j];
+		int x = d >= '0' && d <= '9' ? d - '0' : !hex ? -1 :
+		    d >= 'a' && d <= 'f' ? d - 'a' + 10 : d >= 'A' && d <= 'F' ? d - 'A' + 10 : -1;
+		if (x < 0)
+			break;
+		v = v * (hex ? 16 : 10) + (uint32_t)x;
+	}
+	if (digits == 0 || j >= left || s[j] != ';' || v == 0 || v > 0x10FFFF ||
+	    (v >= 0xD800 && v <= 0xDFFF))
+		return 0;
+	*c = v;
+	return j + 2;
+}
+
+void
+search_html_text(const char *html, size_t len, struct buf *out)
+{
+	int skip = 0;   /* depth inside skipped elements */
+	size_t i = 0;
+	while (i < len) {
+		if (html[i] == '<') {
+			if (len - i >= 4 && memcmp(html + i, "<!--", 4) == 0) {
+				const char *end = strstr(html + i + 4, "-->");
+				i = end ? (size_t)(end - html) + 3 : len;
+				continue;
+			}
+			const char *name;
+			size_t name_len;
+			bool closing;
+			size_t end = scan_tag(html, len, i, &name, &name_len, &closing);
+			if (tag_in(name, name_len, skipped, sizeof(skipped) / sizeof(skipped[0])))
+				skip += closing ? (skip > 0 ? -1 : 0) : 1;
+			else if (skip == 0 && !tag_in(name, name_len, inline_tags,
+			    sizeof(inline_tags) / sizeof(inline_tags[0])))
+				buf_putc(out, ' ');
+			i = end;
+			continue;
+		}
+		uint32_t c;
+		size_t n = html[i] == '&' ? entity(html, len, i, &c) : 0;
+		if (skip == 0) {
+			if (n)
+				put_utf8(out, c);
+			else
+				buf_putc(out, html[i]);
+		}
+		i += n ? n : 1;
+	}
+}
+
+/* search_squeeze, and the folded code point of each character it keeps
+ * into `folded` (room for len): how many. */
+static size_t
+squeeze_fold(const char *text, size_t len, struct buf *out, uint32_t *folded)
+{
+	bool space = false, any = false;
+	size_t i = 0, n = 0;
+	buf_grow(out, len);
+	out->data[out->len] = '\0';   /* buf's invariant, even if nothing is kept */
+	while (i < len) {
+		size_t at = i;
+		uint32_t c = (unsigned char)text[i] < 0x80 ? (unsigned char)text[i++] :
+		    utf8_next(text, len, &i);
+		uint32_t f = fold_char(c);
+		if (f == ' ') {
+			space = true;
+			continue;
+		}
+		if (space && any) {
+			buf_putc(out, ' ');
+			if (folded)
+				folded[n] = ' ';
+			n++;
+		}
+		space = false;
+		any = true;
+		buf_add(out, text + at, i - at);
+		if (folded)
+			folded[n] = f;
+		n++;
+	}
+	return n;
+}
+
+void
+search_squeeze(const char *text, size_t len, struct buf *out)
+{
+	squeeze_fold(text, len, out, NULL);
+}
+
+/* ---- n-grams ----------------------------------------------------------- */
+
+/* A key holds an n-gram: one character (c << 21), two (a << 21 | b), or
+ * three ASCII letters and digits (top bit set, 7 bits each). */
+#define TRI_BIT (1ULL << 63)
+
+static bool
+alnum(uint32_t c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+/* The characters of a key; how many. */
+static int
+key_chars(uint64_t key, uint32_t c[3])
+{
+	if (key & TRI_BIT) {
+		c[0] = (uint32_t)(key >> 14 & 0x7F);
+		c[1] = (uint32_t)(key >> 7 & 0x7F);
+		c[2] = (uint32_t)(key & 0x7F);
+		return 3;
+	}
+	c[0] = (uint32_t)(key >> 21);
+	c[1] = (uint32_t)(key & 0x1FFFFF);
+	return c[1] ? 2 : 1;
+}
+
+/* FNV-1a over code points, as search.js computes it. */
+static uint32_t
+key_hash(uint64_t key)
+{
+	uint32_t c[3], h = 2166136261u;
+	int n = key_chars(key, c);
+	for (int i = 0; i < n; i++)
+		h = (h ^ c[i]) * 16777619u;
+	return h;
+}
+
+/* A worker's scratch: the folded characters of one text and a set that
+ * keeps each key once (slots stamped with the document, so it is never
+ * cleared). */
+struct seen {
+	uint64_t key;
+	uint32_t stamp;
+};
+
+struct scratch {
+	uint32_t *chars;         /* the folded text of w->b */
+	size_t n_chars, cap_chars;
+	struct seen *seen;
+	size_t n_seen;
+	uint32_t stamp;
+	/* Characters of the BMP seen in this document, a bit each: most of
+	 * a text's keys are its characters, and a bit is cheaper than the
+	 * set.  Cleared word by word from `touched` after each document. */
+	uint64_t uni[1024];
+	uint16_t touched[1024];
+	size_t n_touched;
+	struct arena arena;
+	struct buf a, b, file;
+};
+
+static uint64_t
+mix(uint64_t k)
+{
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdULL;
+	return k ^ k >> 33;
+}
+
+/* True the first time `key` is seen in this document. */
+static inline bool
+first_use(struct scratch *w, uint64_t key)
+{
+	size_t mask = w->n_seen - 1;
+	for (size_t i = mix(key) & mask;; i = (i + 1) & mask) {
+		struct seen *s = &w->seen[i];
+		if (s->stamp != w->stamp) {
+			s->stamp = w->stamp;
+			s->key = key;
+			return true;
+		}
+		if (s->key == key)
+			return false;
+	}
+}
+
+static void
+scratch_chars(struct scratch *w, size_t chars)
+{
+	if (chars > w->cap_chars) {
+		w->cap_chars = chars * 2;
+		w->chars = xrealloc(w->chars, w->cap_chars * sizeof(*w->chars));
+	}
+}
+
+/* A new document: the set is made big enough and emptied (by stamp). */
+static void
+scratch_new_doc(struct scratch *w, size_t chars)
+{
+	/* At most three keys a character; the set stays under half full. */
+	size_t want = 1024;
+	while (want < chars * 6)
+		want *= 2;
+	if (want > w->n_seen) {
+		free(w->seen);
+		w->n_seen = want;
+		w->seen = xcalloc(want, sizeof(*w->seen));
+		w->stamp = 0;
+	}
+	if (++w->stamp == 0) {   /* wrapped: every stamp is stale again */
+		memset(w->seen, 0, w->n_seen * sizeof(*w->seen));
+		w->stamp = 1;
+	}
+}
+
+/* w->b (a squeezed text) and w->chars: the text, squeezed and folded. */
+static void
+squeeze_raw(struct scratch *w)
+{
+	buf_reset(&w->b);
+	scratch_chars(w, w->a.len + 1);
+	w->n_chars = squeeze_fold(w->a.data ? w->a.data : "", w->a.len, &w->b, w->chars);
+}
+
+/* The distinct n-grams of w->chars, in order of first use. */
+static void
+doc_keys(struct scratch *w, struct doc *d)
+{
+	size_t n = w->n_chars;
+	scratch_new_doc(w, n + 1);
+	uint64_t *keys = xmalloc((n * 3 + 1) * sizeof(*keys));
+	size_t k = 0;
+	const uint32_t *c = w->chars;
+	for (size_t j = 0; j < n; j++) {
+		if (c[j] == ' ' || c[j] == 0)
+			continue;
+		uint64_t key = (uint64_t)c[j] << 21;
+		if (c[j] < 0x10000) {
+			uint64_t *word = &w->uni[c[j] >> 6], bit = 1ULL << (c[j] & 63);
+			if (*word == 0)
+				w->touched[w->n_touched++] = (uint16_t)(c[j] >> 6);
+			if (!(*word & bit))
+				keys[k++] = key;
+			*word |= bit;
+		} else if (first_use(w, key)) {
+			keys[k++] = key;
+		}
+		if (j + 1 == n || c[j + 1] == ' ' || c[j + 1] == 0)
+			continue;
+		key |= c[j + 1];
+		if (first_use(w, key))
+			keys[k++] = key;
+		if (j + 2 < n && alnum(c[j]) && alnum(c[j + 1]) && alnum(c[j + 2])) {
+			key = TRI_BIT | (uint64_t)c[j] << 14 | (uint64_t)c[j + 1] << 7 | c[j + 2];
+			if (first_use(w, key))
+				keys[k++] = key;
+		}
+	}
+	for (size_t t = 0; t < w->n_touched; t++)
+		w->uni[w->touched[t]] = 0;
+	w->n_touched = 0;
+	d->keys = xrealloc(keys, (k ? k : 1) * sizeof(*keys));
+	d->n_keys = k;
+}
+
+/* ---- collecting texts -------------------------------------------------- */
+
+/* The English a reader of the English page sees in its glossary notes. */
+static void
+glossary_english(const struct version *v, struct buf *out)
+{
+	for (size_t i = 0; i < v->n_glossary_used; i++) {
+		const struct gloss_term *t = v->glossary_used[i];
+		buf_putc(out, ' ');
+		if (t->en)
+			buf_puts(out, t->en);
+		buf_putc(out, ' ');
+		if (t->note[LANG_EN])
+			buf_puts(out, t->note[LANG_EN]);
+	}
+}
+
+/* The version a language's page shows, and whether its body is in that
+ * language (an untranslated article's English page shows Chinese). */
+static const struct version *
+shown(const struct article *a, enum lang l, bool *body_searched)
+{
+	*body_searched = l == LANG_ZH || a->en != NULL;
+	return l == LANG_EN && a->en ? a->en : &a->zh;
+}
+
+/* An article's text in language l, into w->b, from its rendered HTML,
+ * or false when that is not at hand (its render was reused). */
+static bool
+text_from_html(struct scratch *w, const struct search_source *src,
+    const struct article *a, enum lang l)
+{
+	bool body;
+	const struct version *v = shown(a, l, &body);
+	struct buf *raw = &w->a;
+	buf_reset(raw);
+	const char *html = v->html;
+	size_t html_len = v->html_len;
+	if (body && html == NULL) {
+		size_t slot = spill_slot(a->index, v == &a->zh ? LANG_ZH : LANG_EN);
+		arena_reset(&w->arena);
+		if (src->spill == NULL || !spill_has(src->spill, slot) ||
+		    (html = spill_get(src->spill, slot, &w->arena)) == NULL)
+			return false;
+		html_len = src->spill->slots[slot].len;
+	}
+	buf_puts(raw, a->title[l] ? a->title[l] : a->title[LANG_ZH]);
+	buf_putc(raw, '\n');
+	if (a->summary[l])
+		buf_puts(raw, a->summary[l]);
+	buf_putc(raw, '\n');
+	if (body)
+		search_html_text(html, html_len, raw);
+	if (l == LANG_EN)
+		glossary_english(v, raw);
+	squeeze_raw(w);
+	return true;
+}
+
+/* The path of an article's text file, relative to public/. */
+static void
+text_path(struct buf *b, enum lang l, const char *slug)
+{
+	buf_printf(b, "%s/search/t/%s.js", lang_code[l], slug);
+}
+
+static void
+js_string(struct buf *b, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	buf_putc(b, '"');
+	size_t start = 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		/* U+2028 and U+2029 end a line in older JavaScript. */
+		bool sep = c == 0xE2 && i + 2 < len && (unsigned char)s[i + 1] == 0x80 &&
+		    ((unsigned char)s[i + 2] == 0xA8 || (unsigned char)s[i + 2] == 0xA9);
+		if (c >= 0x20 && c != '"' && c != '\\' && !sep)
+			continue;
+		buf_add(b, s + start, i - start);
+		if (sep) {
+			buf_puts(b, (unsigned char)s[i + 2] == 0xA8 ? "\\u2028" : "\\u2029");
+			i += 2;
+		} else if (c == '"' || c == '\\') {
+			buf_putc(b, '\\');
+			buf_putc(b, (char)c);
+		} else {
+			char e[7] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0 };
+			buf_puts(b, e);
+		}
+		start = i + 1;
+	}
+	buf_add(b, s + start, len - start);
+	buf_putc(b, '"');
+}
+
+/* ASCII text as UTF-16LE units. */
+static char *
+put16_ascii(char *p, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		*p++ = s[i];
+		*p++ = 0;
+	}
+	return p;
+}
+
+static char *
+put16(char *p, uint32_t c)
+{
+	if (c >= 0x10000) {
+		p = put16(p, 0xD800 | ((c - 0x10000) >> 10));
+		c = 0xDC00 | ((c - 0x10000) & 0x3FF);
+	}
+	*p++ = (char)(c & 0xFF);
+	*p++ = (char)(c >> 8);
+	return p;
+}
+
+/* `text` as js_string writes it, in UTF-16LE: one pass, decoding each
+ * character once. */
+static char *
+js_string16(char *p, const char *text, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	p = put16_ascii(p, "\"", 1);
+	for (size_t i = 0; i < len;) {
+		unsigned char b = (unsigned char)text[i];
+		uint32_t c = b < 0x80 ? (i++, b) : utf8_next(text, len, &i);
+		if (c == '"' || c == '\\') {
+			char e[2] = { '\\', (char)c };
+			p = put16_ascii(p, e, 2);
+		} else if (c < 0x20 || c == 0x2028 || c == 0x2029) {
+			char e[6] = { '\\', 'u', hex[c >> 12], hex[c >> 8 & 15],
+				hex[c >> 4 & 15], hex[c & 15] };
+			p = put16_ascii(p, e, 6);
+		} else {
+			p = put16(p, c);
+		}
+	}
+	return put16_ascii(p, "\"", 1);
+}
+
+/* The text file's content for a text: UTF-8, or UTF-16LE with a byte
+ * order mark when that is shorter (Chinese text: two bytes a character
+ * instead of three).  A script file with a BOM is decoded by it, over
+ * HTTP and from file:// alike. */
+static void
+text_file(struct buf *b, enum lang l, const char *slug, const char *text,
+    size_t len)
+{
+	char head[512];
+	int hn = snprintf(head, sizeof(head), CB_TEXT "(\"%s\",\"%s\",",
+	    lang_code[l], slug);
+	size_t units = 0, extra = 0;   /* code units; escapes' added characters */
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)text[i];
+		units += (c & 0xC0) != 0x80;
+		units += c >= 0xF0;
+		extra += c == '"' || c == '\\' ? 1 : c < 0x20 ? 5 : 0;
+		if (c == 0xE2 && i + 2 < len && (unsigned char)text[i + 1] == 0x80 &&
+		    ((unsigned char)text[i + 2] & 0xFE) == 0xA8)
+			extra += 5;
+	}
+	size_t ascii = (size_t)hn + 2 + 3 + extra;   /* quotes, ");\n" */
+	size_t utf16 = 2 + 2 * (ascii + units);
+	if (hn < 0 || (size_t)hn >= sizeof(head) || utf16 >= ascii + len) {
+		buf_add(b, head, hn < 0 ? 0 : strlen(head));
+		js_string(b, text, len);
+		buf_puts(b, ");\n");
+		return;
+	}
+	buf_grow(b, utf16);
+	char *p = b->data + b->len;
+	*p++ = (char)0xFF;
+	*p++ = (char)0xFE;
+	p = put16_ascii(p, head, (size_t)hn);
+	p = js_string16(p, text, len);
+	p = put16_ascii(p, ");\n", 3);
+	b->len = (size_t)(p - b->data);
+	b->data[b->len] = '\0';
+}
+
+/* A UTF-16LE file with its BOM back to UTF-8. */
+static void
+utf16_to_utf8(const char *s, size_t len, struct buf *out)
+{
+	for (size_t i = 2; i + 1 < len; i += 2) {
+		uint32_t c = (unsigned char)s[i] | (uint32_t)(unsigned char)s[i + 1] << 8;
+		if (c >= 0xD800 && c < 0xDC00 && i + 3 < len) {
+			uint32_t lo = (unsigned char)s[i + 2] | (uint32_t)(unsigned char)s[i + 3] << 8;
+			c = 0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00);
+			i += 2;
+		}
+		put_utf8(out, c);
+	}
+}
+
+static int
+hex_value(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* The text of a text file this module wrote (text_file), or false. */
+static bool
+text_unfile(const char *file, size_t len, enum lang l, const char *slug, struct buf *out)
+{
+	struct buf utf8 = BUF_INIT, head = BUF_INIT;
+	if (len >= 2 && (unsigned char)file[0] == 0xFF && (unsigned char)file[1] == 0xFE) {
+		utf16_to_utf8(file, len, &utf8);
+		file = utf8.data ? utf8.data : "";
+		len = utf8.len;
+	}
+	buf_printf(&head, CB_TEXT "(\"%s\",\"%s\",\"", lang_code[l], slug);
+	bool ok = len > head.len + 4 && memcmp(file, head.data, head.len) == 0 &&
+	    memcmp(file + len - 4, "\");\n", 4) == 0;
+	size_t i = head.len, end = len - 4;
+	buf_release(&head);
+	while (ok && i < end) {
+		char c = file[i++];
+		if (c != '\\') {
+			ok = c != '"';
+			buf_putc(out, c);
+		} else if (i < end && (file[i] == '"' || file[i] == '\\')) {
+			buf_putc(out, file[i++]);
+		} else if (end - i >= 5 && file[i] == 'u') {
+			uint32_t v = 0;
+			for (int k = 1; k <= 4; k++) {
+				int x = hex_value(file[i + k]);
+				ok = ok && x >= 0;
+				v = v << 4 | (uint32_t)(x < 0 ? 0 : x);
+			}
+			put_utf8(out, v);
+			i += 5;
+		} else {
+			ok = false;
+		}
+	}
+	buf_release(&utf8);
+	return ok;
+}
+
+/* A file of the last build, from public/. */
+static bool
+read_previous(const char *public_dir, const char *rel, struct buf *out)
+{
+	struct buf path = BUF_INIT;
+	buf_printf(&path, "%s/%s", public_dir, rel);
+	int fd = open(path.data, O_RDONLY | O_CLOEXEC);
+	buf_release(&path);
+	buf_reset(out);
+	if (fd < 0)
+		return false;
+	char chunk[65536];
+	ssize_t n;
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
+		buf_add(out, chunk, (size_t)n);
+	close(fd);
+	return n == 0 && out->len > 0;
+}
+
+/* The last build's text of an article, into w->b, from its text file in
+ * public/; false when there is none. */
+static bool
+text_from_file(struct scratch *w, const struct search_source *src,
+    const struct article *a, enum lang l)
+{
+	struct buf *path = &w->a, *file = &w->file;
+	buf_reset(path);
+	text_path(path, l, a->slug);
+	if (!read_previous(src->public_dir, path->data, file))
+		return false;
+	/* The text was squeezed when written: squeezing it again only folds. */
+	buf_reset(&w->a);
+	if (!text_unfile(file->data, file->len, l, a->slug, &w->a))
+		return false;
+	squeeze_raw(w);
+	return true;
+}
+
+/* Writes `b` as `path`, or keeps the last build's file when its content
+ * hash is the same. */
+static bool
+put_file(struct search *se, const char *path, struct buf *b)
+{
+	uint64_t key = hash_bytes(HASH_SEED, b->data ? b->data : "", b->len);
+	if (pages_keep_file(se->ps, path, key))
+		return true;
+	pages_remember(se->ps, path, key);
+	return output_write(se->out, path, b->data ? b->data : "", b->len);
+}
+
+/* Articles are collected a chunk at a time on the pool, then merged into
+ * the lists in order, so that only a chunk's n-grams are ever held. */
+enum { CHUNK = 256 };
+
+struct collect_job {
+	struct search *se;
+	const struct search_source *src;
+	struct scratch *workers;
+	struct doc *docs[LANG_COUNT];       /* the chunk's */
+	size_t first;                       /* its first article */
+	const struct article **late;        /* reused and without a text file */
+	atomic_size_t n_late;
+	bool second;                        /* the late ones, now rendered */
+};
+
+/* An article's text in both languages: its n-grams into cj->docs, its
+ * text file written.  One whose text is not at hand (reused render, no
+ * text file) is left for the late pass. */
+static void
+collect_one(void *ctx, size_t job, int worker)
+{
+	struct collect_job *cj = ctx;
+	struct search *se = cj->se;
+	const struct article *a = cj->second ? cj->late[job] :
+	    se->site->articles[cj->first + job];
+	struct scratch *w = &cj->workers[worker];
+	bool have[LANG_COUNT], all = true;
+	for (int l = 0; l < LANG_COUNT; l++) {
+		enum lang lang = (enum lang)l;
+		have[l] = text_from_html(w, cj->src, a, lang);
+		if (!have[l] && !cj->second)
+			have[l] = text_from_file(w, cj->src, a, lang);
+		all = all && have[l];
+		if (!all && !cj->second)
+			break;
+		struct doc *d = &cj->docs[l][a->index - cj->first];
+		doc_keys(w, d);
+		struct buf path = BUF_INIT, file = BUF_INIT;
+		text_path(&path, lang, a->slug);
+		text_file(&file, lang, a->slug, w->b.data ? w->b.data : "", w->b.len);
+		if (!put_file(se, path.data, &file))
+			se->failed = true;
+		buf_release(&path);
+		buf_release(&file);
+	}
+	if (!all && !cj->second) {
+		for (int l = 0; l < LANG_COUNT; l++) {
+			struct doc *d = &cj->docs[l][a->index - cj->first];
+			free(d->keys);
+			*d = (struct doc){ NULL, 0 };
+		}
+		cj->late[atomic_fetch_add(&cj->n_late, 1)] = a;
+	}
+}
+
+static int
+by_index(const void *x, const void *y)
+{
+	size_t a = (*(const struct article *const *)x)->index;
+	size_t b = (*(const struct article *const *)y)->index;
+	return a < b ? -1 : a > b;
+}
+
+static void merge(struct lang_index *ix, const struct doc *d, uint32_t doc);
+static void build_index(struct search *se, enum lang l);
+static bool try_patch(struct search *se, const struct search_source *src,
+    struct scratch *workers);
+
+static void
+collect_chunk(struct collect_job *cj, size_t n)
+{
+	const struct search_source *src = cj->src;
+	atomic_store(&cj->n_late, 0);
+	cj->second = false;
+	pool_run(cj->se->threads, n, collect_one, cj);
+	size_t n_late = atomic_load(&cj->n_late);
+	if (n_late > 0) {
+		/* In article order, so that rendering them is as in a full build. */
+		qsort(cj->late, n_late, sizeof(*cj->late), by_index);
+		src->render(src->render_ctx, (struct article **)cj->late, n_late);
+		cj->second = true;
+		pool_run(cj->se->threads, n_late, collect_one, cj);
+	}
+	for (size_t i = 0; i < n; i++) {
+		for (int l = 0; l < LANG_COUNT; l++) {
+			struct doc *d = &cj->docs[l][i];
+			merge(&cj->se->idx[l], d, (uint32_t)(cj->first + i));
+			free(d->keys);
+			*d = (struct doc){ NULL, 0 };
+		}
+	}
+}
+
+struct search *
+search_collect(const struct site *s, const struct search_source *src,
+    struct output *o, struct page_set *ps)
+{
+	struct search *se = xcalloc(1, sizeof(*se));
+	se->site = s;
+	se->out = o;
+	se->ps = ps;
+	se->threads = src->threads > 0 ? src->threads : 1;
+	struct collect_job cj = { .se = se, .src = src };
+	cj.workers = xcalloc((size_t)se->threads, sizeof(struct scratch));
+	cj.late = xcalloc(CHUNK, sizeof(void *));
+	for (int l = 0; l < LANG_COUNT; l++)
+		cj.docs[l] = xcalloc(CHUNK, sizeof(struct doc));
+	for (int i = 0; i < se->threads; i++)
+		arena_init(&cj.workers[i].arena);
+	/* A few articles edited: their changes patched into the last
+	 * build's lists.  Otherwise every article, a chunk at a time. */
+	bool patched = se->patched = try_patch(se, src, cj.workers);
+	for (size_t first = 0; !patched && first < s->n_articles; first += CHUNK) {
+		cj.first = first;
+		collect_chunk(&cj, s->n_articles - first < CHUNK ? s->n_articles - first : CHUNK);
+	}
+	for (int i = 0; i < se->threads; i++) {
+		struct scratch *w = &cj.workers[i];
+		free(w->chars);
+		free(w->seen);
+		arena_free(&w->arena);
+		buf_release(&w->a);
+		buf_release(&w->b);
+		buf_release(&w->file);
+	}
+	free(cj.workers);
+	free(cj.late);
+	for (int l = 0; l < LANG_COUNT; l++) {
+		free(cj.docs[l]);
+		build_index(se, (enum lang)l);
+	}
+	return se;
+}
+
+/* ---- the index ----------------------------------------------------------- */
+
+/* The alphabet of the lists' text: 64 characters that need no escaping. */
+static const char digits64[] =
+    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+
+static int
+digit_value(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'Z' ? c - 'A' + 10 :
+	    c >= 'a' && c <= 'z' ? c - 'a' + 36 : c == '-' ? 62 : 63;
+}
+
+static struct gram *
+find_gram(struct lang_index *ix, uint64_t key)
+{
+	if (ix->n_grams * 2 >= ix->n_slots) {   /* grow and rehash */
+		size_t n = ix->n_slots ? ix->n_slots * 2 : 4096;
+		struct slot *slots = xcalloc(n, sizeof(*slots));
+		for (size_t j = 0; j < ix->n_grams; j++) {
+			size_t s = mix(ix->grams[j].key) & (n - 1);
+			while (slots[s].gram)
+				s = (s + 1) & (n - 1);
+			slots[s] = (struct slot){ ix->grams[j].key, (uint32_t)j + 1 };
+		}
+		free(ix->slots);
+		ix->slots = slots;
+		ix->n_slots = n;
+	}
+	size_t mask = ix->n_slots - 1, i = mix(key) & mask;
+	while (ix->slots[i].gram && ix->slots[i].key != key)
+		i = (i + 1) & mask;
+	if (ix->slots[i].gram)
+		return &ix->grams[ix->slots[i].gram - 1];
+	if (ix->n_grams == ix->cap_grams) {
+		ix->cap_grams = ix->cap_grams ? ix->cap_grams * 2 : 4096;
+		ix->grams = xrealloc(ix->grams, ix->cap_grams * sizeof(*ix->grams));
+	}
+	ix->grams[ix->n_grams] = (struct gram){ .key = key };
+	ix->slots[i] = (struct slot){ key, (uint32_t)++ix->n_grams };
+	return &ix->grams[ix->n_grams - 1];
+}
+
+/* Appends article `doc` (greater than any before) to g's list: the gap
+ * since the last, in characters of 5 bits, low first, each but the last
+ * with 32 added. */
+static void
+gram_append(struct gram *g, uint32_t doc)
+{
+	uint32_t v = doc - (g->n ? g->last + 1 : 0);
+	if (g->len + 8 > g->cap) {
+		g->cap = g->cap ? g->cap * 2 : 8;
+		g->gaps = xrealloc(g->gaps, g->cap);
+	}
+	for (; v >= 32; v >>= 5)
+		g->gaps[g->len++] = digits64[32 | (v & 31)];
+	g->gaps[g->len++] = digits64[v];
+	g->last = doc;
+	g->n++;
+}
+
+/* Article `doc` into the lists of its n-grams. */
+static void
+merge(struct lang_index *ix, const struct doc *d, uint32_t doc)
+{
+	for (size_t k = 0; k < d->n_keys; k++)
+		gram_append(find_gram(ix, d->keys[k]), doc);
+}
+
+/* Characters of the bitmap form of a list: '~' and 6 articles a
+ * character, up to its last. */
+static size_t
+bitmap_len(const struct gram *g)
+{
+	return 1 + g->last / 6 + 1;
+}
+
+/* A gram's list as its shard shows it: the gaps, or, when shorter, the
+ * bitmap. */
+static void
+encode_docs(struct buf *b, const struct gram *g)
+{
+	if (bitmap_len(g) >= g->len) {
+		buf_add(b, g->gaps, g->len);
+		return;
+	}
+	size_t chars = bitmap_len(g) - 1;
+	buf_putc(b, '~');
+	size_t at = b->len;
+	buf_grow(b, chars);
+	memset(b->data + at, 0, chars);
+	uint32_t doc = 0, v = 0, shift = 0;
+	bool first = true;
+	for (size_t i = 0; i < g->len; i++) {
+		int x = digit_value(g->gaps[i]);
+		v |= (uint32_t)(x & 31) << shift;
+		if (x & 32) {
+			shift += 5;
+			continue;
+		}
+		doc = first ? v : doc + v + 1;
+		first = false;
+		b->data[at + doc / 6] |= (char)(1 << (doc % 6));
+		v = shift = 0;
+	}
+	for (size_t i = 0; i < chars; i++)
+		b->data[at + i] = digits64[(unsigned char)b->data[at + i]];
+	b->len += chars;
+	b->data[b->len] = '\0';
+}
+
+/* Bytes a gram's entry takes in its shard, about: for choosing the
+ * number of shards. */
+static size_t
+entry_size(const struct gram *g)
+{
+	size_t bits = bitmap_len(g);
+	return (bits < g->len ? bits : g->len) + 12;
+}
+
+static const struct gram *sort_grams;
+
+static int
+by_shard_key(const void *x, const void *y)
+{
+	const struct gram *a = &sort_grams[*(const uint32_t *)x];
+	const struct gram *b = &sort_grams[*(const uint32_t *)y];
+	if (a->shard != b->shard)
+		return a->shard < b->shard ? -1 : 1;
+	return a->key < b->key ? -1 : a->key > b->key;
+}
+
+/* ---- a few articles changed: the last build's index, patched ---------------- */
+
+/* What identifies the articles' numbering: their slugs in order.  The
+ * last build's lists can be patched only while it is the same. */
+static uint64_t
+order_hash(const struct site *s)
+{
+	uint64_t h = hash_u64(HASH_SEED, s->n_articles);
+	for (size_t i = 0; i < s->n_articles; i++)
+		h = hash_str(h, s->articles[i]->slug);
+	return h;
+}
+
+/* The articles of a list in its text form (gaps or bitmap), appended to
+ * `docs`; false when the text is not one. */
+static bool
+decode_docs(const char *s, size_t len, uint32_t **docs, size_t *n, size_t *cap)
+{
+	bool bitmap = len > 0 && s[0] == '~';
+	uint32_t doc = 0, v = 0, shift = 0;
+	bool first = true;
+	for (size_t i = bitmap; i < len; i++) {
+		const char *at = memchr(digits64, s[i], 64);
+		if (at == NULL || shift > 25)
+			return false;
+		uint32_t x = (uint32_t)(at - digits64);
+		for (int b = 0; bitmap && b < 6; b++) {
+			if (!(x >> b & 1))
+				continue;
+			if (*n == *cap)
+				*docs = xrealloc(*docs, (*cap = *cap ? *cap * 2 : 64) * sizeof(**docs));
+			(*docs)[(*n)++] = (uint32_t)((i - 1) * 6 + (size_t)b);
+		}
+		if (bitmap)
+			continue;
+		v |= (x & 31) << shift;
+		if (x & 32) {
+			shift += 5;
+			continue;
+		}
+		doc = first ? v : doc + v + 1;
+		first = false;
+		if (*n == *cap)
+			*docs = xrealloc(*docs, (*cap = *cap ? *cap * 2 : 64) * sizeof(**docs));
+		(*docs)[(*n)++] = doc;
+		v = shift = 0;
+	}
+	return shift == 0;
+}
+
+/* A gram's list set to docs[0..n) (ascending), as gaps. */
+static void
+set_docs(struct gram *g, const uint32_t *docs, size_t n)
+{
+	g->len = g->n = 0;
+	for (size_t i = 0; i < n; i++)
+		gram_append(g, docs[i]);
+}
+
+/* A JavaScript string as js_string wrote it, at s[*i] (its opening
+ * quote), into `out`; false when it is not one. */
+static bool
+js_unstring(const char *s, size_t len, size_t *i, struct buf *out)
+{
+	if (*i >= len || s[*i] != '"')
+		return false;
+	for (size_t j = *i + 1; j < len; j++) {
+		if (s[j] == '"') {
+			*i = j + 1;
+			return true;
+		}
+		if (s[j] != '\\') {
+			buf_putc(out, s[j]);
+		} else if (j + 1 < len && (s[j + 1] == '"' || s[j + 1] == '\\')) {
+			buf_putc(out, s[++j]);
+		} else if (j + 5 < len && s[j + 1] == 'u') {
+			uint32_t v = 0;
+			for (int k = 2; k <= 5; k++) {
+				int x = hex_value(s[j + k]);
+				if (x < 0)
+					return false;
+				v = v << 4 | (uint32_t)x;
+			}
+			put_utf8(out, v);
+			j += 5;
+		} else {
+			return false;
+		}
+	}
+	return false;
+}
+
+/* The key of an n-gram's characters (as doc_keys makes it), or 0. */
+static uint64_t
+text_key(const char *s, size_t len)
+{
+	uint32_t c[4];
+	size_t n = 0, i = 0;
+	while (i < len && n < 4)
+		c[n++] = utf8_next(s, len, &i);
+	if (n == 1)
+		return (uint64_t)c[0] << 21;
+	if (n == 2)
+		return (uint64_t)c[0] << 21 | c[1];
+	if (n == 3 && c[0] < 128 && c[1] < 128 && c[2] < 128)
+		return TRI_BIT | (uint64_t)c[0] << 14 | (uint64_t)c[1] << 7 | c[2];
+	return 0;
+}
+
+/* Shard `n` of the last build into ix; false when it is not as
+ * shard_file writes it. */
+static bool
+parse_shard(struct lang_index *ix, enum lang l, size_t n, const char *s, size_t len)
+{
+	struct buf head = BUF_INIT, gram = BUF_INIT;
+	buf_printf(&head, CB_SHARD "(\"%s\",%zu,{", lang_code[l], n);
+	bool ok = len >= head.len + 4 && memcmp(s, head.data, head.len) == 0 &&
+	    memcmp(s + len - 4, "});\n", 4) == 0;
+	size_t i = head.len, end = len - 4;
+	buf_release(&head);
+	uint32_t *docs = NULL;
+	size_t cap = 0;
+	while (ok && i < end) {
+		buf_reset(&gram);
+		uint64_t key;
+		ok = js_unstring(s, end, &i, &gram) && i + 1 < end && s[i] == ':' &&
+		    s[i + 1] == '"' && (key = text_key(gram.data ? gram.data : "", gram.len)) != 0;
+		const char *v = s + i + 2, *q = ok ? memchr(v, '"', (size_t)(s + end - v)) : NULL;
+		size_t nd = 0;
+		ok = ok && q != NULL && q > v &&
+		    decode_docs(v, (size_t)(q - v), &docs, &nd, &cap) && nd > 0;
+		if (!ok)
+			break;
+		size_t before = ix->n_grams;
+		struct gram *g = find_gram(ix, key);
+		ok = ix->n_grams == before + 1;   /* each gram once */
+		g->len = (uint32_t)(q - v);
+		g->cap = g->len;
+		g->gaps = xmalloc(g->cap);
+		memcpy(g->gaps, v, g->len);
+		g->n = (uint32_t)nd;
+		g->last = docs[nd - 1];
+		i = (size_t)(q - s) + 1;
+		if (i < end)
+			ok = ok && s[i++] == ',';
+	}
+	free(docs);
+	buf_release(&gram);
+	return ok;
+}
+
+/* The last build's lists of language l, when its index is there, whole,
+ * and numbers the articles as this build does. */
+static bool
+load_previous(struct search *se, enum lang l, const char *public_dir)
+{
+	struct buf b = BUF_INIT, rel = BUF_INIT;
+	buf_printf(&rel, "%s/search/meta.js", lang_code[l]);
+	char want[40];
+	snprintf(want, sizeof(want), "\"o\":\"%016llx\"",
+	    (unsigned long long)order_hash(se->site));
+	const char *at;
+	unsigned long long shards = 0;
+	bool ok = read_previous(public_dir, rel.data, &b) && strstr(b.data, want) &&
+	    (at = strstr(b.data, "\"s\":")) && sscanf(at + 4, "%llu", &shards) == 1 &&
+	    shards > 0 && shards <= (1u << 24);
+	for (size_t n = 0; ok && n < shards; n++) {
+		buf_reset(&rel);
+		buf_printf(&rel, "%s/search/s/%zu.js", lang_code[l], n);
+		ok = read_previous(public_dir, rel.data, &b) &&
+		    parse_shard(&se->idx[l], l, n, b.data, b.len);
+	}
+	buf_release(&b);
+	buf_release(&rel);
+	return ok;
+}
+
+/* An article rendered now, patched in: its old and new n-grams in each
+ * language, and its new texts to write. */
+struct change {
+	const struct article *a;
+	struct doc old[LANG_COUNT], now[LANG_COUNT];
+	char *text[LANG_COUNT];
+	size_t len[LANG_COUNT];
+	bool ok;
+};
+
+struct patch_job {
+	const struct search_source *src;
+	struct scratch *workers;
+	struct change *changes;
+};
+
+static void
+patch_one(void *ctx, size_t job, int worker)
+{
+	struct patch_job *pj = ctx;
+	struct change *c = &pj->changes[job];
+	struct scratch *w = &pj->workers[worker];
+	c->ok = true;
+	for (int l = 0; l < LANG_COUNT && c->ok; l++) {
+		enum lang lang = (enum lang)l;
+		c->ok = text_from_file(w, pj->src, c->a, lang);
+		if (!c->ok)
+			break;
+		doc_keys(w, &c->old[l]);
+		c->ok = text_from_html(w, pj->src, c->a, lang);
+		if (!c->ok)
+			break;
+		doc_keys(w, &c->now[l]);
+		c->len[l] = w->b.len;
+		c->text[l] = buf_detach(&w->b);
+		if (c->text[l] == NULL)
+			c->text[l] = xcalloc(1, 1);
+	}
+}
+
+static int
+by_key(const void *x, const void *y)
+{
+	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+	return a < b ? -1 : a > b;
+}
+
+/* Article `doc` leaves the lists of the n-grams it no longer has and
+ * joins those of its new ones. */
+static void
+patch_lists(struct lang_index *ix, const struct doc *old, const struct doc *now,
+    uint32_t doc)
+{
+	qsort(old->keys, old->n_keys, sizeof(uint64_t), by_key);
+	qsort(now->keys, now->n_keys, sizeof(uint64_t), by_key);
+	uint32_t *docs = NULL;
+	size_t cap = 0, i = 0, j = 0;
+	while (i < old->n_keys || j < now->n_keys) {
+		bool gone = j == now->n_keys || (i < old->n_keys && old->keys[i] < now->keys[j]);
+		bool added = i == old->n_keys || (j < now->n_keys && now->keys[j] < old->keys[i]);
+		if (!gone && !added) {
+			i++;
+			j++;
+			continue;
+		}
+		struct gram *g = find_gram(ix, gone ? old->keys[i++] : now->keys[j++]);
+		size_t n = 0;
+		decode_docs(g->gaps, g->len, &docs, &n, &cap);
+		size_t at = 0;
+		while (at < n && docs[at] < doc)
+			at++;
+		bool has = at < n && docs[at] == doc;
+		if (gone && has) {
+			memmove(docs + at, docs + at + 1, (n - at - 1) * sizeof(*docs));
+			n--;
+		} else if (added && !has) {
+			if (n == cap)
+				docs = xrealloc(docs, (cap = cap ? cap * 2 : 64) * sizeof(*docs));
+			memmove(docs + at + 1, docs + at, (n - at) * sizeof(*docs));
+			docs[at] = doc;
+			n++;
+		}
+		set_docs(g, docs, n);
+	}
+	free(docs);
+}
+
+/* Grams left with no article are dropped (a full build would not have
+ * them); the slot table is rebuilt by build_index's caller if needed. */
+static void
+drop_empty(struct lang_index *ix)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < ix->n_grams; i++) {
+		if (ix->grams[i].n == 0)
+			free(ix->grams[i].gaps);
+		else
+			ix->grams[k++] = ix->grams[i];
+	}
+	ix->n_grams = k;
+}
+
+/* Patches the last build's index with the articles rendered now, when
+ * they are few and everything else is as the last build left it; false
+ * (nothing written, nothing to free) when a full collection is needed. */
+static bool
+try_patch(struct search *se, const struct search_source *src, struct scratch *workers)
+{
+	const struct site *s = se->site;
+	size_t n_changed = 0;
+	struct buf path = BUF_INIT;
+	bool ok = src->public_dir != NULL;
+	for (size_t i = 0; ok && i < s->n_articles; i++) {
+		const struct article *a = s->articles[i];
+		n_changed += !src->reused[a->index];
+		for (int l = 0; ok && l < LANG_COUNT; l++) {
+			buf_reset(&path);
+			text_path(&path, (enum lang)l, a->slug);
+			ok = pages_had(se->ps, path.data) && output_has(se->out, path.data);
+		}
+	}
+	ok = ok && n_changed * 4 <= s->n_articles;
+	for (int l = 0; ok && l < LANG_COUNT; l++)
+		ok = load_previous(se, (enum lang)l, src->public_dir);
+	struct change *changes = xcalloc(n_changed + 1, sizeof(*changes));
+	size_t k = 0;
+	for (size_t i = 0; ok && i < s->n_articles; i++)
+		if (!src->reused[i])
+			changes[k++].a = s->articles[i];
+	struct patch_job pj = { src, workers, changes };
+	if (ok)
+		pool_run(se->threads, n_changed, patch_one, &pj);
+	for (size_t i = 0; ok && i < n_changed; i++)
+		ok = changes[i].ok;
+	for (size_t i = 0; ok && i < n_changed; i++)
+		for (int l = 0; l < LANG_COUNT; l++)
+			patch_lists(&se->idx[l], &changes[i].old[l], &changes[i].now[l],
+			    (uint32_t)changes[i].a->index);
+	for (size_t i = 0; ok && i < s->n_articles; i++) {
+		const struct article *a = s->articles[i];
+		for (int l = 0; src->reused[a->index] && l < LANG_COUNT; l++) {
+			buf_reset(&path);
+			text_path(&path, (enum lang)l, a->slug);
+			if (!pages_keep_previous(se->ps, path.data))
+				se->failed = true;
+		}
+	}
+	for (size_t i = 0; i < n_changed; i++) {
+		for (int l = 0; l < LANG_COUNT; l++) {
+			struct change *c = &changes[i];
+			if (ok) {
+				struct buf rel = BUF_INIT, file = BUF_INIT;
+				text_path(&rel, (enum lang)l, c->a->slug);
+				text_file(&file, (enum lang)l, c->a->slug, c->text[l], c->len[l]);
+				if (!put_file(se, rel.data, &file))
+					se->failed = true;
+				buf_release(&rel);
+				buf_release(&file);
+			}
+			free(c->old[l].keys);
+			free(c->now[l].keys);
+			free(c->text[l]);
+		}
+	}
+	free(changes);
+	buf_release(&path);
+	for (int l = 0; l < LANG_COUNT; l++) {
+		struct lang_index *ix = &se->idx[l];
+		if (ok) {
+			drop_empty(ix);
+			continue;
+		}
+		for (size_t i = 0; i < ix->n_grams; i++)
+			free(ix->grams[i].gaps);
+		free(ix->grams);
+		free(ix->slots);
+		*ix = (struct lang_index){ 0 };
+	}
+	return ok;
+}
+
+/* Shards enough for about SHARD_TARGET bytes each, a power of two; each
+ * gram's shard from the hash of its characters, as search.js finds it. */
+static void
+build_index(struct search *se, enum lang l)
+{
+	struct lang_index *ix = &se->idx[l];
+	free(ix->slots);
+	ix->slots = NULL;
+	size_t total = 0;
+	for (size_t i = 0; i < ix->n_grams; i++)
+		total += entry_size(&ix->grams[i]);
+	size_t shards = 1;
+	while (shards * SHARD_TARGET < total)
+		shards *= 2;
+	ix->n_shards = shards;
+	ix->order = xmalloc((ix->n_grams + 1) * sizeof(*ix->order));
+	for (size_t i = 0; i < ix->n_grams; i++) {
+		ix->grams[i].shard = key_hash(ix->grams[i].key) % (uint32_t)shards;
+		ix->order[i] = (uint32_t)i;
+	}
+	/* Single-threaded here, so the file-scope comparison context is safe. */
+	sort_grams = ix->grams;
+	qsort(ix->order, ix->n_grams, sizeof(*ix->order), by_shard_key);
+	ix->shard_start = xcalloc(shards + 1, sizeof(size_t));
+	size_t g = 0;
+	for (size_t s = 0; s <= shards; s++) {
+		while (g < ix->n_grams && ix->grams[ix->order[g]].shard < s)
+			g++;
+		ix->shard_start[s] = g;
+	}
+}
+
+/* ---- writing ----------------------------------------------------------- */
+
+static void
+gram_text(struct buf *b, uint64_t key)
+{
+	uint32_t c[3];
+	int n = key_chars(key, c);
+	struct buf t = BUF_INIT;
+	for (int i = 0; i < n; i++)
+		put_utf8(&t, c[i]);
+	js_string(b, t.data, t.len);
+	buf_release(&t);
+}
+
+static void
+shard_file(struct search *se, enum lang l, size_t s, struct buf *b)
+{
+	const struct lang_index *ix = &se->idx[l];
+	buf_printf(b, CB_SHARD "(\"%s\",%zu,{", lang_code[l], s);
+	for (size_t i = ix->shard_start[s]; i < ix->shard_start[s + 1]; i++) {
+		const struct gram *g = &ix->grams[ix->order[i]];
+		if (i > ix->shard_start[s])
+			buf_putc(b, ',');
+		gram_text(b, g->key);
+		buf_puts(b, ":\"");
+		encode_docs(b, g);
+		buf_putc(b, '"');
+	}
+	buf_puts(b, "});\n");
+}
+
+static void
+docs_file(struct search *se, enum lang l, size_t k, struct buf *b)
+{
+	const struct site *s = se->site;
+	buf_printf(b, CB_DOCS "(\"%s\",%zu,[", lang_code[l], k);
+	for (size_t i = k * DOC_BLOCK; i < s->n_articles && i < (k + 1) * DOC_BLOCK; i++) {
+		const struct article *a = s->articles[i];
+		const char *title = a->title[l] ? a->title[l] : a->title[LANG_ZH];
+		if (i > k * DOC_BLOCK)
+			buf_putc(b, ',');
+		buf_printf(b, "[\"%s\",", a->slug);
+		js_string(b, title, strlen(title));
+		buf_printf(b, ",\"%04d-%02d-%02d\"]", a->date.year, a->date.month,
+		    a->date.day);
+	}
+	buf_puts(b, "]);\n");
+}
+
+/* The fold table's blocks of 1,024 code points that have entries. */
+static size_t
+fold_blocks(uint32_t *blocks, size_t max)
+{
+	size_t n_pairs, n = 0;
+	const struct fold_pair *t = fold_table(&n_pairs);
+	for (size_t i = 0; i < n_pairs; i++) {
+		uint32_t blk = t[i].from >> 10;
+		if ((n == 0 || blocks[n - 1] != blk) && n < max)
+			blocks[n++] = blk;
+	}
+	return n;
+}
+
+static void
+fold_file(uint32_t block, struct buf *b)
+{
+	size_t n_pairs;
+	const struct fold_pair *t = fold_table(&n_pairs);
+	struct buf pairs = BUF_INIT;
+	for (size_t i = 0; i < n_pairs; i++) {
+		if (t[i].from >> 10 != block)
+			continue;
+		put_utf8(&pairs, t[i].from);
+		put_utf8(&pairs, t[i].to);
+	}
+	buf_printf(b, CB_FOLD "(%u,", (unsigned)block);
+	js_string(b, pairs.data, pairs.len);
+	buf_puts(b, ");\n");
+	buf_release(&pairs);
+}
+
+static void
+meta_file(struct search *se, enum lang l, struct buf *b)
+{
+	uint32_t blocks[4352];
+	size_t n = fold_blocks(blocks, sizeof(blocks) / sizeof(blocks[0]));
+	buf_printf(b, CB_META "(\"%s\",{\"n\":%zu,\"s\":%zu,\"b\":%d,\"o\":\"%016llx\",\"f\":[",
+	    lang_code[l], se->site->n_articles, se->idx[l].n_shards, DOC_BLOCK,
+	    (unsigned long long)order_hash(se->site));
+	for (size_t i = 0; i < n; i++)
+		buf_printf(b, "%s%u", i ? "," : "", (unsigned)blocks[i]);
+	buf_puts(b, "]});\n");
+}
+
+/* The files, numbered for the pool: per language the meta file, the
+ * shards and the metadata blocks; then the fold blocks.  (The text files
+ * were written as the texts were collected.) */
+struct write_job {
+	struct search *se;
+	size_t first[LANG_COUNT + 1];   /* each language's first job */
+	uint32_t blocks[4352];
+	size_t n_blocks;
+};
+
+static size_t
+docs_blocks(const struct search *se)
+{
+	return (se->site->n_articles + DOC_BLOCK - 1) / DOC_BLOCK;
+}
+
+static void
+write_one(void *ctx, size_t job, int worker)
+{
+	(void)worker;
+	struct write_job *wj = ctx;
+	struct search *se = wj->se;
+	struct buf path = BUF_INIT, b = BUF_INIT;
+	int l = 0;
+	while (l < LANG_COUNT && job >= wj->first[l + 1])
+		l++;
+	if (l == LANG_COUNT) {
+		uint32_t blk = wj->blocks[job - wj->first[LANG_COUNT]];
+		buf_printf(&path, "search/fold/%x.js", (unsigned)blk);
+		fold_file(blk, &b);
+	} else {
+		size_t j = job - wj->first[l], shards = se->idx[l].n_shards;
+		const char *lc = lang_code[l];
+		if (j == 0) {
+			buf_printf(&path, "%s/search/meta.js", lc);
+			meta_file(se, (enum lang)l, &b);
+		} else if (--j < shards) {
+			buf_printf(&path, "%s/search/s/%zu.js", lc, j);
+			shard_file(se, (enum lang)l, j, &b);
+		} else {
+			j -= shards;
+			buf_printf(&path, "%s/search/d/%zu.js", lc, j);
+			docs_file(se, (enum lang)l, j, &b);
+		}
+	}
+	if (!put_file(se, path.data, &b))
+		se->failed = true;
+	buf_release(&path);
+	buf_release(&b);
+}
+
+bool
+search_write(struct search *se)
+{
+	struct write_job *wj = xcalloc(1, sizeof(*wj));
+	wj->se = se;
+	size_t at = 0;
+	for (int l = 0; l < LANG_COUNT; l++) {
+		wj->first[l] = at;
+		at += 1 + se->idx[l].n_shards + docs_blocks(se);
+	}
+	wj->first[LANG_COUNT] = at;
+	wj->n_blocks = fold_blocks(wj->blocks, sizeof(wj->blocks) / sizeof(wj->blocks[0]));
+	pool_run(se->threads, at + wj->n_blocks, write_one, wj);
+	free(wj);
+	return !se->failed;
+}
+
+bool
+search_patched(const struct search *se)
+{
+	return se != NULL && se->patched;
+}
+
+void
+search_free(struct search *se)
+{
+	if (se == NULL)
+		return;
+	for (int l = 0; l < LANG_COUNT; l++) {
+		struct lang_index *ix = &se->idx[l];
+		for (size_t i = 0; i < ix->n_grams; i++)
+			free(ix->grams[i].gaps);
+		free(ix->grams);
+		free(ix->slots);
+		free(ix->order);
+		free(ix->shard_start);
+	}
+	free(se);
+}

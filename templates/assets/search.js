@@ -1,0 +1,596 @@
+/* search.js — haichao's search page: exact substring search over the
+ * archive's text, with the index the build writes (generator/search.c).
+ *
+ * Every file it loads is a script that calls one of the __hs functions
+ * below, so the page works from file:// (where fetch() of local files is
+ * refused) as well as over HTTP, with no server.  A query is folded as
+ * the text was (fold.h: case, width, white space, traditional to
+ * simplified), split into words at spaces, and each word looked up by its
+ * n-grams: one or two characters (or three Latin letters or digits) are
+ * exact from the lists alone; longer words are checked in the candidates'
+ * text, which the snippets need anyway, so only true hits are shown.
+ * The engine (HaichaoSearch) has no DOM in it: tests run it in Node. */
+(function (global) {
+	'use strict';
+
+	/* ---- files ---------------------------------------------------------- */
+
+	var hs = global.__hs || (global.__hs = {});
+	var got = {};       /* key -> {data, waiters} */
+
+	function deliver(key, data) {
+		var e = got[key] || (got[key] = { waiters: [] });
+		e.data = data;
+		e.done = true;
+		var w = e.waiters;
+		e.waiters = [];
+		for (var i = 0; i < w.length; i++)
+			w[i][0](data);
+	}
+	hs.m = function (lang, meta) { deliver('m/' + lang, meta); };
+	hs.s = function (lang, n, grams) { deliver('s/' + lang + '/' + n, grams); };
+	hs.d = function (lang, k, docs) { deliver('d/' + lang + '/' + k, docs); };
+	hs.t = function (lang, slug, text) { deliver('t/' + lang + '/' + slug, text); };
+	hs.f = function (block, pairs) {
+		addFold(pairs);
+		deliver('f/' + block, pairs);
+	};
+
+	/* A script element, the same over http: and file:. */
+	function domLoader(key, url) {
+		var s = document.createElement('script');
+		s.src = url;
+		s.async = true;
+		s.onload = function () {
+			s.remove();
+			if (!got[key].done)
+				fail(key, new Error('no data in ' + url));
+		};
+		s.onerror = function () {
+			s.remove();
+			fail(key, new Error('cannot load ' + url));
+		};
+		document.head.appendChild(s);
+	}
+
+	function fail(key, err) {
+		var e = got[key];
+		delete got[key];
+		for (var i = 0; i < e.waiters.length; i++)
+			e.waiters[i][1](err);
+	}
+
+	/* Loads a file once; its data, through a promise. */
+	function load(loader, key, url) {
+		var e = got[key];
+		if (e && e.done)
+			return Promise.resolve(e.data);
+		return new Promise(function (resolve, reject) {
+			var first = !e;
+			e = e || (got[key] = { waiters: [] });
+			e.waiters.push([resolve, reject]);
+			if (first)
+				loader(key, url);
+		});
+	}
+
+	/* ---- folding (the same rules as generator/fold.c) -------------------- */
+
+	var table = {};     /* traditional -> simplified, by code point */
+	var width = { 0xFF61: 0x3002, 0xFF62: 0x300C, 0xFF63: 0x300D,
+		0xFF64: 0x3001, 0xFFE0: 0xA2, 0xFFE1: 0xA3, 0xFFE2: 0xAC,
+		0xFFE3: 0xAF, 0xFFE4: 0xA6, 0xFFE5: 0xA5, 0xFFE6: 0x20A9 };
+
+	function foldChar(c) {
+		if (c < 0x80) {
+			if (c >= 65 && c <= 90)
+				return c + 32;
+			return c >= 9 && c <= 13 ? 32 : c;
+		}
+		if (c === 0xA0 || c === 0x3000)
+			return 32;
+		if (c >= 0xC0 && c <= 0xDE && c !== 0xD7)
+			return c + 32;
+		if (c >= 0xFF01 && c <= 0xFF5E)
+			return foldChar(c - 0xFEE0);
+		if (c >= 0xFF61)
+			return width[c] || c;
+		if (c < 0x3400)
+			return c;
+		return table[c] || c;
+	}
+
+	function addFold(pairs) {
+		var cps = Array.from(pairs);
+		for (var i = 0; i + 1 < cps.length; i += 2)
+			table[cps[i].codePointAt(0)] = cps[i + 1].codePointAt(0);
+	}
+
+	/* The folded text and, for each of its UTF-16 units, where it was in
+	 * the original (a code point may change its length in UTF-16). */
+	function foldText(s) {
+		var out = '', pos = new Array(s.length + 1), start = 0, i = 0;
+		while (i < s.length) {
+			var u = s.charCodeAt(i);
+			/* Most text folds to itself: copied a run at a time. */
+			if (u >= 0x3400 ? !table[u] && (u < 0xD800 || u >= 0xE000) &&
+			    u < 0xFF01 : u < 0x80 ? !(u >= 65 && u <= 90) && u > 13 :
+			    !(u === 0xA0 || (u >= 0xC0 && u <= 0xDE && u !== 0xD7))) {
+				pos[out.length + i - start] = i;
+				i++;
+				continue;
+			}
+			out += s.slice(start, i);
+			var c = s.codePointAt(i), f = String.fromCodePoint(foldChar(c));
+			for (var k = 0; k < f.length; k++)
+				pos[out.length + k] = i;
+			out += f;
+			i += c > 0xFFFF ? 2 : 1;
+			start = i;
+		}
+		out += s.slice(start);
+		pos.length = out.length + 1;
+		pos[out.length] = s.length;
+		return { text: out, pos: pos };
+	}
+
+	/* ---- lists ------------------------------------------------------------ */
+
+	var DIGITS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_';
+	var VALUE = {};
+	for (var di = 0; di < 64; di++)
+		VALUE[DIGITS[di]] = di;
+
+	/* A list's text (search.c's encode_docs) as ascending article numbers. */
+	function decodeDocs(s) {
+		var out = [], i, v;
+		if (s[0] === '~') {
+			for (i = 1; i < s.length; i++) {
+				v = VALUE[s[i]];
+				for (var b = 0; b < 6; b++)
+					if (v & (1 << b))
+						out.push((i - 1) * 6 + b);
+			}
+			return out;
+		}
+		var prev = -1, n = 0, shift = 0;
+		for (i = 0; i < s.length; i++) {
+			v = VALUE[s[i]];
+			n += (v & 31) * Math.pow(2, shift);
+			if (v & 32) {
+				shift += 5;
+				continue;
+			}
+			prev += n + 1;
+			out.push(prev);
+			n = 0;
+			shift = 0;
+		}
+		return out;
+	}
+
+	function intersect(a, b) {
+		var out = [], i = 0, j = 0;
+		while (i < a.length && j < b.length) {
+			if (a[i] < b[j])
+				i++;
+			else if (a[i] > b[j])
+				j++;
+			else {
+				out.push(a[i]);
+				i++;
+				j++;
+			}
+		}
+		return out;
+	}
+
+	function alnum(c) {
+		return (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
+	}
+
+	/* The n-grams a word is looked up by (at most 6, spread over it), and
+	 * whether their lists answer it exactly. */
+	function wordGrams(w) {
+		if (w.length <= 2)
+			return { grams: [w], exact: true };
+		var grams = [], i = 0;
+		while (i + 1 < w.length) {
+			if (i + 2 < w.length && alnum(w[i]) && alnum(w[i + 1]) && alnum(w[i + 2])) {
+				grams.push(w.slice(i, i + 3));
+				i += 2;
+			} else {
+				grams.push(w.slice(i, i + 2));
+				i += 1;
+			}
+		}
+		var exact = w.length === 3 && grams.length === 1;
+		if (grams.length > 6) {
+			var pick = [];
+			for (var k = 0; k < 6; k++)
+				pick.push(grams[Math.round(k * (grams.length - 1) / 5)]);
+			grams = pick;
+		}
+		return { grams: grams, exact: exact };
+	}
+
+	function gramHash(cps) {
+		var h = 2166136261;
+		for (var i = 0; i < cps.length; i++)
+			h = Math.imul(h ^ cps[i], 16777619) >>> 0;
+		return h;
+	}
+
+	function cpString(cps) {
+		return String.fromCodePoint.apply(null, cps);
+	}
+
+	/* ---- the engine --------------------------------------------------------- */
+
+	/* opts: lang; base, the URL of <lang>/search/; foldBase, of
+	 * search/fold/; loader(key, url), domLoader by default. */
+	function Engine(opts) {
+		this.lang = opts.lang;
+		this.base = opts.base;
+		this.foldBase = opts.foldBase;
+		this.loader = opts.loader || domLoader;
+	}
+
+	Engine.prototype.get = function (key, url) {
+		return load(this.loader, key, url);
+	};
+
+	Engine.prototype.meta = function () {
+		return this.get('m/' + this.lang, this.base + 'meta.js');
+	};
+
+	/* The query's words, folded, as arrays of code points (empty ones
+	 * dropped, repeats once). */
+	Engine.prototype.words = function (query) {
+		var self = this;
+		return this.meta().then(function (meta) {
+			var blocks = {}, need = [];
+			for (var i = 0; i < meta.f.length; i++)
+				blocks[meta.f[i]] = true;
+			Array.from(query).forEach(function (ch) {
+				var b = ch.codePointAt(0) >> 10;
+				if (blocks[b] && need.indexOf(b) < 0)
+					need.push(b);
+			});
+			return Promise.all(need.map(function (b) {
+				return self.get('f/' + b, self.foldBase + b.toString(16) + '.js');
+			})).then(function () {
+				var seen = {}, words = [];
+				var folded = Array.from(query).map(function (ch) {
+					return foldChar(ch.codePointAt(0));
+				});
+				var cur = [];
+				folded.concat([32]).forEach(function (c) {
+					if (c !== 32) {
+						cur.push(c);
+						return;
+					}
+					var key = cpString(cur);
+					if (cur.length && !seen[key]) {
+						seen[key] = true;
+						words.push(cur);
+					}
+					cur = [];
+				});
+				return words;
+			});
+		});
+	};
+
+	/* The articles that may hold every word, and whether all of them do. */
+	Engine.prototype.candidates = function (words) {
+		var self = this;
+		return this.meta().then(function (meta) {
+			var plans = words.map(wordGrams);
+			var lists = [];
+			plans.forEach(function (p) {
+				p.grams.forEach(function (g) {
+					var n = gramHash(g) % meta.s;
+					lists.push(self.get('s/' + self.lang + '/' + n,
+						self.base + 's/' + n + '.js').then(function (shard) {
+						var s = shard[cpString(g)];
+						return s === undefined ? [] : decodeDocs(s);
+					}));
+				});
+			});
+			return Promise.all(lists).then(function (ls) {
+				ls.sort(function (a, b) { return a.length - b.length; });
+				var docs = ls[0];
+				for (var i = 1; i < ls.length && docs.length; i++)
+					docs = intersect(docs, ls[i]);
+				return {
+					docs: docs,
+					exact: plans.every(function (p) { return p.exact; })
+				};
+			});
+		});
+	};
+
+	/* An article's text folded (foldText), kept: a reader typing a
+	 * query checks the same articles again and again. */
+	Engine.prototype.folded = function (a) {
+		var memo = this.memo || (this.memo = {});
+		return memo[a.doc] || (memo[a.doc] = foldText(a.text));
+	};
+
+	/* An article's slug, title, date and text. */
+	Engine.prototype.article = function (doc) {
+		var self = this;
+		return this.meta().then(function (meta) {
+			var k = Math.floor(doc / meta.b);
+			return self.get('d/' + self.lang + '/' + k, self.base + 'd/' + k + '.js')
+				.then(function (block) { return block[doc % meta.b]; });
+		}).then(function (d) {
+			return self.get('t/' + self.lang + '/' + d[0], self.base + 't/' +
+				d[0] + '.js').then(function (text) {
+				return { doc: doc, slug: d[0], title: d[1], date: d[2], text: text };
+			});
+		});
+	};
+
+	/* A query's search: .words, .total (hits, or at most that many while
+	 * .exact is false), and next(n), which resolves with up to n more
+	 * hits, each an article with .first (where in its text the first word
+	 * first occurs).  Hits come newest first. */
+	Engine.prototype.search = function (query) {
+		var self = this;
+		return this.words(query).then(function (words) {
+			if (words.length === 0)
+				return new Search(self, [], { docs: [], exact: true });
+			return self.candidates(words).then(function (c) {
+				return new Search(self, words, c);
+			});
+		});
+	};
+
+	function Search(engine, words, c) {
+		this.engine = engine;
+		this.words = words.map(cpString);
+		this.docs = c.docs;
+		this.exact = c.exact;
+		this.total = c.docs.length;
+		this.checked = 0;    /* candidates looked at */
+		this.found = 0;
+	}
+
+	var BATCH = 10;
+
+	/* Where a hit's snippet starts: its first match after the title (the
+	 * text starts with it, and the title is shown anyway), else the
+	 * start of what follows the title. */
+	function snippetAt(a, f, words) {
+		var title = a.title.replace(/[\t\n\v\f\r \u00a0\u3000]+/g, ' ').trim();
+		var body = a.text.lastIndexOf(title, 0) === 0 ? title.length + 1 : 0;
+		while (body < f.pos.length - 1 && f.pos[body] < body)
+			body++;
+		var first = -1;
+		words.forEach(function (w) {
+			var at = f.text.indexOf(w, body);
+			if (at >= 0 && (first < 0 || at < first))
+				first = at;
+		});
+		a.body = f.pos[Math.min(body, f.text.length)];
+		a.first = f.pos[first >= 0 ? first : Math.min(body, f.text.length)];
+	}
+
+	Search.prototype.next = function (n) {
+		var self = this, hits = [];
+		function more() {
+			if (hits.length >= n || self.checked >= self.docs.length) {
+				if (self.checked >= self.docs.length) {
+					self.exact = true;
+					self.total = self.found;
+				}
+				return Promise.resolve(hits);
+			}
+			var batch = self.docs.slice(self.checked, self.checked +
+				Math.max(n - hits.length, self.exact ? 1 : BATCH));
+			return Promise.all(batch.map(function (d) {
+				return self.engine.article(d);
+			})).then(function (arts) {
+				for (var i = 0; i < arts.length; i++) {
+					if (hits.length >= n)
+						break;
+					self.checked++;
+					var a = arts[i], f = self.engine.folded(a);
+					var ok = self.words.every(function (w) {
+						return f.text.indexOf(w) >= 0;
+					});
+					if (ok) {
+						snippetAt(a, f, self.words);
+						hits.push(a);
+						self.found++;
+					} else {
+						self.total--;
+					}
+				}
+				return more();
+			});
+		}
+		return more();
+	};
+
+	/* Every hit (for tests): article numbers, ascending. */
+	Search.prototype.all = function () {
+		var self = this;
+		return this.next(Infinity).then(function (hits) {
+			return hits.map(function (h) { return h.doc; });
+		});
+	};
+
+	/* Pieces of `text`, each {text, mark}: the words' occurrences marked. */
+	function highlight(text, words) {
+		var f = foldText(text), marks = [];
+		words.forEach(function (w) {
+			for (var at = f.text.indexOf(w); at >= 0; at = f.text.indexOf(w, at + 1))
+				marks.push([f.pos[at], f.pos[at + w.length]]);
+		});
+		marks.sort(function (a, b) { return a[0] - b[0]; });
+		var out = [], end = 0;
+		marks.forEach(function (m) {
+			if (m[0] < end) {
+				if (m[1] > end) {
+					out[out.length - 1].text += text.slice(end, m[1]);
+					end = m[1];
+				}
+				return;
+			}
+			if (m[0] > end)
+				out.push({ text: text.slice(end, m[0]), mark: false });
+			out.push({ text: text.slice(m[0], m[1]), mark: true });
+			end = m[1];
+		});
+		if (end < text.length)
+			out.push({ text: text.slice(end), mark: false });
+		return out;
+	}
+
+	/* The part of a hit's text around its first match. */
+	function snippet(hit, before, after) {
+		var t = hit.text, start = Math.max(hit.body || 0, hit.first - before);
+		var end = Math.min(t.length, hit.first + after);
+		if (start > 0 && t.charCodeAt(start) >= 0xDC00 && t.charCodeAt(start) <= 0xDFFF)
+			start--;
+		if (end < t.length && t.charCodeAt(end) >= 0xDC00 && t.charCodeAt(end) <= 0xDFFF)
+			end++;
+		return (start > (hit.body || 0) ? '…' : '') + t.slice(start, end) + (end < t.length ? '…' : '');
+	}
+
+	global.HaichaoSearch = {
+		Engine: Engine, foldChar: foldChar, foldText: foldText,
+		highlight: highlight, snippet: snippet, decodeDocs: decodeDocs
+	};
+
+	/* ---- the page ------------------------------------------------------------- */
+
+	if (typeof document === 'undefined')
+		return;
+	var me = document.currentScript;
+	var PAGE = 10;
+
+	function start() {
+		var form = document.getElementById('search-form');
+		var input = document.getElementById('search_q');
+		var list = document.getElementById('search-results');
+		var status = document.getElementById('search-status');
+		var moreButton = document.getElementById('search-more');
+		if (!form || !input || !list || !status || !moreButton)
+			return;
+		var say = list.dataset;
+		var engine = new Engine({ lang: me.dataset.lang, base: me.dataset.base,
+			foldBase: me.dataset.fold });
+		var run = 0, current = null, timer = 0;
+
+		function show(hits, words) {
+			hits.forEach(function (h) {
+				var li = document.createElement('li');
+				var a = document.createElement('a');
+				a.href = me.dataset.articles + h.slug + '/index.html';
+				append(a, highlight(h.title, words));
+				var time = document.createElement('time');
+				time.dateTime = h.date;
+				time.textContent = h.date;
+				var p = document.createElement('p');
+				append(p, highlight(snippet(h, 40, 100), words));
+				li.appendChild(a);
+				li.appendChild(document.createTextNode(' '));
+				li.appendChild(time);
+				li.appendChild(p);
+				list.appendChild(li);
+			});
+		}
+
+		function append(el, pieces) {
+			pieces.forEach(function (p) {
+				if (p.mark) {
+					var m = document.createElement('mark');
+					m.textContent = p.text;
+					el.appendChild(m);
+				} else {
+					el.appendChild(document.createTextNode(p.text));
+				}
+			});
+		}
+
+		function report(s) {
+			var n = String(s.total);
+			status.textContent = s.total === 0 ? say.none :
+				(s.exact ? say.found : say.atMost).replace('{n}', n);
+			moreButton.hidden = s.checked >= s.docs.length && s.found <= list.children.length;
+		}
+
+		function page(id) {
+			moreButton.disabled = true;
+			return current.next(PAGE).then(function (hits) {
+				if (id !== run)
+					return;
+				show(hits, current.words);
+				moreButton.disabled = false;
+				report(current);
+				moreButton.hidden = current.checked >= current.docs.length;
+			});
+		}
+
+		function search(push) {
+			var q = input.value.trim();
+			var id = ++run;
+			var url = new URL(location.href);
+			if (q)
+				url.searchParams.set('q', q);
+			else
+				url.searchParams.delete('q');
+			try {
+				history[push ? 'pushState' : 'replaceState'](null, '', url.href);
+			} catch (e) {
+				/* file: URLs refuse a changed query in some browsers */
+			}
+			list.textContent = '';
+			moreButton.hidden = true;
+			if (!q) {
+				status.textContent = '';
+				current = null;
+				return;
+			}
+			status.textContent = say.searching;
+			engine.search(q).then(function (s) {
+				if (id !== run)
+					return;
+				current = s;
+				return page(id);
+			}).catch(function () {
+				if (id === run)
+					status.textContent = say.error;
+			});
+		}
+
+		form.addEventListener('submit', function (e) {
+			e.preventDefault();
+			clearTimeout(timer);
+			search(true);
+		});
+		input.addEventListener('input', function () {
+			clearTimeout(timer);
+			timer = setTimeout(function () { search(false); }, 120);
+		});
+		moreButton.addEventListener('click', function () {
+			if (current)
+				page(run);
+		});
+		var q = new URLSearchParams(location.search).get('q');
+		if (q) {
+			input.value = q;
+			search(false);
+		}
+		form.classList.add('ready');
+	}
+
+	if (document.readyState === 'loading')
+		document.addEventListener('DOMContentLoaded', start);
+	else
+		start();
+})(typeof window !== 'undefined' ? window : globalThis);
