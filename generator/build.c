@@ -579,10 +579,19 @@ build_run(const struct build_options *opt)
 	diags_init(&r.d);
 	strset_init(&r.published);
 	stage(NULL);
+	/* One build at a time per output: the cache, the mirror and the
+	 * swap assume no other build moves them.  The lock file is beside
+	 * public/, so the folders above it are made first. */
+	if (opt->write)
+		output_make_parents(opt->public_dir, &r.guard, &r.d);
+	int lock = opt->write ? output_lock(opt->public_dir, &r.guard, &r.d) : -1;
+	if (opt->write && lock < 0) {
+		diags_print(&r.d, stderr);
+		run_free(&r);
+		return 2;
+	}
 	int status = 0;
 	if (!already_up_to_date(&r)) {
-		if (opt->write)
-			output_make_parents(opt->public_dir, &r.guard, &r.d);
 		make_model(&r);
 		if (diags_failed(&r.d))
 			status = diags_status(&r.d);
@@ -593,6 +602,8 @@ build_run(const struct build_options *opt)
 	}
 	run_free(&r);
 	stage("free");
+	if (lock >= 0)
+		close(lock);
 	return status;
 }
 

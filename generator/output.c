@@ -1,5 +1,5 @@
 /* output.c — staging, unchanged-file detection and commit (see output.h). */
-#define _XOPEN_SOURCE 700
+#define _GNU_SOURCE 1   /* renameat2, RENAME_EXCHANGE */
 #include "output.h"
 
 #include <dirent.h>
@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -20,6 +21,7 @@ io_error(struct output *o, const char *path, enum diag_code code)
 {
 	struct pos at = { path, 0, 0 };
 	diag_errno(o->diags, &at, code, errno);
+	atomic_store(&o->failed, true);
 }
 
 static int
@@ -30,12 +32,27 @@ rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 	return (flag == FTW_DP ? rmdir(path) : unlink(path)) != 0 && errno != ENOENT;
 }
 
+static int
+open_up(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)ftw;
+	if (flag == FTW_D || flag == FTW_DNR)
+		chmod(path, (st->st_mode & 07777) | S_IRWXU);
+	return 0;
+}
+
 bool
 remove_tree(const char *path)
 {
 	struct stat st;
 	if (lstat(path, &st) != 0)
 		return errno == ENOENT;
+	if (nftw(path, rm_entry, 32, FTW_DEPTH | FTW_PHYS) == 0)
+		return true;
+	/* A folder without write permission (made so by hand, or copied
+	 * that way from public/ into the mirror) is opened up first: the
+	 * tree is ours to remove. */
+	nftw(path, open_up, 32, FTW_PHYS);
 	return nftw(path, rm_entry, 32, FTW_DEPTH | FTW_PHYS) == 0;
 }
 
@@ -144,6 +161,183 @@ ours_to_update(const char *public_dir, const struct output_guard *g)
 	return empty;
 }
 
+int
+output_lock(const char *public_dir, const struct output_guard *guard,
+    struct diags *d)
+{
+	struct buf path = BUF_INIT;
+	size_t len = strlen(public_dir);
+	while (len > 1 && public_dir[len - 1] == '/')
+		len--;
+	buf_add(&path, public_dir, len);
+	/* The lock file goes beside public/: not among the sources. */
+	if (overlaps_sources(path.data, guard, d)) {
+		buf_release(&path);
+		return -1;
+	}
+	buf_puts(&path, ".haichao-lock");
+	int fd = open(path.data, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	bool ok = fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0;
+	if (!ok && fd >= 0 && errno == EWOULDBLOCK) {
+		char pid[24] = "";
+		ssize_t n = pread(fd, pid, sizeof(pid) - 1, 0);
+		pid[n > 0 ? strcspn(pid, "\n") : 0] = '\0';
+		fprintf(stderr, "haichao: another build (pid %s) is publishing %.*s/; "
+		    "waiting for it to finish\n", *pid ? pid : "?", (int)len, public_dir);
+		while (!(ok = flock(fd, LOCK_EX) == 0) && errno == EINTR)
+			;
+	}
+	if (!ok) {
+		struct pos at = { path.data, 0, 0 };
+		diag_errno(d, &at, D_LOCK, errno);
+		if (fd >= 0)
+			close(fd);
+		fd = -1;
+	} else {
+		char pid[24];
+		int n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+		/* The pid is only for the message above: no error if not. */
+		bool said = ftruncate(fd, 0) == 0 && pwrite(fd, pid, (size_t)n, 0) == n;
+		(void)said;
+	}
+	buf_release(&path);
+	return fd;
+}
+
+/* True when `name` is a dot entry other than "." and "..". */
+static bool
+is_dot_file(const char *name)
+{
+	return name[0] == '.' && strcmp(name, ".") != 0 && strcmp(name, "..") != 0;
+}
+
+/* Moves the dot entries at the top of folder `from` (public/'s .git,
+ * .well-known...: they belong to whatever tree is public/) into `to`.
+ * False when one could not be moved (one of the same name is there). */
+static bool
+move_dots(int from, int to)
+{
+	int fd = openat(from, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (d == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return false;
+	}
+	bool ok = true;
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL) {
+		if (!is_dot_file(de->d_name))
+			continue;
+		struct stat st;
+		if (fstatat(to, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 ||
+		    renameat(from, de->d_name, to, de->d_name) != 0)
+			ok = false;
+	}
+	closedir(d);
+	return ok;
+}
+
+/* True when folder `fd` has a dot entry at its top. */
+static bool
+has_dots(int fd)
+{
+	int dup_fd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
+	if (d == NULL) {
+		if (dup_fd >= 0)
+			close(dup_fd);
+		return true;   /* cannot tell: keep it */
+	}
+	bool dots = false;
+	struct dirent *de;
+	while (!dots && (de = readdir(d)) != NULL)
+		dots = is_dot_file(de->d_name);
+	closedir(d);
+	return dots;
+}
+
+/* The folder that holds public/, and public/'s own name in it. */
+static char *
+parent_of(const char *path, const char **name)
+{
+	const char *slash = strrchr(path, '/');
+	*name = slash ? slash + 1 : path;
+	if (slash == NULL)
+		return xstrdup(".");
+	return xstrndup(path, slash == path ? 1 : (size_t)(slash - path));
+}
+
+/* Removes the staging folders that builds stopped by a kill or a crash
+ * left beside public/ (the lock says no other build is using one).  Dot
+ * entries at the top of one were public/'s, moved there for a swap that
+ * did not happen: they go back first, and a folder whose dot files cannot
+ * go back stays, with a word. */
+static void
+remove_leftovers(struct output *o)
+{
+	const char *base;
+	char *parent = parent_of(o->public_dir, &base);
+	struct buf prefix = BUF_INIT, path = BUF_INIT;
+	buf_printf(&prefix, "%s.staging-", base);
+	DIR *d = opendir(parent);
+	struct dirent *de;
+	while (d != NULL && (de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, prefix.data, prefix.len) != 0)
+			continue;
+		buf_reset(&path);
+		buf_printf(&path, "%s/%s", parent, de->d_name);
+		int fd = open(path.data, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		bool clear = fd < 0 || (o->public_fd >= 0 ? move_dots(fd, o->public_fd)
+		    : !has_dots(fd));
+		if (fd >= 0)
+			close(fd);
+		if (!clear)
+			fprintf(stderr, "haichao: %s/, left by a build that was "
+			    "stopped, holds dot files that cannot go back into %s/: "
+			    "left as it is\n", path.data, o->public_dir);
+		else if (remove_tree(path.data))
+			fprintf(stderr, "haichao: removed %s/, left by a build that "
+			    "was stopped\n", path.data);
+		else
+			fprintf(stderr, "haichao: cannot remove %s/, left by a build "
+			    "that was stopped: %s\n", path.data, strerror(errno));
+	}
+	if (d != NULL)
+		closedir(d);
+	buf_release(&prefix);
+	buf_release(&path);
+	free(parent);
+}
+
+/* The staging folder: the mirror of public/ the last build left (a tree
+ * of hard links to public/'s files) when there is one, else a new
+ * folder.  A mirror without public/ beside it is stale. */
+static bool
+open_staging(struct output *o)
+{
+	struct buf b = BUF_INIT;
+	buf_printf(&b, "%s.staging-%ld", o->public_dir, (long)getpid());
+	o->staging = buf_detach(&b);
+	buf_printf(&b, "%s.haichao-mirror", o->public_dir);
+	o->mirror = buf_detach(&b);
+	remove_tree(o->staging);
+	o->mirrored = !o->fresh && rename(o->mirror, o->staging) == 0;
+	if (!o->mirrored) {
+		remove_tree(o->mirror);
+		if (mkdir(o->staging, 0755) != 0) {
+			io_error(o, o->staging, D_STAGING);
+			return false;
+		}
+	}
+	o->staging_fd = open(o->staging, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (o->staging_fd < 0) {
+		io_error(o, o->staging, D_STAGING);
+		return false;
+	}
+	return true;
+}
+
 bool
 output_begin(struct output *o, const char *public_dir,
     const struct output_guard *guard, struct diags *d)
@@ -154,15 +348,13 @@ output_begin(struct output *o, const char *public_dir,
 	pthread_mutex_init(&o->lock, NULL);
 	strset_init(&o->all);
 	strset_init(&o->changed);
+	strset_init(&o->gone);
 	size_t len = strlen(public_dir);
 	while (len > 1 && public_dir[len - 1] == '/')
 		len--;
 	o->public_dir = xstrndup(public_dir, len);
 	if (overlaps_sources(o->public_dir, guard, d))
 		return false;
-	struct buf b = BUF_INIT;
-	buf_printf(&b, "%s.staging-%ld", o->public_dir, (long)getpid());
-	o->staging = buf_detach(&b);
 	struct stat st;
 	if (stat(o->public_dir, &st) == 0) {
 		if (!S_ISDIR(st.st_mode)) {
@@ -183,13 +375,8 @@ output_begin(struct output *o, const char *public_dir,
 	} else {
 		o->fresh = true;
 	}
-	remove_tree(o->staging);
-	if (mkdir(o->staging, 0755) != 0 ||
-	    (o->staging_fd = open(o->staging, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
-		io_error(o, o->staging, D_STAGING);
-		return false;
-	}
-	return true;
+	remove_leftovers(o);
+	return open_staging(o);
 }
 
 /* mkdir -p, below the folder `at`, for the folder part of `rel`. */
@@ -226,16 +413,51 @@ output_make_parents(const char *public_dir, const struct output_guard *g,
 	return ok;
 }
 
-/* True when public/ already has exactly these bytes at `rel`. */
+/* Removes whatever stands at `rel` below `at` (the folder `base`): a
+ * file, a link or a whole folder.  Only for trees of our own. */
 static bool
-same_as_old(const struct output *o, const char *rel, const void *data, size_t len)
+clear_at(int at, const char *base, const char *rel)
+{
+	if (unlinkat(at, rel, 0) == 0 || errno == ENOENT || errno == ENOTDIR)
+		return true;
+	struct buf path = BUF_INIT;
+	buf_printf(&path, "%s/%s", base, rel);
+	bool ok = remove_tree(path.data);
+	buf_release(&path);
+	return ok;
+}
+
+/* make_parents_at for a tree of our own that may hold stale things: a
+ * file (or link) where a folder must go is removed first. */
+static bool
+make_parents_clearing(int at, const char *rel)
+{
+	struct buf p = BUF_INIT;
+	buf_puts(&p, rel);
+	bool ok = true;
+	for (char *s = strchr(p.data, '/'); s && ok; s = strchr(s + 1, '/')) {
+		*s = '\0';
+		struct stat st;
+		if (fstatat(at, p.data, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISDIR(st.st_mode))
+			ok = unlinkat(at, p.data, 0) == 0;
+		ok = ok && (mkdirat(at, p.data, 0755) == 0 || errno == EEXIST);
+		*s = '/';
+	}
+	buf_release(&p);
+	return ok;
+}
+
+/* True when public/ already has exactly these bytes at `rel`; `st`
+ * receives the file's status. */
+static bool
+same_as_old(const struct output *o, const char *rel, const void *data, size_t len,
+    struct stat *st)
 {
 	int fd = openat(o->public_fd, rel, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return false;
-	struct stat st;
-	bool same = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-	    (size_t)st.st_size == len;
+	bool same = fstat(fd, st) == 0 && S_ISREG(st->st_mode) &&
+	    (size_t)st->st_size == len;
 	char chunk[65536];
 	size_t off = 0;
 	while (same && off < len) {
@@ -250,10 +472,12 @@ same_as_old(const struct output *o, const char *rel, const void *data, size_t le
 	return same;
 }
 
+/* Creates `rel` (which must not exist: a file of the mirror is public/'s
+ * too, and must never be written through). */
 static bool
 write_all(int at, const char *rel, const void *data, size_t len)
 {
-	int fd = openat(at, rel, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int fd = openat(at, rel, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return false;
 	const char *p = data;
@@ -271,6 +495,71 @@ write_all(int at, const char *rel, const void *data, size_t len)
 	return close(fd) == 0;
 }
 
+static void
+note_changed(struct output *o, const char *rel)
+{
+	pthread_mutex_lock(&o->lock);
+	strset_add(&o->changed, rel);
+	pthread_mutex_unlock(&o->lock);
+}
+
+/* Puts new bytes at `rel` in the staging folder. */
+static bool
+stage_new(struct output *o, const char *rel, const void *data, size_t len)
+{
+	struct buf path = BUF_INIT;
+	buf_puts(&path, rel);
+	if (o->mirrored)
+		clear_at(o->staging_fd, o->staging, rel);
+	bool ok = make_parents_at(o->staging_fd, path.data) &&
+	    write_all(o->staging_fd, rel, data, len);
+	if (!ok && o->mirrored)
+		ok = make_parents_clearing(o->staging_fd, rel) &&
+		    clear_at(o->staging_fd, o->staging, rel) &&
+		    write_all(o->staging_fd, rel, data, len);
+	if (!ok) {
+		buf_reset(&path);
+		buf_printf(&path, "%s/%s", o->staging, rel);
+		io_error(o, path.data, D_WRITE);
+	} else {
+		atomic_fetch_add(&o->written, 1);
+		note_changed(o, rel);
+	}
+	buf_release(&path);
+	return ok;
+}
+
+/* Puts public/'s file `rel` (status `old`) in the staging folder as a
+ * hard link: the same bytes, mtime and inode, so rsync and hosts see it
+ * unchanged.  A mirror usually has it already. */
+static bool
+stage_unchanged(struct output *o, const char *rel, const struct stat *old)
+{
+	struct stat st;
+	if (o->mirrored && fstatat(o->staging_fd, rel, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    st.st_ino == old->st_ino && st.st_dev == old->st_dev)
+		return true;
+	struct buf path = BUF_INIT;
+	buf_puts(&path, rel);
+	if (o->mirrored)
+		clear_at(o->staging_fd, o->staging, rel);
+	bool ok = make_parents_at(o->staging_fd, path.data) &&
+	    linkat(o->public_fd, rel, o->staging_fd, rel, 0) == 0;
+	if (!ok && o->mirrored)
+		ok = make_parents_clearing(o->staging_fd, rel) &&
+		    clear_at(o->staging_fd, o->staging, rel) &&
+		    linkat(o->public_fd, rel, o->staging_fd, rel, 0) == 0;
+	if (!ok) {
+		buf_reset(&path);
+		buf_printf(&path, "%s/%s", o->staging, rel);
+		io_error(o, path.data, D_LINK);
+	} else if (o->mirrored) {
+		note_changed(o, rel);
+	}
+	buf_release(&path);
+	return ok;
+}
+
 bool
 output_write(struct output *o, const char *rel, const void *data, size_t len)
 {
@@ -280,28 +569,15 @@ output_write(struct output *o, const char *rel, const void *data, size_t len)
 	if (!first) {
 		struct pos at = { rel, 0, 0 };
 		diag(o->diags, &at, D_OUTPUT_CLASH);
+		atomic_store(&o->failed, true);
 		return false;
 	}
-	if (!o->fresh && same_as_old(o, rel, data, len)) {
+	struct stat old;
+	if (!o->fresh && same_as_old(o, rel, data, len, &old)) {
 		atomic_fetch_add(&o->unchanged, 1);
-		return true;
+		return stage_unchanged(o, rel, &old);
 	}
-	struct buf path = BUF_INIT;
-	buf_puts(&path, rel);
-	bool ok = make_parents_at(o->staging_fd, path.data) &&
-	    write_all(o->staging_fd, rel, data, len);
-	if (!ok) {
-		buf_reset(&path);
-		buf_printf(&path, "%s/%s", o->staging, rel);
-		io_error(o, path.data, D_WRITE);
-	} else {
-		atomic_fetch_add(&o->written, 1);
-		pthread_mutex_lock(&o->lock);
-		strset_add(&o->changed, rel);
-		pthread_mutex_unlock(&o->lock);
-	}
-	buf_release(&path);
-	return ok;
+	return stage_new(o, rel, data, len);
 }
 
 bool
@@ -314,17 +590,30 @@ output_has(const struct output *o, const char *rel)
 	    S_ISREG(st.st_mode);
 }
 
+/* A file the mirror holds is the one the last build published: kept
+ * as it is, at the cost of one look (even when public/'s copy was
+ * replaced since, by hand or by a restore: the build's own comes back).
+ * Any other is linked from public/ when it is there. */
 bool
 output_keep(struct output *o, const char *rel)
 {
-	if (!output_has(o, rel))
+	struct stat st;
+	bool in_mirror = o->mirrored &&
+	    fstatat(o->staging_fd, rel, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode);
+	if (!in_mirror && (o->fresh ||
+	    fstatat(o->public_fd, rel, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)))
 		return false;
 	pthread_mutex_lock(&o->lock);
 	bool first = strset_add(&o->all, rel);
 	pthread_mutex_unlock(&o->lock);
-	if (first)
-		atomic_fetch_add(&o->unchanged, 1);
-	return first;
+	if (!first)
+		return false;
+	atomic_fetch_add(&o->unchanged, 1);
+	/* A failure is reported and fails the commit; the page is kept
+	 * either way, so the caller does not write it a second time. */
+	if (!in_mirror)
+		stage_unchanged(o, rel, &st);
+	return true;
 }
 
 static bool
@@ -380,9 +669,9 @@ output_copy_tree(struct output *o, const char *src, const char *rel)
 	return ok;
 }
 
-/* Deletes files under public/ that this build did not produce, and the
- * folders that leaves empty.  Dot files (.git, .well-known...) are the
- * host's business and stay. */
+/* Deletes files under the staging folder (a mirror of public/) that this
+ * build did not produce, and the folders that leaves empty, noting each
+ * in `gone`.  Dot files stay. */
 static bool
 prune(struct output *o, const char *dir, struct buf *rel)
 {
@@ -395,8 +684,7 @@ prune(struct output *o, const char *dir, struct buf *rel)
 	struct dirent *de;
 	while ((de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.') {
-			if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
-				empty = false;
+			empty = empty && !is_dot_file(de->d_name);
 			continue;
 		}
 		rel->len = base;
@@ -411,8 +699,10 @@ prune(struct output *o, const char *dir, struct buf *rel)
 				continue;
 			empty = false;
 		} else if (!strset_has(&o->all, rel->data)) {
-			if (unlink(path.data) == 0)
+			if (unlink(path.data) == 0) {
 				atomic_fetch_add(&o->removed, 1);
+				strset_add(&o->gone, rel->data);
+			}
 		} else {
 			empty = false;
 		}
@@ -423,105 +713,6 @@ prune(struct output *o, const char *dir, struct buf *rel)
 		rel->data[base] = '\0';
 	buf_release(&path);
 	return empty;
-}
-
-static int
-dot_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	return ftw->level > 0 && path[ftw->base] == '.';
-}
-
-/* What in public/ stands where staged file `rel` must go: a stale file
- * (or symlink) where a folder is needed, or a stale folder where the file
- * is.  Obstacles are collected in `in_the_way`; false when one cannot be
- * cleared without losing something the build does not own (a dot file). */
-static bool
-find_obstacles(struct output *o, const char *rel, struct strset *in_the_way)
-{
-	struct buf path = BUF_INIT;
-	buf_puts(&path, o->public_dir);
-	size_t base = path.len + 1;
-	buf_printf(&path, "/%s", rel);
-	bool ok = true;
-	for (char *p = path.data + base; ok; p++) {
-		char *slash = strchr(p, '/');
-		if (slash)
-			*slash = '\0';
-		struct stat st;
-		bool exists = lstat(path.data, &st) == 0;
-		if (exists && slash == NULL && S_ISDIR(st.st_mode) &&
-		    nftw(path.data, dot_entry, 32, FTW_PHYS) != 0) {
-			errno = ENOTEMPTY;
-			io_error(o, path.data, D_REPLACE_DOT_FILES);
-			ok = false;
-		} else if (exists && (slash == NULL ? !S_ISREG(st.st_mode)
-		    : !S_ISDIR(st.st_mode))) {
-			strset_add(in_the_way, path.data);
-		}
-		if (slash == NULL || !exists)
-			break;
-		*slash = '/';
-		p = slash;
-	}
-	buf_release(&path);
-	return ok;
-}
-
-/* Moves every staged file into place.  Clashes are found before anything
- * moves, so one the build cannot clear fails with public/ unchanged. */
-static bool
-move_changed(struct output *o)
-{
-	struct strset in_the_way;
-	strset_init(&in_the_way);
-	bool ok = true;
-	for (size_t i = 0; i < o->changed.cap && ok; i++)
-		if (o->changed.slots[i] != NULL)
-			ok = find_obstacles(o, o->changed.slots[i], &in_the_way);
-	for (size_t i = 0; i < in_the_way.cap && ok; i++) {
-		const char *p = in_the_way.slots[i];
-		if (p != NULL && !remove_tree(p)) {
-			io_error(o, p, D_REMOVE_IN_WAY);
-			ok = false;
-		}
-	}
-	strset_free(&in_the_way);
-	struct buf to = BUF_INIT;
-	for (size_t i = 0; i < o->changed.cap && ok; i++) {
-		const char *rel = o->changed.slots[i];
-		if (rel == NULL)
-			continue;
-		buf_reset(&to);
-		buf_puts(&to, rel);
-		ok = make_parents_at(o->public_fd, to.data) &&
-		    renameat(o->staging_fd, rel, o->public_fd, rel) == 0;
-		if (!ok) {
-			buf_reset(&to);
-			buf_printf(&to, "%s/%s", o->public_dir, rel);
-			io_error(o, to.data, D_REPLACE);
-		}
-	}
-	buf_release(&to);
-	return ok;
-}
-
-static void
-output_release(struct output *o)
-{
-	/* o->removed stays readable after commit, for the summary line. */
-	if (o->public_fd >= 0)
-		close(o->public_fd);
-	if (o->staging_fd >= 0)
-		close(o->staging_fd);
-	o->public_fd = o->staging_fd = -1;
-	free(o->staging);
-	free(o->public_dir);
-	o->staging = o->public_dir = NULL;
-	strset_free(&o->all);
-	strset_free(&o->changed);
-	pthread_mutex_destroy(&o->lock);
 }
 
 /* True when `rel` is a plain relative path: no empty, "." or ".."
@@ -537,10 +728,26 @@ plain_relative(const char *rel)
 	return true;
 }
 
-/* Deletes what the last build published and this one did not, from its
- * list: no walk over public/.  A listed path is only trusted when it is
- * plain and no folder on the way is a symbolic link (the list lives in a
- * file anyone could edit); folders left empty are removed. */
+/* Removes `rel` below `at` and then the folders that leaves empty
+ * (`rel` is cut short on the way). */
+static bool
+unlink_and_parents(int at, char *rel)
+{
+	if (unlinkat(at, rel, 0) != 0)
+		return false;
+	char *s;
+	while ((s = strrchr(rel, '/')) != NULL) {
+		*s = '\0';
+		if (unlinkat(at, rel, AT_REMOVEDIR) != 0)
+			break;
+	}
+	return true;
+}
+
+/* Deletes from the mirror what the last build published (its list
+ * says: no walk) and this one did not.  A listed path is only trusted
+ * when it is plain and no folder on the way is a symbolic link (the list
+ * lives in a file anyone could edit). */
 static void
 prune_listed(struct output *o, const struct strset *previous)
 {
@@ -550,50 +757,249 @@ prune_listed(struct output *o, const struct strset *previous)
 		if (rel == NULL || strset_has(&o->all, rel) || !plain_relative(rel))
 			continue;
 		buf_reset(&path);
-		buf_puts(&path, o->public_dir);
-		size_t base = path.len;
-		buf_printf(&path, "/%s", rel);
+		buf_puts(&path, rel);
 		bool safe = true;
 		struct stat st;
-		for (char *s = strchr(path.data + base + 1, '/'); s && safe; s = strchr(s + 1, '/')) {
+		for (char *s = strchr(path.data, '/'); s && safe; s = strchr(s + 1, '/')) {
 			*s = '\0';
-			safe = lstat(path.data, &st) == 0 && S_ISDIR(st.st_mode);
+			safe = fstatat(o->staging_fd, path.data, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+			    S_ISDIR(st.st_mode);
 			*s = '/';
 		}
-		if (!safe || lstat(path.data, &st) != 0 || S_ISDIR(st.st_mode) ||
-		    unlink(path.data) != 0)
+		if (!safe || fstatat(o->staging_fd, rel, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+		    S_ISDIR(st.st_mode) || !unlink_and_parents(o->staging_fd, path.data))
 			continue;
 		atomic_fetch_add(&o->removed, 1);
-		for (char *s = strrchr(path.data, '/'); s && s > path.data + base;
-		    s = strrchr(path.data, '/')) {
-			*s = '\0';
-			if (rmdir(path.data) != 0)
-				break;
+		strset_add(&o->gone, rel);
+	}
+	buf_release(&path);
+}
+
+static int
+dot_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	return ftw->level > 0 && path[ftw->base] == '.';
+}
+
+/* A new file whose place in public/ is a folder holding dot files (the
+ * host's, which the swap would drop): refused before anything moves. */
+static bool
+no_dot_files_in_the_way(struct output *o)
+{
+	bool ok = true;
+	struct buf path = BUF_INIT;
+	for (size_t i = 0; i < o->changed.cap && ok; i++) {
+		const char *rel = o->changed.slots[i];
+		struct stat st;
+		if (rel == NULL || fstatat(o->public_fd, rel, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+		    !S_ISDIR(st.st_mode))
+			continue;
+		buf_reset(&path);
+		buf_printf(&path, "%s/%s", o->public_dir, rel);
+		if (nftw(path.data, dot_entry, 32, FTW_PHYS) != 0) {
+			errno = ENOTEMPTY;
+			io_error(o, path.data, D_REPLACE_DOT_FILES);
+			ok = false;
 		}
 	}
 	buf_release(&path);
+	return ok;
+}
+
+/* Links `rel` of the tree `from` into the tree `to` (at path `base`),
+ * replacing what stands there. */
+static bool
+relink(int from, int to, const char *base, const char *rel)
+{
+	struct stat a, b;
+	if (fstatat(from, rel, &a, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    fstatat(to, rel, &b, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    a.st_ino == b.st_ino && a.st_dev == b.st_dev)
+		return true;
+	return clear_at(to, base, rel) && make_parents_clearing(to, rel) &&
+	    linkat(from, rel, to, rel, 0) == 0;
+}
+
+/* After the swap: the old tree (at the staging path, o->public_fd)
+ * becomes a mirror of the new public/ (o->staging_fd) again, by the
+ * files this build changed and removed: the cost of a build stays that
+ * of what it changed. */
+static bool
+sync_mirror(struct output *o)
+{
+	bool ok = true;
+	for (size_t i = 0; i < o->changed.cap && ok; i++)
+		if (o->changed.slots[i] != NULL)
+			ok = relink(o->staging_fd, o->public_fd, o->staging, o->changed.slots[i]);
+	struct buf p = BUF_INIT;
+	for (size_t i = 0; i < o->gone.cap && ok; i++) {
+		if (o->gone.slots[i] == NULL)
+			continue;
+		buf_reset(&p);
+		buf_puts(&p, o->gone.slots[i]);
+		ok = unlink_and_parents(o->public_fd, p.data) || errno == ENOENT;
+	}
+	buf_release(&p);
+	return ok;
+}
+
+/* The old tree's folder `dir` (path `rel` in it), made part of a mirror
+ * of the new public/: files the new tree lacks are deleted (and counted
+ * as removed), files that differ from it are linked to its file; `seen`
+ * counts the new tree's files met. */
+static bool
+convert_dir(struct output *o, int dir, struct buf *rel, size_t *seen)
+{
+	int fd = openat(dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (d == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return false;
+	}
+	bool ok = true;
+	size_t base = rel->len;
+	struct dirent *de;
+	while (ok && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;   /* ., .., and the host's dot files */
+		rel->len = base;
+		buf_printf(rel, "%s%s", base ? "/" : "", de->d_name);
+		struct stat st, now;
+		if (fstatat(dir, de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			int sub = openat(dir, de->d_name, O_RDONLY | O_DIRECTORY |
+			    O_NOFOLLOW | O_CLOEXEC);
+			ok = sub >= 0 && convert_dir(o, sub, rel, seen);
+			if (sub >= 0)
+				close(sub);
+			unlinkat(dir, de->d_name, AT_REMOVEDIR);   /* when empty */
+		} else if (!strset_has(&o->all, rel->data)) {
+			if (unlinkat(dir, de->d_name, 0) == 0)
+				atomic_fetch_add(&o->removed, 1);
+		} else {
+			(*seen)++;
+			if (fstatat(o->staging_fd, rel->data, &now, AT_SYMLINK_NOFOLLOW) != 0 ||
+			    now.st_ino != st.st_ino || now.st_dev != st.st_dev)
+				ok = unlinkat(dir, de->d_name, 0) == 0 &&
+				    linkat(o->staging_fd, rel->data, dir, de->d_name, 0) == 0;
+		}
+	}
+	closedir(d);
+	rel->len = base;
+	if (rel->data)
+		rel->data[base] = '\0';
+	return ok;
+}
+
+/* After the swap, when the staging folder was not a mirror: the old tree
+ * becomes one by a walk over it, then the files it lacks are linked. */
+static bool
+convert_to_mirror(struct output *o)
+{
+	struct buf rel = BUF_INIT;
+	size_t seen = 0;
+	bool ok = convert_dir(o, o->public_fd, &rel, &seen);
+	buf_release(&rel);
+	struct stat st;
+	for (size_t i = 0; i < o->all.cap && ok && seen < o->all.len; i++) {
+		const char *r = o->all.slots[i];
+		if (r != NULL && fstatat(o->public_fd, r, &st, AT_SYMLINK_NOFOLLOW) != 0)
+			ok = relink(o->staging_fd, o->public_fd, o->staging, r);
+	}
+	return ok;
+}
+
+/* public/ and the staging folder trade places in one step.  Where the
+ * file system cannot exchange two names, the old tree is renamed away
+ * first: a build killed between the two renames leaves no public/ (its
+ * new tree is the staging folder, and the next build starts afresh). */
+static bool
+exchange(struct output *o)
+{
+	if (renameat2(AT_FDCWD, o->staging, AT_FDCWD, o->public_dir, RENAME_EXCHANGE) == 0)
+		return true;
+	if (errno != EINVAL && errno != ENOSYS)
+		return false;
+	struct buf aside = BUF_INIT;
+	buf_printf(&aside, "%s-old", o->staging);
+	bool ok = rename(o->public_dir, aside.data) == 0;
+	if (ok && rename(o->staging, o->public_dir) != 0) {
+		int e = errno;
+		rename(aside.data, o->public_dir);
+		errno = e;
+		ok = false;
+	}
+	ok = ok && rename(aside.data, o->staging) == 0;
+	buf_release(&aside);
+	return ok;
+}
+
+/* Completes the staging folder into the whole new tree, swaps it with
+ * public/ and keeps the old tree as the next build's mirror. */
+static bool
+swap_in(struct output *o, const struct strset *previous)
+{
+	if (o->mirrored && previous != NULL) {
+		prune_listed(o, previous);
+	} else if (o->mirrored) {
+		struct buf rel = BUF_INIT;
+		prune(o, o->staging, &rel);
+		buf_release(&rel);
+	}
+	if (!no_dot_files_in_the_way(o))
+		return false;
+	if (!move_dots(o->public_fd, o->staging_fd) || !exchange(o)) {
+		int e = errno;
+		move_dots(o->staging_fd, o->public_fd);
+		errno = e;
+		io_error(o, o->public_dir, D_SWAP);
+		return false;
+	}
+	/* Done: public/ is the new tree.  What follows only saves the
+	 * next build work; a failure costs that build a walk. */
+	bool mirror = o->mirrored ? sync_mirror(o) : convert_to_mirror(o);
+	if (!mirror || rename(o->staging, o->mirror) != 0)
+		remove_tree(o->staging);
+	return true;
+}
+
+static void
+output_release(struct output *o)
+{
+	/* o->removed stays readable after commit, for the summary line. */
+	if (o->public_fd >= 0)
+		close(o->public_fd);
+	if (o->staging_fd >= 0)
+		close(o->staging_fd);
+	o->public_fd = o->staging_fd = -1;
+	free(o->staging);
+	free(o->mirror);
+	free(o->public_dir);
+	o->staging = o->mirror = o->public_dir = NULL;
+	strset_free(&o->all);
+	strset_free(&o->changed);
+	strset_free(&o->gone);
+	pthread_mutex_destroy(&o->lock);
 }
 
 bool
 output_commit(struct output *o, const struct strset *previous,
     struct strset *published)
 {
-	bool ok;
-	if (o->fresh) {
+	bool ok = !atomic_load(&o->failed);
+	if (ok && o->fresh) {
 		ok = rename(o->staging, o->public_dir) == 0;
 		if (!ok)
 			io_error(o, o->public_dir, D_CREATE);
-	} else {
-		ok = move_changed(o);
-		if (ok && previous != NULL) {
-			prune_listed(o, previous);
-		} else if (ok) {
-			struct buf rel = BUF_INIT;
-			prune(o, o->public_dir, &rel);
-			buf_release(&rel);
-		}
-		remove_tree(o->staging);
+	} else if (ok) {
+		ok = swap_in(o, previous);
 	}
+	if (!ok)
+		remove_tree(o->staging);
 	if (ok && published != NULL) {
 		*published = o->all;
 		strset_init(&o->all);

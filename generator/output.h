@@ -1,13 +1,23 @@
-/* output.h — the publish stage.
+/* output.h — the publish stage: public/ is replaced all at once.
  *
- * Nothing in public/ changes until the whole build has succeeded.  Pages are
- * compared with what public/ already holds: identical files are left alone
- * (their mtime stays, so rsync and hosts upload only what changed); new or
- * changed files are written into a staging folder beside public/.  On
- * commit the staged files are renamed into place and files that the build
- * no longer produces are deleted.  On abort the staging folder is removed
- * and public/ is exactly as it was.  When public/ does not exist yet, the
- * staging folder simply becomes public/. */
+ * The new tree is made whole in a staging folder beside public/, then the
+ * two trade places in one renameat2(RENAME_EXCHANGE): whatever stops the
+ * build, public/ is the old tree or the new one, never a mix.  Pages are
+ * compared with what public/ holds: an identical file goes into the new
+ * tree as a hard link to the old one (same bytes, mtime and inode, so
+ * rsync and hosts upload only what changed); new or changed files are
+ * written.  Making 24,000 folders and 25,000 links every build would cost
+ * more than a one-article rebuild, so the old tree is kept after the swap
+ * as public.haichao-mirror/, brought level with the new one (hard links,
+ * by the files this build changed), and becomes the next build's staging
+ * folder: a build costs what it changes.  The dot entries at the top of
+ * public/ (.git, .well-known) are the host's: they move into the new tree
+ * just before the swap (a build stopped in between leaves them in its
+ * staging folder, and the next build moves them back).  Staging folders
+ * left by stopped builds are removed by the next one, which says so.
+ * When public/ does not exist yet, the staging folder becomes public/.
+ * Memory: the sets below are the struct's own; output_commit hands `all`
+ * over. */
 #ifndef HAICHAO_OUTPUT_H
 #define HAICHAO_OUTPUT_H
 
@@ -26,12 +36,16 @@ struct output {
 	 * them in a step or two, not from the root (25,000 files a build). */
 	int public_fd;              /* -1 when fresh */
 	int staging_fd;
+	char *mirror;               /* public.haichao-mirror */
 	bool fresh;                 /* public/ did not exist */
+	bool mirrored;              /* staging started as the mirror */
 	struct diags *diags;
-	pthread_mutex_t lock;       /* guards the two sets */
+	pthread_mutex_t lock;       /* guards the sets */
 	struct strset all;          /* every path this build produces */
-	struct strset changed;      /* the ones staged */
+	struct strset changed;      /* written, or relinked in a mirror */
+	struct strset gone;         /* removed from the mirror */
 	atomic_size_t written, unchanged, removed;
+	atomic_bool failed;         /* an error was reported: no commit */
 };
 
 /* What output_begin checks before it touches anything: publishing must
@@ -52,7 +66,16 @@ struct output_guard {
  * report to output_begin.  False after reporting why it could not. */
 bool output_make_parents(const char *public_dir,
     const struct output_guard *guard, struct diags *d);
-/* Creates the staging folder.  False after reporting why not. */
+
+/* Takes the lock of the output folder, a lock file beside it
+ * (public.haichao-lock: flock, so it dies with its process): while
+ * another build holds it, says so and waits.  The descriptor to keep
+ * open for the rest of the build, or -1 after reporting why not. */
+int output_lock(const char *public_dir, const struct output_guard *guard,
+    struct diags *d);
+
+/* Creates the staging folder (removing those stopped builds left).
+ * False after reporting why not. */
 bool output_begin(struct output *o, const char *public_dir,
     const struct output_guard *guard, struct diags *d);
 /* Publishes `rel` (a '/'-separated path inside public/).  Thread-safe. */
@@ -65,11 +88,11 @@ bool output_keep(struct output *o, const char *rel);
 bool output_has(const struct output *o, const char *rel);
 /* Copies the files under `src` (recursively) to `rel`. */
 bool output_copy_tree(struct output *o, const char *src, const char *rel);
-/* Moves the staged files into public/ and deletes stale ones: those in
- * `previous` (the files the last build published) that this build did
- * not produce or, when `previous` is NULL, every file in public/ that it
- * did not produce (dot files excepted).  On success `published` (when not
- * NULL) receives the set of files this build published; caller frees. */
+/* Completes the new tree and swaps it in.  Files of the mirror this
+ * build did not produce are deleted from it first: those in `previous`
+ * (the files the last build published) or, when `previous` is NULL, all
+ * found by a walk.  On success `published` (when not NULL) receives the
+ * set of files this build published; caller frees. */
 bool output_commit(struct output *o, const struct strset *previous,
     struct strset *published);
 /* Removes the staging folder; public/ stays as it was. */
