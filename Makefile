@@ -28,7 +28,7 @@ BIN = generator/haichao
 # What `haichao new` writes: data files, compiled in by generator/embed.sh.
 SCAFFOLD = $(sort $(shell find share/scaffold -type f))
 
-.PHONY: site all test unit regress regress-update asan valgrind fuzz bench clean install uninstall publish FORCE
+.PHONY: site all test unit regress regress-update asan valgrind fuzz bench clean install uninstall publish faults FORCE
 
 # `make site` and `make test` first make sure the libraries are installed
 # (generator/deps.sh may apt-get them), then build in a sub-make so that
@@ -109,6 +109,11 @@ regress: $(BIN)
 regress-update: $(BIN)
 	@tests/regress/run.sh --update $(BIN)
 
+# Builds that meet faults (kill -9, full disk, permissions, parallel builds,
+# damaged caches): tests/check/faults.sh; FAULTS_KILLS=N for more kills.
+faults: $(BIN)
+	@tests/check/faults.sh $(BIN)
+
 valgrind: $(BIN)
 	@tests/regress/run.sh --valgrind $(BIN)
 
@@ -142,4 +147,4 @@ uninstall:
 	rm -f $(MAN1:man/%="$(DESTDIR)$(MANDIR)/man1/%") $(MAN5:man/%="$(DESTDIR)$(MANDIR)/man5/%")
 
 clean:
-	rm -rf build $(BIN) public public.staging-*
+	rm -rf build $(BIN) public public.staging-* public.haichao-*

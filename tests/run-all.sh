@@ -166,6 +166,9 @@ if [ -x "$BIN" ]; then
 	step incremental tests/check/incremental.sh "$BIN"
 	step cli tests/check/cli.sh "$BIN"
 	step install tests/check/install.sh
+	# Builds that meet faults; a full disk needs root (a small tmpfs).
+	step faults bash tests/check/faults.sh "$BIN" kill eacces parallel cache restored
+	step faults-enospc bash tests/check/faults.sh "$BIN" enospc
 else
 	: >"$log"
 	fail determinism "$BIN is not built"
