@@ -67,6 +67,9 @@ link(xmlTextWriterPtr w, const char *rel, const char *href, const char *hreflang
 	xmlTextWriterEndElement(w);
 }
 
+/* An entry's categories: its first terms, as many as a card shows. */
+enum { FEED_CATEGORIES = 8 };
+
 static void
 entry(xmlTextWriterPtr w, const struct site *s, const struct article *a,
     enum lang lang)
@@ -91,8 +94,11 @@ entry(xmlTextWriterPtr w, const struct site *s, const struct article *a,
 	const char *summary = a->summary[lang] ? a->summary[lang] : v->auto_summary;
 	if (summary && *summary)
 		element(w, "summary", summary);
+	/* An entry is in the feed of each of its terms: all its terms as
+	 * categories would make n feeds of n categories. */
+	size_t shown = 0;
 	for (int k = 0; k < KIND_COUNT; k++)
-		for (size_t i = 0; i < a->n_terms[k]; i++) {
+		for (size_t i = 0; i < a->n_terms[k] && shown < FEED_CATEGORIES; i++, shown++) {
 			xmlTextWriterStartElement(w, BAD_CAST "category");
 			xmlTextWriterWriteAttribute(w, BAD_CAST "term",
 			    BAD_CAST a->terms[k][i]->slug);

@@ -529,17 +529,30 @@ article_summary(const struct article *art, enum lang lang, const char **text_lan
 	return art->zh.auto_summary;
 }
 
+/* A card (an article in a list) shows at most this many tag links: all
+ * of its tags when they fit, else one less and "and K more", a link to the
+ * article.  A term page shows the card of each of its articles, so an
+ * article with n tags would cost n pages of n tags, n² in all (100 KB of
+ * input made 22 GB). */
+enum { CARD_TAGS = 8 };
+
+/* The article's tags, at most `limit` links with VAR_MORE saying how
+ * many more there are. */
 static void
-bind_term_links(struct page_set *ps, struct scope *item, const struct article *art,
-    enum lang lang, struct arena *a, const char *root)
+bind_tags(struct page_set *ps, struct scope *item, const struct article *art,
+    enum lang lang, struct arena *a, const char *root, size_t limit)
 {
 	size_t n = 0;
 	for (int k = 0; k < KIND_COUNT; k++)
 		n += art->n_terms[k];
+	if (n > limit) {
+		scope_text(item, VAR_MORE, count_text(ps, a, lang, "more_tags", n - (limit - 1)));
+		n = limit - 1;
+	}
 	struct scope **tags = scope_list(item, VAR_TAGS, n);
 	size_t i = 0;
-	for (int k = 0; k < KIND_COUNT; k++)
-		for (size_t j = 0; j < art->n_terms[k]; j++) {
+	for (int k = 0; k < KIND_COUNT && i < n; k++)
+		for (size_t j = 0; j < art->n_terms[k] && i < n; j++) {
 			const struct term *t = art->terms[k][j];
 			struct page q = { .kind = PK_TERM, .lang = lang, .tkind = (enum term_kind)k,
 				.index = (size_t)(t - ps->site->terms[k]) };
@@ -548,6 +561,14 @@ bind_term_links(struct page_set *ps, struct scope *item, const struct article *a
 			scope_text(tags[i], VAR_URL, link_to(ps, a, root, lang, &q));
 			i++;
 		}
+}
+
+/* A card's tags (a brief_fields row). */
+static void
+bind_card_tags(struct page_set *ps, struct scope *item, const struct article *art,
+    enum lang lang, struct arena *a, const char *root)
+{
+	bind_tags(ps, item, art, lang, a, root, CARD_TAGS);
 }
 
 /* ---- an article as lists and neighbours show it ------------------------------------ */
@@ -678,19 +699,23 @@ static const struct {
 	{ brief_title, bind_brief_title },
 	{ brief_summary, bind_brief_summary },
 	{ brief_translation, bind_brief_translation },
-	{ brief_terms, bind_term_links },
+	{ brief_terms, bind_card_tags },
 	/* Not in an item: what the sitemap's lastmod and the feeds'
 	 * dates show, whose keys are made of briefs. */
 	{ brief_updated, NULL },
 };
 
+/* An article's title, date, summary and tags: all of its tags on its
+ * own page, CARD_TAGS in a list (`card`). */
 static void
 bind_article_item(struct page_set *ps, struct scope *item, const struct article *art,
-    enum lang lang, struct arena *a, const char *root)
+    enum lang lang, struct arena *a, const char *root, bool card)
 {
 	for (size_t i = 0; i < sizeof(brief_fields) / sizeof(brief_fields[0]); i++)
-		if (brief_fields[i].bind != NULL)
+		if (brief_fields[i].bind != NULL && (card || brief_fields[i].bind != bind_card_tags))
 			brief_fields[i].bind(ps, item, art, lang, a, root);
+	if (!card)
+		bind_tags(ps, item, art, lang, a, root, SIZE_MAX);
 }
 
 /* What lists and neighbours show of an article: see brief_fields. */
@@ -781,7 +806,7 @@ static void
 bind_article_list_item(void *ctx, size_t i, struct scope *item)
 {
 	struct article_items *ai = ctx;
-	bind_article_item(ai->ps, item, ai->list[i], ai->lang, ai->arena, ai->root);
+	bind_article_item(ai->ps, item, ai->list[i], ai->lang, ai->arena, ai->root, true);
 }
 
 /* Binds `var` to the n articles of `list` as a lazy list whose items
@@ -1011,7 +1036,7 @@ bind_article(struct page_set *ps, const struct page *p, struct scope *sc, struct
 	const struct article *art = s->articles[p->index];
 	const char *root = root_of(sc);
 	enum lang lang = p->lang;
-	bind_article_item(ps, sc, art, lang, a, root);
+	bind_article_item(ps, sc, art, lang, a, root, false);
 	const char *tl;
 	scope_text(sc, VAR_PAGE_TITLE, article_title(art, lang, &tl));
 	enum lang other = lang == LANG_ZH ? LANG_EN : LANG_ZH;

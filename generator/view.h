@@ -58,6 +58,7 @@ enum var_kind { VK_TEXT, VK_RAW, VK_LIST };
 	X(UNTRANSLATED, "untranslated", VK_TEXT) \
 	X(READING, "reading", VK_TEXT) \
 	X(TAGS, "tags", VK_LIST) \
+	X(MORE, "more_tags", VK_TEXT) \
 	X(KIND, "kind", VK_TEXT) \
 	X(KIND_NAME, "kind_name", VK_TEXT) \
 	X(NAME, "name", VK_TEXT) \
