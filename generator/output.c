@@ -356,6 +356,15 @@ output_begin(struct output *o, const char *public_dir,
 	if (overlaps_sources(o->public_dir, guard, d))
 		return false;
 	struct stat st;
+	/* A public/ that is a symbolic link (to /var/www/site, say): the
+	 * folder it names is what is swapped, the link stays. */
+	char *real = lstat(o->public_dir, &st) == 0 && S_ISLNK(st.st_mode)
+	    ? realpath(o->public_dir, NULL) : NULL;
+	if (real != NULL) {
+		free(o->public_dir);
+		o->public_dir = xstrdup(real);
+		free(real);
+	}
 	if (stat(o->public_dir, &st) == 0) {
 		if (!S_ISDIR(st.st_mode)) {
 			errno = ENOTDIR;

@@ -13,7 +13,8 @@
 #   5. a damaged build cache is reported with a warning, and ignored;
 #   6. a removed article's pages disappear, with the build cache and
 #      without it, and a cache listing a path outside the folder deletes
-#      nothing there.
+#      nothing there;
+#   7. an output folder that is a symbolic link stays one.
 # HAICHAO defaults to generator/haichao. Exit status: 0 good, 1 a check failed.
 set -u
 
@@ -147,5 +148,20 @@ for round in cached uncached; do
 		fail "$round: a file outside the output folder was deleted"
 	fi
 done
+
+# 7. An output folder that is a symbolic link stays one: the folder it
+#    names is what a build replaces.
+rm -rf "$tmp/site/real" "$tmp/site/link" "$tmp/site/link.haichao-cache"
+build real || { cat "$tmp/err"; fail "the build into real/ failed"; }
+ln -s real "$tmp/site/link"
+echo "追加。" >>"$tmp/site/content/articles/$(cd "$tmp/site/content/articles" && ls *.zh.md | head -1)"
+if ! build link; then
+	cat "$tmp/err"
+	fail "a build through a symbolic link failed"
+elif [ ! -L "$tmp/site/link" ]; then
+	fail "a build replaced the symbolic link link -> real with a folder"
+elif ! build fresh-after-link || ! diff -r "$tmp/site/fresh-after-link" "$tmp/site/real" >/dev/null; then
+	fail "the folder behind the symbolic link is not the new output"
+fi
 
 check_done "overlapping and foreign folders refused; obstacles cleared; a blocked commit changed nothing"
