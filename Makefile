@@ -119,6 +119,7 @@ valgrind: $(BIN)
 
 bench: $(BIN)
 	@tests/bench/run.sh
+	@bash tests/fuzz/slow-inputs.sh --strict $(BIN)
 
 # `make fuzz SECONDS=N`: every libFuzzer target for N seconds (default 10).
 fuzz:

@@ -62,15 +62,30 @@ PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 CHROMIUM=$chromium
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD CHROMIUM
 
-if command -v timeout >/dev/null 2>&1; then
-	timeout -k 10 180 node "$tests/check/browser.mjs" "$dir"
-else
-	node "$tests/check/browser.mjs" "$dir"
-fi
-status=$?
+# A machine busy with other work must not fail the check: the time limits
+# in browser.mjs are generous (BROWSER_SLACK times what an idle machine
+# needs, default 4), and a run that fails only on time is run once more.
+BROWSER_SLACK=${BROWSER_SLACK:-4}
+export BROWSER_SLACK
+out=$(mktemp "${TMPDIR:-/tmp}/haichao-browser.XXXXXX") || exit 2
+trap 'rm -f "$out"' EXIT
+for attempt in 1 2; do
+	if command -v timeout >/dev/null 2>&1; then
+		timeout -k 10 $((180 * BROWSER_SLACK)) node "$tests/check/browser.mjs" "$dir" >"$out" 2>&1
+	else
+		node "$tests/check/browser.mjs" "$dir" >"$out" 2>&1
+	fi
+	status=$?
+	cat "$out"
+	case $status in
+	124 | 137) echo "browser: timed out after $((180 * BROWSER_SLACK)) s" ;;
+	1) grep -qE 'Timeout [0-9]+ms exceeded|took longer than' "$out" || break ;;
+	*) break ;;
+	esac
+	[ $attempt = 1 ] && echo "browser: failed on time only; running it once more"
+done
 case $status in
 0) exit 0 ;;
 2) exit 2 ;;
-124 | 137) echo "browser: timed out after 180 s"; exit 1 ;;
 *) exit 1 ;;
 esac

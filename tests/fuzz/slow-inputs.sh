@@ -2,30 +2,42 @@
 # slow-inputs.sh — haichao against inputs too big for git: each is
 # generated in a temporary folder at sizes N and 2N and checked with
 #
-#   haichao check -C content -t REPO/templates    (under a 10 s timeout)
+#   haichao check -C content -t REPO/templates    (under a time limit)
 #
-#   tests/fuzz/slow-inputs.sh [-k] [HAICHAO] [INPUT...]
+#   tests/fuzz/slow-inputs.sh [-k] [--strict] [HAICHAO] [INPUT...]
 #
 # HAICHAO defaults to generator/haichao; INPUTs name some of the inputs
 # below (all by default); -k keeps the generated trees and prints where.
-# For every input it prints the size and time at N and 2N and their ratio.
-# An input fails when a run takes more than 10 s, exits with status 2 or
-# above (a usage or system error, a crash, a sanitizer report), or when
-# doubling the size more than triples the time (t(2N) / t(N) > 3: the cost
-# is not roughly linear).  Ratios are only judged when t(2N) >= 0.3 s; below
-# that the start-up cost and timer noise dominate.  Exit status 1 (content
-# errors) is fine: many of these inputs are meant to be refused.
+# For every input it prints the size and CPU time (user + system, of
+# haichao and its threads) at N and 2N and their ratio: CPU time, not the
+# clock, so that a machine busy with other work does not make haichao
+# look slow.  An input fails when a run exits with status 2 or above (a
+# usage or system error, a crash, a sanitizer report), when it passes the
+# time limit, or when doubling the size more than triples the CPU time
+# (t(2N) / t(N) > 3: the cost is not roughly linear).  Ratios are only
+# judged when t(2N) >= 0.3 s; below that the start-up cost and timer noise
+# dominate.  Exit status 1 (content errors) is fine: many of these inputs
+# are meant to be refused.
+#
+# `make test` runs it as it is: the time limit, which only catches a hang,
+# is a generous 60 s of the clock, and an input that fails on time (the
+# limit or the ratio) is measured once more before it counts.  With
+# --strict (`make bench`) the limit is 10 s and nothing is measured again.
 #
 # Ends with `N passed, M failed`; exits 1 if any failed, 77 when python3
 # (which writes the inputs) is missing.
 set -u
 export LC_ALL=C TZ=UTC
 
-keep=0
-if [ "${1:-}" = -k ]; then
-	keep=1
+keep=0 strict=0
+while [ $# -gt 0 ]; do
+	case $1 in
+	-k) keep=1 ;;
+	--strict) strict=1 ;;
+	*) break ;;
+	esac
 	shift
-fi
+done
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 bin=$repo/generator/haichao
@@ -37,8 +49,9 @@ case $bin in /*) ;; *) bin=$PWD/$bin ;; esac
 [ -x "$bin" ] || { echo "$0: $bin is not an executable (make generator/haichao)" >&2; exit 2; }
 command -v python3 >/dev/null 2>&1 || { echo "SKIP slow-inputs: python3 is needed to write the inputs"; exit 77; }
 
-LIMIT=10        # seconds per run
-MAX_RATIO=3     # t(2N) / t(N)
+LIMIT=60        # seconds of the clock per run: a hang, not a slow run
+[ "$strict" = 1 ] && LIMIT=10
+MAX_RATIO=3     # t(2N) / t(N), CPU time
 MIN_JUDGED=0.3  # seconds: shorter t(2N) are not judged for linearity
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/haichao-slow.XXXXXX") || exit 2
@@ -257,13 +270,12 @@ run() {
 		return
 	fi
 	size=$(find "$d/content" -type f -printf '%s\n' | awk '{ n += $1 } END { print n + 0 }')
-	local t0 t1
-	t0=$(date +%s.%N)
-	(cd "$d" && exec timeout -k 5 "$LIMIT" "$bin" check -C content -t "$repo/templates" \
-	    >"$d/stdout" 2>"$d/stderr" </dev/null)
-	status=$?
-	t1=$(date +%s.%N)
-	secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+	# `times` in the subshell: its children's user and system time.
+	(cd "$d" && timeout -k 5 "$LIMIT" "$bin" check -C content -t "$repo/templates" \
+	    >"$d/stdout" 2>"$d/stderr" </dev/null; echo $? >"$d/status"; times >"$d/times")
+	status=$(cat "$d/status")
+	secs=$(awk 'NR == 2 { gsub(/s/, ""); split($1, u, "m"); split($2, y, "m");
+	    printf "%.2f", u[1] * 60 + u[2] + y[1] * 60 + y[2] }' "$d/times")
 	[ "$keep" = 1 ] || rm -rf "$d/content"
 }
 
@@ -276,7 +288,9 @@ human() {
 
 passed=0 failed=0 failures=()
 printf '%-24s %7s %7s %7s %7s %6s  %s\n' input "size N" "time N" "size 2N" "time 2N" ratio verdict
-for kind in "${inputs[@]}"; do
+# measure KIND: runs it at N and 2N and judges; sets why (empty: fine).
+measure() {
+	kind=$1
 	run "$kind" 1
 	size1=$size secs1=$secs status1=$status
 	if [ "$status1" = 124 ] || [ "$status1" = 137 ]; then
@@ -305,6 +319,17 @@ for kind in "${inputs[@]}"; do
 			why="not linear: time x$ratio for size x2"
 		fi
 	fi
+}
+
+for kind in "${inputs[@]}"; do
+	measure "$kind"
+	case $why in
+	"over "*|"not linear"*)
+		if [ "$strict" = 0 ]; then
+			echo "$kind: $why; measuring it once more"
+			measure "$kind"
+		fi ;;
+	esac
 	verdict=ok
 	[ -n "$why" ] && verdict="FAIL: $why"
 	printf '%-24s %7s %6ss %7s %6ss %6s  %s\n' "$kind" "$(human "$size1")" "$secs1" \
