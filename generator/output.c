@@ -211,19 +211,27 @@ is_dot_file(const char *name)
 	return name[0] == '.' && strcmp(name, ".") != 0 && strcmp(name, "..") != 0;
 }
 
+/* A listing of the open folder `fd` with an offset of its own (fd's is
+ * left alone); NULL when it cannot be opened. */
+static DIR *
+open_dir_at(int fd)
+{
+	int own = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = own >= 0 ? fdopendir(own) : NULL;
+	if (d == NULL && own >= 0)
+		close(own);
+	return d;
+}
+
 /* Moves the dot entries at the top of folder `from` (public/'s .git,
  * .well-known...: they belong to whatever tree is public/) into `to`.
  * False when one could not be moved (one of the same name is there). */
 static bool
 move_dots(int from, int to)
 {
-	int fd = openat(from, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-	if (d == NULL) {
-		if (fd >= 0)
-			close(fd);
+	DIR *d = open_dir_at(from);
+	if (d == NULL)
 		return false;
-	}
 	bool ok = true;
 	struct dirent *de;
 	while ((de = readdir(d)) != NULL) {
@@ -242,13 +250,9 @@ move_dots(int from, int to)
 static bool
 has_dots(int fd)
 {
-	int dup_fd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
-	if (d == NULL) {
-		if (dup_fd >= 0)
-			close(dup_fd);
+	DIR *d = open_dir_at(fd);
+	if (d == NULL)
 		return true;   /* cannot tell: keep it */
-	}
 	bool dots = false;
 	struct dirent *de;
 	while (!dots && (de = readdir(d)) != NULL)
@@ -504,6 +508,16 @@ write_all(int at, const char *rel, const void *data, size_t len)
 	return close(fd) == 0;
 }
 
+/* Marks `rel` (in `all`) as found in the mirror, as the last build
+ * published it: see mirror_listed. */
+static void
+note_in_mirror(struct output *o, const char *rel)
+{
+	pthread_mutex_lock(&o->lock);
+	strset_put(&o->all, rel, 1);
+	pthread_mutex_unlock(&o->lock);
+}
+
 static void
 note_changed(struct output *o, const char *rel)
 {
@@ -546,8 +560,10 @@ stage_unchanged(struct output *o, const char *rel, const struct stat *old)
 {
 	struct stat st;
 	if (o->mirrored && fstatat(o->staging_fd, rel, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    st.st_ino == old->st_ino && st.st_dev == old->st_dev)
+	    st.st_ino == old->st_ino && st.st_dev == old->st_dev) {
+		note_in_mirror(o, rel);
 		return true;
+	}
 	struct buf path = BUF_INIT;
 	buf_puts(&path, rel);
 	if (o->mirrored)
@@ -620,7 +636,9 @@ output_keep(struct output *o, const char *rel)
 	atomic_fetch_add(&o->unchanged, 1);
 	/* A failure is reported and fails the commit; the page is kept
 	 * either way, so the caller does not write it a second time. */
-	if (!in_mirror)
+	if (in_mirror)
+		note_in_mirror(o, rel);
+	else
 		stage_unchanged(o, rel, &st);
 	return true;
 }
@@ -861,13 +879,9 @@ sync_mirror(struct output *o)
 static bool
 convert_dir(struct output *o, int dir, struct buf *rel, size_t *seen)
 {
-	int fd = openat(dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-	if (d == NULL) {
-		if (fd >= 0)
-			close(fd);
+	DIR *d = open_dir_at(dir);
+	if (d == NULL)
 		return false;
-	}
 	bool ok = true;
 	size_t base = rel->len;
 	struct dirent *de;
@@ -947,11 +961,27 @@ exchange(struct output *o)
 	return ok;
 }
 
+/* True when `previous` can be the mirror's list: every file this build
+ * found in the mirror is on it.  A list from another build (a cache
+ * copied from another site) is not, and pruning by it would leave that
+ * build's strays in the new tree: the mirror is walked instead. */
+static bool
+mirror_listed(const struct output *o, const struct strset *previous)
+{
+	for (size_t i = 0; i < o->all.cap; i++)
+		if (o->all.slots[i] != NULL && o->all.values[i] == 1 &&
+		    !strset_has(previous, o->all.slots[i]))
+			return false;
+	return true;
+}
+
 /* Completes the staging folder into the whole new tree, swaps it with
  * public/ and keeps the old tree as the next build's mirror. */
 static bool
 swap_in(struct output *o, const struct strset *previous)
 {
+	if (previous != NULL && o->mirrored && !mirror_listed(o, previous))
+		previous = NULL;
 	if (o->mirrored && previous != NULL) {
 		prune_listed(o, previous);
 	} else if (o->mirrored) {
