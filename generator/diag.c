@@ -89,6 +89,7 @@ static const struct {
 	[D_TEMPLATE_NEEDS_TEST] = { D_TEMPLATE_NEEDS_TEST, DIAG_ERROR, "<h:%s> needs a test attribute" },
 	[D_TEMPLATE_INCLUDE_FILE] = { D_TEMPLATE_INCLUDE_FILE, DIAG_ERROR, "<h:include> needs a file inside templates/" },
 	[D_TEMPLATE_INCLUDE_DEPTH] = { D_TEMPLATE_INCLUDE_DEPTH, DIAG_ERROR, "includes nested too deep at '%s'" },
+	[D_TEMPLATE_INCLUDE_COUNT] = { D_TEMPLATE_INCLUDE_COUNT, DIAG_ERROR, "more than %d includes in one template: partials that include each other over and over?" },
 	[D_TEMPLATE_DIRECTIVE] = { D_TEMPLATE_DIRECTIVE, DIAG_ERROR, "unknown directive <h:%s>" },
 	[D_TEMPLATE_ATTR_NS] = { D_TEMPLATE_ATTR_NS, DIAG_ERROR, "attribute '%s' has a namespace prefix" },
 	[D_TEMPLATE_VOID] = { D_TEMPLATE_VOID, DIAG_ERROR, "<%s> must be empty" },

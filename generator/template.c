@@ -177,6 +177,9 @@ sort_strings(struct strings *s)
 
 /* ---- compiling --------------------------------------------------------------- */
 
+/* Includes one template may compile in all (the real ones need a dozen). */
+enum { MAX_INCLUDES = 200 };
+
 /* The text of the file being compiled, to give diagnostics a column:
  * libxml2 keeps a line for each node, not where on the line it starts.
  * Elements are met in document order, so each is found by searching
@@ -201,6 +204,7 @@ struct compiler {
 	struct buf lit;           /* literal markup not yet emitted */
 	struct op **tail;         /* where the next op goes */
 	int depth;                /* include depth */
+	int includes;             /* includes compiled, all told */
 	bool failed;
 };
 
@@ -550,6 +554,15 @@ compile_directive(struct compiler *c, xmlNode *n)
 		}
 		if (c->depth > 8) {
 			report(c, n, D_TEMPLATE_INCLUDE_DEPTH, file);
+			return;
+		}
+		/* Each include is compiled where it stands: partials that
+		 * include each other several times each would otherwise
+		 * make a template of 6^9 copies (found by fuzz_template).
+		 * Said once; the includes after that are left out. */
+		if (++c->includes > MAX_INCLUDES) {
+			if (c->includes == MAX_INCLUDES + 1)
+				report(c, n, D_TEMPLATE_INCLUDE_COUNT, MAX_INCLUDES);
 			return;
 		}
 		const char *saved_path = c->path;
