@@ -62,7 +62,7 @@ static void bind_search(struct page_set *, const struct page *, struct scope *, 
 #define N_COMMON N_SITE "alternates{hreflang href} alt_url other_lang other_lang_tag " \
 	"nav{url name current} search_url "
 #define N_TAGS "tags{name kind url} "
-#define N_ITEM "title title_lang url date date_iso summary summary_lang untranslated " N_TAGS
+#define N_ITEM "title title_lang url date date_iso summary summary_lang untranslated more_tags " N_TAGS
 #define N_PAGINATION "page pages prev_url next_url pagination{number url current gap} "
 #define N_FACTS "company_name company_url market launched closed years_span " \
 	"status status_class facts "
