@@ -1224,13 +1224,25 @@ check_duplicate_slugs(struct loader *l, const char *dir, const struct entry *v,
 	return idx;
 }
 
-/* True when a zh file with this slug was found (loaded or not). */
+/* True when a zh file with this slug was found (loaded or not).  idx is
+ * sorted by language, then slug (check_duplicate_slugs): a binary search,
+ * so that checking every translation is not quadratic in the archive. */
 static bool
 has_original(const struct entry *v, const size_t *idx, size_t k, const char *slug)
 {
-	for (size_t j = 0; j < k; j++)
-		if (v[idx[j]].lang == LANG_ZH && strcmp(v[idx[j]].slug, slug) == 0)
+	size_t lo = 0, hi = k;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct entry *e = &v[idx[mid]];
+		int c = e->lang != LANG_ZH ? (e->lang < LANG_ZH ? -1 : 1) :
+		    strcmp(e->slug, slug);
+		if (c == 0)
 			return true;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return false;
 }
 
