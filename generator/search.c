@@ -878,11 +878,13 @@ search_collect(const struct site *s, const struct search_source *src,
 static const char digits64[] =
     "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
 
+/* A digit's value, or -1 for a character outside the alphabet (a damaged
+ * list read back from the last build). */
 static int
 digit_value(char c)
 {
 	return c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'Z' ? c - 'A' + 10 :
-	    c >= 'a' && c <= 'z' ? c - 'a' + 36 : c == '-' ? 62 : 63;
+	    c >= 'a' && c <= 'z' ? c - 'a' + 36 : c == '-' ? 62 : c == '_' ? 63 : -1;
 }
 
 static struct gram *
@@ -1026,10 +1028,12 @@ decode_docs(const char *s, size_t len, uint32_t **docs, size_t *n, size_t *cap)
 	uint32_t doc = 0, v = 0, shift = 0;
 	bool first = true;
 	for (size_t i = bitmap; i < len; i++) {
-		const char *at = memchr(digits64, s[i], 64);
-		if (at == NULL || shift > 25)
+		/* Not memchr over the alphabet: this loop reads every list of
+		 * the last build's index when a few articles are patched in. */
+		int d = digit_value(s[i]);
+		if (d < 0 || shift > 25)
 			return false;
-		uint32_t x = (uint32_t)(at - digits64);
+		uint32_t x = (uint32_t)d;
 		for (int b = 0; bitmap && b < 6; b++) {
 			if (!(x >> b & 1))
 				continue;
