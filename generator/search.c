@@ -61,6 +61,10 @@ struct lang_index {
 	uint32_t *order;         /* grams by shard, then key */
 	size_t *shard_start;     /* n_shards + 1 offsets into order */
 	size_t n_shards;
+	size_t total;            /* the shards' size, about (entry_size) */
+	/* Patched: the shards read back and rewritten; the others are the
+	 * last build's, kept unread.  NULL: every shard is written. */
+	bool *touched;
 };
 
 struct search {
@@ -1159,10 +1163,10 @@ parse_shard(struct lang_index *ix, enum lang l, size_t n, const char *s, size_t 
 	return ok;
 }
 
-/* The last build's lists of language l, when its index is there, whole,
- * and numbers the articles as this build does. */
+/* The shard count and total size of the last build's index of language
+ * l, from its meta.js, when it numbers the articles as this build does. */
 static bool
-load_previous(struct search *se, enum lang l, const char *public_dir)
+read_meta(struct search *se, enum lang l, const char *public_dir)
 {
 	struct buf b = BUF_INIT, rel = BUF_INIT;
 	buf_printf(&rel, "%s/search/meta.js", lang_code[l]);
@@ -1170,26 +1174,54 @@ load_previous(struct search *se, enum lang l, const char *public_dir)
 	snprintf(want, sizeof(want), "\"o\":\"%016llx\"",
 	    (unsigned long long)order_hash(se->site));
 	const char *at;
-	unsigned long long shards = 0;
+	unsigned long long shards = 0, total = 0;
 	bool ok = read_previous(public_dir, rel.data, &b) && strstr(b.data, want) &&
 	    (at = strstr(b.data, "\"s\":")) && sscanf(at + 4, "%llu", &shards) == 1 &&
-	    shards > 0 && shards <= (1u << 24);
-	for (size_t n = 0; ok && n < shards; n++) {
+	    shards > 0 && shards <= (1u << 24) && (shards & (shards - 1)) == 0 &&
+	    (at = strstr(b.data, "\"z\":")) && sscanf(at + 4, "%llu", &total) == 1;
+	se->idx[l].n_shards = ok ? (size_t)shards : 0;
+	se->idx[l].total = ok ? (size_t)total : 0;
+	buf_release(&b);
+	buf_release(&rel);
+	return ok;
+}
+
+/* The last build's shards that hold any of keys[0..n) into ix, marked as
+ * touched; false when one is missing or not as shard_file wrote it. */
+static bool
+load_shards(struct lang_index *ix, enum lang l, const char *public_dir,
+    const uint64_t *keys, size_t n)
+{
+	struct buf b = BUF_INIT, rel = BUF_INIT;
+	ix->touched = xcalloc(ix->n_shards, sizeof(*ix->touched));
+	bool ok = true;
+	for (size_t i = 0; ok && i < n; i++) {
+		size_t shard = key_hash(keys[i]) % (uint32_t)ix->n_shards;
+		if (ix->touched[shard])
+			continue;
+		ix->touched[shard] = true;
 		buf_reset(&rel);
-		buf_printf(&rel, "%s/search/s/%zu.js", lang_code[l], n);
+		buf_printf(&rel, "%s/search/s/%zu.js", lang_code[l], shard);
 		ok = read_previous(public_dir, rel.data, &b) &&
-		    parse_shard(&se->idx[l], l, n, b.data, b.len);
+		    parse_shard(ix, l, shard, b.data, b.len);
 	}
 	buf_release(&b);
 	buf_release(&rel);
 	return ok;
 }
 
-/* An article rendered now, patched in: its old and new n-grams in each
- * language, and its new texts to write. */
+/* An n-gram an article gained or lost. */
+struct key_change {
+	uint64_t key;
+	bool added;
+};
+
+/* An article rendered now, patched in: the n-grams it gained and lost in
+ * each language, and its new texts to write. */
 struct change {
 	const struct article *a;
-	struct doc old[LANG_COUNT], now[LANG_COUNT];
+	struct key_change *diff[LANG_COUNT];
+	size_t n_diff[LANG_COUNT];
 	char *text[LANG_COUNT];
 	size_t len[LANG_COUNT];
 	bool ok;
@@ -1201,6 +1233,35 @@ struct patch_job {
 	struct change *changes;
 };
 
+static int
+by_key(const void *x, const void *y)
+{
+	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+	return a < b ? -1 : a > b;
+}
+
+/* The keys in one of old and now but not both, into c->diff[l]. */
+static void
+diff_keys(struct change *c, enum lang l, struct doc *old, struct doc *now)
+{
+	qsort(old->keys, old->n_keys, sizeof(uint64_t), by_key);
+	qsort(now->keys, now->n_keys, sizeof(uint64_t), by_key);
+	struct key_change *d = xmalloc((old->n_keys + now->n_keys + 1) * sizeof(*d));
+	size_t i = 0, j = 0, n = 0;
+	while (i < old->n_keys || j < now->n_keys) {
+		if (j == now->n_keys || (i < old->n_keys && old->keys[i] < now->keys[j]))
+			d[n++] = (struct key_change){ old->keys[i++], false };
+		else if (i == old->n_keys || now->keys[j] < old->keys[i])
+			d[n++] = (struct key_change){ now->keys[j++], true };
+		else
+			i++, j++;
+	}
+	c->diff[l] = d;
+	c->n_diff[l] = n;
+}
+
+/* An article's old text (its text file) and new one (its HTML): their
+ * n-grams' difference and the new text. */
 static void
 patch_one(void *ctx, size_t job, int worker)
 {
@@ -1210,57 +1271,44 @@ patch_one(void *ctx, size_t job, int worker)
 	c->ok = true;
 	for (int l = 0; l < LANG_COUNT && c->ok; l++) {
 		enum lang lang = (enum lang)l;
+		struct doc old = { 0 }, now = { 0 };
 		c->ok = text_from_file(w, pj->src, c->a, lang);
-		if (!c->ok)
-			break;
-		doc_keys(w, &c->old[l]);
-		c->ok = text_from_html(w, pj->src, c->a, lang);
-		if (!c->ok)
-			break;
-		doc_keys(w, &c->now[l]);
-		c->len[l] = w->b.len;
-		c->text[l] = buf_detach(&w->b);
-		if (c->text[l] == NULL)
-			c->text[l] = xcalloc(1, 1);
+		if (c->ok)
+			doc_keys(w, &old);
+		c->ok = c->ok && text_from_html(w, pj->src, c->a, lang);
+		if (c->ok) {
+			doc_keys(w, &now);
+			diff_keys(c, lang, &old, &now);
+			c->len[l] = w->b.len;
+			c->text[l] = buf_detach(&w->b);
+			if (c->text[l] == NULL)
+				c->text[l] = xcalloc(1, 1);
+		}
+		free(old.keys);
+		free(now.keys);
 	}
 }
 
-static int
-by_key(const void *x, const void *y)
-{
-	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
-	return a < b ? -1 : a > b;
-}
-
-/* Article `doc` leaves the lists of the n-grams it no longer has and
- * joins those of its new ones. */
+/* Article `doc` leaves the lists of the n-grams it lost and joins those
+ * of the ones it gained. */
 static void
-patch_lists(struct lang_index *ix, const struct doc *old, const struct doc *now,
+patch_lists(struct lang_index *ix, const struct key_change *diff, size_t n_diff,
     uint32_t doc)
 {
-	qsort(old->keys, old->n_keys, sizeof(uint64_t), by_key);
-	qsort(now->keys, now->n_keys, sizeof(uint64_t), by_key);
 	uint32_t *docs = NULL;
-	size_t cap = 0, i = 0, j = 0;
-	while (i < old->n_keys || j < now->n_keys) {
-		bool gone = j == now->n_keys || (i < old->n_keys && old->keys[i] < now->keys[j]);
-		bool added = i == old->n_keys || (j < now->n_keys && now->keys[j] < old->keys[i]);
-		if (!gone && !added) {
-			i++;
-			j++;
-			continue;
-		}
-		struct gram *g = find_gram(ix, gone ? old->keys[i++] : now->keys[j++]);
+	size_t cap = 0;
+	for (size_t k = 0; k < n_diff; k++) {
+		struct gram *g = find_gram(ix, diff[k].key);
 		size_t n = 0;
 		decode_docs(g->gaps, g->len, &docs, &n, &cap);
 		size_t at = 0;
 		while (at < n && docs[at] < doc)
 			at++;
 		bool has = at < n && docs[at] == doc;
-		if (gone && has) {
+		if (!diff[k].added && has) {
 			memmove(docs + at, docs + at + 1, (n - at - 1) * sizeof(*docs));
 			n--;
-		} else if (added && !has) {
+		} else if (diff[k].added && !has) {
 			if (n == cap)
 				docs = xrealloc(docs, (cap = cap ? cap * 2 : 64) * sizeof(*docs));
 			memmove(docs + at + 1, docs + at, (n - at) * sizeof(*docs));
@@ -1273,7 +1321,7 @@ patch_lists(struct lang_index *ix, const struct doc *old, const struct doc *now,
 }
 
 /* Grams left with no article are dropped (a full build would not have
- * them); the slot table is rebuilt by build_index's caller if needed. */
+ * them). */
 static void
 drop_empty(struct lang_index *ix)
 {
@@ -1287,6 +1335,125 @@ drop_empty(struct lang_index *ix)
 	ix->n_grams = k;
 }
 
+static size_t
+grams_size(const struct lang_index *ix)
+{
+	size_t total = 0;
+	for (size_t i = 0; i < ix->n_grams; i++)
+		total += entry_size(&ix->grams[i]);
+	return total;
+}
+
+/* The shard count for lists of about `total` bytes: a power of two. */
+static size_t
+shards_for(size_t total)
+{
+	size_t shards = 1;
+	while (shards * SHARD_TARGET < total)
+		shards *= 2;
+	return shards;
+}
+
+/* Language l's index patched with the changes: only the shards that hold
+ * a changed n-gram are read and will be written.  False when they cannot
+ * be read, or when the patched index would be cut into another number
+ * of shards (a full build then numbers them afresh). */
+static bool
+patch_index(struct search *se, enum lang l, const char *public_dir,
+    const struct change *changes, size_t n_changes)
+{
+	struct lang_index *ix = &se->idx[l];
+	size_t n_keys = 0;
+	for (size_t i = 0; i < n_changes; i++)
+		n_keys += changes[i].n_diff[l];
+	uint64_t *keys = xmalloc((n_keys + 1) * sizeof(*keys));
+	n_keys = 0;
+	for (size_t i = 0; i < n_changes; i++)
+		for (size_t k = 0; k < changes[i].n_diff[l]; k++)
+			keys[n_keys++] = changes[i].diff[l][k].key;
+	bool ok = load_shards(ix, l, public_dir, keys, n_keys);
+	free(keys);
+	if (!ok)
+		return false;
+	size_t before = grams_size(ix);
+	for (size_t i = 0; i < n_changes; i++)
+		patch_lists(ix, changes[i].diff[l], changes[i].n_diff[l],
+		    (uint32_t)changes[i].a->index);
+	drop_empty(ix);
+	if (ix->total < before)
+		return false;
+	ix->total = ix->total - before + grams_size(ix);
+	return shards_for(ix->total) == ix->n_shards;
+}
+
+/* Whether the last build's index can be patched: every article's text
+ * files are there, at most a quarter were rendered again (else patching
+ * costs more than collecting), and both languages' meta files agree. */
+static bool
+patch_ready(struct search *se, const struct search_source *src, size_t *n_changed)
+{
+	const struct site *s = se->site;
+	struct buf path = BUF_INIT;
+	bool ok = src->public_dir != NULL;
+	*n_changed = 0;
+	for (size_t i = 0; ok && i < s->n_articles; i++) {
+		const struct article *a = s->articles[i];
+		*n_changed += !src->reused[a->index];
+		for (int l = 0; ok && l < LANG_COUNT; l++) {
+			buf_reset(&path);
+			text_path(&path, (enum lang)l, a->slug);
+			ok = pages_had(se->ps, path.data) && output_has(se->out, path.data);
+		}
+	}
+	buf_release(&path);
+	ok = ok && *n_changed * 4 <= s->n_articles;
+	for (int l = 0; ok && l < LANG_COUNT; l++)
+		ok = read_meta(se, (enum lang)l, src->public_dir);
+	return ok;
+}
+
+/* The text files: the changed articles' written, the others kept. */
+static void
+patch_texts(struct search *se, const struct search_source *src,
+    const struct change *changes, size_t n_changes)
+{
+	const struct site *s = se->site;
+	struct buf path = BUF_INIT, file = BUF_INIT;
+	for (size_t i = 0; i < s->n_articles; i++) {
+		const struct article *a = s->articles[i];
+		for (int l = 0; src->reused[a->index] && l < LANG_COUNT; l++) {
+			buf_reset(&path);
+			text_path(&path, (enum lang)l, a->slug);
+			if (!pages_keep_previous(se->ps, path.data))
+				se->failed = true;
+		}
+	}
+	for (size_t i = 0; i < n_changes; i++) {
+		for (int l = 0; l < LANG_COUNT; l++) {
+			const struct change *c = &changes[i];
+			buf_reset(&path);
+			buf_reset(&file);
+			text_path(&path, (enum lang)l, c->a->slug);
+			text_file(&file, (enum lang)l, c->a->slug, c->text[l], c->len[l]);
+			if (!put_file(se, path.data, &file))
+				se->failed = true;
+		}
+	}
+	buf_release(&path);
+	buf_release(&file);
+}
+
+static void
+reset_index(struct lang_index *ix)
+{
+	for (size_t i = 0; i < ix->n_grams; i++)
+		free(ix->grams[i].gaps);
+	free(ix->grams);
+	free(ix->slots);
+	free(ix->touched);
+	*ix = (struct lang_index){ 0 };
+}
+
 /* Patches the last build's index with the articles rendered now, when
  * they are few and everything else is as the last build left it; false
  * (nothing written, nothing to free) when a full collection is needed. */
@@ -1294,21 +1461,8 @@ static bool
 try_patch(struct search *se, const struct search_source *src, struct scratch *workers)
 {
 	const struct site *s = se->site;
-	size_t n_changed = 0;
-	struct buf path = BUF_INIT;
-	bool ok = src->public_dir != NULL;
-	for (size_t i = 0; ok && i < s->n_articles; i++) {
-		const struct article *a = s->articles[i];
-		n_changed += !src->reused[a->index];
-		for (int l = 0; ok && l < LANG_COUNT; l++) {
-			buf_reset(&path);
-			text_path(&path, (enum lang)l, a->slug);
-			ok = pages_had(se->ps, path.data) && output_has(se->out, path.data);
-		}
-	}
-	ok = ok && n_changed * 4 <= s->n_articles;
-	for (int l = 0; ok && l < LANG_COUNT; l++)
-		ok = load_previous(se, (enum lang)l, src->public_dir);
+	size_t n_changed;
+	bool ok = patch_ready(se, src, &n_changed);
 	struct change *changes = xcalloc(n_changed + 1, sizeof(*changes));
 	size_t k = 0;
 	for (size_t i = 0; ok && i < s->n_articles; i++)
@@ -1319,68 +1473,36 @@ try_patch(struct search *se, const struct search_source *src, struct scratch *wo
 		pool_run(se->threads, n_changed, patch_one, &pj);
 	for (size_t i = 0; ok && i < n_changed; i++)
 		ok = changes[i].ok;
-	for (size_t i = 0; ok && i < n_changed; i++)
-		for (int l = 0; l < LANG_COUNT; l++)
-			patch_lists(&se->idx[l], &changes[i].old[l], &changes[i].now[l],
-			    (uint32_t)changes[i].a->index);
-	for (size_t i = 0; ok && i < s->n_articles; i++) {
-		const struct article *a = s->articles[i];
-		for (int l = 0; src->reused[a->index] && l < LANG_COUNT; l++) {
-			buf_reset(&path);
-			text_path(&path, (enum lang)l, a->slug);
-			if (!pages_keep_previous(se->ps, path.data))
-				se->failed = true;
-		}
-	}
+	for (int l = 0; ok && l < LANG_COUNT; l++)
+		ok = patch_index(se, (enum lang)l, src->public_dir, changes, n_changed);
+	if (ok)
+		patch_texts(se, src, changes, n_changed);
 	for (size_t i = 0; i < n_changed; i++) {
 		for (int l = 0; l < LANG_COUNT; l++) {
-			struct change *c = &changes[i];
-			if (ok) {
-				struct buf rel = BUF_INIT, file = BUF_INIT;
-				text_path(&rel, (enum lang)l, c->a->slug);
-				text_file(&file, (enum lang)l, c->a->slug, c->text[l], c->len[l]);
-				if (!put_file(se, rel.data, &file))
-					se->failed = true;
-				buf_release(&rel);
-				buf_release(&file);
-			}
-			free(c->old[l].keys);
-			free(c->now[l].keys);
-			free(c->text[l]);
+			free(changes[i].diff[l]);
+			free(changes[i].text[l]);
 		}
 	}
 	free(changes);
-	buf_release(&path);
-	for (int l = 0; l < LANG_COUNT; l++) {
-		struct lang_index *ix = &se->idx[l];
-		if (ok) {
-			drop_empty(ix);
-			continue;
-		}
-		for (size_t i = 0; i < ix->n_grams; i++)
-			free(ix->grams[i].gaps);
-		free(ix->grams);
-		free(ix->slots);
-		*ix = (struct lang_index){ 0 };
-	}
+	for (int l = 0; !ok && l < LANG_COUNT; l++)
+		reset_index(&se->idx[l]);
 	return ok;
 }
 
-/* Shards enough for about SHARD_TARGET bytes each, a power of two; each
- * gram's shard from the hash of its characters, as search.js finds it. */
+/* Each gram's shard from the hash of its characters, as search.js finds
+ * it; shards enough for about SHARD_TARGET bytes each (a patched index
+ * keeps the last build's count, which patch_index checked). */
 static void
 build_index(struct search *se, enum lang l)
 {
 	struct lang_index *ix = &se->idx[l];
 	free(ix->slots);
 	ix->slots = NULL;
-	size_t total = 0;
-	for (size_t i = 0; i < ix->n_grams; i++)
-		total += entry_size(&ix->grams[i]);
-	size_t shards = 1;
-	while (shards * SHARD_TARGET < total)
-		shards *= 2;
-	ix->n_shards = shards;
+	if (ix->touched == NULL) {
+		ix->total = grams_size(ix);
+		ix->n_shards = shards_for(ix->total);
+	}
+	size_t shards = ix->n_shards;
 	ix->order = xmalloc((ix->n_grams + 1) * sizeof(*ix->order));
 	for (size_t i = 0; i < ix->n_grams; i++) {
 		ix->grams[i].shard = key_hash(ix->grams[i].key) % (uint32_t)shards;
@@ -1484,8 +1606,9 @@ meta_file(struct search *se, enum lang l, struct buf *b)
 {
 	uint32_t blocks[4352];
 	size_t n = fold_blocks(blocks, sizeof(blocks) / sizeof(blocks[0]));
-	buf_printf(b, CB_META "(\"%s\",{\"n\":%zu,\"s\":%zu,\"b\":%d,\"o\":\"%016llx\",\"f\":[",
-	    lang_code[l], se->site->n_articles, se->idx[l].n_shards, DOC_BLOCK,
+	buf_printf(b, CB_META "(\"%s\",{\"n\":%zu,\"s\":%zu,\"z\":%zu,\"b\":%d,"
+	    "\"o\":\"%016llx\",\"f\":[", lang_code[l], se->site->n_articles,
+	    se->idx[l].n_shards, se->idx[l].total, DOC_BLOCK,
 	    (unsigned long long)order_hash(se->site));
 	for (size_t i = 0; i < n; i++)
 		buf_printf(b, "%s%u", i ? "," : "", (unsigned)blocks[i]);
@@ -1530,6 +1653,12 @@ write_one(void *ctx, size_t job, int worker)
 			meta_file(se, (enum lang)l, &b);
 		} else if (--j < shards) {
 			buf_printf(&path, "%s/search/s/%zu.js", lc, j);
+			if (se->idx[l].touched && !se->idx[l].touched[j]) {
+				if (!pages_keep_previous(se->ps, path.data))
+					se->failed = true;
+				buf_release(&path);
+				return;
+			}
 			shard_file(se, (enum lang)l, j, &b);
 		} else {
 			j -= shards;
@@ -1579,6 +1708,7 @@ search_free(struct search *se)
 		free(ix->slots);
 		free(ix->order);
 		free(ix->shard_start);
+		free(ix->touched);
 	}
 	free(se);
 }

@@ -5,7 +5,8 @@
  *
  * What it writes under public/<lang>/search/ (all of it scripts that call
  * a global function, so that they load from file:// as over HTTP):
- *   meta.js        how many articles and shards, which fold blocks exist
+ *   meta.js        how many articles and shards, the lists' total size,
+ *                  which fold blocks exist
  *   s/<n>.js       shard n: for each n-gram that hashes to n, the list of
  *                  articles holding it (n-grams: every character, every
  *                  two adjacent characters, three adjacent [a-z0-9])
@@ -20,9 +21,11 @@
  * text, so no false hit survives and no true one is missed.
  *
  * Incremental: when the articles are those of the last build, in the same
- * order, and few were rendered again, the last build's shards are read
- * and patched with those articles' old and new n-grams (their old text
- * from their text files); the other text files are kept unread.  Else
+ * order, and few were rendered again, only the last build's shards that
+ * hold an n-gram those articles gained or lost (their old text from their
+ * text files) are read, patched and rewritten; the other shards and text
+ * files are kept unread, unless the lists' new total size (meta.js keeps
+ * it) calls for another number of shards.  Else
  * every article's text is collected: from its HTML, or from the last
  * build's text file when its render was reused.  Files whose content is
  * as last time are kept (pages_keep_file).

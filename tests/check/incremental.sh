@@ -84,6 +84,16 @@ check "the author and the updated date of $second"
 sedi 's/^apps: \[\(.*\)\]$/apps: [\1]/; /^apps:/s/\([[ ]\)[a-z0-9-]*\]$/\1chatgpt]/' "$arts/$second"
 grep -q '^apps:.*chatgpt\]' "$arts/$second" || fail "could not change an app of $second"
 check "an app of $second swapped for another"
+# The search index is patched in place while its shards stay as many;
+# 3,000 characters never seen before make it outgrow them (a full
+# index then), and taking them out makes it shrink back.
+python3 -c 'print("\\n" + "".join(chr(0x4E00 + i * 7) for i in range(3000)))' \
+	>"$tmp/para"
+cp "$arts/$second" "$tmp/second"
+cat "$tmp/para" >>"$arts/$second"
+check "3,000 new characters in $second (more search shards)"
+cat "$tmp/second" >"$arts/$second"
+check "the 3,000 characters taken out again"
 printf '\nOne more English sentence.\n' >>"$arts/$translated"
 check "a sentence added to $translated"
 sedi 's/^title: .*/title: A changed English title/' "$arts/$translated"
