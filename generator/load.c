@@ -627,11 +627,7 @@ read_article_file(struct loader *l, const char *path, struct version *v,
 		fm = parse_front_matter(l, path, yaml, yaml_len);
 		v->path = path;
 		if (fm != NULL) {   /* kept as parsed: no YAML next time */
-			struct buf tree = BUF_INIT;
-			ynode_write(&tree, fm);
-			rec->fm = arena_strndup(l->a, tree.data, tree.len);
-			rec->fm_len = tree.len;
-			buf_release(&tree);
+			rec->fm = fm;
 			*recorded = true;
 		}
 		set_body(v, text, raw, text_len, body, body_line, where);
@@ -1128,15 +1124,13 @@ read_one(void *ctx, size_t i, int worker)
 	struct file_stamp now = stamped ? stamp_of(&st) : (struct file_stamp){ 0 };
 	bool trusted = stamped && settled(&now, rj->started);
 	struct source_record known;
-	struct ynode *fm = NULL;
 	if (trusted && rj->known &&
-	    rj->known(rj->known_ctx, rj->v[i].name, &known, wl.a) &&
-	    same_stamp(&known.stamp, &now) &&
-	    (fm = ynode_read(wl.a, pf->path, known.fm, known.fm_len)) != NULL) {
+	    rj->known(rj->known_ctx, rj->v[i].name, pf->path, &known, wl.a) &&
+	    same_stamp(&known.stamp, &now)) {
 		/* As last time: its front matter from the cache (as it was
 		 * parsed, checked again below like any), its body only if it
 		 * is rendered (load_body).  A damaged record is read anew. */
-		pf->fm = fm;
+		pf->fm = known.fm;
 		pf->v.path = pf->path;
 		pf->v.source_hash = known.source_hash;
 		pf->v.body_line = known.body_line;

@@ -9,6 +9,7 @@
 
 #include "diag.h"
 #include "site.h"
+#include "yamlnode.h"
 
 /* What identifies a file's contents without reading it: a write changes
  * its ctime, which nothing can set back. */
@@ -18,16 +19,15 @@ struct file_stamp {
 };
 
 /* What loading takes from an article file that a later build can use
- * while the file's stamp is the same: its front matter as parsed (in
- * ynode_write's text), where its body starts and the hash of its text.
+ * while the file's stamp is the same: its front matter as parsed (the
+ * tree, with positions), where its body starts and the hash of its text.
  * The body is read only if something renders it. */
 struct source_record {
 	const char *name;                    /* in articles/ */
 	struct file_stamp stamp;
 	uint64_t source_hash;
 	int body_line;
-	const char *fm;                      /* the front matter, ynode_write's */
-	size_t fm_len;
+	struct ynode *fm;                    /* the front matter as parsed */
 	const char *line;                    /* its line in the last state, when */
 	size_t line_len;                     /* taken from there, else NULL */
 };
@@ -40,9 +40,10 @@ struct source_records {
 };
 
 /* The last build's record of article file `name` (state.h), copied into
- * `a`; false when there is none.  Called from several threads at once. */
+ * `a`, its tree's positions naming `path`; false when there is none.
+ * Called from several threads at once. */
 typedef bool (*known_source_fn)(const void *ctx, const char *name,
-    struct source_record *out, struct arena *a);
+    const char *path, struct source_record *out, struct arena *a);
 
 struct load_options {
 	const char *content_dir;

@@ -12,8 +12,9 @@
  *
  * A record is reused only when its key matches, every article it links to
  * still exists in the version named, and every file it references is
- * still there; otherwise the article is rendered.  Records are lines of
- * tab-separated, escaped fields, so a damaged one is simply not reused.
+ * still there; otherwise the article is rendered.  A record is one of the
+ * state's (its layout is the renders section's in state.h, its fields
+ * record.h's), so a damaged one is simply not reused.
  *
  * Memory: restored strings and arrays live in the arena given. */
 #ifndef HAICHAO_RCACHE_H
@@ -33,9 +34,6 @@ uint64_t rcache_key(const struct site *s, const struct article *a);
 
 /* Appends the record of a rendered article (one line, '\n' included). */
 void rcache_put(struct buf *out, const struct site *s, const struct article *a);
-
-/* The slug a record is for, as a pointer into it and a length. */
-const char *rcache_slug(const char *record, size_t len, size_t *slug_len);
 
 /* Fills the render results of `a` (whose html stays NULL) from a record
  * of `len` bytes; false, with `a` as it was, when the record is damaged,

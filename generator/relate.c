@@ -10,6 +10,7 @@
 #include "alloc.h"
 #include "hash.h"
 #include "pool.h"
+#include "record.h"
 
 /* A shared app says more than a shared company, which says more than a
  * shared theme. */
@@ -204,39 +205,32 @@ relate_put(struct buf *out, const struct site *s)
 {
 	for (size_t i = 0; i < s->n_articles; i++) {
 		const struct article *a = s->articles[i];
-		for (size_t j = 0; j < a->n_related; j++) {
-			char num[24];
-			int n = snprintf(num, sizeof(num), j ? "\t%zu" : "%zu",
-			    a->related[j]->index);
-			buf_add(out, num, (size_t)n);
-		}
-		buf_putc(out, '\n');
+		for (size_t j = 0; j < a->n_related; j++)
+			rec_put_num(out, a->related[j]->index);
+		rec_end(out);
 	}
 }
 
-/* The related lists from relate_put's lines; false, with nothing set,
+/* The related lists from relate_put's records; false, with nothing set,
  * when they do not fit (a count, an index out of range). */
 static bool
 take_related(struct site *s, const char *p, size_t len)
 {
-	const char *end = p + len;
-	size_t n = s->n_articles;
+	const char *end = p + len, *line = p;
+	size_t n = s->n_articles, line_len = 0;
 	size_t *all = xmalloc((n ? n : 1) * 5 * sizeof(*all));
 	size_t *count = xcalloc(n ? n : 1, sizeof(*count));
 	bool ok = true;
 	for (size_t i = 0; ok && i < n; i++) {
-		while (ok && p < end && *p != '\n') {
-			size_t v = 0;
-			const char *digits = p;
-			while (p < end && *p >= '0' && *p <= '9' && p - digits < 12)
-				v = v * 10 + (size_t)(*p++ - '0');
-			ok = p > digits && v < n && v != i && count[i] < 5;
+		ok = rec_next_line(&p, end, &line, &line_len) && p[-1] == '\n';
+		struct rec r;
+		rec_open(&r, line, line_len, NULL);
+		while (ok && line_len > 0 && rec_more(&r)) {
+			size_t v = (size_t)rec_get_num(&r, n ? n - 1 : 0);
+			ok = r.ok && v != i && count[i] < 5;
 			if (ok)
 				all[i * 5 + count[i]++] = v;
-			if (ok && p < end && *p == '\t')
-				p++;
 		}
-		ok = ok && p < end && *p++ == '\n';
 	}
 	ok = ok && p == end;
 	for (size_t i = 0; ok && i < n; i++) {

@@ -11,7 +11,7 @@
 
 /* Fills every article's backlinks, every glossary.yaml term's list of
  * articles using it (used_by) and every article's related lists, the latter on
- * `threads` threads, or from `known` (relate_put's lines from the last
+ * `threads` threads, or from `known` (relate_put's records from the last
  * build, with the same relate_key) when it fits.  Needs the rendered
  * versions' link lists; allocates in the site's arena. */
 void relate_site(struct site *s, int threads, const char *known,

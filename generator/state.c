@@ -15,12 +15,13 @@
 #include <unistd.h>
 
 #include "alloc.h"
-#include "escape.h"
 #include "hash.h"
 #include "pool.h"
+#include "record.h"
+#include "yamlnode.h"
 
 #define STATE_FAMILY "haichao-cache "
-#define STATE_MAGIC STATE_FAMILY "7\n"
+#define STATE_MAGIC STATE_FAMILY "8\n"
 
 static const char *const section_name[ST_COUNT] = {
 	[ST_INPUTS] = "inputs", [ST_SAID] = "said", [ST_FILES] = "files",
@@ -38,76 +39,6 @@ state_path(const struct state_options *opt)
 	buf_add(&b, opt->public_dir, len);
 	buf_puts(&b, ".haichao-cache");
 	return buf_detach(&b);
-}
-
-/* ---- numbers and fields ------------------------------------------------------- */
-
-/* A decimal number, zero-padded to `width` digits (0: as long as it
- * needs), then `after`; without printf, which is most of stamping
- * tens of thousands of files. */
-static void
-put_decimal(struct buf *out, unsigned long long v, int width, char after)
-{
-	char tmp[24];
-	int n = 0;
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v > 0 && n < 20);
-	while (n < width)
-		tmp[n++] = '0';
-	char text[25];
-	for (int i = 0; i < n; i++)
-		text[i] = tmp[n - 1 - i];
-	text[n] = after;
-	buf_add(out, text, (size_t)n + 1);
-}
-
-static void
-put_hex(struct buf *out, uint64_t v, char after)
-{
-	char hex[17];
-	for (int k = 15; k >= 0; k--, v >>= 4)
-		hex[k] = "0123456789abcdef"[v & 15];
-	hex[16] = after;
-	buf_add(out, hex, 17);
-}
-
-/* A decimal (or, with base 16, hexadecimal) number ending at `stop`;
- * moves *p past the stop character.  Never reads at or past `end`. */
-static bool
-get_number(const char **p, const char *end, int base, char stop,
-    unsigned long long *out)
-{
-	const char *q = *p;
-	unsigned long long v = 0;
-	int digits = 0;
-	for (; q < end && *q != stop; q++, digits++) {
-		int d = base == 16 ? hex_digit(*q) : (*q >= '0' && *q <= '9' ? *q - '0' : -1);
-		if (d < 0 || digits >= (base == 16 ? 16 : 19))
-			return false;
-		v = v * (unsigned)base + (unsigned)d;
-	}
-	if (digits == 0 || q >= end)
-		return false;
-	*out = v;
-	*p = q + 1;
-	return true;
-}
-
-/* The line at *p in [*p, end), without its newline; moves *p past it.
- * False at the end. */
-static bool
-next_line(const char **p, const char *end, const char **line, size_t *len)
-{
-	if (*p >= end)
-		return false;
-	const char *nl = memchr(*p, '\n', (size_t)(end - *p));
-	const char *eol = nl ? nl : end;
-	*line = *p;
-	*len = (size_t)(eol - *p);
-	*p = nl ? nl + 1 : end;
-	return true;
 }
 
 /* ---- the container ---------------------------------------------------------- */
@@ -134,19 +65,21 @@ parse_table(const char *data, size_t len, size_t lens[ST_COUNT],
 			*why = D_CACHE_FORMAT;
 		return false;
 	}
-	const char *p = data + ml, *end = data + len;
+	const char *p = data + ml, *end = data + len, *line;
+	size_t line_len;
 	for (int i = 0; i < ST_COUNT; i++) {
-		size_t nl = strlen(section_name[i]);
-		unsigned long long n, sum;
-		if ((size_t)(end - p) <= nl || memcmp(p, section_name[i], nl) != 0 ||
-		    p[nl] != '\t')
+		struct rec r;
+		const char *name;
+		size_t nl;
+		if (!rec_next_line(&p, end, &line, &line_len) || line + line_len == end)
+			return false;   /* the table's lines end in newlines */
+		rec_open(&r, line, line_len, NULL);
+		rec_get_raw(&r, &name, &nl);
+		lens[i] = (size_t)rec_get_num(&r, SIZE_MAX);
+		sums[i] = rec_get_hex(&r);
+		if (!rec_done(&r) || nl != strlen(section_name[i]) ||
+		    memcmp(name, section_name[i], nl) != 0)
 			return false;
-		p += nl + 1;
-		if (!get_number(&p, end, 10, '\t', &n) ||
-		    !get_number(&p, end, 16, '\n', &sum))
-			return false;
-		lens[i] = (size_t)n;
-		sums[i] = sum;
 	}
 	*at = (size_t)(p - data);
 	return true;
@@ -264,25 +197,23 @@ read_upto(struct reading *r, size_t upto)
 static void
 stamp(struct buf *out, const char *tag, const char *path, const struct stat *st)
 {
-	buf_puts(out, tag);
-	buf_putc(out, '\t');
-	put_decimal(out, st->st_mtim.tv_sec > 0 ? (unsigned long long)st->st_mtim.tv_sec : 0, 0, '.');
-	put_decimal(out, (unsigned long long)st->st_mtim.tv_nsec, 9, '\t');
-	put_decimal(out, st->st_ctim.tv_sec > 0 ? (unsigned long long)st->st_ctim.tv_sec : 0, 0, '.');
-	put_decimal(out, (unsigned long long)st->st_ctim.tv_nsec, 9, '\t');
-	put_decimal(out, (unsigned long long)st->st_size, 0, '\t');
-	put_decimal(out, (unsigned long long)st->st_ino, 0, '\t');
-	escape_field(out, path);
-	buf_putc(out, '\n');
+	rec_put_text(out, tag);
+	rec_put_num(out, st->st_mtim.tv_sec > 0 ? (unsigned long long)st->st_mtim.tv_sec : 0);
+	rec_put_num(out, (unsigned long long)st->st_mtim.tv_nsec);
+	rec_put_num(out, st->st_ctim.tv_sec > 0 ? (unsigned long long)st->st_ctim.tv_sec : 0);
+	rec_put_num(out, (unsigned long long)st->st_ctim.tv_nsec);
+	rec_put_num(out, (unsigned long long)st->st_size);
+	rec_put_num(out, (unsigned long long)st->st_ino);
+	rec_put_text(out, path);
+	rec_end(out);
 }
 
 static void
 tagged_path(struct buf *out, const char *tag, const char *path)
 {
-	buf_puts(out, tag);
-	buf_putc(out, '\t');
-	escape_field(out, path);
-	buf_putc(out, '\n');
+	rec_put_text(out, tag);
+	rec_put_text(out, path);
+	rec_end(out);
 }
 
 static int
@@ -386,8 +317,8 @@ fingerprint(const struct state_options *opt)
 
 /* ---- published files ---------------------------------------------------------- */
 
-/* A line of the files section: KEY (16 hex digits, or "-" for a file
- * without one), SIZE, MTIME (seconds.nanoseconds), PATH. */
+/* A record of the files section: SIZE, MTIME seconds, MTIME nanoseconds,
+ * PATH, then KEY (a hash) for a file made from known things. */
 struct file_line {
 	bool has_key;
 	unsigned long long key, size, mtime_s, mtime_ns;
@@ -395,19 +326,17 @@ struct file_line {
 };
 
 static bool
-parse_file_line(const char *p, const char *eol, struct file_line *f)
+parse_file_line(const char *line, size_t len, struct file_line *f)
 {
-	f->has_key = !(eol - p >= 2 && p[0] == '-' && p[1] == '\t');
-	if (!f->has_key)
-		p += 2;
-	else if (!get_number(&p, eol, 16, '\t', &f->key) || f->key > LONG_MAX)
-		return false;
-	if (!get_number(&p, eol, 10, '\t', &f->size) ||
-	    !get_number(&p, eol, 10, '.', &f->mtime_s) ||
-	    !get_number(&p, eol, 10, '\t', &f->mtime_ns))
-		return false;
-	f->path.len = 0;
-	return unescape_field(p, (size_t)(eol - p), &f->path) && f->path.len > 0;
+	struct rec r;
+	rec_open(&r, line, len, NULL);
+	f->size = rec_get_num(&r, LLONG_MAX);
+	f->mtime_s = rec_get_num(&r, LLONG_MAX);
+	f->mtime_ns = rec_get_num(&r, 999999999);
+	rec_get_text_into(&r, &f->path);
+	f->has_key = rec_more(&r);
+	f->key = f->has_key ? rec_get_hex(&r) : 0;
+	return rec_done(&r) && f->key <= LONG_MAX && f->path.len > 0;
 }
 
 /* True when a stat of the file (ok: it worked) is the file as
@@ -456,8 +385,8 @@ stat_all(const struct state_options *opt, char *const *paths, size_t n,
 		close(j.dfd);
 }
 
-/* The files section read into lines (paths copied, NULL for one with a
- * NUL in it); false when a line does not read. */
+/* The files section read into lines (paths copied); false when a line
+ * does not read. */
 struct file_lines {
 	struct file_line *v;
 	char **paths;
@@ -473,8 +402,8 @@ read_file_lines(const struct state_span *s, struct file_lines *fl)
 	const char *p = s->p, *end = s->p + s->len, *line;
 	size_t len;
 	bool ok = true;
-	while (ok && next_line(&p, end, &line, &len)) {
-		if (!(ok = parse_file_line(line, line + len, &f)))
+	while (ok && rec_next_line(&p, end, &line, &len)) {
+		if (!(ok = parse_file_line(line, len, &f)))
 			break;
 		if (fl->n == cap) {
 			cap = cap ? cap * 2 : 1024;
@@ -483,8 +412,7 @@ read_file_lines(const struct state_span *s, struct file_lines *fl)
 		}
 		fl->v[fl->n] = f;
 		fl->v[fl->n].path = (struct buf)BUF_INIT;
-		fl->paths[fl->n++] = memchr(f.path.data, '\0', f.path.len) ? NULL :
-		    xstrdup(f.path.data);
+		fl->paths[fl->n++] = xstrdup(f.path.data);
 	}
 	buf_release(&f.path);
 	return ok;
@@ -593,8 +521,6 @@ index_files(const struct state_options *opt, struct state_prev *prev,
 {
 	struct file_lines fl;
 	bool ok = read_file_lines(&prev->text.sec[ST_FILES], &fl);
-	for (size_t i = 0; ok && i < fl.n; i++)
-		ok = fl.paths[i] != NULL;
 	struct stat *st = xmalloc((fl.n + 1) * sizeof(*st));
 	bool *there = xcalloc(fl.n + 1, 1);
 	/* Only files with a key need looking at (and only when keys are
@@ -631,23 +557,17 @@ index_files(const struct state_options *opt, struct state_prev *prev,
 }
 
 /* A section of records whose first field names them: name -> offset of
- * its line.  `escaped`: the name is escape_field's. */
+ * its line. */
 static void
-index_records(const struct state_span *s, struct strset *set, bool escaped)
+index_records(const struct state_span *s, struct strset *set)
 {
 	struct buf name = BUF_INIT;
 	const char *p = s->p, *end = s->p + s->len, *line;
 	size_t len;
-	while (next_line(&p, end, &line, &len)) {
-		const char *tab = memchr(line, '\t', len);
-		if (tab == NULL || tab == line)
-			continue;
-		name.len = 0;
-		if (!escaped)
-			buf_add(&name, line, (size_t)(tab - line));
-		else if (!unescape_field(line, (size_t)(tab - line), &name))
-			continue;
-		if (name.len > 0 && memchr(name.data, '\0', name.len) == NULL)
+	while (rec_next_line(&p, end, &line, &len)) {
+		struct rec r;
+		rec_open(&r, line, len, NULL);
+		if (rec_get_text_into(&r, &name) && rec_more(&r) && name.len > 0)
 			strset_put(set, name.data, (long)(line - s->p));
 	}
 	buf_release(&name);
@@ -682,16 +602,21 @@ state_prev_load(const struct state_options *opt, struct state_text *text,
 	index_files(opt, prev, same_env);
 	if (!same_env)
 		return;
-	index_records(&prev->text.sec[ST_RENDERS], &prev->renders, false);
-	index_records(&prev->text.sec[ST_SOURCES], &prev->sources, true);
-	/* Related lists: "KEY\n", then a line per article. */
+	index_records(&prev->text.sec[ST_RENDERS], &prev->renders);
+	index_records(&prev->text.sec[ST_SOURCES], &prev->sources);
+	/* Related lists: a record of their key, then one per article. */
 	const struct state_span *r = &prev->text.sec[ST_RELATED];
-	const char *p = r->p;
-	unsigned long long key;
-	if (r->len > 0 && get_number(&p, r->p + r->len, 16, '\n', &key)) {
-		prev->related_key = key;
-		prev->related = p;
-		prev->related_len = (size_t)(r->p + r->len - p);
+	const char *p = r->p, *line;
+	size_t len;
+	struct rec k;
+	if (rec_next_line(&p, r->p + r->len, &line, &len) && p[-1] == '\n') {
+		rec_open(&k, line, len, NULL);
+		uint64_t key = rec_get_hex(&k);
+		if (rec_done(&k)) {
+			prev->related_key = key;
+			prev->related = p;
+			prev->related_len = (size_t)(r->p + r->len - p);
+		}
 	}
 }
 
@@ -742,9 +667,62 @@ state_related(const struct state_prev *prev, uint64_t key, size_t *len)
 
 /* ---- article files ------------------------------------------------------------ */
 
-/* A source record's line: NAME, the stamp (mtime, ctime, size, inode),
- * the text's hash, the body's first line and the front matter, tab-
- * separated. */
+/* A front-matter tree, node by node, depth first: KIND (a letter: s a
+ * scalar, S a quoted scalar, q a sequence, m a map), LINE, COL, then a
+ * scalar's TEXT or a collection's COUNT of items (a map's keys and
+ * values alternate). */
+static void
+put_tree(struct buf *out, const struct ynode *n)
+{
+	static const char kinds[] = { [Y_SCALAR] = 's', [Y_SEQ] = 'q', [Y_MAP] = 'm' };
+	rec_put_letter(out, n->kind == Y_SCALAR && n->quoted ? 'S' : kinds[n->kind]);
+	rec_put_num(out, (unsigned long long)(n->pos.line > 0 ? n->pos.line : 0));
+	rec_put_num(out, (unsigned long long)(n->pos.col > 0 ? n->pos.col : 0));
+	if (n->kind == Y_SCALAR) {
+		rec_put_text(out, n->str);
+		return;
+	}
+	rec_put_num(out, n->n);
+	for (size_t i = 0; i < n->n; i++)
+		put_tree(out, n->items[i]);
+}
+
+/* The tree put_tree wrote, with `path` in every position; NULL when it
+ * does not read.  A node takes at least six bytes ("s\t0\t0\t"), which
+ * bounds every count by what is left. */
+static struct ynode *
+get_tree(struct rec *r, const char *path, int depth)
+{
+	char kind = rec_get_letter(r);
+	size_t line = (size_t)rec_get_num(r, INT_MAX);
+	size_t col = (size_t)rec_get_num(r, INT_MAX);
+	if (!r->ok || depth > YNODE_MAX_DEPTH ||
+	    (kind != 's' && kind != 'S' && kind != 'q' && kind != 'm'))
+		return NULL;
+	struct ynode *y = ARENA_NEW(r->arena, struct ynode);
+	*y = (struct ynode){ .pos = { path, (int)line, (int)col } };
+	if (kind == 's' || kind == 'S') {
+		y->kind = Y_SCALAR;
+		y->quoted = kind == 'S';
+		y->str = rec_get_text(r, &y->len);
+		return r->ok ? y : NULL;
+	}
+	y->kind = kind == 'q' ? Y_SEQ : Y_MAP;
+	y->n = rec_get_count(r, 6);
+	if (!r->ok || (kind == 'm' && y->n % 2 != 0))
+		return NULL;
+	y->items = ARENA_ARRAY(r->arena, struct ynode *, y->n ? y->n : 1);
+	/* A map's keys are scalars (ynode_get compares their text). */
+	for (size_t i = 0; i < y->n; i++)
+		if ((y->items[i] = get_tree(r, path, depth + 1)) == NULL ||
+		    (kind == 'm' && i % 2 == 0 && y->items[i]->kind != Y_SCALAR))
+			return NULL;
+	return y;
+}
+
+/* A sources record: NAME, the stamp (MTIME seconds and nanoseconds,
+ * CTIME seconds and nanoseconds, SIZE, INODE), the text's HASH, the
+ * body's first LINE, then the front matter's tree (put_tree). */
 void
 state_put_source(struct buf *out, const struct source_record *r)
 {
@@ -754,51 +732,51 @@ state_put_source(struct buf *out, const struct source_record *r)
 		return;
 	}
 	const struct file_stamp *st = &r->stamp;
-	escape_field(out, r->name);
-	buf_printf(out, "\t%lld.%09lld\t%lld.%09lld\t%lld\t%llu\t%016llx\t%d\t",
-	    st->mtime_s, st->mtime_ns, st->ctime_s, st->ctime_ns, st->size, st->ino,
-	    (unsigned long long)r->source_hash, r->body_line);
-	escape_field(out, r->fm);
-	buf_putc(out, '\n');
+	long long v[] = { st->mtime_s, st->mtime_ns, st->ctime_s, st->ctime_ns,
+		st->size };
+	rec_put_text(out, r->name);
+	/* Before 1970 (or damaged): 0, which matches no stamp of such a
+	 * file, so it is read again. */
+	for (size_t i = 0; i < sizeof(v) / sizeof(*v); i++)
+		rec_put_num(out, v[i] > 0 ? (unsigned long long)v[i] : 0);
+	rec_put_num(out, st->ino);
+	rec_put_hex(out, r->source_hash);
+	rec_put_num(out, (unsigned long long)(r->body_line > 0 ? r->body_line : 0));
+	put_tree(out, r->fm);
+	rec_end(out);
 }
 
 bool
-state_source(const void *ctx, const char *name, struct source_record *out,
-    struct arena *a)
+state_read_source(const char *line, size_t len, const char *path,
+    struct source_record *out, struct arena *a)
+{
+	struct rec r;
+	rec_open(&r, line, len, a);
+	struct source_record s = { .line = line, .line_len = len };
+	s.name = rec_get_text(&r, NULL);
+	long long *v[] = { &s.stamp.mtime_s, &s.stamp.mtime_ns, &s.stamp.ctime_s,
+		&s.stamp.ctime_ns, &s.stamp.size };
+	for (size_t i = 0; i < sizeof(v) / sizeof(*v); i++)
+		*v[i] = (long long)rec_get_num(&r, LLONG_MAX);
+	s.stamp.ino = rec_get_num(&r, ULLONG_MAX);
+	s.source_hash = rec_get_hex(&r);
+	s.body_line = (int)rec_get_num(&r, INT_MAX - 1);
+	s.fm = get_tree(&r, path, 0);
+	if (s.fm == NULL || !rec_done(&r) || s.body_line < 2)
+		return false;
+	*out = s;
+	return true;
+}
+
+bool
+state_source(const void *ctx, const char *name, const char *path,
+    struct source_record *out, struct arena *a)
 {
 	const struct state_prev *prev = ctx;
-	const char *line, *p;
+	const char *line;
 	size_t line_len;
-	if (!line_of(&prev->sources, &prev->text.sec[ST_SOURCES], name, &line,
-	    &line_len))
-		return false;
-	const char *eol = line + line_len;
-	if ((p = memchr(line, '\t', line_len)) == NULL)
-		return false;
-	p++;
-	unsigned long long v[8];
-	static const char stops[] = ".\t.\t\t\t\t\t";
-	static const int bases[] = { 10, 10, 10, 10, 10, 10, 16, 10 };
-	for (int i = 0; i < 8; i++)
-		if (!get_number(&p, eol, bases[i], stops[i], &v[i]))
-			return false;
-	for (int i = 0; i < 5; i++)
-		if (v[i] > LLONG_MAX)
-			return false;
-	if (v[7] < 2 || v[7] >= INT_MAX)
-		return false;
-	struct buf fm = BUF_INIT;
-	if (!unescape_field(p, (size_t)(eol - p), &fm)) {
-		buf_release(&fm);
-		return false;
-	}
-	*out = (struct source_record){ NULL,
-		{ (long long)v[0], (long long)v[1], (long long)v[2], (long long)v[3],
-		  (long long)v[4], v[5] }, v[6], (int)v[7],
-		arena_strndup(a, fm.data ? fm.data : "", fm.len), fm.len,
-		line, line_len };
-	buf_release(&fm);
-	return true;
+	return line_of(&prev->sources, &prev->text.sec[ST_SOURCES], name, &line,
+	    &line_len) && state_read_source(line, line_len, path, out, a);
 }
 
 /* ---- saving -------------------------------------------------------------------- */
@@ -843,15 +821,13 @@ put_files(const struct state_options *opt, const struct state_next *s,
 		    (struct state_stamp){ (unsigned long long)st[i].st_size,
 			(unsigned long long)st[i].st_mtim.tv_sec,
 			(unsigned long long)st[i].st_mtim.tv_nsec };
+		rec_put_num(out, now.size);
+		rec_put_num(out, now.mtime_s);
+		rec_put_num(out, now.mtime_ns);
+		rec_put_text(out, s->files->slots[i]);
 		if (keys[i] >= 0)
-			put_hex(out, (uint64_t)keys[i], '\t');
-		else
-			buf_puts(out, "-\t");
-		put_decimal(out, now.size, 0, '\t');
-		put_decimal(out, now.mtime_s, 0, '.');
-		put_decimal(out, now.mtime_ns, 0, '\t');
-		escape_field(out, s->files->slots[i]);
-		buf_putc(out, '\n');
+			rec_put_hex(out, (uint64_t)keys[i]);
+		rec_end(out);
 	}
 	free(look);
 	free(kept);
@@ -866,11 +842,11 @@ put_table(const struct state_span sec[ST_COUNT], struct buf *out)
 {
 	buf_puts(out, STATE_MAGIC);
 	for (int i = 0; i < ST_COUNT; i++) {
-		buf_puts(out, section_name[i]);
-		buf_putc(out, '\t');
-		put_decimal(out, sec[i].len, 0, '\t');
-		put_hex(out, section_sum((enum state_section)i, sec[i].p,
-		    sec[i].len), '\n');
+		rec_put_text(out, section_name[i]);
+		rec_put_num(out, sec[i].len);
+		rec_put_hex(out, section_sum((enum state_section)i, sec[i].p,
+		    sec[i].len));
+		rec_end(out);
 	}
 }
 
@@ -888,7 +864,8 @@ state_save(const struct state_options *opt, const struct state_next *s)
 	struct buf files = BUF_INIT, related = BUF_INIT, head = BUF_INIT,
 	    tmp = BUF_INIT;
 	put_files(opt, s, &files);
-	put_hex(&related, s->related_key, '\n');
+	rec_put_hex(&related, s->related_key);
+	rec_end(&related);
 	if (s->related && s->related->len)
 		buf_add(&related, s->related->data, s->related->len);
 	struct state_span sec[ST_COUNT] = {

@@ -22,10 +22,33 @@
  *   - the list of files is used whenever the file is sound (it tells the
  *     commit which old files to prune without walking public/).
  *
- * One record format: a section is lines of tab-separated fields, text
- * escaped with escape_field (escape.h), so no field can forge a line.
- * The file opens with "haichao-cache 7" and a table of the sections'
- * lengths and checksums.  A file that is missing is no state (silently);
+ * One record format (record.h): every section but `said` (the text as
+ * printed) is records, a line each of tab-separated fields (text escaped,
+ * so no field can forge a line; numbers; hashes; kind letters), written
+ * and read only through record.h, so there is one reader to trust and
+ * to fuzz.  The records, field by field:
+ *   inputs   TAG PATH, or TAG MTIME-S MTIME-NS CTIME-S CTIME-NS SIZE INODE
+ *            PATH (compared whole, never taken apart)
+ *   files    SIZE MTIME-S MTIME-NS PATH [KEY]
+ *   renders  SLUG KEY VERSIONS, then per version (zh, then en):
+ *              HTML-HASH HAN-CHARS LATIN-WORDS SUMMARY(maybe)
+ *              N-IDS ID...
+ *              N-NOTES (s SITE-INDEX | l LOCAL-INDEX | a ZH EN PINYIN)...
+ *              N-XREFS (SLUG z|e ANCHOR(maybe) LINE COL)...
+ *              N-ASSETS PATH...
+ *            (rcache.h says what they mean and when one is reused)
+ *   sources  NAME MTIME-S MTIME-NS CTIME-S CTIME-NS SIZE INODE HASH
+ *            BODY-LINE, then the front matter's tree, node by node depth
+ *            first: KIND (s scalar, S quoted scalar, q sequence, m map)
+ *            LINE COL, then TEXT for a scalar or COUNT for a collection
+ *            followed by its items (a map's keys and values alternate)
+ *   related  KEY (of what the lists were made from), then per article
+ *            the indexes of its related articles (relate.h)
+ * A render, source or related record that does not read is not used
+ * (the article is rendered or read again); a files record that does not
+ * read makes the whole list unused.
+ * The file opens with "haichao-cache 8" and a table of the sections'
+ * lengths and checksums (a record each: NAME LENGTH CHECKSUM).  A file that is missing is no state (silently);
  * one that is damaged, truncated, of another format or not ours at all
  * gives one warning and a full build.  It is read into memory (never
  * mapped: a file truncated under a running build just reads short), and
@@ -44,6 +67,7 @@
 
 #include "arena.h"
 #include "buf.h"
+#include "record.h"
 #include "diag.h"
 #include "load.h"
 #include "site.h"
@@ -125,8 +149,13 @@ bool state_render_record(const struct state_prev *prev, const char *slug,
     const char **record, size_t *len);
 /* known_source_fn (load.h) over the last build's records of article
  * files; ctx is a struct state_prev.  Thread-safe. */
-bool state_source(const void *ctx, const char *name, struct source_record *out,
-    struct arena *a);
+bool state_source(const void *ctx, const char *name, const char *path,
+    struct source_record *out, struct arena *a);
+/* Reads one sources record (without its newline) into *out, the tree in
+ * `a` with `path` in its positions, out->line pointing at the record;
+ * false when it does not read. */
+bool state_read_source(const char *line, size_t len, const char *path,
+    struct source_record *out, struct arena *a);
 /* The last build's related lists when made from what `key` says, else
  * NULL. */
 const char *state_related(const struct state_prev *prev, uint64_t key,

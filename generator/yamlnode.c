@@ -115,8 +115,6 @@ check_map_keys(struct loader *l, struct ynode *n)
 	return ok;
 }
 
-/* Deeply nested flow collections cost stack; content never needs this. */
-enum { MAX_DEPTH = 64 };
 
 static struct ynode *
 parse_node(struct loader *l, yaml_event_t *ev, int depth)
@@ -132,7 +130,7 @@ parse_node(struct loader *l, yaml_event_t *ev, int depth)
 	}
 	struct ynode *n = ARENA_NEW(l->a, struct ynode);
 	n->pos = mark_pos(l, ev->start_mark);
-	if (depth > MAX_DEPTH) {
+	if (depth > YNODE_MAX_DEPTH) {
 		diag(l->d, &n->pos, D_YAML_DEPTH);
 		l->failed = true;
 		return NULL;
@@ -250,109 +248,4 @@ ynode_type_error(struct diags *d, const struct ynode *n, const char *key,
     const char *what)
 {
 	diag(d, &n->pos, D_YAML_TYPE, key, what);
-}
-
-/* ---- the tree as text ---------------------------------------------------------- */
-
-/* node := KIND LINE "," COL "," (LEN ":" BYTES | COUNT ":" node...), KIND
- * one of s (scalar), S (quoted scalar), q (sequence), m (map). */
-static void
-put_count(struct buf *out, unsigned long long v, char after)
-{
-	/* Digits by hand: four of these per node, for every article's
-	 * front matter in every build, and snprintf was most of it. */
-	char tmp[24];
-	int i = (int)sizeof(tmp);
-	tmp[--i] = after;
-	do {
-		tmp[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v > 0);
-	buf_add(out, tmp + i, sizeof(tmp) - (size_t)i);
-}
-
-void
-ynode_write(struct buf *out, const struct ynode *n)
-{
-	static const char kinds[] = { 's', 'q', 'm' };
-	buf_putc(out, n->kind == Y_SCALAR && n->quoted ? 'S' : kinds[n->kind]);
-	put_count(out, (unsigned long long)(n->pos.line > 0 ? n->pos.line : 0), ',');
-	put_count(out, (unsigned long long)(n->pos.col > 0 ? n->pos.col : 0), ',');
-	if (n->kind == Y_SCALAR) {
-		put_count(out, n->len, ':');
-		buf_add(out, n->str, n->len);
-		return;
-	}
-	put_count(out, n->n, ':');
-	for (size_t i = 0; i < n->n; i++)
-		ynode_write(out, n->items[i]);
-}
-
-struct reader {
-	struct arena *a;
-	const char *path;
-	const char *p, *end;
-};
-
-static bool
-get_count(struct reader *r, char stop, size_t max, size_t *out)
-{
-	size_t v = 0;
-	const char *start = r->p;
-	while (r->p < r->end && *r->p >= '0' && *r->p <= '9' && r->p - start < 10)
-		v = v * 10 + (size_t)(*r->p++ - '0');
-	if (r->p == start || r->p >= r->end || *r->p != stop || v > max)
-		return false;
-	r->p++;
-	*out = v;
-	return true;
-}
-
-static struct ynode *
-read_node(struct reader *r, int depth)
-{
-	if (r->p >= r->end || depth > MAX_DEPTH)
-		return NULL;
-	char kind = *r->p++;
-	size_t line, col, n;
-	/* The count is checked against what is left after it: the bound
-	 * passed to get_count is taken before its digits are read. */
-	if ((kind != 's' && kind != 'S' && kind != 'q' && kind != 'm') ||
-	    !get_count(r, ',', INT_MAX, &line) || !get_count(r, ',', INT_MAX, &col) ||
-	    !get_count(r, ':', (size_t)(r->end - r->p), &n) ||
-	    n > (size_t)(r->end - r->p))
-		return NULL;
-	struct ynode *y = ARENA_NEW(r->a, struct ynode);
-	y->pos = (struct pos){ r->path, (int)line, (int)col };
-	if (kind == 's' || kind == 'S') {
-		if (memchr(r->p, '\0', n) != NULL)
-			return NULL;
-		y->kind = Y_SCALAR;
-		y->quoted = kind == 'S';
-		y->str = arena_strndup(r->a, r->p, n);
-		y->len = n;
-		r->p += n;
-		return y;
-	}
-	/* Every node takes at least five bytes ("s0,0,0:"): the count is
-	 * bounded by what is left, so a damaged one cannot ask for much. */
-	if (kind == 'm' && n % 2 != 0)
-		return NULL;
-	y->kind = kind == 'q' ? Y_SEQ : Y_MAP;
-	y->items = ARENA_ARRAY(r->a, struct ynode *, n ? n : 1);
-	y->n = n;
-	/* A map's keys are scalars (ynode_get compares their text). */
-	for (size_t i = 0; i < n; i++)
-		if ((y->items[i] = read_node(r, depth + 1)) == NULL ||
-		    (kind == 'm' && i % 2 == 0 && y->items[i]->kind != Y_SCALAR))
-			return NULL;
-	return y;
-}
-
-struct ynode *
-ynode_read(struct arena *a, const char *path, const char *text, size_t len)
-{
-	struct reader r = { a, path, text, text + len };
-	struct ynode *n = read_node(&r, 0);
-	return n && r.p == r.end ? n : NULL;
 }

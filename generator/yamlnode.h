@@ -16,6 +16,12 @@
 
 enum ynode_kind { Y_SCALAR, Y_SEQ, Y_MAP };
 
+/* How deep below the root a tree may nest: deeply nested flow
+ * collections cost stack, and content never needs them.  (The state
+ * module keeps trees between builds, state.h, and reads them back with
+ * the same bound.) */
+#define YNODE_MAX_DEPTH 64
+
 struct ynode {
 	enum ynode_kind kind;
 	struct pos pos;
@@ -38,14 +44,6 @@ struct ynode *ynode_get(const struct ynode *map, const char *key);
 
 /* True for a scalar that YAML would read as null (~, null, empty). */
 bool ynode_is_null(const struct ynode *n);
-
-/* A tree as text, for the build cache: what yaml_load made, positions
- * included (the path left out), so that it can be had again without
- * parsing YAML.  ynode_read gives the tree back, with `path` in every
- * position, or NULL when `text` is not ynode_write's. */
-void ynode_write(struct buf *out, const struct ynode *n);
-struct ynode *ynode_read(struct arena *a, const char *path, const char *text,
-    size_t len);
 
 /* Reports `key` at n's position as not being `what` ("a string", ...). */
 void ynode_type_error(struct diags *d, const struct ynode *n, const char *key,

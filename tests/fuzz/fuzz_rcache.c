@@ -1,5 +1,7 @@
 /* fuzz_rcache.c — libFuzzer target: render-cache records (rcache.h), which
- * are read back from a file beside public/ that anyone can edit.
+ * are read back from a file beside public/ that anyone can edit.  Their
+ * fields are the state's record format (record.h, also reached whole by
+ * fuzz_state); this target goes into what the fields mean.
  *
  * The shared archive (fuzz_util.h) gets an article x with a local
  * glossary, an asset x/chart.png and links to y and to y's English

@@ -20,6 +20,7 @@
 #include "output.h"
 #include "state.h"
 #include "strset.h"
+#include "yamlnode.h"
 
 static struct state_options opt;
 static char content[128], templates[128], public_dir[128], cache[160];
@@ -64,8 +65,12 @@ save_state(const char *inputs)
 	strset_add(&files, "index.html");
 	struct buf renders = BUF_INIT, sources = BUF_INIT, related = BUF_INIT;
 	buf_puts(&renders, "a\tRECORD-A\nb\tRECORD-B\n");
+	struct ynode key = { Y_SCALAR, { "x", 2, 1 }, "title", 5, false, NULL, 0 };
+	struct ynode value = { Y_SCALAR, { "x", 2, 8 }, "a\tb", 3, true, NULL, 0 };
+	struct ynode *pair[] = { &key, &value };
+	struct ynode fm = { Y_MAP, { "x", 2, 1 }, NULL, 0, false, pair, 2 };
 	struct source_record src = { "a.zh.md", { 1, 2, 3, 4, 5, 6 }, 0xabc, 4,
-		"m1,1,0:", 7, NULL, 0 };
+		&fm, NULL, 0 };
 	state_put_source(&sources, &src);
 	buf_puts(&related, "1\n0\n");
 	struct state_next next = { inputs, "said this\n", &keys, &files,
@@ -138,13 +143,22 @@ test_round_trip(void **unused)
 	struct arena a;
 	arena_init(&a);
 	struct source_record r;
-	assert_true(state_source(&prev, "a.zh.md", &r, &a));
+	assert_true(state_source(&prev, "a.zh.md", "content/articles/a.zh.md", &r,
+	    &a));
 	assert_int_equal(r.stamp.mtime_s, 1);
 	assert_int_equal(r.stamp.ino, 6);
 	assert_int_equal(r.source_hash, 0xabc);
 	assert_int_equal(r.body_line, 4);
-	assert_string_equal(r.fm, "m1,1,0:");
-	assert_false(state_source(&prev, "b.zh.md", &r, &a));
+	assert_int_equal(r.fm->kind, Y_MAP);
+	const struct ynode *title = ynode_get(r.fm, "title");
+	assert_non_null(title);
+	assert_string_equal(title->str, "a\tb");
+	assert_int_equal(title->len, 3);
+	assert_true(title->quoted);
+	assert_string_equal(title->pos.path, "content/articles/a.zh.md");
+	assert_int_equal(title->pos.line, 2);
+	assert_int_equal(title->pos.col, 8);
+	assert_false(state_source(&prev, "b.zh.md", "b", &r, &a));
 	arena_free(&a);
 	size_t rl;
 	assert_null(state_related(&prev, 0x76, &rl));
@@ -397,24 +411,40 @@ test_forged_records_are_not_used(void **unused)
 	strset_init(&files);
 	struct buf renders = BUF_INIT, sources = BUF_INIT, related = BUF_INIT;
 	buf_puts(&renders, "\tno-slug\nnotab\n");
-	buf_puts(&sources, "a.zh.md\t1.2\t3.4\t5\t6\tzz\t4\tm1,1,0:\n"
-	    "b.zh.md\t1.2\t3.4\t5\t6\t0\t1\tm1,1,0:\n"
-	    "c.zh.md\t99999999999999999999.2\t3.4\t5\t6\t0\t4\t\n");
+	/* a: a hash that is not one; b: a body on line 1; c: a number too
+	 * big; d: fewer items than counted; e: a map key that is a
+	 * sequence; f: a field after the tree; g: a map of odd count. */
+	buf_puts(&sources, "a.zh.md\t1\t2\t3\t4\t5\t6\tzz\t4\tm\t1\t1\t0\n"
+	    "b.zh.md\t1\t2\t3\t4\t5\t6\t0\t1\tm\t1\t1\t0\n"
+	    "c.zh.md\t99999999999999999999\t2\t3\t4\t5\t6\t0\t4\tm\t1\t1\t0\n"
+	    "d.zh.md\t1\t2\t3\t4\t5\t6\t0\t4\tm\t1\t1\t2\ts\t1\t1\ta\n"
+	    "e.zh.md\t1\t2\t3\t4\t5\t6\t0\t4\tm\t1\t1\t2\tq\t1\t1\t0\ts\t1\t1\tb\n"
+	    "f.zh.md\t1\t2\t3\t4\t5\t6\t0\t4\tm\t1\t1\t0\tx\n"
+	    "g.zh.md\t1\t2\t3\t4\t5\t6\t0\t4\tm\t1\t1\t1\ts\t1\t1\ta\n"
+	    "ok.zh.md\t1\t2\t3\t4\t5\t6\t0\t4\tm\t1\t1\t2\ts\t1\t1\ta\tS\t1\t4\t\n");
 	struct state_next next = { inputs, "", &keys, &files, &renders,
 		&sources, &related, 0, NULL };
 	state_save(&opt, &next);
+	put("content/extra.txt", "x");   /* not up to date: read whole */
 	struct state_text t;
-	(void)up_to_date(&t);
+	assert_false(up_to_date(&t));
 	ASSERT_DIAGS("");
 	struct state_prev prev;
 	state_prev_load(&opt, &t, &prev);
+	assert_true(t.data == NULL && prev.text.sound);
 	assert_int_equal(prev.renders.len, 0);
 	struct arena a;
 	arena_init(&a);
 	struct source_record r;
-	assert_false(state_source(&prev, "a.zh.md", &r, &a));
-	assert_false(state_source(&prev, "b.zh.md", &r, &a));
-	assert_false(state_source(&prev, "c.zh.md", &r, &a));
+	static const char *const bad[] = { "a", "b", "c", "d", "e", "f", "g" };
+	char name[16];
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		snprintf(name, sizeof(name), "%s.zh.md", bad[i]);
+		assert_false(state_source(&prev, name, name, &r, &a));
+	}
+	/* the well-formed one beside them is read */
+	assert_true(state_source(&prev, "ok.zh.md", "ok", &r, &a));
+	assert_string_equal(ynode_get(r.fm, "a")->str, "");
 	arena_free(&a);
 	state_prev_free(&prev);
 	strset_free(&keys);
@@ -468,12 +498,63 @@ test_listed_path_outside_deletes_nothing(void **unused)
 	free(inputs);
 }
 
+/* Front matter as parsed comes back from its record as the same tree,
+ * positions and quoting included, and a record missing any field of it
+ * is not read. */
+static void
+test_tree_round_trip(void **unused)
+{
+	(void)unused;
+	struct arena a;
+	arena_init(&a);
+	const char *text = "title: \"引号\\t和换行\"\n"
+	    "tags: [a, 'b c', \"\"]\n"
+	    "glossary:\n  - {zh: 出海, en: going overseas}\n"
+	    "block: |\n  line one\n  line\\two\n"
+	    "empty:\n";
+	struct ynode *fm = yaml_load(&a, &D, "x.md", 2, text, strlen(text));
+	assert_non_null(fm);
+	struct source_record src = { "x.zh.md", { 1, 2, 3, 4, 5, 6 }, 0xabc, 9,
+		fm, NULL, 0 };
+	struct buf w = BUF_INIT, again = BUF_INIT;
+	state_put_source(&w, &src);
+	assert_int_equal(w.data[w.len - 1], '\n');
+	assert_null(memchr(w.data, '\n', w.len - 1));
+	struct source_record back;
+	assert_true(state_read_source(w.data, w.len - 1, "y.md", &back, &a));
+	back.line = NULL;
+	state_put_source(&again, &back);
+	assert_int_equal(again.len, w.len);
+	assert_memory_equal(again.data, w.data, w.len);
+	const struct ynode *title = ynode_get(back.fm, "title");
+	assert_string_equal(title->str, "引号\t和换行");
+	assert_true(title->quoted);
+	assert_int_equal(title->pos.line, 2);
+	assert_int_equal(title->pos.col, 8);
+	assert_string_equal(title->pos.path, "y.md");
+	assert_int_equal(ynode_get(back.fm, "tags")->n, 3);
+	assert_string_equal(ynode_get(back.fm, "block")->str,
+	    "line one\nline\\two\n");
+	assert_true(ynode_is_null(ynode_get(back.fm, "empty")));
+	/* cut before its last field: never a partial tree */
+	const char *last = w.data + w.len;
+	while (last[-1] != '\t')
+		last--;
+	for (size_t cut = 0; w.data + cut < last; cut++)
+		assert_false(state_read_source(w.data, cut, "y.md", &back, &a));
+	buf_release(&w);
+	buf_release(&again);
+	arena_free(&a);
+	ASSERT_DIAGS("");
+}
+
 int
 main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_round_trip),
+		T(test_tree_round_trip),
 		T(test_every_flipped_byte_is_refused),
 		T(test_truncated_is_refused),
 		T(test_foreign_and_older_are_refused),

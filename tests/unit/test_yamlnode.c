@@ -575,54 +575,6 @@ test_errors_accumulate_across_loads(void **state)
 	    "haichao: 2 errors, 0 warnings\n");
 }
 
-/* ---- the tree as text (for the build cache) ---------------------------------- */
-
-static void
-test_write_read_round_trip(void **state)
-{
-	struct fixture *f = *state;
-	const char *text = "title: \"引号\\t和换行\"\n"
-	    "tags: [a, 'b c', \"\"]\n"
-	    "glossary:\n  - {zh: 出海, en: going overseas}\n"
-	    "block: |\n  line one\n  line\ttwo\n"
-	    "empty:\n";
-	struct ynode *n = load(f, 2, text);
-	assert_non_null(n);
-	struct buf w = BUF_INIT;
-	ynode_write(&w, n);
-	assert_non_null(w.data);
-	struct ynode *back = ynode_read(&f->arena, "x.yaml", w.data, w.len);
-	assert_non_null(back);
-	/* the same tree, positions and quoting included */
-	struct buf again = BUF_INIT;
-	ynode_write(&again, back);
-	assert_int_equal(again.len, w.len);
-	assert_memory_equal(again.data, w.data, w.len);
-	assert_scalar(ynode_get(back, "title"), "引号\t和换行", 2, 8);
-	assert_true(ynode_get(back, "title")->quoted);
-	assert_int_equal(ynode_get(back, "tags")->n, 3);
-	assert_string_equal(ynode_get(back, "block")->str, "line one\nline\ttwo\n");
-	assert_true(ynode_is_null(ynode_get(back, "empty")));
-	/* damaged text: NULL, never a partial tree */
-	for (size_t cut = 0; cut < w.len; cut++)
-		assert_null(ynode_read(&f->arena, "x.yaml", w.data, cut));
-	assert_null(ynode_read(&f->arena, "x.yaml", "m1,1,3:s1,1,1:a", 15));
-	assert_null(ynode_read(&f->arena, "x.yaml", "m1,1,1:s1,1,1:a", 15));
-	assert_null(ynode_read(&f->arena, "x.yaml", "x1,1,1:", 7));
-	/* a scalar's length counted from before its own digits: one byte
-	 * past the end (read_node read it, found by the yaml fuzz target) */
-	char *cut = malloc(9);
-	memcpy(cut, "s1,1,3:ab", 9);
-	assert_null(ynode_read(&f->arena, "x.yaml", cut, 9));
-	free(cut);
-	/* a map whose key is not a scalar */
-	assert_null(ynode_read(&f->arena, "x.yaml", "m1,1,2:q1,1,0:s1,1,1:a", 22));
-	assert_null(ynode_read(&f->arena, "x.yaml", "q1,1,99999999999:", 17));
-	buf_release(&w);
-	buf_release(&again);
-	ASSERT_DIAGS(&f->diags, "");
-}
-
 int
 main(void)
 {
@@ -659,7 +611,6 @@ main(void)
 		T(test_nesting_too_deep_block_maps),
 		T(test_type_error),
 		T(test_errors_accumulate_across_loads),
-		T(test_write_read_round_trip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
