@@ -82,3 +82,10 @@ fold_char(uint32_t c)
 	pthread_once(&bmp_once, fill_bmp);
 	return bmp[c];
 }
+
+const uint32_t *
+fold_bmp(void)
+{
+	pthread_once(&bmp_once, fill_bmp);
+	return bmp;
+}

@@ -20,6 +20,10 @@
 /* The folded form of code point c. */
 uint32_t fold_char(uint32_t c);
 
+/* fold_char of every code point of the BMP, as a table of 0x10000: for
+ * loops over long texts, which look a character up without a call. */
+const uint32_t *fold_bmp(void);
+
 /* The traditional-to-simplified table, sorted by its first column. */
 struct fold_pair {
 	uint32_t from, to;

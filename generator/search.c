@@ -231,50 +231,108 @@ search_html_text(const char *html, size_t len, struct buf *out)
 			i = end;
 			continue;
 		}
-		uint32_t c;
-		size_t n = html[i] == '&' ? entity(html, len, i, &c) : 0;
-		if (skip == 0) {
-			if (n)
+		if (html[i] == '&') {
+			uint32_t c;
+			size_t n = entity(html, len, i, &c);
+			if (skip == 0 && n)
 				put_utf8(out, c);
-			else
-				buf_putc(out, html[i]);
+			else if (skip == 0)
+				buf_putc(out, '&');
+			i += n ? n : 1;
+			continue;
 		}
-		i += n ? n : 1;
+		/* A run of text, found by memchr and copied at once. */
+		const char *lt = memchr(html + i, '<', len - i);
+		size_t run = lt ? (size_t)(lt - html) : len;
+		const char *amp = memchr(html + i, '&', run - i);
+		run = amp ? (size_t)(amp - html) : run;
+		if (skip == 0)
+			buf_add(out, html + i, run - i);
+		i = run;
 	}
 }
 
-/* search_squeeze, and the folded code point of each character it keeps
- * into `folded` (room for len): how many. */
-static size_t
-squeeze_fold(const char *text, size_t len, struct buf *out, uint32_t *folded)
+/* What squeeze_fold makes of a text besides its squeezed UTF-8: each
+ * kept character folded, the squeezed text in UTF-16 and the characters
+ * its JavaScript string form adds (text_file).  The arrays have room for
+ * as many entries as the text has bytes, or are NULL. */
+struct squeezed {
+	uint32_t *folded;
+	uint16_t *units;
+	size_t n_chars, n_units, extra;
+};
+
+/* A code point after a UTF-8 lead byte of 0x80 or more: inline for the
+ * two- and three-byte sequences that make up Chinese text. */
+static inline uint32_t
+next_wide(const char *text, size_t len, size_t *i)
 {
-	bool space = false, any = false;
-	size_t i = 0, n = 0;
+	const unsigned char *s = (const unsigned char *)text + *i;
+	if ((s[0] & 0xF0) == 0xE0 && *i + 2 < len && (s[1] & 0xC0) == 0x80 &&
+	    (s[2] & 0xC0) == 0x80) {
+		uint32_t c = (uint32_t)(s[0] & 0x0F) << 12 | (uint32_t)(s[1] & 0x3F) << 6 |
+		    (s[2] & 0x3F);
+		if (c >= 0x800) {
+			*i += 3;
+			return c;
+		}
+	}
+	return utf8_next(text, len, i);
+}
+
+/* search_squeeze, and what `sq` asks for, in one pass that decodes each
+ * character once (the index reads every article's text this way). */
+static void
+squeeze_fold(const char *text, size_t len, struct buf *out, struct squeezed *sq)
+{
+	const uint32_t *bmp = fold_bmp();
 	buf_grow(out, len);
-	out->data[out->len] = '\0';   /* buf's invariant, even if nothing is kept */
-	while (i < len) {
+	char *o = out->data + out->len;
+	size_t n = 0, u = 0, extra = 0;
+	bool space = false, any = false;
+	for (size_t i = 0; i < len;) {
 		size_t at = i;
 		uint32_t c = (unsigned char)text[i] < 0x80 ? (unsigned char)text[i++] :
-		    utf8_next(text, len, &i);
-		uint32_t f = fold_char(c);
+		    next_wide(text, len, &i);
+		uint32_t f = c < 0x10000 ? bmp[c] : fold_char(c);
 		if (f == ' ') {
 			space = true;
 			continue;
 		}
 		if (space && any) {
-			buf_putc(out, ' ');
-			if (folded)
-				folded[n] = ' ';
+			*o++ = ' ';
+			if (sq) {
+				sq->folded[n] = ' ';
+				sq->units[u++] = ' ';
+			}
 			n++;
 		}
 		space = false;
 		any = true;
-		buf_add(out, text + at, i - at);
-		if (folded)
-			folded[n] = f;
-		n++;
+		/* One to four bytes: a call to memcpy costs more than them. */
+		for (size_t k = at; k < i; k++)
+			*o++ = text[k];
+		if (sq == NULL)
+			continue;
+		sq->folded[n++] = f;
+		if (c < 0x80)
+			extra += c == '"' || c == '\\' ? 1 : c < 0x20 ? 5 : 0;
+		else if ((c | 1) == 0x2029)
+			extra += 5;
+		if (c < 0x10000) {
+			sq->units[u++] = (uint16_t)c;
+		} else {
+			sq->units[u++] = (uint16_t)(0xD800 | (c - 0x10000) >> 10);
+			sq->units[u++] = (uint16_t)(0xDC00 | ((c - 0x10000) & 0x3FF));
+		}
 	}
-	return n;
+	out->len = (size_t)(o - out->data);
+	out->data[out->len] = '\0';
+	if (sq) {
+		sq->n_chars = n;
+		sq->n_units = u;
+		sq->extra = extra;
+	}
 }
 
 void
@@ -322,19 +380,20 @@ key_hash(uint64_t key)
 }
 
 /* A worker's scratch: the folded characters of one text and a set that
- * keeps each key once (slots stamped with the document, so it is never
- * cleared). */
-struct seen {
-	uint64_t key;
-	uint32_t stamp;
-};
+ * keeps each key once.  A key leaves bits 42 to 62 free (key_chars): a
+ * slot holds its key and, there, the number of the document that put it
+ * there, so that the set is emptied by counting, not cleared. */
+enum { STAMP_SHIFT = 42 };
+#define STAMP_MAX 0x1FFFFFu
 
 struct scratch {
-	uint32_t *chars;         /* the folded text of w->b */
-	size_t n_chars, cap_chars;
-	struct seen *seen;
+	struct squeezed sq;      /* of w->b: folded, in UTF-16 */
+	size_t cap;              /* entries sq's arrays have room for */
+	uint64_t *seen;          /* the set: key | stamp << STAMP_SHIFT */
 	size_t n_seen;
 	uint32_t stamp;
+	uint64_t *keys;          /* doc_keys' list, before it is copied out */
+	size_t cap_keys;
 	/* Characters of the BMP seen in this document, a bit each: most of
 	 * a text's keys are its characters, and a bit is cheaper than the
 	 * set.  Cleared word by word from `touched` after each document. */
@@ -357,15 +416,15 @@ mix(uint64_t k)
 static inline bool
 first_use(struct scratch *w, uint64_t key)
 {
+	uint64_t want = key | (uint64_t)w->stamp << STAMP_SHIFT;
 	size_t mask = w->n_seen - 1;
 	for (size_t i = mix(key) & mask;; i = (i + 1) & mask) {
-		struct seen *s = &w->seen[i];
-		if (s->stamp != w->stamp) {
-			s->stamp = w->stamp;
-			s->key = key;
+		uint64_t slot = w->seen[i];
+		if ((slot >> STAMP_SHIFT & STAMP_MAX) != w->stamp) {
+			w->seen[i] = want;
 			return true;
 		}
-		if (s->key == key)
+		if (slot == want)
 			return false;
 	}
 }
@@ -373,19 +432,23 @@ first_use(struct scratch *w, uint64_t key)
 static void
 scratch_chars(struct scratch *w, size_t chars)
 {
-	if (chars > w->cap_chars) {
-		w->cap_chars = chars * 2;
-		w->chars = xrealloc(w->chars, w->cap_chars * sizeof(*w->chars));
+	if (chars > w->cap || w->sq.folded == NULL) {
+		w->cap = chars * 2;
+		w->sq.folded = xrealloc(w->sq.folded, w->cap * sizeof(*w->sq.folded));
+		w->sq.units = xrealloc(w->sq.units, w->cap * sizeof(*w->sq.units));
 	}
 }
 
-/* A new document: the set is made big enough and emptied (by stamp). */
+/* A new document: the set is made big enough and emptied (by stamp),
+ * and the list of keys too. */
 static void
 scratch_new_doc(struct scratch *w, size_t chars)
 {
-	/* At most three keys a character; the set stays under half full. */
+	/* The set holds at most two keys a character (a pair and a run of
+	 * three, or a character outside the BMP and a pair) and stays under
+	 * half full; smaller is faster: its look-ups are the cost here. */
 	size_t want = 1024;
-	while (want < chars * 6)
+	while (want < chars * 4)
 		want *= 2;
 	if (want > w->n_seen) {
 		free(w->seen);
@@ -393,30 +456,34 @@ scratch_new_doc(struct scratch *w, size_t chars)
 		w->seen = xcalloc(want, sizeof(*w->seen));
 		w->stamp = 0;
 	}
-	if (++w->stamp == 0) {   /* wrapped: every stamp is stale again */
+	if (++w->stamp > STAMP_MAX) {   /* every stamp is stale again */
 		memset(w->seen, 0, w->n_seen * sizeof(*w->seen));
 		w->stamp = 1;
 	}
+	if (chars * 3 > w->cap_keys) {
+		w->cap_keys = chars * 3;
+		w->keys = xrealloc(w->keys, w->cap_keys * sizeof(*w->keys));
+	}
 }
 
-/* w->b (a squeezed text) and w->chars: the text, squeezed and folded. */
+/* w->a squeezed into w->b, and w->sq: the text folded and in UTF-16. */
 static void
 squeeze_raw(struct scratch *w)
 {
 	buf_reset(&w->b);
 	scratch_chars(w, w->a.len + 1);
-	w->n_chars = squeeze_fold(w->a.data ? w->a.data : "", w->a.len, &w->b, w->chars);
+	squeeze_fold(w->a.data ? w->a.data : "", w->a.len, &w->b, &w->sq);
 }
 
 /* The distinct n-grams of w->chars, in order of first use. */
 static void
 doc_keys(struct scratch *w, struct doc *d)
 {
-	size_t n = w->n_chars;
+	size_t n = w->sq.n_chars;
 	scratch_new_doc(w, n + 1);
-	uint64_t *keys = xmalloc((n * 3 + 1) * sizeof(*keys));
+	uint64_t *keys = w->keys;
 	size_t k = 0;
-	const uint32_t *c = w->chars;
+	const uint32_t *c = w->sq.folded;
 	for (size_t j = 0; j < n; j++) {
 		if (c[j] == ' ' || c[j] == 0)
 			continue;
@@ -445,7 +512,8 @@ doc_keys(struct scratch *w, struct doc *d)
 	for (size_t t = 0; t < w->n_touched; t++)
 		w->uni[w->touched[t]] = 0;
 	w->n_touched = 0;
-	d->keys = xrealloc(keys, (k ? k : 1) * sizeof(*keys));
+	d->keys = xmalloc((k ? k : 1) * sizeof(*keys));
+	memcpy(d->keys, keys, k * sizeof(*keys));
 	d->n_keys = k;
 }
 
@@ -556,28 +624,14 @@ put16_ascii(char *p, const char *s, size_t n)
 	return p;
 }
 
+/* The string form of js_string, in UTF-16LE, of a text's UTF-16 units. */
 static char *
-put16(char *p, uint32_t c)
-{
-	if (c >= 0x10000) {
-		p = put16(p, 0xD800 | ((c - 0x10000) >> 10));
-		c = 0xDC00 | ((c - 0x10000) & 0x3FF);
-	}
-	*p++ = (char)(c & 0xFF);
-	*p++ = (char)(c >> 8);
-	return p;
-}
-
-/* `text` as js_string writes it, in UTF-16LE: one pass, decoding each
- * character once. */
-static char *
-js_string16(char *p, const char *text, size_t len)
+js_units16(char *p, const uint16_t *units, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	p = put16_ascii(p, "\"", 1);
-	for (size_t i = 0; i < len;) {
-		unsigned char b = (unsigned char)text[i];
-		uint32_t c = b < 0x80 ? (i++, b) : utf8_next(text, len, &i);
+	for (size_t i = 0; i < n; i++) {
+		uint16_t c = units[i];
 		if (c == '"' || c == '\\') {
 			char e[2] = { '\\', (char)c };
 			p = put16_ascii(p, e, 2);
@@ -586,35 +640,27 @@ js_string16(char *p, const char *text, size_t len)
 				hex[c >> 4 & 15], hex[c & 15] };
 			p = put16_ascii(p, e, 6);
 		} else {
-			p = put16(p, c);
+			*p++ = (char)(c & 0xFF);
+			*p++ = (char)(c >> 8);
 		}
 	}
 	return put16_ascii(p, "\"", 1);
 }
 
-/* The text file's content for a text: UTF-8, or UTF-16LE with a byte
- * order mark when that is shorter (Chinese text: two bytes a character
- * instead of three).  A script file with a BOM is decoded by it, over
- * HTTP and from file:// alike. */
+/* The text file's content for a squeezed text (`sq` is its UTF-16 and
+ * escapes): UTF-8, or UTF-16LE with a byte order mark when that is
+ * shorter (Chinese text: two bytes a character instead of three).  A
+ * script file with a BOM is decoded by it, over HTTP and from file://
+ * alike. */
 static void
 text_file(struct buf *b, enum lang l, const char *slug, const char *text,
-    size_t len)
+    size_t len, const struct squeezed *sq)
 {
 	char head[512];
 	int hn = snprintf(head, sizeof(head), CB_TEXT "(\"%s\",\"%s\",",
 	    lang_code[l], slug);
-	size_t units = 0, extra = 0;   /* code units; escapes' added characters */
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)text[i];
-		units += (c & 0xC0) != 0x80;
-		units += c >= 0xF0;
-		extra += c == '"' || c == '\\' ? 1 : c < 0x20 ? 5 : 0;
-		if (c == 0xE2 && i + 2 < len && (unsigned char)text[i + 1] == 0x80 &&
-		    ((unsigned char)text[i + 2] & 0xFE) == 0xA8)
-			extra += 5;
-	}
-	size_t ascii = (size_t)hn + 2 + 3 + extra;   /* quotes, ");\n" */
-	size_t utf16 = 2 + 2 * (ascii + units);
+	size_t ascii = (size_t)hn + 2 + 3 + sq->extra;   /* quotes, ");\n" */
+	size_t utf16 = 2 + 2 * (ascii + sq->n_units);
 	if (hn < 0 || (size_t)hn >= sizeof(head) || utf16 >= ascii + len) {
 		buf_add(b, head, hn < 0 ? 0 : strlen(head));
 		js_string(b, text, len);
@@ -626,7 +672,7 @@ text_file(struct buf *b, enum lang l, const char *slug, const char *text,
 	*p++ = (char)0xFF;
 	*p++ = (char)0xFE;
 	p = put16_ascii(p, head, (size_t)hn);
-	p = js_string16(p, text, len);
+	p = js_units16(p, sq->units, sq->n_units);
 	p = put16_ascii(p, ");\n", 3);
 	b->len = (size_t)(p - b->data);
 	b->data[b->len] = '\0';
@@ -733,13 +779,14 @@ text_from_file(struct scratch *w, const struct search_source *src,
 /* Writes `b` as `path`, or keeps the last build's file when its content
  * hash is the same. */
 static bool
-put_file(struct search *se, const char *path, struct buf *b)
+put_file(struct search *se, const char *path, const struct buf *b)
 {
-	uint64_t key = hash_bytes(HASH_SEED, b->data ? b->data : "", b->len);
+	const char *data = b->data ? b->data : "";
+	uint64_t key = hash_bytes(HASH_SEED, data, b->len);
 	if (pages_keep_file(se->ps, path, key))
 		return true;
 	pages_remember(se->ps, path, key);
-	return output_write(se->out, path, b->data ? b->data : "", b->len);
+	return output_write(se->out, path, data, b->len);
 }
 
 /* Articles are collected a chunk at a time on the pool, then merged into
@@ -755,11 +802,15 @@ struct collect_job {
 	const struct article **late;        /* reused and without a text file */
 	atomic_size_t n_late;
 	bool second;                        /* the late ones, now rendered */
+	/* The lists, cut by the hash of their n-gram into as many parts
+	 * as threads, so that merging runs on them all at once. */
+	struct lang_index *parts[LANG_COUNT];
+	size_t n_parts, n_chunk;
 };
 
 /* An article's text in both languages: its n-grams into cj->docs, its
- * text file written.  One whose text is not at hand (reused render, no
- * text file) is left for the late pass. */
+ * text file written.  One whose text is not at hand (reused render,
+ * no text file) is left for the late pass. */
 static void
 collect_one(void *ctx, size_t job, int worker)
 {
@@ -777,24 +828,19 @@ collect_one(void *ctx, size_t job, int worker)
 		all = all && have[l];
 		if (!all && !cj->second)
 			break;
-		struct doc *d = &cj->docs[l][a->index - cj->first];
-		doc_keys(w, d);
-		struct buf path = BUF_INIT, file = BUF_INIT;
+		struct buf path = BUF_INIT;
 		text_path(&path, lang, a->slug);
-		text_file(&file, lang, a->slug, w->b.data ? w->b.data : "", w->b.len);
-		if (!put_file(se, path.data, &file))
+		buf_reset(&w->file);
+		text_file(&w->file, lang, a->slug, w->b.data ? w->b.data : "", w->b.len, &w->sq);
+		if (!put_file(se, path.data, &w->file))
 			se->failed = true;
 		buf_release(&path);
-		buf_release(&file);
+		struct doc *d = &cj->docs[l][a->index - cj->first];
+		free(d->keys);
+		doc_keys(w, d);
 	}
-	if (!all && !cj->second) {
-		for (int l = 0; l < LANG_COUNT; l++) {
-			struct doc *d = &cj->docs[l][a->index - cj->first];
-			free(d->keys);
-			*d = (struct doc){ NULL, 0 };
-		}
+	if (!all && !cj->second)
 		cj->late[atomic_fetch_add(&cj->n_late, 1)] = a;
-	}
 }
 
 static int
@@ -805,10 +851,23 @@ by_index(const void *x, const void *y)
 	return a < b ? -1 : a > b;
 }
 
-static void merge(struct lang_index *ix, const struct doc *d, uint32_t doc);
+static void merge(struct lang_index *ix, size_t part, size_t n_parts,
+    const struct doc *d, uint32_t doc);
 static void build_index(struct search *se, enum lang l);
 static bool try_patch(struct search *se, const struct search_source *src,
     struct scratch *workers);
+
+/* Part `part` of the lists takes the chunk's articles, in order. */
+static void
+merge_part(void *ctx, size_t part, int worker)
+{
+	(void)worker;
+	struct collect_job *cj = ctx;
+	for (size_t i = 0; i < cj->n_chunk; i++)
+		for (int l = 0; l < LANG_COUNT; l++)
+			merge(&cj->parts[l][part], part, cj->n_parts, &cj->docs[l][i],
+			    (uint32_t)(cj->first + i));
+}
 
 static void
 collect_chunk(struct collect_job *cj, size_t n)
@@ -825,13 +884,59 @@ collect_chunk(struct collect_job *cj, size_t n)
 		cj->second = true;
 		pool_run(cj->se->threads, n_late, collect_one, cj);
 	}
+	cj->n_chunk = n;
+	pool_run(cj->se->threads, cj->n_parts, merge_part, cj);
 	for (size_t i = 0; i < n; i++) {
 		for (int l = 0; l < LANG_COUNT; l++) {
-			struct doc *d = &cj->docs[l][i];
-			merge(&cj->se->idx[l], d, (uint32_t)(cj->first + i));
-			free(d->keys);
-			*d = (struct doc){ NULL, 0 };
+			free(cj->docs[l][i].keys);
+			cj->docs[l][i] = (struct doc){ NULL, 0 };
 		}
+	}
+}
+
+/* The parts' lists into the one index of the language (each n-gram is
+ * in one part only); its slot table is made again when it is next
+ * needed. */
+static void
+join_parts(struct lang_index *ix, struct lang_index *parts, size_t n_parts)
+{
+	for (size_t p = 0; p < n_parts; p++) {
+		struct lang_index *part = &parts[p];
+		if (ix->n_grams + part->n_grams > ix->cap_grams) {
+			ix->cap_grams = ix->n_grams + part->n_grams;
+			ix->grams = xrealloc(ix->grams, (ix->cap_grams + 1) * sizeof(*ix->grams));
+		}
+		if (part->n_grams)
+			memcpy(ix->grams + ix->n_grams, part->grams,
+			    part->n_grams * sizeof(*part->grams));
+		ix->n_grams += part->n_grams;
+		free(part->grams);
+		free(part->slots);
+	}
+	free(ix->slots);
+	ix->slots = NULL;
+	ix->n_slots = 0;
+}
+
+/* Every article, a chunk at a time: collected on the pool, then merged
+ * in article order by every part at once. */
+static void
+collect_all(struct collect_job *cj)
+{
+	const struct site *s = cj->se->site;
+	cj->n_parts = (size_t)cj->se->threads;
+	for (int l = 0; l < LANG_COUNT; l++) {
+		cj->docs[l] = xcalloc(CHUNK, sizeof(struct doc));
+		cj->parts[l] = xcalloc(cj->n_parts, sizeof(struct lang_index));
+	}
+	for (size_t first = 0; first < s->n_articles; first += CHUNK) {
+		cj->first = first;
+		collect_chunk(cj, s->n_articles - first < CHUNK ? s->n_articles - first : CHUNK);
+	}
+	for (int l = 0; l < LANG_COUNT; l++) {
+		join_parts(&cj->se->idx[l], cj->parts[l], cj->n_parts);
+		free(cj->parts[l]);
+		free(cj->docs[l]);
 	}
 }
 
@@ -847,21 +952,19 @@ search_collect(const struct site *s, const struct search_source *src,
 	struct collect_job cj = { .se = se, .src = src };
 	cj.workers = xcalloc((size_t)se->threads, sizeof(struct scratch));
 	cj.late = xcalloc(CHUNK, sizeof(void *));
-	for (int l = 0; l < LANG_COUNT; l++)
-		cj.docs[l] = xcalloc(CHUNK, sizeof(struct doc));
 	for (int i = 0; i < se->threads; i++)
 		arena_init(&cj.workers[i].arena);
 	/* A few articles edited: their changes patched into the last
-	 * build's lists.  Otherwise every article, a chunk at a time. */
-	bool patched = se->patched = try_patch(se, src, cj.workers);
-	for (size_t first = 0; !patched && first < s->n_articles; first += CHUNK) {
-		cj.first = first;
-		collect_chunk(&cj, s->n_articles - first < CHUNK ? s->n_articles - first : CHUNK);
-	}
+	 * build's lists.  Otherwise every article. */
+	se->patched = try_patch(se, src, cj.workers);
+	if (!se->patched)
+		collect_all(&cj);
 	for (int i = 0; i < se->threads; i++) {
 		struct scratch *w = &cj.workers[i];
-		free(w->chars);
+		free(w->sq.folded);
+		free(w->sq.units);
 		free(w->seen);
+		free(w->keys);
 		arena_free(&w->arena);
 		buf_release(&w->a);
 		buf_release(&w->b);
@@ -869,10 +972,8 @@ search_collect(const struct site *s, const struct search_source *src,
 	}
 	free(cj.workers);
 	free(cj.late);
-	for (int l = 0; l < LANG_COUNT; l++) {
-		free(cj.docs[l]);
+	for (int l = 0; l < LANG_COUNT; l++)
 		build_index(se, (enum lang)l);
-	}
 	return se;
 }
 
@@ -939,12 +1040,25 @@ gram_append(struct gram *g, uint32_t doc)
 	g->n++;
 }
 
-/* Article `doc` into the lists of its n-grams. */
+/* Which part of the lists a key belongs to.  Every part's thread asks
+ * this of every key: a multiplicative hash scaled to n_parts by a
+ * multiplication, not a division (nor the slots' mix()). */
+static inline size_t
+part_of(uint64_t key, size_t n_parts)
+{
+	uint64_t h = (key * 0x9E3779B97F4A7C15ULL) >> 32;
+	return (size_t)((h * n_parts) >> 32);
+}
+
+/* Article `doc` (greater than any before) into the lists of its n-grams
+ * that are this part's. */
 static void
-merge(struct lang_index *ix, const struct doc *d, uint32_t doc)
+merge(struct lang_index *ix, size_t part, size_t n_parts, const struct doc *d,
+    uint32_t doc)
 {
 	for (size_t k = 0; k < d->n_keys; k++)
-		gram_append(find_gram(ix, d->keys[k]), doc);
+		if (n_parts == 1 || part_of(d->keys[k], n_parts) == part)
+			gram_append(find_gram(ix, d->keys[k]), doc);
 }
 
 /* Characters of the bitmap form of a list: '~' and 6 articles a
@@ -1217,13 +1331,12 @@ struct key_change {
 };
 
 /* An article rendered now, patched in: the n-grams it gained and lost in
- * each language, and its new texts to write. */
+ * each language, and its new text files to write. */
 struct change {
 	const struct article *a;
 	struct key_change *diff[LANG_COUNT];
 	size_t n_diff[LANG_COUNT];
-	char *text[LANG_COUNT];
-	size_t len[LANG_COUNT];
+	struct buf file[LANG_COUNT];
 	bool ok;
 };
 
@@ -1279,10 +1392,8 @@ patch_one(void *ctx, size_t job, int worker)
 		if (c->ok) {
 			doc_keys(w, &now);
 			diff_keys(c, lang, &old, &now);
-			c->len[l] = w->b.len;
-			c->text[l] = buf_detach(&w->b);
-			if (c->text[l] == NULL)
-				c->text[l] = xcalloc(1, 1);
+			text_file(&c->file[l], lang, c->a->slug, w->b.data ? w->b.data : "",
+			    w->b.len, &w->sq);
 		}
 		free(old.keys);
 		free(now.keys);
@@ -1418,7 +1529,7 @@ patch_texts(struct search *se, const struct search_source *src,
     const struct change *changes, size_t n_changes)
 {
 	const struct site *s = se->site;
-	struct buf path = BUF_INIT, file = BUF_INIT;
+	struct buf path = BUF_INIT;
 	for (size_t i = 0; i < s->n_articles; i++) {
 		const struct article *a = s->articles[i];
 		for (int l = 0; src->reused[a->index] && l < LANG_COUNT; l++) {
@@ -1432,15 +1543,12 @@ patch_texts(struct search *se, const struct search_source *src,
 		for (int l = 0; l < LANG_COUNT; l++) {
 			const struct change *c = &changes[i];
 			buf_reset(&path);
-			buf_reset(&file);
 			text_path(&path, (enum lang)l, c->a->slug);
-			text_file(&file, (enum lang)l, c->a->slug, c->text[l], c->len[l]);
-			if (!put_file(se, path.data, &file))
+			if (!put_file(se, path.data, &c->file[l]))
 				se->failed = true;
 		}
 	}
 	buf_release(&path);
-	buf_release(&file);
 }
 
 static void
@@ -1480,7 +1588,7 @@ try_patch(struct search *se, const struct search_source *src, struct scratch *wo
 	for (size_t i = 0; i < n_changed; i++) {
 		for (int l = 0; l < LANG_COUNT; l++) {
 			free(changes[i].diff[l]);
-			free(changes[i].text[l]);
+			buf_release(&changes[i].file[l]);
 		}
 	}
 	free(changes);
