@@ -552,18 +552,11 @@ stage_new(struct output *o, const char *rel, const void *data, size_t len)
 	return ok;
 }
 
-/* Puts public/'s file `rel` (status `old`) in the staging folder as a
- * hard link: the same bytes, mtime and inode, so rsync and hosts see it
- * unchanged.  A mirror usually has it already. */
+/* Puts public/'s file `rel` in the staging folder as a hard link: the
+ * same bytes, mtime and inode, so rsync and hosts see it unchanged. */
 static bool
-stage_unchanged(struct output *o, const char *rel, const struct stat *old)
+link_unchanged(struct output *o, const char *rel)
 {
-	struct stat st;
-	if (o->mirrored && fstatat(o->staging_fd, rel, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    st.st_ino == old->st_ino && st.st_dev == old->st_dev) {
-		note_in_mirror(o, rel);
-		return true;
-	}
 	struct buf path = BUF_INIT;
 	buf_puts(&path, rel);
 	if (o->mirrored)
@@ -583,6 +576,20 @@ stage_unchanged(struct output *o, const char *rel, const struct stat *old)
 	}
 	buf_release(&path);
 	return ok;
+}
+
+/* public/'s file `rel` (status `old`), unchanged, into the staging
+ * folder.  A mirror usually has it already. */
+static bool
+stage_unchanged(struct output *o, const char *rel, const struct stat *old)
+{
+	struct stat st;
+	if (o->mirrored && fstatat(o->staging_fd, rel, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    st.st_ino == old->st_ino && st.st_dev == old->st_dev) {
+		note_in_mirror(o, rel);
+		return true;
+	}
+	return link_unchanged(o, rel);
 }
 
 bool
@@ -615,18 +622,16 @@ output_has(const struct output *o, const char *rel)
 	    S_ISREG(st.st_mode);
 }
 
-/* A file the mirror holds is the one the last build published: kept
- * as it is, at the cost of one look (even when public/'s copy was
- * replaced since, by hand or by a restore: the build's own comes back).
- * Any other is linked from public/ when it is there. */
+/* The caller vouches for public/'s file (output.h), so it is not looked
+ * at again.  In a mirror the file is already where it goes: the mirror is
+ * the tree the last build published, as hard links to the same files
+ * (it only takes its name once brought level with public/, after a
+ * commit; a build stopped before that leaves a staging folder, which the
+ * next one removes).  Otherwise it is linked from public/. */
 bool
 output_keep(struct output *o, const char *rel)
 {
-	struct stat st;
-	bool in_mirror = o->mirrored &&
-	    fstatat(o->staging_fd, rel, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode);
-	if (!in_mirror && (o->fresh ||
-	    fstatat(o->public_fd, rel, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)))
+	if (o->fresh)
 		return false;
 	pthread_mutex_lock(&o->lock);
 	bool first = strset_add(&o->all, rel);
@@ -636,10 +641,10 @@ output_keep(struct output *o, const char *rel)
 	atomic_fetch_add(&o->unchanged, 1);
 	/* A failure is reported and fails the commit; the page is kept
 	 * either way, so the caller does not write it a second time. */
-	if (in_mirror)
+	if (o->mirrored)
 		note_in_mirror(o, rel);
 	else
-		stage_unchanged(o, rel, &st);
+		link_unchanged(o, rel);
 	return true;
 }
 

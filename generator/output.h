@@ -80,9 +80,14 @@ bool output_begin(struct output *o, const char *public_dir,
     const struct output_guard *guard, struct diags *d);
 /* Publishes `rel` (a '/'-separated path inside public/).  Thread-safe. */
 bool output_write(struct output *o, const char *rel, const void *data, size_t len);
-/* Publishes `rel` as it already is in public/, when it is there (the
- * caller knows its content has not changed); false when it is not, and
- * the caller must write it.  Thread-safe. */
+/* Publishes `rel` as the last build published it.  The caller vouches
+ * for it: it saw public/'s `rel` as a regular file with the size and
+ * mtime it was published with (the state's check, state.h), so it is not
+ * looked at again; a kept file costs that one look.  (A file deleted by
+ * hand from the mirror, public.haichao-mirror/, is not noticed: the
+ * mirror is the build's own.)  False when public/ is new (nothing to
+ * keep) or `rel` is published already, and the caller must write it.
+ * Thread-safe. */
 bool output_keep(struct output *o, const char *rel);
 /* True when public/ holds `rel` as a regular file (nothing is recorded). */
 bool output_has(const struct output *o, const char *rel);
