@@ -16,6 +16,12 @@
  * staging folder, and the next build moves them back).  Staging folders
  * left by stopped builds are removed by the next one, which says so.
  * When public/ does not exist yet, the staging folder becomes public/.
+ * Where the file system cannot exchange two names (renameat2 says EINVAL
+ * or ENOSYS), the old tree is renamed aside, then the new one into
+ * place: a build killed between those two renames leaves no public/
+ * until the next build starts, which makes the new tree (whole by then)
+ * public/.  HAICHAO_NO_EXCHANGE=1 in the environment takes that path on
+ * any file system (read only here, for the fault suite: make faults).
  * Memory: the sets below are the struct's own; output_commit hands `all`
  * over. */
 #ifndef HAICHAO_OUTPUT_H

@@ -23,14 +23,23 @@
 #             an older format;
 #   restored  public/ put back from a copy of an older tree (cp -a, and
 #             cp without keeping times) while the cache is newer, with the
-#             mirror and without it.
+#             mirror and without it;
+#   halfswap  what a build stopped between the two renames of the swap's
+#             fallback leaves (no public/, the old tree aside, the new one
+#             whole in its staging folder), made by hand: the next build
+#             makes the new tree public/.
+# With HAICHAO_NO_EXCHANGE=1 in the environment (make test's
+# faults-rename step) every build publishes through that fallback, as on
+# a file system without renameat2(RENAME_EXCHANGE); a build killed
+# between its two renames may then leave no public/ (counted, and only
+# allowed then) until the next build.
 # After each fault: public/ is, file for file (sha256 of every file and the
 # list of entries), X, Y or Z as the case allows; then a normal build of the
 # current version must exit 0 and equal its reference, leave no staging
 # folder behind, keep the dot files, and say that it removed what a
 # stopped build left.  Steps that need root say SKIP and why.
 # SECTIONs (default: all) are kill, enospc, eacces, parallel, cache,
-# restored.  HAICHAO defaults to generator/haichao.  Exit status: 0 good,
+# restored, halfswap.  HAICHAO defaults to generator/haichao.  Exit status: 0 good,
 # 1 a check failed, 77 every section asked for was skipped.
 set -u
 
@@ -40,7 +49,7 @@ set -u
 [ -z "${TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ] && export TMPDIR=/dev/shm
 check_setup faults "${1:-}"
 shift
-sections=${*:-kill enospc eacces parallel cache restored}
+sections=${*:-kill enospc eacces parallel cache restored halfswap}
 want() { case " $sections " in *" $1 "*) return 0 ;; esac; return 1; }
 mnt=
 cleanup() {
@@ -143,10 +152,17 @@ build() {
 	    >/dev/null 2>"$tmp/err"
 }
 
-# is WHAT V...: public/ ($out, default $w/pub) is one of the versions.
+# is WHAT V...: public/ ($out, default $w/pub) is one of the versions (or,
+# through the fallback of HAICHAO_NO_EXCHANGE, missing: got=none).
+halfswaps=0
 is() {
 	what=$1
 	shift
+	if [ -n "${HAICHAO_NO_EXCHANGE:-}" ] && [ ! -e "${out:-$w/pub}" ]; then
+		got=none
+		halfswaps=$((halfswaps + 1))
+		return 0
+	fi
 	snap "${out:-$w/pub}" >"$tmp/snap"
 	for v in "$@"; do
 		cmp -s "$tmp/snap" "$tmp/snap$v" && { got=$v; return 0; }
@@ -174,7 +190,7 @@ complete() {
 	if ls -d "$dir/$base".staging-* >/dev/null 2>&1; then
 		fail "$1: a staging folder is left after the next build"
 	fi
-	said=$(grep -c "removed .*left by a build that was stopped" "$tmp/err")
+	said=$(grep -c "removed .*left by a build that was stopped\|left whole by a build stopped" "$tmp/err")
 	if [ "$said" -ne "$left" ]; then
 		cat "$tmp/err"
 		fail "$1: $left staging folder(s) were left, the next build said $said"
@@ -244,7 +260,10 @@ if want kill; then
 		kill -9 $pid 2>/dev/null
 		wait $pid 2>/dev/null
 		if is "kill $i after ${delay} ms$when" $old $new; then
-			[ "$got" = "$old" ] && before=$((before + 1)) || after=$((after + 1))
+			case $got in
+			"$old") before=$((before + 1)) ;;
+			"$new") after=$((after + 1)) ;;
+			esac
 		else
 			neither=$((neither + 1))
 		fi
@@ -252,7 +271,7 @@ if want kill; then
 		old=$new
 		new=$([ "$new" = X ] && echo Y || echo X)
 	done
-	echo "faults: kill: $kills builds killed (full build ${t_full} ms, incremental ${t_inc} ms): public/ was the old tree $before times, the new one $after times; the next builds removed $leftovers staging folders (${SECONDS} s)"
+	echo "faults: kill: $kills builds killed (full build ${t_full} ms, incremental ${t_inc} ms): public/ was the old tree $before times, the new one $after times${HAICHAO_NO_EXCHANGE:+, missing between the two renames of the fallback $halfswaps times}; the next builds removed $leftovers staging folders (${SECONDS} s)"
 fi
 
 # ---- ENOSPC ------------------------------------------------------------------------
@@ -467,6 +486,31 @@ if want restored; then
 	build
 	is "public/ restored, without the mirror" Y
 	echo "faults: restored: a restored public/ was brought up to date (${SECONDS} s)"
+fi
+
+# ---- stopped between the fallback's two renames ---------------------------------
+if want halfswap; then
+	switch X
+	build || { cat "$tmp/err"; fail "halfswap: the build of X failed"; }
+	[ -f "$w/pub/.git/HEAD" ] || add_dots "$w/pub"
+	# What exchange() leaves when killed between its renames: the dot
+	# files moved into the new tree, the old tree aside, no public/, no
+	# mirror (taken as the staging folder) and no cache (forgotten
+	# before publishing).
+	switch Y
+	s=$w/pub.staging-999999
+	rm -rf "$s" "$s-old" "$w/pub.haichao-mirror" "$w/pub.haichao-cache"
+	cp -R "$tmp/refY" "$s"
+	mv "$w/pub/.git" "$w/pub/.well-known" "$s/"
+	mv "$w/pub" "$s-old"
+	complete "halfswap: a build stopped between the fallback's two renames"
+	grep -q "left whole by a build stopped" "$tmp/err" ||
+	    fail "halfswap: the next build did not say it put the new tree in place"
+	# The new tree became public/ before the build, which then had
+	# nothing to write.
+	grep -q "; 0 files written" "$tmp/err" ||
+	    { cat "$tmp/err"; fail "halfswap: the next build wrote files: the new tree was not put in place"; }
+	echo "faults: halfswap: the new tree left whole between the fallback's renames became public/ (${SECONDS} s)"
 fi
 
 if [ -n "$skipped" ]; then
