@@ -933,8 +933,9 @@ convert_dir(struct output *o, int dir, struct buf *rel, size_t *seen)
 	size_t base = rel->len;
 	struct dirent *de;
 	while (ok && (de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;   /* ., .., and the host's dot files */
+		if (!is_dot_file(de->d_name) ? de->d_name[0] == '.' : base == 0)
+			continue;   /* ., .., and the host's dot entries at the top
+				     * (below it, a dot file is a stray like any) */
 		rel->len = base;
 		buf_printf(rel, "%s%s", base ? "/" : "", de->d_name);
 		struct stat st, now;
