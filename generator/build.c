@@ -477,6 +477,7 @@ publish(struct run *r)
 	struct output o;
 	state_forget(&r->so);
 	bool ok = output_begin(&o, opt->public_dir, &r->guard, &r->d);
+	o.durable = !opt->no_fsync;
 	struct article **need_html = NULL;
 	size_t n_need = 0;
 	ok = ok && pages_decide(r->pages, &o, r->prev.keys.len ? &r->prev.keys

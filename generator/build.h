@@ -13,6 +13,7 @@ struct build_options {
 	const char *base_url;     /* NULL: site.yaml's */
 	bool drafts;
 	bool write;               /* false for `check` */
+	bool no_fsync;            /* publish without waiting for the disk */
 	int threads;
 };
 

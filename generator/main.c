@@ -46,6 +46,7 @@ static bool set_output(struct invocation *v, const char *a) { v->opt.public_dir 
 static bool set_bind(struct invocation *v, const char *a) { v->bind = a; return true; }
 static bool set_drafts(struct invocation *v, const char *a) { (void)a; v->opt.drafts = true; return true; }
 static bool set_title(struct invocation *v, const char *a) { v->title = a; return true; }
+static bool set_no_fsync(struct invocation *v, const char *a) { (void)a; v->opt.no_fsync = true; return true; }
 
 static bool
 set_templates(struct invocation *v, const char *a)
@@ -96,7 +97,7 @@ set_base_url(struct invocation *v, const char *a)
 }
 
 /* Keys above 255 are long-only options. */
-enum { OPT_BASE_URL = 256, OPT_DRAFTS, OPT_TITLE, OPT_BIND };
+enum { OPT_BASE_URL = 256, OPT_DRAFTS, OPT_TITLE, OPT_BIND, OPT_NO_FSYNC };
 
 static const struct option_row {
 	int key;                 /* the short letter, or an OPT_ value */
@@ -126,6 +127,9 @@ static const struct option_row {
 	  "0: any free port)" },
 	{ OPT_BIND, "bind", "ADDR", set_bind,
 	  "the address to listen on (default: 127.0.0.1)" },
+	{ OPT_NO_FSYNC, "no-fsync", NULL, set_no_fsync,
+	  "publish without waiting for the disk (faster first builds): a\n"
+	  "power cut may then leave the output half written" },
 };
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))
 
@@ -146,7 +150,8 @@ static const struct command {
 	const char *summary;       /* one line for `haichao --help` */
 	const char *help;          /* the paragraph for `haichao CMD --help` */
 } commands[] = {
-	{ "build", "", (const int[]){ 'C', 't', 'o', OPT_BASE_URL, OPT_DRAFTS, 'j', 0 },
+	{ "build", "", (const int[]){ 'C', 't', 'o', OPT_BASE_URL, OPT_DRAFTS, 'j',
+	  OPT_NO_FSYNC, 0 },
 	  0, 0, run_build, "build the site into public/",
 	  "Builds the content folder into a website in the output folder. Only\n"
 	  "files that changed are written; a failed build leaves the output as\n"

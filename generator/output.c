@@ -11,10 +11,12 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "alloc.h"
 #include "buf.h"
+#include "pool.h"
 
 static void
 io_error(struct output *o, const char *path, enum diag_code code)
@@ -354,6 +356,20 @@ remove_leftovers(struct output *o)
 	free(parent);
 }
 
+/* True when folder `path` got its name before the machine last started:
+ * a mirror's own updates (after the swap) are not waited for, so a power
+ * cut may have lost some of them. */
+static bool
+made_before_boot(const char *path)
+{
+	struct stat st;
+	struct timespec now, up;
+	if (lstat(path, &st) != 0 || clock_gettime(CLOCK_REALTIME, &now) != 0 ||
+	    clock_gettime(CLOCK_BOOTTIME, &up) != 0)
+		return false;
+	return st.st_ctim.tv_sec < now.tv_sec - up.tv_sec;
+}
+
 /* The staging folder: the mirror of public/ the last build left (a tree
  * of hard links to public/'s files) when there is one, else a new
  * folder.  A mirror without public/ beside it is stale. */
@@ -366,7 +382,8 @@ open_staging(struct output *o)
 	buf_printf(&b, "%s.haichao-mirror", o->public_dir);
 	o->mirror = buf_detach(&b);
 	remove_tree(o->staging);
-	o->mirrored = !o->fresh && rename(o->mirror, o->staging) == 0;
+	o->mirrored = !o->fresh && !made_before_boot(o->mirror) &&
+	    rename(o->mirror, o->staging) == 0;
 	if (!o->mirrored) {
 		remove_tree(o->mirror);
 		if (mkdir(o->staging, 0755) != 0) {
@@ -1014,6 +1031,115 @@ exchange(struct output *o)
 	return ok;
 }
 
+/* ---- durability -------------------------------------------------------------- */
+
+/* fsync of many files or folders below `dfd`, on the pool: a disk
+ * answers several at once. */
+enum { SYNC_THREADS = 8 };
+
+struct sync_job {
+	int dfd;
+	const char *const *paths;
+	atomic_bool ok;
+};
+
+static void
+sync_one(void *ctx, size_t i, int worker)
+{
+	(void)worker;
+	struct sync_job *j = ctx;
+	int fd = openat(j->dfd, j->paths[i], O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	/* A folder the prune emptied is gone: its parent says so. */
+	if ((fd < 0 && errno != ENOENT) || (fd >= 0 && fsync(fd) != 0))
+		atomic_store(&j->ok, false);
+	if (fd >= 0)
+		close(fd);
+}
+
+static bool
+sync_all(int dfd, const char *const *paths, size_t n)
+{
+	struct sync_job j = { dfd, paths, true };
+	pool_run(SYNC_THREADS, n, sync_one, &j);
+	return atomic_load(&j.ok);
+}
+
+/* Adds `rel`'s folder and every folder above it (below the top) to
+ * `dirs`. */
+static void
+add_parents(struct strset *dirs, const char *rel, struct buf *b)
+{
+	buf_reset(b);
+	buf_puts(b, rel);
+	char *s;
+	while ((s = strrchr(b->data, '/')) != NULL) {
+		*s = '\0';
+		if (!strset_add(dirs, b->data))
+			break;   /* and so its parents */
+	}
+}
+
+static size_t
+slots_of(const struct strset *set, const char **out, size_t at)
+{
+	for (size_t i = 0; i < set->cap; i++)
+		if (set->slots[i] != NULL)
+			out[at++] = set->slots[i];
+	return at;
+}
+
+/* Before the swap: the files this build wrote and the folders whose
+ * entries changed (every folder, when the staging folder is new) are on
+ * the disk, so that a power cut after the swap finds the new tree whole
+ * (the swap itself is made durable by sync_parent).  Without a mirror
+ * every file of the new tree is new to its folder. */
+static bool
+sync_staging(struct output *o)
+{
+	if (!o->durable)
+		return true;
+	const struct strset *touched = o->mirrored ? &o->changed : &o->all;
+	struct strset dirs;
+	strset_init(&dirs);
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; i < touched->cap; i++)
+		if (touched->slots[i] != NULL)
+			add_parents(&dirs, touched->slots[i], &b);
+	for (size_t i = 0; i < o->gone.cap; i++)
+		if (o->gone.slots[i] != NULL)
+			add_parents(&dirs, o->gone.slots[i], &b);
+	buf_release(&b);
+	size_t nf = o->changed.len, n = nf + dirs.len;
+	const char **paths = xmalloc((n + 2) * sizeof(*paths));
+	slots_of(&o->changed, paths, 0);
+	slots_of(&dirs, paths, nf);
+	paths[n] = ".";
+	bool ok = sync_all(o->staging_fd, paths, nf) &&
+	    sync_all(o->staging_fd, paths + nf, dirs.len + 1);
+	free(paths);
+	strset_free(&dirs);
+	if (!ok)
+		io_error(o, o->staging, D_WRITE);
+	return ok;
+}
+
+/* After the swap (or the rename of a first build): the folder holding
+ * public/ on the disk, with its new entries. */
+static void
+sync_parent(const struct output *o)
+{
+	if (!o->durable)
+		return;
+	const char *name;
+	char *parent = parent_of(o->public_dir, &name);
+	int fd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+	free(parent);
+}
+
 /* True when `previous` can be the mirror's list: every file this build
  * found in the mirror is on it.  A list from another build (a cache
  * copied from another site) is not, and pruning by it would leave that
@@ -1042,7 +1168,7 @@ swap_in(struct output *o, const struct strset *previous)
 		prune(o, o->staging, &rel);
 		buf_release(&rel);
 	}
-	if (!no_dot_files_in_the_way(o))
+	if (!no_dot_files_in_the_way(o) || !sync_staging(o))
 		return false;
 	if (!move_dots(o->public_fd, o->staging_fd) || !exchange(o)) {
 		int e = errno;
@@ -1051,6 +1177,7 @@ swap_in(struct output *o, const struct strset *previous)
 		io_error(o, o->public_dir, D_SWAP);
 		return false;
 	}
+	sync_parent(o);
 	/* Done: public/ is the new tree.  What follows only saves the
 	 * next build work; a failure costs that build a walk. */
 	bool mirror = o->mirrored ? sync_mirror(o) : convert_to_mirror(o);
@@ -1084,9 +1211,11 @@ output_commit(struct output *o, const struct strset *previous,
 {
 	bool ok = !atomic_load(&o->failed);
 	if (ok && o->fresh) {
-		ok = rename(o->staging, o->public_dir) == 0;
+		ok = sync_staging(o) && rename(o->staging, o->public_dir) == 0;
 		if (!ok)
 			io_error(o, o->public_dir, D_CREATE);
+		else
+			sync_parent(o);
 	} else if (ok) {
 		ok = swap_in(o, previous);
 	}

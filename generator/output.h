@@ -16,6 +16,11 @@
  * staging folder, and the next build moves them back).  Staging folders
  * left by stopped builds are removed by the next one, which says so.
  * When public/ does not exist yet, the staging folder becomes public/.
+ * That covers errors and kills.  A power cut is covered when `durable`
+ * is set: the files written and the folders whose entries changed are
+ * fsync'ed before the swap, and public/'s folder after it; a mirror
+ * made before the machine last started is not trusted (its own updates
+ * were not waited for) and the old tree is walked instead.
  * Where the file system cannot exchange two names (renameat2 says EINVAL
  * or ENOSYS), the old tree is renamed aside, then the new one into
  * place: a build killed between those two renames leaves no public/
@@ -45,6 +50,9 @@ struct output {
 	char *mirror;               /* public.haichao-mirror */
 	bool fresh;                 /* public/ did not exist */
 	bool mirrored;              /* staging started as the mirror */
+	/* Set by the caller after output_begin: what the commit writes is on
+	 * the disk before public/ is swapped, and the swap after it. */
+	bool durable;
 	struct diags *diags;
 	pthread_mutex_t lock;       /* guards the sets */
 	struct strset all;          /* every path this build produces */

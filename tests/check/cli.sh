@@ -44,6 +44,7 @@ expect 2 "$bin" new
 expect 2 "$bin" new thing x
 expect 2 "$bin" status extra
 expect 2 "$bin" build -j 0
+expect 2 "$bin" check --no-fsync   # a build's option only
 
 # ---- haichao new site ---------------------------------------------------------
 cd "$tmp" || exit 1
@@ -53,7 +54,22 @@ expect 1 "$bin" new site s
 mkdir notempty && : >notempty/x
 expect 1 "$bin" new site notempty
 cd s || exit 1
+# Without waiting for the disk, the same files.
+expect 0 "$bin" build -t "$root/templates" -o public-no-fsync --no-fsync
 expect 0 "$bin" build -t "$root/templates"
+diff -r public public-no-fsync >/dev/null || fail "--no-fsync gives other files"
+rm -rf public-no-fsync public-no-fsync.haichao-*
+# A build waits for the disk (fsync of what it wrote, of the folders, and
+# of the folder holding public/ after the swap); --no-fsync does not.
+if command -v strace >/dev/null 2>&1; then
+	for f in content/articles/*.zh.md; do echo "追加一句。" >>"$f"; break; done
+	strace -f -qq -e trace=fsync -o "$tmp/strace" "$bin" build -t "$root/templates" 2>/dev/null
+	[ "$(grep -c 'fsync(' "$tmp/strace")" -ge 3 ] ||
+	    fail "a build that wrote files called fsync $(grep -c 'fsync(' "$tmp/strace") times"
+	for f in content/articles/*.zh.md; do echo "再追加。" >>"$f"; break; done
+	strace -f -qq -e trace=fsync -o "$tmp/strace" "$bin" build -t "$root/templates" --no-fsync 2>/dev/null
+	[ "$(grep -c 'fsync(' "$tmp/strace")" = 0 ] || fail "--no-fsync called fsync"
+fi
 [ "$(grep -c '' "$tmp/err")" = 1 ] && grep -q '^haichao: 1 article, .* pages;' "$tmp/err" ||
 	fail "the new site does not build cleanly: $(cat "$tmp/err")"
 grep -q 'templates from' "$tmp/err" && fail "-t given, yet the summary names the templates"
