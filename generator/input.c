@@ -361,6 +361,65 @@ drop(char *text, const char *raw)
 		free(text);
 }
 
+/* One pass over decoded text: the first NUL byte, else the first
+ * control character, is an error (terminal escapes and the like have no
+ * place in an article; tab and line endings are fine), while CRLF and CR
+ * become LF.  The normalised prefix has the same lines and columns as the
+ * original, so positions are counted in it.  False after the error. */
+static bool
+normalise(const char *path, char *text, size_t *len, struct diags *d)
+{
+	size_t j = 0, control_at = 0;
+	unsigned control = 0;
+	for (size_t i = 0; i < *len; i++) {
+		/* Eight bytes at a time while none is below 0x20 or 0x7F (most
+		 * of a text; the classic "has less than" word test). */
+		while (i + 8 <= *len) {
+			uint64_t w;
+			memcpy(&w, text + i, 8);
+			uint64_t del = w ^ 0x7F7F7F7F7F7F7F7FULL;
+			if (((w - 0x2020202020202020ULL) & ~w & 0x8080808080808080ULL) |
+			    ((del - 0x0101010101010101ULL) & ~del & 0x8080808080808080ULL))
+				break;
+			if (j != i)
+				memmove(text + j, text + i, 8);
+			i += 8;
+			j += 8;
+		}
+		if (i >= *len)
+			break;
+		unsigned char c = (unsigned char)text[i];
+		if (c >= 0x20 && c != 0x7F) {
+			text[j++] = (char)c;
+			continue;
+		}
+		if (c == '\0') {
+			struct pos p = text_pos(path, text, j);
+			diag(d, &p, D_NUL_BYTE);
+			return false;
+		}
+		if (c == '\r') {
+			text[j++] = '\n';
+			if (i + 1 < *len && text[i + 1] == '\n')
+				i++;
+			continue;
+		}
+		if (c != '\t' && c != '\n' && control == 0) {
+			control = c;
+			control_at = j;
+		}
+		text[j++] = (char)c;
+	}
+	text[j] = '\0';
+	if (control != 0) {
+		struct pos p = text_pos(path, text, control_at);
+		diag(d, &p, D_CONTROL_CHAR, control);
+		return false;
+	}
+	*len = j;
+	return true;
+}
+
 static char *
 decode(const char *path, char *raw, size_t len, const char *encoding,
     const struct pos *encoding_pos, size_t *out_len, bool in_place,
@@ -406,61 +465,10 @@ decode(const char *path, char *raw, size_t len, const char *encoding,
 		drop(text, raw);
 		return NULL;
 	}
-	/* One pass: the first NUL byte, else the first control character
-	 * (terminal escapes and the like have no place in an article; tab
-	 * and line endings are fine), while CRLF and CR become LF.  The
-	 * normalised prefix has the same lines and columns as the original,
-	 * so positions are counted in it. */
-	size_t j = 0, control_at = 0;
-	unsigned control = 0;
-	for (size_t i = 0; i < *out_len; i++) {
-		/* Eight bytes at a time while none is below 0x20 or 0x7F (most
-		 * of a text; the classic "has less than" word test). */
-		while (i + 8 <= *out_len) {
-			uint64_t w;
-			memcpy(&w, text + i, 8);
-			uint64_t del = w ^ 0x7F7F7F7F7F7F7F7FULL;
-			if (((w - 0x2020202020202020ULL) & ~w & 0x8080808080808080ULL) |
-			    ((del - 0x0101010101010101ULL) & ~del & 0x8080808080808080ULL))
-				break;
-			if (j != i)
-				memmove(text + j, text + i, 8);
-			i += 8;
-			j += 8;
-		}
-		if (i >= *out_len)
-			break;
-		unsigned char c = (unsigned char)text[i];
-		if (c >= 0x20 && c != 0x7F) {
-			text[j++] = (char)c;
-			continue;
-		}
-		if (c == '\0') {
-			struct pos p = text_pos(path, text, j);
-			diag(d, &p, D_NUL_BYTE);
-			drop(text, raw);
-			return NULL;
-		}
-		if (c == '\r') {
-			text[j++] = '\n';
-			if (i + 1 < *out_len && text[i + 1] == '\n')
-				i++;
-			continue;
-		}
-		if (c != '\t' && c != '\n' && control == 0) {
-			control = c;
-			control_at = j;
-		}
-		text[j++] = (char)c;
-	}
-	text[j] = '\0';
-	if (control != 0) {
-		struct pos p = text_pos(path, text, control_at);
-		diag(d, &p, D_CONTROL_CHAR, control);
+	if (!normalise(path, text, out_len, d)) {
 		drop(text, raw);
 		return NULL;
 	}
-	*out_len = j;
 	return text;
 }
 

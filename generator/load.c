@@ -1240,6 +1240,35 @@ has_original(const struct entry *v, const size_t *idx, size_t k, const char *slu
 	return false;
 }
 
+/* The zh originals read become the site's articles, sorted (drafts left
+ * out unless asked for, and named), their local terms the glossary's. */
+static void
+keep_originals(struct loader *l, const struct load_options *opt,
+    struct gloss_list *gl, const struct entry *v, const bool *ok,
+    const struct parsed *pf, size_t n)
+{
+	struct article **list = ARENA_ARRAY(l->a, struct article *, n ? n : 1);
+	const char **drafts = ARENA_ARRAY(l->a, const char *, n ? n : 1);
+	size_t count = 0, n_drafts = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct article *a = ok[i] && v[i].lang == LANG_ZH ? pf[i].article : NULL;
+		if (a == NULL)
+			continue;
+		for (size_t k = 0; k < a->n_local_glossary; k++)
+			gloss_push(gl, a->local_glossary[k]);
+		if (!a->draft || opt->drafts)
+			list[count++] = a;
+		else
+			drafts[n_drafts++] = a->slug;
+	}
+	qsort(drafts, n_drafts, sizeof(*drafts), compare_strings);
+	l->s->drafts_left_out = drafts;
+	l->s->n_drafts_left_out = n_drafts;
+	l->s->articles = list;
+	l->s->n_articles = count;
+	resolve_sort_articles(l->s);
+}
+
 /* Loads the zh originals first, then attaches translations to them. */
 static void
 load_articles(struct loader *l, const struct load_options *opt,
@@ -1267,26 +1296,7 @@ load_articles(struct loader *l, const struct load_options *opt,
 			if (pf[i].recorded)
 				rec->list[rec->n++] = pf[i].src;
 	}
-	struct article **list = ARENA_ARRAY(l->a, struct article *, n ? n : 1);
-	const char **drafts = ARENA_ARRAY(l->a, const char *, n ? n : 1);
-	size_t count = 0, n_drafts = 0;
-	for (size_t i = 0; i < n; i++) {
-		struct article *a = ok[i] && v[i].lang == LANG_ZH ? pf[i].article : NULL;
-		if (a == NULL)
-			continue;
-		for (size_t k = 0; k < a->n_local_glossary; k++)
-			gloss_push(gl, a->local_glossary[k]);
-		if (!a->draft || opt->drafts)
-			list[count++] = a;
-		else
-			drafts[n_drafts++] = a->slug;
-	}
-	qsort(drafts, n_drafts, sizeof(*drafts), compare_strings);
-	l->s->drafts_left_out = drafts;
-	l->s->n_drafts_left_out = n_drafts;
-	l->s->articles = list;
-	l->s->n_articles = count;
-	resolve_sort_articles(l->s);
+	keep_originals(l, opt, gl, v, ok, pf, n);
 	for (size_t i = 0; i < n; i++) {
 		if (!ok[i] || v[i].lang != LANG_EN)
 			continue;
