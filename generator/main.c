@@ -29,6 +29,7 @@
 /* Everything the options and arguments of one run say. */
 struct invocation {
 	struct build_options opt;
+	bool content_given;        /* -C */
 	bool templates_given;      /* -t */
 	bool output_given;         /* -o */
 	int port;                  /* serve -p; -1: the default */
@@ -41,7 +42,7 @@ struct invocation {
 /* Stores an option's value; false (after saying why) when it is invalid. */
 typedef bool option_fn(struct invocation *inv, const char *arg);
 
-static bool set_content(struct invocation *v, const char *a) { v->opt.content_dir = a; return true; }
+static bool set_content(struct invocation *v, const char *a) { v->opt.content_dir = a; v->content_given = true; return true; }
 static bool set_output(struct invocation *v, const char *a) { v->opt.public_dir = a; v->output_given = true; return true; }
 static bool set_bind(struct invocation *v, const char *a) { v->bind = a; return true; }
 static bool set_drafts(struct invocation *v, const char *a) { (void)a; v->opt.drafts = true; return true; }
@@ -405,9 +406,9 @@ static int
 run_new(struct invocation *v)
 {
 	const char *what = v->args[0];
-	if (strcmp(what, "site") == 0 && v->title != NULL)
-		return usage_error(find_command("new"), "%s",
-		    "--title is for 'new article'");
+	if (strcmp(what, "site") == 0 && (v->title != NULL || v->content_given))
+		return usage_error(find_command("new"), "%s is for 'new article'",
+		    v->title != NULL ? "--title" : "-C");
 	if (strcmp(what, "site") == 0)
 		return scaffold_site(v->args[1]);
 	if (strcmp(what, "article") == 0)

@@ -53,6 +53,10 @@ expect 0 "$bin" new site s
 expect 1 "$bin" new site s
 mkdir notempty && : >notempty/x
 expect 1 "$bin" new site notempty
+# -C and --title belong to 'new article': a usage error, nothing made.
+expect 2 "$bin" new site other -C elsewhere
+expect 2 "$bin" new site other --title x
+[ ! -e other ] || fail "'new site other -C elsewhere' made other/"
 cd s || exit 1
 # Without waiting for the disk, the same files.
 expect 0 "$bin" build -t "$root/templates" -o public-no-fsync --no-fsync
