@@ -1040,7 +1040,7 @@ enum { SYNC_THREADS = 8 };
 struct sync_job {
 	int dfd;
 	const char *const *paths;
-	atomic_bool ok;
+	atomic_int err;           /* the first failure's errno, or 0 */
 };
 
 static void
@@ -1050,8 +1050,10 @@ sync_one(void *ctx, size_t i, int worker)
 	struct sync_job *j = ctx;
 	int fd = openat(j->dfd, j->paths[i], O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	/* A folder the prune emptied is gone: its parent says so. */
-	if ((fd < 0 && errno != ENOENT) || (fd >= 0 && fsync(fd) != 0))
-		atomic_store(&j->ok, false);
+	if ((fd < 0 && errno != ENOENT) || (fd >= 0 && fsync(fd) != 0)) {
+		int none = 0;
+		atomic_compare_exchange_strong(&j->err, &none, errno ? errno : EIO);
+	}
 	if (fd >= 0)
 		close(fd);
 }
@@ -1059,9 +1061,10 @@ sync_one(void *ctx, size_t i, int worker)
 static bool
 sync_all(int dfd, const char *const *paths, size_t n)
 {
-	struct sync_job j = { dfd, paths, true };
+	struct sync_job j = { dfd, paths, 0 };
 	pool_run(SYNC_THREADS, n, sync_one, &j);
-	return atomic_load(&j.ok);
+	errno = atomic_load(&j.err);
+	return errno == 0;
 }
 
 /* Adds `rel`'s folder and every folder above it (below the top) to
@@ -1089,10 +1092,12 @@ slots_of(const struct strset *set, const char **out, size_t at)
 }
 
 /* Before the swap: the files this build wrote and the folders whose
- * entries changed (every folder, when the staging folder is new) are on
- * the disk, so that a power cut after the swap finds the new tree whole
- * (the swap itself is made durable by sync_parent).  Without a mirror
- * every file of the new tree is new to its folder. */
+ * entries changed (every folder, when the staging folder is new; its top
+ * always, which the dot entries moved into) are on the disk, so that a
+ * power cut after the swap finds the new tree whole (the swap itself is
+ * made durable by sync_parent).  Without a mirror every file of the new
+ * tree is new to its folder.  False, with errno, when one could not be
+ * written. */
 static bool
 sync_staging(struct output *o)
 {
@@ -1118,8 +1123,6 @@ sync_staging(struct output *o)
 	    sync_all(o->staging_fd, paths + nf, dirs.len + 1);
 	free(paths);
 	strset_free(&dirs);
-	if (!ok)
-		io_error(o, o->staging, D_WRITE);
 	return ok;
 }
 
@@ -1168,9 +1171,12 @@ swap_in(struct output *o, const struct strset *previous)
 		prune(o, o->staging, &rel);
 		buf_release(&rel);
 	}
-	if (!no_dot_files_in_the_way(o) || !sync_staging(o))
+	if (!no_dot_files_in_the_way(o))
 		return false;
-	if (!move_dots(o->public_fd, o->staging_fd) || !exchange(o)) {
+	/* The dot entries first, so that their move is on the disk with
+	 * the rest before the swap. */
+	if (!move_dots(o->public_fd, o->staging_fd) || !sync_staging(o) ||
+	    !exchange(o)) {
 		int e = errno;
 		move_dots(o->staging_fd, o->public_fd);
 		errno = e;
