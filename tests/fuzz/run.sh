@@ -116,6 +116,7 @@ for t in "${targets[@]}"; do
 	w=$tmp/$t
 	mkdir -p "$w/corpus" "$w/artifacts" "$w/tmp"
 	[ -d "tests/fuzz/corpus/$t" ] && cp -R "tests/fuzz/corpus/$t/." "$w/corpus/"
+	seeds=$(find "$w/corpus" -type f | wc -l)
 	opts=(-max_total_time="$secs" -timeout=10 -rss_limit_mb=2048
 	    -artifact_prefix="$w/artifacts/" -print_final_stats=1)
 	[ -f "tests/fuzz/$t.dict" ] && opts+=(-dict="tests/fuzz/$t.dict")
@@ -126,8 +127,12 @@ for t in "${targets[@]}"; do
 	status=$?
 	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$w/log" | tail -1)
 	crashes=$(find "$w/artifacts" -type f | sort)
+	# What the run leaves: the corpus it grew and the coverage it reached
+	# (libFuzzer's last status line), for the record of a long run.
+	corpus=$(find "$w/corpus" -type f | wc -l)
+	cov=$(grep -o 'cov: [0-9]*' "$w/log" | tail -1)
 	if [ "$status" -eq 0 ] && [ -z "$crashes" ]; then
-		echo "PASS $t (${runs:-?} runs in ${secs}s)"
+		echo "PASS $t (${runs:-?} runs in ${secs}s; corpus $seeds -> $corpus inputs; ${cov:-cov: ?})"
 		passed=$((passed + 1))
 		continue
 	fi
