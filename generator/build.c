@@ -486,6 +486,7 @@ publish(struct run *r)
 		render_missing(r->site, r->workers, opt->threads, r->kept,
 		    need_html, n_need);
 	free(need_html);
+	stage("decide");
 	/* Before the pages: writing them gives the spilled HTML back. */
 	if (ok) {
 		bool *reused = xcalloc(s->n_articles + 1, sizeof(bool));

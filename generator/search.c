@@ -1498,8 +1498,10 @@ patch_index(struct search *se, enum lang l, const char *public_dir,
 }
 
 /* Whether the last build's index can be patched: every article's text
- * files are there, at most a quarter were rendered again (else patching
- * costs more than collecting), and both languages' meta files agree. */
+ * files are there (pages_had: the state found them as published, so
+ * they are not looked at again), at most a quarter were rendered again
+ * (else patching costs more than collecting), and both languages' meta
+ * files agree. */
 static bool
 patch_ready(struct search *se, const struct search_source *src, size_t *n_changed)
 {
@@ -1513,7 +1515,7 @@ patch_ready(struct search *se, const struct search_source *src, size_t *n_change
 		for (int l = 0; ok && l < LANG_COUNT; l++) {
 			buf_reset(&path);
 			text_path(&path, (enum lang)l, a->slug);
-			ok = pages_had(se->ps, path.data) && output_has(se->out, path.data);
+			ok = pages_had(se->ps, path.data);
 		}
 	}
 	buf_release(&path);
