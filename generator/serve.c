@@ -158,7 +158,13 @@ build_start(struct server *s)
 	const struct serve_options *o = s->opt;
 	const char *argv[12] = { "haichao", "build", "-C", o->content_dir,
 		"-t", o->templates_dir, "-o", s->site };
-	argv[8] = o->drafts ? "--drafts" : NULL;
+	int n = 8;
+	if (o->drafts)
+		argv[n++] = "--drafts";
+	/* A temporary folder goes when the server stops: waiting for the
+	 * disk to hold it is for nothing. */
+	if (o->public_dir == NULL)
+		argv[n++] = "--no-fsync";
 	int fds[2];
 	if (pipe(fds) != 0 || fcntl(fds[0], F_SETFD, FD_CLOEXEC) != 0 ||
 	    fcntl(fds[1], F_SETFD, FD_CLOEXEC) != 0 ||
