@@ -344,6 +344,12 @@ echo "- haichao: $("$bin" --version 2>&1 | head -n 1) (git $rev), default -j ($(
 echo "- Hugo: ${hugo_version:--}"
 echo "- cmark: libcmark $cmark_lib${cmark_cli:+; CLI: $cmark_cli}; floor: the kit's cmark_floor.c, cc -O2, one thread"
 echo "- $runs timed run(s) per measurement after one untimed warm-up; medians. Raw runs: ${log#"$root"/}"
+fstype=$(stat -f -c %T "$work" 2>/dev/null)
+if [ "$fstype" = tmpfs ]; then
+	echo "- Every tool's output is on tmpfs ($work)."
+else
+	echo "- Outputs are in $work, on ${fstype:-an unknown file system}, not tmpfs: writing costs more there, and more for the tool that writes more (-w /dev/shm/DIR puts them on tmpfs)."
+fi
 echo "- The machine may be shared: compare ratios within one run, not absolute times across runs."
 if [ $drop_cache = 1 ]; then
 	echo "- Before each full build (haichao, Hugo, floor) the page cache is emptied and the build's input read back in, so no build pays for reclaiming an earlier one's output."
