@@ -81,6 +81,56 @@ rcache_put(struct buf *out, const struct site *s, const struct article *a)
 
 /* ---- reading -------------------------------------------------------------------- */
 
+/* A glossary use: a site term by number ('s'), an article's own term by
+ * number ('l'), or an ad-hoc note written out ('a'); NULL when it does
+ * not read or names no term. */
+static const struct gloss_term *
+get_gloss_use(struct rec *r, const struct site *s, const struct article *a)
+{
+	char kind = rec_get_letter(r);
+	if (kind == 's') {
+		size_t id = (size_t)rec_get_num(r, SIZE_MAX);
+		return r->ok && id < s->n_site_glossary ? s->glossary[id] : NULL;
+	}
+	if (kind == 'l') {
+		size_t k = (size_t)rec_get_num(r, SIZE_MAX);
+		return r->ok && k < a->n_local_glossary ? a->local_glossary[k] : NULL;
+	}
+	if (kind == 'a') {
+		const char *zh = rec_get_text(r, NULL);
+		const char *en = rec_get_text(r, NULL);
+		const char *pinyin = rec_get_maybe(r);
+		return r->ok ? gloss_adhoc(r->arena, zh, pinyin, en) : NULL;
+	}
+	return NULL;
+}
+
+/* A cross-reference to another article, also added to v's links once;
+ * false when it does not read or its target is gone. */
+static bool
+get_xref(struct rec *r, const struct site *s, const struct article *a,
+    struct version *v, struct xref *x)
+{
+	const char *slug = rec_get_text(r, NULL);
+	char lang = rec_get_letter(r);
+	x->anchor = rec_get_maybe(r);
+	x->line = (int)rec_get_num(r, 1u << 30);
+	x->col = (int)rec_get_num(r, 1u << 30);
+	struct article *t = r->ok ? site_find_article(s, slug) : NULL;
+	x->lang = lang == 'e' ? LANG_EN : LANG_ZH;
+	/* The link was to an article that existed: it must still, in the
+	 * version named, or rendering must say it does not. */
+	if (t == NULL || (x->lang == LANG_EN && t->en == NULL))
+		return false;
+	x->slug = t->slug;
+	bool seen = t == a;
+	for (size_t k = 0; k < v->n_links && !seen; k++)
+		seen = v->links[k] == t;
+	if (!seen)
+		v->links[v->n_links++] = t;
+	return true;
+}
+
 static bool
 get_version(struct rec *r, const struct site *s, const struct article *a,
     struct version *v, bool (*asset_ok)(const struct site *, const char *))
@@ -96,51 +146,16 @@ get_version(struct rec *r, const struct site *s, const struct article *a,
 	v->n_glossary_used = rec_get_count(r, 3);
 	v->glossary_used = ARENA_ARRAY(r->arena, const struct gloss_term *,
 	    v->n_glossary_used ? v->n_glossary_used : 1);
-	for (size_t i = 0; i < v->n_glossary_used && r->ok; i++) {
-		char kind = rec_get_letter(r);
-		if (kind == 's') {
-			size_t id = (size_t)rec_get_num(r, SIZE_MAX);
-			if (!r->ok || id >= s->n_site_glossary)
-				return r->ok = false;
-			v->glossary_used[i] = s->glossary[id];
-		} else if (kind == 'l') {
-			size_t k = (size_t)rec_get_num(r, SIZE_MAX);
-			if (!r->ok || k >= a->n_local_glossary)
-				return r->ok = false;
-			v->glossary_used[i] = a->local_glossary[k];
-		} else if (kind == 'a') {
-			const char *zh = rec_get_text(r, NULL);
-			const char *en = rec_get_text(r, NULL);
-			const char *pinyin = rec_get_maybe(r);
-			v->glossary_used[i] = gloss_adhoc(r->arena, zh, pinyin, en);
-		} else {
+	for (size_t i = 0; i < v->n_glossary_used && r->ok; i++)
+		if ((v->glossary_used[i] = get_gloss_use(r, s, a)) == NULL)
 			return r->ok = false;
-		}
-	}
 	v->n_xrefs = rec_get_count(r, 7);
 	v->xrefs = ARENA_ARRAY(r->arena, struct xref, v->n_xrefs ? v->n_xrefs : 1);
 	v->links = ARENA_ARRAY(r->arena, struct article *, v->n_xrefs ? v->n_xrefs : 1);
 	v->n_links = 0;
-	for (size_t i = 0; i < v->n_xrefs && r->ok; i++) {
-		struct xref *x = &v->xrefs[i];
-		const char *slug = rec_get_text(r, NULL);
-		char lang = rec_get_letter(r);
-		x->anchor = rec_get_maybe(r);
-		x->line = (int)rec_get_num(r, 1u << 30);
-		x->col = (int)rec_get_num(r, 1u << 30);
-		struct article *t = r->ok ? site_find_article(s, slug) : NULL;
-		x->lang = lang == 'e' ? LANG_EN : LANG_ZH;
-		/* The link was to an article that existed: it must still,
-		 * in the version named, or rendering must say it does not. */
-		if (t == NULL || (x->lang == LANG_EN && t->en == NULL))
+	for (size_t i = 0; i < v->n_xrefs && r->ok; i++)
+		if (!get_xref(r, s, a, v, &v->xrefs[i]))
 			return r->ok = false;
-		x->slug = t->slug;
-		bool seen = t == a;
-		for (size_t k = 0; k < v->n_links && !seen; k++)
-			seen = v->links[k] == t;
-		if (!seen)
-			v->links[v->n_links++] = t;
-	}
 	v->n_assets = rec_get_count(r, 1);
 	v->assets = ARENA_ARRAY(r->arena, const char *, v->n_assets ? v->n_assets : 1);
 	for (size_t i = 0; i < v->n_assets && r->ok; i++) {
