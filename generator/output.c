@@ -692,17 +692,19 @@ output_keep(struct output *o, const char *rel)
 {
 	if (o->fresh)
 		return false;
+	/* One look under the lock: in a mirror the file is marked there
+	 * (note_in_mirror's value) as it is added. */
 	pthread_mutex_lock(&o->lock);
-	bool first = strset_add(&o->all, rel);
+	bool first = strset_value(&o->all, rel) == -1;
+	if (first)
+		strset_put(&o->all, rel, o->mirrored ? 1 : 0);
 	pthread_mutex_unlock(&o->lock);
 	if (!first)
 		return false;
 	atomic_fetch_add(&o->unchanged, 1);
 	/* A failure is reported and fails the commit; the page is kept
 	 * either way, so the caller does not write it a second time. */
-	if (o->mirrored)
-		note_in_mirror(o, rel);
-	else
+	if (!o->mirrored)
 		link_unchanged(o, rel);
 	return true;
 }

@@ -1755,23 +1755,36 @@ pages_remember(struct page_set *ps, const char *path, uint64_t key)
 	remember(ps, path, key);
 }
 
-/* First pass: keeps every page made from the same things as last time,
- * without binding it, and marks the others. */
+/* First pass, on the pool: every page's key, from the same things its
+ * binding would be made of (the work here). */
 static void
-decide_page(void *ctx, size_t job, int worker)
+key_page(void *ctx, size_t job, int worker)
 {
 	(void)worker;
 	struct page_set *ps = ctx;
-	const struct page *p = &ps->pages[job];
-	uint64_t key = ps->keys[job] = page_key(ps, p);
+	ps->keys[job] = page_key(ps, &ps->pages[job]);
+}
+
+/* Then, on one thread: every page whose key is as last time is kept
+ * without binding it; the others are marked.  Keeping is a few look-ups
+ * in sets the output and the page set share under locks: on the pool,
+ * the threads spent more time passing the locks than looking (decide
+ * 25 to 58 ms at 10,000 articles, against about 20 ms this way). */
+static void
+keep_pages(struct page_set *ps)
+{
 	struct buf path = BUF_INIT;
-	page_path(ps, p, &path);
-	bool kept = key != 0 && ps->previous &&
-	    strset_value(ps->previous, path.data) == cache_value(key) &&
-	    output_keep(ps->out, path.data);
-	if (kept)
-		remember(ps, path.data, key);
-	ps->todo[job] = !kept;
+	for (size_t job = 0; job < ps->n_pages; job++) {
+		uint64_t key = ps->keys[job];
+		buf_reset(&path);
+		page_path(ps, &ps->pages[job], &path);
+		bool kept = key != 0 && ps->previous &&
+		    strset_value(ps->previous, path.data) == cache_value(key) &&
+		    output_keep(ps->out, path.data);
+		if (kept)
+			remember(ps, path.data, key);
+		ps->todo[job] = !kept;
+	}
 	buf_release(&path);
 }
 
@@ -1851,7 +1864,8 @@ pages_decide(struct page_set *ps, struct output *out,
 	ps->out = out;
 	ps->todo = xcalloc(ps->n_pages ? ps->n_pages : 1, sizeof(*ps->todo));
 	ps->keys = xcalloc(ps->n_pages ? ps->n_pages : 1, sizeof(*ps->keys));
-	pool_run(ps->threads, ps->n_pages, decide_page, ps);
+	pool_run(ps->threads, ps->n_pages, key_page, ps);
+	keep_pages(ps);
 	*need_html = missing_html(ps, n);
 	return true;
 }
