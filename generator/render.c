@@ -743,6 +743,32 @@ has_html_opener(const char *s, size_t len)
 	return false;
 }
 
+/* cmark-gfm labels a footnote's way back in English ("Back to
+ * content"); a Chinese text's says it in Chinese.  In place (the label is
+ * shorter) in `html`, a C string of `len` bytes; the new length. */
+static size_t
+localise_backrefs(char *html, size_t len)
+{
+	static const char en[] = " aria-label=\"Back to content\"";
+	static const char zh[] = " aria-label=\"返回正文\"";
+	size_t from = 0, to = 0;
+	const char *hit;
+	while ((hit = strstr(html + from, en)) != NULL) {
+		size_t at = (size_t)(hit - html);
+		memmove(html + to, html + from, at - from);
+		to += at - from;
+		memcpy(html + to, zh, sizeof(zh) - 1);
+		to += sizeof(zh) - 1;
+		from = at + sizeof(en) - 1;
+	}
+	if (to == 0)
+		return len;
+	memmove(html + to, html + from, len - from);
+	to += len - from;
+	html[to] = '\0';
+	return to;
+}
+
 /* ---- the whole ------------------------------------------------------------------ */
 
 /* Over 60 lines: the passes in their order, then every list moved into
@@ -792,6 +818,8 @@ render_version(struct render_ctx *ctx, struct article *a, struct version *v)
 	    cmark_parser_get_syntax_extensions(parser));
 	cmark_parser_free(parser);
 	v->html_len = strlen(html);
+	if (v == &a->zh)
+		v->html_len = localise_backrefs(html, v->html_len);
 	v->html_hash = hash_bytes(HASH_SEED, html, v->html_len);
 	bool spilled = ctx->spill && spill_put(ctx->spill, spill_slot(a->index,
 	    v == &a->zh ? LANG_ZH : LANG_EN), html, v->html_len);
