@@ -900,13 +900,17 @@ render_markdown_plain(const char *md, size_t len, bool unsafe_html)
 	diags_init(&d);
 	struct article a;
 	memset(&a, 0, sizeof(a));
-	a.zh.path = "test.md";
-	a.zh.body = md;
-	a.zh.body_len = len;
-	a.zh.body_line = 1;
+	/* A version of no language: rendered as cmark-gfm renders it (a
+	 * Chinese one's footnote labels are Chinese). */
+	struct version v;
+	memset(&v, 0, sizeof(v));
+	v.path = "test.md";
+	v.body = md;
+	v.body_len = len;
+	v.body_line = 1;
 	struct render_ctx ctx = { &site, NULL, &d, &arena, NULL, NULL, NULL, NULL };
-	render_version(&ctx, &a, &a.zh);
-	char *out = xstrdup(a.zh.html);
+	render_version(&ctx, &a, &v);
+	char *out = xstrdup(v.html);
 	diags_free(&d);
 	arena_free(&arena);
 	return out;

@@ -60,7 +60,8 @@ void render_expect_anchor(struct render_ctx *ctx, struct article *target,
 /* (link.c) Reports the links whose #anchor does not exist in the target. */
 void render_check_anchors(const struct anchor_check *list, struct diags *d);
 
-/* For tests: Markdown to HTML with only the CJK line joining applied. */
+/* For tests: Markdown to HTML with only the CJK line joining applied, as
+ * cmark-gfm renders it (in no language: footnote labels as it has them). */
 char *render_markdown_plain(const char *md, size_t len, bool unsafe_html);
 
 #endif
