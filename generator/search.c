@@ -30,10 +30,13 @@ enum { SHARD_TARGET = 6144 };
 #define CB_TEXT "__hs.t"
 #define CB_FOLD "__hs.f"
 
-/* One article's n-grams in one language, from collecting to merging. */
+/* One article in one language, from collecting to merging: its folded
+ * characters (a full build), or its distinct n-grams (a patch). */
 struct doc {
 	uint64_t *keys;          /* distinct, in order of first use; heap */
 	size_t n_keys;
+	uint32_t *folded;        /* heap */
+	size_t n_chars;
 };
 
 /* An n-gram and the articles that hold it, as the gaps between their
@@ -379,6 +382,171 @@ key_hash(uint64_t key)
 	return h;
 }
 
+static uint64_t
+mix(uint64_t k)
+{
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdULL;
+	return k ^ k >> 33;
+}
+
+/* Which part of the lists a key belongs to.  Every part's thread asks
+ * this of every key: a multiplicative hash scaled to n_parts by a
+ * multiplication, not a division (nor the slots' mix()). */
+static inline size_t
+part_of(uint64_t key, size_t n_parts)
+{
+	uint64_t h = (key * 0x9E3779B97F4A7C15ULL) >> 32;
+	return (size_t)((h * n_parts) >> 32);
+}
+
+/* A full build reads the n-grams of a block of BLOCK articles at a time
+ * into a small set, with the block's articles that hold each as the bits
+ * of a mask, and merges each n-gram into its list once per block, not
+ * once per article: an n-gram is in 13 of a block's articles on average
+ * (10,000 bench articles), the lists are large and their look-ups miss
+ * the cache, while the block's set stays in it.  The set also keeps each
+ * n-gram once per article, so there is no set per article. */
+enum { BLOCK = 64 };
+
+struct block_entry {
+	uint64_t key;
+	uint64_t mask;           /* bit i: the block's article i holds it */
+};
+
+/* The slots hold an entry's number and a stamp, the block's: a slot of
+ * another stamp is empty, so a new block empties the set by a new
+ * stamp.  Pairs of ASCII characters and runs of three [a-z0-9] (most of
+ * English text's n-grams) have their masks in arrays by the characters
+ * instead: no hashing, no probing. */
+enum { PAIRS = 128 * 128, RUNS = 36 * 36 * 36 };
+
+struct block_set {
+	uint64_t *slots;         /* stamp << 32 | entry */
+	size_t n_slots;
+	uint32_t stamp;
+	struct block_entry *entries;   /* in order of first use */
+	size_t n, cap;
+	uint64_t *direct;        /* PAIRS + RUNS masks */
+	uint32_t *direct_used;   /* which are not 0, in order of first use */
+	size_t n_direct;
+	unsigned bit;            /* the article being added */
+};
+
+/* [a-z0-9] as 0..35, and back. */
+static inline uint32_t
+run_code(uint32_t c)
+{
+	return c >= 'a' ? c - 'a' : c - '0' + 26;
+}
+
+static inline uint32_t
+run_char(uint32_t code)
+{
+	return code < 26 ? 'a' + code : '0' + code - 26;
+}
+
+/* The key of direct[i]. */
+static uint64_t
+direct_key(uint32_t i)
+{
+	if (i < PAIRS)
+		return (uint64_t)(i >> 7) << 21 | (i & 127);
+	i -= PAIRS;
+	return TRI_BIT | (uint64_t)run_char(i / 1296) << 14 |
+	    (uint64_t)run_char(i / 36 % 36) << 7 | run_char(i % 36);
+}
+
+/* The index in direct[] of `key`, or -1 when it has none there. */
+static inline long
+direct_index(uint64_t key)
+{
+	if (key & TRI_BIT)
+		return PAIRS + (long)(run_code((uint32_t)(key >> 14 & 0x7F)) * 1296 +
+		    run_code((uint32_t)(key >> 7 & 0x7F)) * 36 + run_code((uint32_t)(key & 0x7F)));
+	uint32_t a = (uint32_t)(key >> 21), b = (uint32_t)(key & 0x1FFFFF);
+	return a < 128 && b != 0 && b < 128 ? (long)(a << 7 | b) : -1;
+}
+
+static void
+block_grow(struct block_set *bs)
+{
+	size_t n = bs->n_slots ? bs->n_slots * 2 : 1 << 14;
+	if (bs->direct == NULL) {
+		bs->direct = xcalloc(PAIRS + RUNS, sizeof(*bs->direct));
+		bs->direct_used = xmalloc((PAIRS + RUNS) * sizeof(*bs->direct_used));
+	}
+	free(bs->slots);
+	bs->slots = xcalloc(n, sizeof(*bs->slots));
+	bs->n_slots = n;
+	bs->stamp = 1;
+	for (size_t e = 0; e < bs->n; e++) {
+		size_t i = mix(bs->entries[e].key) & (n - 1);
+		while (bs->slots[i] >> 32 == bs->stamp)
+			i = (i + 1) & (n - 1);
+		bs->slots[i] = (uint64_t)bs->stamp << 32 | e;
+	}
+	bs->cap = n / 2;
+	bs->entries = xrealloc(bs->entries, bs->cap * sizeof(*bs->entries));
+}
+
+/* The block's n-grams copied to `out` (n + n_direct entries); the set
+ * emptied for the next block, by a new stamp. */
+static void
+block_take(struct block_set *bs, struct block_entry *out)
+{
+	memcpy(out, bs->entries, bs->n * sizeof(*out));
+	for (size_t d = 0; d < bs->n_direct; d++) {
+		uint32_t i = bs->direct_used[d];
+		out[bs->n + d] = (struct block_entry){ direct_key(i), bs->direct[i] };
+		bs->direct[i] = 0;
+	}
+	bs->n = bs->n_direct = 0;
+	if (++bs->stamp == 0) {
+		memset(bs->slots, 0, bs->n_slots * sizeof(*bs->slots));
+		bs->stamp = 1;
+	}
+}
+
+/* The block's article bs->bit holds `key`. */
+static inline void
+block_add(void *ctx, uint64_t key)
+{
+	struct block_set *bs = ctx;
+	long d = direct_index(key);
+	if (d >= 0) {
+		if (bs->direct[d] == 0)
+			bs->direct_used[bs->n_direct++] = (uint32_t)d;
+		bs->direct[d] |= 1ULL << bs->bit;
+		return;
+	}
+	if (bs->n == bs->cap)
+		block_grow(bs);
+	size_t mask = bs->n_slots - 1;
+	for (size_t i = mix(key) & mask;; i = (i + 1) & mask) {
+		uint64_t slot = bs->slots[i];
+		if (slot >> 32 != bs->stamp) {
+			bs->entries[bs->n] = (struct block_entry){ key, 1ULL << bs->bit };
+			bs->slots[i] = (uint64_t)bs->stamp << 32 | bs->n++;
+			return;
+		}
+		struct block_entry *e = &bs->entries[(uint32_t)slot];
+		if (e->key == key) {
+			e->mask |= 1ULL << bs->bit;
+			return;
+		}
+	}
+}
+
+static void
+block_free(struct block_set *bs)
+{
+	free(bs->slots);
+	free(bs->entries);
+	free(bs->direct);
+	free(bs->direct_used);
+}
+
 /* A worker's scratch: the folded characters of one text and a set that
  * keeps each key once.  A key leaves bits 42 to 62 free (key_chars): a
  * slot holds its key and, there, the number of the document that put it
@@ -402,15 +570,8 @@ struct scratch {
 	size_t n_touched;
 	struct arena arena;
 	struct buf a, b, file;
+	struct block_set block;
 };
-
-static uint64_t
-mix(uint64_t k)
-{
-	k ^= k >> 33;
-	k *= 0xff51afd7ed558ccdULL;
-	return k ^ k >> 33;
-}
 
 /* True the first time `key` is seen in this document. */
 static inline bool
@@ -475,15 +636,15 @@ squeeze_raw(struct scratch *w)
 	squeeze_fold(w->a.data ? w->a.data : "", w->a.len, &w->b, &w->sq);
 }
 
-/* The distinct n-grams of w->chars, in order of first use. */
-static void
-doc_keys(struct scratch *w, struct doc *d)
+/* Calls emit(ctx, key) for the n-grams of the folded characters c[0..n):
+ * each pair and run of three [a-z0-9] where it occurs, and each character
+ * of the BMP the first time only (a bit in w->uni is cheaper than any
+ * set; most of a text's n-grams are its characters).  Inline, so that
+ * each caller's emit is inlined into the loop. */
+static inline void
+each_key(struct scratch *w, const uint32_t *c, size_t n,
+    void (*emit)(void *, uint64_t), void *ctx)
 {
-	size_t n = w->sq.n_chars;
-	scratch_new_doc(w, n + 1);
-	uint64_t *keys = w->keys;
-	size_t k = 0;
-	const uint32_t *c = w->sq.folded;
 	for (size_t j = 0; j < n; j++) {
 		if (c[j] == ' ' || c[j] == 0)
 			continue;
@@ -493,28 +654,47 @@ doc_keys(struct scratch *w, struct doc *d)
 			if (*word == 0)
 				w->touched[w->n_touched++] = (uint16_t)(c[j] >> 6);
 			if (!(*word & bit))
-				keys[k++] = key;
+				emit(ctx, key);
 			*word |= bit;
-		} else if (first_use(w, key)) {
-			keys[k++] = key;
+		} else {
+			emit(ctx, key);
 		}
 		if (j + 1 == n || c[j + 1] == ' ' || c[j + 1] == 0)
 			continue;
-		key |= c[j + 1];
-		if (first_use(w, key))
-			keys[k++] = key;
-		if (j + 2 < n && alnum(c[j]) && alnum(c[j + 1]) && alnum(c[j + 2])) {
-			key = TRI_BIT | (uint64_t)c[j] << 14 | (uint64_t)c[j + 1] << 7 | c[j + 2];
-			if (first_use(w, key))
-				keys[k++] = key;
-		}
+		emit(ctx, key | c[j + 1]);
+		if (j + 2 < n && alnum(c[j]) && alnum(c[j + 1]) && alnum(c[j + 2]))
+			emit(ctx, TRI_BIT | (uint64_t)c[j] << 14 | (uint64_t)c[j + 1] << 7 | c[j + 2]);
 	}
 	for (size_t t = 0; t < w->n_touched; t++)
 		w->uni[w->touched[t]] = 0;
 	w->n_touched = 0;
-	d->keys = xmalloc((k ? k : 1) * sizeof(*keys));
-	memcpy(d->keys, keys, k * sizeof(*keys));
-	d->n_keys = k;
+}
+
+struct key_list {
+	struct scratch *w;
+	uint64_t *keys;
+	size_t n;
+};
+
+static inline void
+add_first_use(void *ctx, uint64_t key)
+{
+	struct key_list *kl = ctx;
+	if (first_use(kl->w, key))
+		kl->keys[kl->n++] = key;
+}
+
+/* The distinct n-grams of w->sq.folded, in order of first use. */
+static void
+doc_keys(struct scratch *w, struct doc *d)
+{
+	size_t n = w->sq.n_chars;
+	scratch_new_doc(w, n + 1);
+	struct key_list kl = { w, w->keys, 0 };
+	each_key(w, w->sq.folded, n, add_first_use, &kl);
+	d->keys = xmalloc((kl.n ? kl.n : 1) * sizeof(*kl.keys));
+	memcpy(d->keys, kl.keys, kl.n * sizeof(*kl.keys));
+	d->n_keys = kl.n;
 }
 
 /* ---- collecting texts -------------------------------------------------- */
@@ -806,6 +986,11 @@ struct collect_job {
 	 * as threads, so that merging runs on them all at once. */
 	struct lang_index *parts[LANG_COUNT];
 	size_t n_parts, n_chunk;
+	/* Each block's n-grams with their masks, as block_keys leaves them. */
+	struct block_out {
+		struct block_entry *entries;   /* heap */
+		size_t n;
+	} *blocks[LANG_COUNT];
 };
 
 /* An article's text in both languages: its n-grams into cj->docs, its
@@ -836,8 +1021,10 @@ collect_one(void *ctx, size_t job, int worker)
 			se->failed = true;
 		buf_release(&path);
 		struct doc *d = &cj->docs[l][a->index - cj->first];
-		free(d->keys);
-		doc_keys(w, d);
+		free(d->folded);
+		d->n_chars = w->sq.n_chars;
+		d->folded = xmalloc((d->n_chars ? d->n_chars : 1) * sizeof(*d->folded));
+		memcpy(d->folded, w->sq.folded, d->n_chars * sizeof(*d->folded));
 	}
 	if (!all && !cj->second)
 		cj->late[atomic_fetch_add(&cj->n_late, 1)] = a;
@@ -851,22 +1038,66 @@ by_index(const void *x, const void *y)
 	return a < b ? -1 : a > b;
 }
 
-static void merge(struct lang_index *ix, size_t part, size_t n_parts,
-    const struct doc *d, uint32_t doc);
+static struct gram *find_gram(struct lang_index *ix, uint64_t key);
+static void gram_append(struct gram *g, uint32_t doc);
 static void build_index(struct search *se, enum lang l);
 static bool try_patch(struct search *se, const struct search_source *src,
     struct scratch *workers);
 
-/* Part `part` of the lists takes the chunk's articles, in order. */
+/* The n-grams of block `job` of the chunk, each with its articles'
+ * mask, into cj->blocks; the articles' folded text freed. */
+static void
+block_keys(void *ctx, size_t job, int worker)
+{
+	struct collect_job *cj = ctx;
+	struct block_set *bs = &cj->workers[worker].block;
+	if (bs->slots == NULL)
+		block_grow(bs);
+	size_t first = job * BLOCK, n = cj->n_chunk - first < BLOCK ? cj->n_chunk - first : BLOCK;
+	for (int l = 0; l < LANG_COUNT; l++) {
+		for (size_t i = 0; i < n; i++) {
+			struct doc *d = &cj->docs[l][first + i];
+			bs->bit = (unsigned)i;
+			each_key(&cj->workers[worker], d->folded, d->n_chars, block_add, bs);
+			free(d->folded);
+			*d = (struct doc){ 0 };
+		}
+		struct block_out *out = &cj->blocks[l][job];
+		out->n = bs->n + bs->n_direct;
+		out->entries = xmalloc((out->n ? out->n : 1) * sizeof(*out->entries));
+		block_take(bs, out->entries);
+	}
+}
+
+/* Appends the articles `first` + i for each bit i of `mask` (all greater
+ * than any before) to g's list. */
+static void
+gram_append_mask(struct gram *g, uint32_t first, uint64_t mask)
+{
+	for (; mask; mask &= mask - 1)
+		gram_append(g, first + (uint32_t)__builtin_ctzll(mask));
+}
+
+/* Part `part` of the lists takes the chunk's blocks, in order: each of
+ * their n-grams that is this part's. */
 static void
 merge_part(void *ctx, size_t part, int worker)
 {
 	(void)worker;
 	struct collect_job *cj = ctx;
-	for (size_t i = 0; i < cj->n_chunk; i++)
-		for (int l = 0; l < LANG_COUNT; l++)
-			merge(&cj->parts[l][part], part, cj->n_parts, &cj->docs[l][i],
-			    (uint32_t)(cj->first + i));
+	size_t n_blocks = (cj->n_chunk + BLOCK - 1) / BLOCK;
+	for (int l = 0; l < LANG_COUNT; l++) {
+		struct lang_index *ix = &cj->parts[l][part];
+		for (size_t b = 0; b < n_blocks; b++) {
+			const struct block_out *out = &cj->blocks[l][b];
+			uint32_t first = (uint32_t)(cj->first + b * BLOCK);
+			for (size_t e = 0; e < out->n; e++) {
+				const struct block_entry *be = &out->entries[e];
+				if (cj->n_parts == 1 || part_of(be->key, cj->n_parts) == part)
+					gram_append_mask(find_gram(ix, be->key), first, be->mask);
+			}
+		}
+	}
 }
 
 static void
@@ -885,13 +1116,12 @@ collect_chunk(struct collect_job *cj, size_t n)
 		pool_run(cj->se->threads, n_late, collect_one, cj);
 	}
 	cj->n_chunk = n;
+	size_t n_blocks = (n + BLOCK - 1) / BLOCK;
+	pool_run(cj->se->threads, n_blocks, block_keys, cj);
 	pool_run(cj->se->threads, cj->n_parts, merge_part, cj);
-	for (size_t i = 0; i < n; i++) {
-		for (int l = 0; l < LANG_COUNT; l++) {
-			free(cj->docs[l][i].keys);
-			cj->docs[l][i] = (struct doc){ NULL, 0 };
-		}
-	}
+	for (int l = 0; l < LANG_COUNT; l++)
+		for (size_t b = 0; b < n_blocks; b++)
+			free(cj->blocks[l][b].entries);
 }
 
 /* The parts' lists into the one index of the language (each n-gram is
@@ -927,6 +1157,7 @@ collect_all(struct collect_job *cj)
 	cj->n_parts = (size_t)cj->se->threads;
 	for (int l = 0; l < LANG_COUNT; l++) {
 		cj->docs[l] = xcalloc(CHUNK, sizeof(struct doc));
+		cj->blocks[l] = xcalloc(CHUNK / BLOCK, sizeof(struct block_out));
 		cj->parts[l] = xcalloc(cj->n_parts, sizeof(struct lang_index));
 	}
 	for (size_t first = 0; first < s->n_articles; first += CHUNK) {
@@ -937,6 +1168,7 @@ collect_all(struct collect_job *cj)
 		join_parts(&cj->se->idx[l], cj->parts[l], cj->n_parts);
 		free(cj->parts[l]);
 		free(cj->docs[l]);
+		free(cj->blocks[l]);
 	}
 }
 
@@ -965,6 +1197,7 @@ search_collect(const struct site *s, const struct search_source *src,
 		free(w->sq.units);
 		free(w->seen);
 		free(w->keys);
+		block_free(&w->block);
 		arena_free(&w->arena);
 		buf_release(&w->a);
 		buf_release(&w->b);
@@ -1040,26 +1273,6 @@ gram_append(struct gram *g, uint32_t doc)
 	g->n++;
 }
 
-/* Which part of the lists a key belongs to.  Every part's thread asks
- * this of every key: a multiplicative hash scaled to n_parts by a
- * multiplication, not a division (nor the slots' mix()). */
-static inline size_t
-part_of(uint64_t key, size_t n_parts)
-{
-	uint64_t h = (key * 0x9E3779B97F4A7C15ULL) >> 32;
-	return (size_t)((h * n_parts) >> 32);
-}
-
-/* Article `doc` (greater than any before) into the lists of its n-grams
- * that are this part's. */
-static void
-merge(struct lang_index *ix, size_t part, size_t n_parts, const struct doc *d,
-    uint32_t doc)
-{
-	for (size_t k = 0; k < d->n_keys; k++)
-		if (n_parts == 1 || part_of(d->keys[k], n_parts) == part)
-			gram_append(find_gram(ix, d->keys[k]), doc);
-}
 
 /* Characters of the bitmap form of a list: '~' and 6 articles a
  * character, up to its last. */
