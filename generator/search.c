@@ -414,125 +414,135 @@ struct block_entry {
 	uint64_t mask;           /* bit i: the block's article i holds it */
 };
 
-/* The slots hold an entry's number and a stamp, the block's: a slot of
- * another stamp is empty, so a new block empties the set by a new
- * stamp.  Pairs of ASCII characters and runs of three [a-z0-9] (most of
- * English text's n-grams) have their masks in arrays by the characters
- * instead: no hashing, no probing. */
-enum { PAIRS = 128 * 128, RUNS = 36 * 36 * 36 };
+/* Words: the n-grams of a text lie within its runs of characters between
+ * spaces (each_key), so a word found again in the block adds nothing but
+ * its article's bit.  English text is mostly words said again; they are
+ * kept once each, with their articles' mask, and read for n-grams once
+ * (word_keys).  Longer runs (Chinese text has few spaces) are read at
+ * once. */
+enum { WORD_MAX = 24 };
 
-struct block_set {
-	uint64_t *slots;         /* stamp << 32 | entry */
-	size_t n_slots;
-	uint32_t stamp;
-	struct block_entry *entries;   /* in order of first use */
-	size_t n, cap;
-	uint64_t *direct;        /* PAIRS + RUNS masks */
-	uint32_t *direct_used;   /* which are not 0, in order of first use */
-	size_t n_direct;
-	unsigned bit;            /* the article being added */
+struct word {
+	uint32_t hash, len;      /* len 0: an empty slot */
+	size_t at;               /* in chars */
+	uint64_t mask;
 };
 
-/* [a-z0-9] as 0..35, and back. */
-static inline uint32_t
-run_code(uint32_t c)
-{
-	return c >= 'a' ? c - 'a' : c - '0' + 26;
-}
+struct word_set {
+	struct word *slots;
+	size_t n_slots, n;
+	uint32_t *used;          /* slots taken, in order of first use */
+	uint32_t *chars;         /* the words' characters */
+	size_t n_chars, cap_chars;
+};
 
-static inline uint32_t
-run_char(uint32_t code)
-{
-	return code < 26 ? 'a' + code : '0' + code - 26;
-}
-
-/* The key of direct[i]. */
-static uint64_t
-direct_key(uint32_t i)
-{
-	if (i < PAIRS)
-		return (uint64_t)(i >> 7) << 21 | (i & 127);
-	i -= PAIRS;
-	return TRI_BIT | (uint64_t)run_char(i / 1296) << 14 |
-	    (uint64_t)run_char(i / 36 % 36) << 7 | run_char(i % 36);
-}
-
-/* The index in direct[] of `key`, or -1 when it has none there. */
-static inline long
-direct_index(uint64_t key)
-{
-	if (key & TRI_BIT)
-		return PAIRS + (long)(run_code((uint32_t)(key >> 14 & 0x7F)) * 1296 +
-		    run_code((uint32_t)(key >> 7 & 0x7F)) * 36 + run_code((uint32_t)(key & 0x7F)));
-	uint32_t a = (uint32_t)(key >> 21), b = (uint32_t)(key & 0x1FFFFF);
-	return a < 128 && b != 0 && b < 128 ? (long)(a << 7 | b) : -1;
-}
+/* The block's set: open addressing, the slots holding an entry's number
+ * + 1 (0: empty), emptied by memset for each block. */
+struct block_set {
+	uint32_t *slots;
+	size_t n_slots;
+	struct block_entry *entries;   /* in order of first use */
+	size_t n, cap;
+	uint64_t holders;        /* the articles being added, as a mask */
+	struct word_set words;
+};
 
 static void
 block_grow(struct block_set *bs)
 {
 	size_t n = bs->n_slots ? bs->n_slots * 2 : 1 << 14;
-	if (bs->direct == NULL) {
-		bs->direct = xcalloc(PAIRS + RUNS, sizeof(*bs->direct));
-		bs->direct_used = xmalloc((PAIRS + RUNS) * sizeof(*bs->direct_used));
-	}
 	free(bs->slots);
 	bs->slots = xcalloc(n, sizeof(*bs->slots));
 	bs->n_slots = n;
-	bs->stamp = 1;
 	for (size_t e = 0; e < bs->n; e++) {
 		size_t i = mix(bs->entries[e].key) & (n - 1);
-		while (bs->slots[i] >> 32 == bs->stamp)
+		while (bs->slots[i])
 			i = (i + 1) & (n - 1);
-		bs->slots[i] = (uint64_t)bs->stamp << 32 | e;
+		bs->slots[i] = (uint32_t)e + 1;
 	}
 	bs->cap = n / 2;
 	bs->entries = xrealloc(bs->entries, bs->cap * sizeof(*bs->entries));
 }
 
-/* The block's n-grams copied to `out` (n + n_direct entries); the set
- * emptied for the next block, by a new stamp. */
+/* The block's n-grams copied to `out` (n entries); the set emptied for
+ * the next block. */
 static void
 block_take(struct block_set *bs, struct block_entry *out)
 {
 	memcpy(out, bs->entries, bs->n * sizeof(*out));
-	for (size_t d = 0; d < bs->n_direct; d++) {
-		uint32_t i = bs->direct_used[d];
-		out[bs->n + d] = (struct block_entry){ direct_key(i), bs->direct[i] };
-		bs->direct[i] = 0;
-	}
-	bs->n = bs->n_direct = 0;
-	if (++bs->stamp == 0) {
+	if (bs->n)
 		memset(bs->slots, 0, bs->n_slots * sizeof(*bs->slots));
-		bs->stamp = 1;
-	}
+	bs->n = 0;
 }
 
-/* The block's article bs->bit holds `key`. */
+/* The block's articles in bs->holders hold `key`. */
 static inline void
 block_add(void *ctx, uint64_t key)
 {
 	struct block_set *bs = ctx;
-	long d = direct_index(key);
-	if (d >= 0) {
-		if (bs->direct[d] == 0)
-			bs->direct_used[bs->n_direct++] = (uint32_t)d;
-		bs->direct[d] |= 1ULL << bs->bit;
-		return;
-	}
 	if (bs->n == bs->cap)
 		block_grow(bs);
 	size_t mask = bs->n_slots - 1;
 	for (size_t i = mix(key) & mask;; i = (i + 1) & mask) {
-		uint64_t slot = bs->slots[i];
-		if (slot >> 32 != bs->stamp) {
-			bs->entries[bs->n] = (struct block_entry){ key, 1ULL << bs->bit };
-			bs->slots[i] = (uint64_t)bs->stamp << 32 | bs->n++;
+		uint32_t slot = bs->slots[i];
+		if (slot == 0) {
+			bs->entries[bs->n] = (struct block_entry){ key, bs->holders };
+			bs->slots[i] = (uint32_t)++bs->n;
 			return;
 		}
-		struct block_entry *e = &bs->entries[(uint32_t)slot];
+		struct block_entry *e = &bs->entries[slot - 1];
 		if (e->key == key) {
-			e->mask |= 1ULL << bs->bit;
+			e->mask |= bs->holders;
+			return;
+		}
+	}
+}
+
+static void
+words_grow(struct word_set *ws)
+{
+	size_t n = ws->n_slots ? ws->n_slots * 2 : 1 << 12;
+	struct word *slots = xcalloc(n, sizeof(*slots));
+	for (size_t u = 0; u < ws->n; u++) {
+		struct word w = ws->slots[ws->used[u]];
+		size_t i = w.hash & (n - 1);
+		while (slots[i].len)
+			i = (i + 1) & (n - 1);
+		slots[i] = w;
+		ws->used[u] = (uint32_t)i;
+	}
+	free(ws->slots);
+	ws->slots = slots;
+	ws->n_slots = n;
+	ws->used = xrealloc(ws->used, n / 2 * sizeof(*ws->used));
+}
+
+/* The article of mask `holder` holds the word c[0..len). */
+static void
+word_add(struct word_set *ws, const uint32_t *c, uint32_t len, uint64_t holder)
+{
+	uint32_t h = 2166136261u;
+	for (uint32_t k = 0; k < len; k++)
+		h = (h ^ c[k]) * 16777619u;
+	if (ws->n + 1 > ws->n_slots / 2)
+		words_grow(ws);
+	size_t mask = ws->n_slots - 1;
+	for (size_t i = h & mask;; i = (i + 1) & mask) {
+		struct word *w = &ws->slots[i];
+		if (w->len == 0) {
+			if (ws->n_chars + len > ws->cap_chars) {
+				ws->cap_chars = (ws->n_chars + len) * 2;
+				ws->chars = xrealloc(ws->chars, ws->cap_chars * sizeof(*ws->chars));
+			}
+			memcpy(ws->chars + ws->n_chars, c, len * sizeof(*c));
+			*w = (struct word){ h, len, ws->n_chars, holder };
+			ws->n_chars += len;
+			ws->used[ws->n++] = (uint32_t)i;
+			return;
+		}
+		if (w->hash == h && w->len == len &&
+		    memcmp(ws->chars + w->at, c, len * sizeof(*c)) == 0) {
+			w->mask |= holder;
 			return;
 		}
 	}
@@ -543,8 +553,9 @@ block_free(struct block_set *bs)
 {
 	free(bs->slots);
 	free(bs->entries);
-	free(bs->direct);
-	free(bs->direct_used);
+	free(bs->words.slots);
+	free(bs->words.used);
+	free(bs->words.chars);
 }
 
 /* A worker's scratch: the folded characters of one text and a set that
@@ -639,8 +650,8 @@ squeeze_raw(struct scratch *w)
 /* Calls emit(ctx, key) for the n-grams of the folded characters c[0..n):
  * each pair and run of three [a-z0-9] where it occurs, and each character
  * of the BMP the first time only (a bit in w->uni is cheaper than any
- * set; most of a text's n-grams are its characters).  Inline, so that
- * each caller's emit is inlined into the loop. */
+ * set; most of a text's n-grams are its characters) until uni_clear.
+ * Inline, so that each caller's emit is inlined into the loop. */
 static inline void
 each_key(struct scratch *w, const uint32_t *c, size_t n,
     void (*emit)(void *, uint64_t), void *ctx)
@@ -665,6 +676,12 @@ each_key(struct scratch *w, const uint32_t *c, size_t n,
 		if (j + 2 < n && alnum(c[j]) && alnum(c[j + 1]) && alnum(c[j + 2]))
 			emit(ctx, TRI_BIT | (uint64_t)c[j] << 14 | (uint64_t)c[j + 1] << 7 | c[j + 2]);
 	}
+}
+
+/* Every character new again to each_key. */
+static void
+uni_clear(struct scratch *w)
+{
 	for (size_t t = 0; t < w->n_touched; t++)
 		w->uni[w->touched[t]] = 0;
 	w->n_touched = 0;
@@ -692,6 +709,7 @@ doc_keys(struct scratch *w, struct doc *d)
 	scratch_new_doc(w, n + 1);
 	struct key_list kl = { w, w->keys, 0 };
 	each_key(w, w->sq.folded, n, add_first_use, &kl);
+	uni_clear(w);
 	d->keys = xmalloc((kl.n ? kl.n : 1) * sizeof(*kl.keys));
 	memcpy(d->keys, kl.keys, kl.n * sizeof(*kl.keys));
 	d->n_keys = kl.n;
@@ -1044,26 +1062,70 @@ static void build_index(struct search *se, enum lang l);
 static bool try_patch(struct search *se, const struct search_source *src,
     struct scratch *workers);
 
+/* An article's folded text into the block: its words into the word
+ * set, its longer runs' n-grams into the block's set. */
+static void
+text_keys(struct scratch *w, const uint32_t *c, size_t n, uint64_t holder)
+{
+	struct block_set *bs = &w->block;
+	bs->holders = holder;
+	for (size_t j = 0; j < n;) {
+		if (c[j] == ' ' || c[j] == 0) {
+			j++;
+			continue;
+		}
+		size_t end = j + 1;
+		while (end < n && c[end] != ' ' && c[end] != 0)
+			end++;
+		if (end - j <= WORD_MAX)
+			word_add(&bs->words, c + j, (uint32_t)(end - j), holder);
+		else
+			each_key(w, c + j, end - j, block_add, bs);
+		j = end;
+	}
+	uni_clear(w);
+}
+
+/* The words' n-grams into the block's set, with their masks; the word
+ * set emptied. */
+static void
+word_keys(struct scratch *w)
+{
+	struct block_set *bs = &w->block;
+	struct word_set *ws = &bs->words;
+	for (size_t u = 0; u < ws->n; u++) {
+		struct word *wd = &ws->slots[ws->used[u]];
+		bs->holders = wd->mask;
+		each_key(w, ws->chars + wd->at, wd->len, block_add, bs);
+		uni_clear(w);
+		wd->len = 0;
+	}
+	ws->n = ws->n_chars = 0;
+}
+
 /* The n-grams of block `job` of the chunk, each with its articles'
  * mask, into cj->blocks; the articles' folded text freed. */
 static void
 block_keys(void *ctx, size_t job, int worker)
 {
 	struct collect_job *cj = ctx;
-	struct block_set *bs = &cj->workers[worker].block;
-	if (bs->slots == NULL)
+	struct scratch *w = &cj->workers[worker];
+	struct block_set *bs = &w->block;
+	if (bs->slots == NULL) {
 		block_grow(bs);
+		words_grow(&bs->words);
+	}
 	size_t first = job * BLOCK, n = cj->n_chunk - first < BLOCK ? cj->n_chunk - first : BLOCK;
 	for (int l = 0; l < LANG_COUNT; l++) {
 		for (size_t i = 0; i < n; i++) {
 			struct doc *d = &cj->docs[l][first + i];
-			bs->bit = (unsigned)i;
-			each_key(&cj->workers[worker], d->folded, d->n_chars, block_add, bs);
+			text_keys(w, d->folded, d->n_chars, 1ULL << i);
 			free(d->folded);
 			*d = (struct doc){ 0 };
 		}
+		word_keys(w);
 		struct block_out *out = &cj->blocks[l][job];
-		out->n = bs->n + bs->n_direct;
+		out->n = bs->n;
 		out->entries = xmalloc((out->n ? out->n : 1) * sizeof(*out->entries));
 		block_take(bs, out->entries);
 	}
