@@ -497,11 +497,15 @@ publish(struct run *r)
 		r->search = search_collect(s, &ss, &o, r->pages);
 		free(reused);
 	}
+	/* The index written and freed before the pages, whose writing is
+	 * the build's peak of memory. */
+	ok = ok && search_write(r->search);
 	stage(search_patched(r->search) ? "search-patch" : "search");
+	search_free(r->search);
+	r->search = NULL;
 	ok = ok && pages_write(r->pages);
 	stage("pages");
 	ok = ok && write_extras(s, r->pages, opt, &o, &r->save);
-	ok = ok && search_write(r->search);
 	stage("extras");
 	if (!ok) {
 		output_abort(&o);
