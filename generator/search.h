@@ -30,12 +30,21 @@
  * build's text file when its render was reused.  Files whose content is
  * as last time are kept (pages_keep_file).
  *
+ * How a full build makes the lists: articles are collected CHUNK at a
+ * time on the pool (their text files written, their folded text kept
+ * for the chunk); then each block of 64 articles is read for n-grams
+ * into a small set holding, for each n-gram, a mask of the block's
+ * articles that have it (a word said again in the block is read once);
+ * then the blocks are merged into the lists in order, each n-gram once
+ * per block.  Cheap because the block's set stays in the cache and the
+ * large lists are touched a thirteenth as often as there are postings.
+ *
  * Memory: a struct search owns its n-gram lists (heap, freed by
  * search_free), kept as text (the gaps between article numbers), so a
- * posting costs one or two bytes.  Texts are not kept: articles are
- * collected CHUNK at a time on the pool, their text files written at
- * once, and their n-grams merged in article order and dropped.  The site,
- * the output and the page set must outlive the struct search. */
+ * posting costs one or two bytes.  Only a chunk's texts are held at once.
+ * The site, the output and the page set must outlive the struct search;
+ * write the index (search_write) and free it before writing the pages,
+ * the build's peak of memory. */
 #ifndef HAICHAO_SEARCH_H
 #define HAICHAO_SEARCH_H
 
