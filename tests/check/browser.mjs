@@ -492,6 +492,58 @@ async function checkGlossaryFilter(browser, origin) {
   await context.close();
 }
 
+// Chinese line breaking (kinsoku): no line of a Chinese headline starts
+// with a mark that must not start one (，。：…), at phone widths where a
+// headline's phrase is longer than its line.  The articles chosen have a
+// ：in a headline long enough to wrap there.
+const KINSOKU_PAGES = ['zh/articles/rednote-tops-us-app-store/', 'zh/articles/lemon8-vs-spark-playbooks/', 'zh/'];
+const NO_LINE_START = '，。、：；！？）」』”’》〉】';
+
+async function checkHeadlineBreaks(browser, origin) {
+  const problems = [], notes = [];
+  let headlines = 0;
+  for (const width of [320, 360, 375]) {
+    const context = await browser.newContext({ viewport: { width, height: 800 } });
+    const page = await context.newPage();
+    try {
+      for (const path of KINSOKU_PAGES) {
+        await page.goto(`${origin}${PREFIX}${path}`, { timeout: ms(20_000) });
+        await page.evaluate(() => document.fonts.ready.then(() => undefined));
+        const found = await page.evaluate((marks) => {
+          const bad = [];
+          let n = 0;
+          for (const h of document.querySelectorAll('h1, h2, h3')) {
+            if (!h.closest(':lang(zh-Hans)')) continue;
+            n++;
+            const walker = document.createTreeWalker(h, NodeFilter.SHOW_TEXT);
+            let top = null, node;
+            while ((node = walker.nextNode())) {
+              for (let i = 0; i < node.data.length; i++) {
+                const r = document.createRange();
+                r.setStart(node, i);
+                r.setEnd(node, i + 1);
+                const rect = r.getClientRects()[0];
+                if (!rect) continue;
+                if (top !== null && rect.top > top + 2 && marks.includes(node.data[i]))
+                  bad.push(`"${h.textContent.trim()}" has a line that starts with ${node.data[i]}`);
+                top = rect.top;
+              }
+            }
+          }
+          return { bad, n };
+        }, NO_LINE_START);
+        headlines += found.n;
+        for (const b of found.bad) problems.push(`${width}px ${path}: ${b}`);
+      }
+    } catch (e) {
+      problems.push(`error: ${e.message.split('\n')[0]}`);
+    }
+    await context.close();
+  }
+  notes.push(`${headlines} Chinese headlines at 320, 360 and 375 px`);
+  report('headline-breaks', problems, notes, []);
+}
+
 // file://: the article loads with its stylesheet, and its relative link to
 // the other language opens the right file.
 function fileAfter(page, problems, notes) {
@@ -573,6 +625,7 @@ async function main() {
     await checkGlossaryNoJS(browser, origin);
     for (const vp of WIDTHS) await checkNotesInPlace(browser, origin, vp);
     await checkGlossaryFilter(browser, origin);
+    await checkHeadlineBreaks(browser, origin);
   } finally {
     await browser.close();
     server.close();
