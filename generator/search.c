@@ -347,23 +347,18 @@ search_squeeze(const char *text, size_t len, struct buf *out)
 /* ---- n-grams ----------------------------------------------------------- */
 
 /* A key holds an n-gram: one character (c << 21), two (a << 21 | b), or
- * three ASCII letters and digits (top bit set, 7 bits each). */
+ * three (the top bit set, a << 42 | b << 21 | c); a code point takes 21
+ * bits, and no key is 0. */
 #define TRI_BIT (1ULL << 63)
-
-static bool
-alnum(uint32_t c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-}
 
 /* The characters of a key; how many. */
 static int
 key_chars(uint64_t key, uint32_t c[3])
 {
 	if (key & TRI_BIT) {
-		c[0] = (uint32_t)(key >> 14 & 0x7F);
-		c[1] = (uint32_t)(key >> 7 & 0x7F);
-		c[2] = (uint32_t)(key & 0x7F);
+		c[0] = (uint32_t)(key >> 42 & 0x1FFFFF);
+		c[1] = (uint32_t)(key >> 21 & 0x1FFFFF);
+		c[2] = (uint32_t)(key & 0x1FFFFF);
 		return 3;
 	}
 	c[0] = (uint32_t)(key >> 21);
@@ -558,21 +553,11 @@ block_free(struct block_set *bs)
 	free(bs->words.chars);
 }
 
-/* A worker's scratch: the folded characters of one text and a set that
- * keeps each key once.  A key leaves bits 42 to 62 free (key_chars): a
- * slot holds its key and, there, the number of the document that put it
- * there, so that the set is emptied by counting, not cleared. */
-enum { STAMP_SHIFT = 42 };
-#define STAMP_MAX 0x1FFFFFu
-
+/* A worker's scratch: the folded characters of one text, and the sets
+ * its n-grams are kept once in. */
 struct scratch {
 	struct squeezed sq;      /* of w->b: folded, in UTF-16 */
 	size_t cap;              /* entries sq's arrays have room for */
-	uint64_t *seen;          /* the set: key | stamp << STAMP_SHIFT */
-	size_t n_seen;
-	uint32_t stamp;
-	uint64_t *keys;          /* doc_keys' list, before it is copied out */
-	size_t cap_keys;
 	/* Characters of the BMP seen in this document, a bit each: most of
 	 * a text's keys are its characters, and a bit is cheaper than the
 	 * set.  Cleared word by word from `touched` after each document. */
@@ -584,23 +569,6 @@ struct scratch {
 	struct block_set block;
 };
 
-/* True the first time `key` is seen in this document. */
-static inline bool
-first_use(struct scratch *w, uint64_t key)
-{
-	uint64_t want = key | (uint64_t)w->stamp << STAMP_SHIFT;
-	size_t mask = w->n_seen - 1;
-	for (size_t i = mix(key) & mask;; i = (i + 1) & mask) {
-		uint64_t slot = w->seen[i];
-		if ((slot >> STAMP_SHIFT & STAMP_MAX) != w->stamp) {
-			w->seen[i] = want;
-			return true;
-		}
-		if (slot == want)
-			return false;
-	}
-}
-
 static void
 scratch_chars(struct scratch *w, size_t chars)
 {
@@ -608,33 +576,6 @@ scratch_chars(struct scratch *w, size_t chars)
 		w->cap = chars * 2;
 		w->sq.folded = xrealloc(w->sq.folded, w->cap * sizeof(*w->sq.folded));
 		w->sq.units = xrealloc(w->sq.units, w->cap * sizeof(*w->sq.units));
-	}
-}
-
-/* A new document: the set is made big enough and emptied (by stamp),
- * and the list of keys too. */
-static void
-scratch_new_doc(struct scratch *w, size_t chars)
-{
-	/* The set holds at most two keys a character (a pair and a run of
-	 * three, or a character outside the BMP and a pair) and stays under
-	 * half full; smaller is faster: its look-ups are the cost here. */
-	size_t want = 1024;
-	while (want < chars * 4)
-		want *= 2;
-	if (want > w->n_seen) {
-		free(w->seen);
-		w->n_seen = want;
-		w->seen = xcalloc(want, sizeof(*w->seen));
-		w->stamp = 0;
-	}
-	if (++w->stamp > STAMP_MAX) {   /* every stamp is stale again */
-		memset(w->seen, 0, w->n_seen * sizeof(*w->seen));
-		w->stamp = 1;
-	}
-	if (chars * 3 > w->cap_keys) {
-		w->cap_keys = chars * 3;
-		w->keys = xrealloc(w->keys, w->cap_keys * sizeof(*w->keys));
 	}
 }
 
@@ -648,10 +589,10 @@ squeeze_raw(struct scratch *w)
 }
 
 /* Calls emit(ctx, key) for the n-grams of the folded characters c[0..n):
- * each pair and run of three [a-z0-9] where it occurs, and each character
- * of the BMP the first time only (a bit in w->uni is cheaper than any
- * set; most of a text's n-grams are its characters) until uni_clear.
- * Inline, so that each caller's emit is inlined into the loop. */
+ * each pair and run of three where it occurs (none across a space), and
+ * each character of the BMP the first time only (a bit in w->uni is
+ * cheaper than any set) until uni_clear.  Inline, so that each caller's
+ * emit is inlined into the loop. */
 static inline void
 each_key(struct scratch *w, const uint32_t *c, size_t n,
     void (*emit)(void *, uint64_t), void *ctx)
@@ -672,9 +613,10 @@ each_key(struct scratch *w, const uint32_t *c, size_t n,
 		}
 		if (j + 1 == n || c[j + 1] == ' ' || c[j + 1] == 0)
 			continue;
-		emit(ctx, key | c[j + 1]);
-		if (j + 2 < n && alnum(c[j]) && alnum(c[j + 1]) && alnum(c[j + 2]))
-			emit(ctx, TRI_BIT | (uint64_t)c[j] << 14 | (uint64_t)c[j + 1] << 7 | c[j + 2]);
+		key |= c[j + 1];
+		emit(ctx, key);
+		if (j + 2 < n && c[j + 2] != ' ' && c[j + 2] != 0)
+			emit(ctx, TRI_BIT | key << 21 | c[j + 2]);
 	}
 }
 
@@ -687,32 +629,26 @@ uni_clear(struct scratch *w)
 	w->n_touched = 0;
 }
 
-struct key_list {
-	struct scratch *w;
-	uint64_t *keys;
-	size_t n;
-};
+static void block_init(struct block_set *bs);
+static void block_take(struct block_set *bs, struct block_entry *out);
 
-static inline void
-add_first_use(void *ctx, uint64_t key)
-{
-	struct key_list *kl = ctx;
-	if (first_use(kl->w, key))
-		kl->keys[kl->n++] = key;
-}
-
-/* The distinct n-grams of w->sq.folded, in order of first use. */
+/* The distinct n-grams of w->sq.folded, in order of first use: through
+ * the block's set, as a block of one article. */
 static void
 doc_keys(struct scratch *w, struct doc *d)
 {
-	size_t n = w->sq.n_chars;
-	scratch_new_doc(w, n + 1);
-	struct key_list kl = { w, w->keys, 0 };
-	each_key(w, w->sq.folded, n, add_first_use, &kl);
+	struct block_set *bs = &w->block;
+	block_init(bs);
+	bs->holders = 1;
+	each_key(w, w->sq.folded, w->sq.n_chars, block_add, bs);
 	uni_clear(w);
-	d->keys = xmalloc((kl.n ? kl.n : 1) * sizeof(*kl.keys));
-	memcpy(d->keys, kl.keys, kl.n * sizeof(*kl.keys));
-	d->n_keys = kl.n;
+	struct block_entry *e = xmalloc((bs->n ? bs->n : 1) * sizeof(*e));
+	d->n_keys = bs->n;
+	block_take(bs, e);
+	d->keys = xmalloc((d->n_keys ? d->n_keys : 1) * sizeof(*d->keys));
+	for (size_t k = 0; k < d->n_keys; k++)
+		d->keys[k] = e[k].key;
+	free(e);
 }
 
 /* ---- collecting texts -------------------------------------------------- */
@@ -1062,6 +998,16 @@ static void build_index(struct search *se, enum lang l);
 static bool try_patch(struct search *se, const struct search_source *src,
     struct scratch *workers);
 
+/* The block's sets made, the first time. */
+static void
+block_init(struct block_set *bs)
+{
+	if (bs->slots == NULL) {
+		block_grow(bs);
+		words_grow(&bs->words);
+	}
+}
+
 /* An article's folded text into the block: its words into the word
  * set, its longer runs' n-grams into the block's set. */
 static void
@@ -1111,10 +1057,7 @@ block_keys(void *ctx, size_t job, int worker)
 	struct collect_job *cj = ctx;
 	struct scratch *w = &cj->workers[worker];
 	struct block_set *bs = &w->block;
-	if (bs->slots == NULL) {
-		block_grow(bs);
-		words_grow(&bs->words);
-	}
+	block_init(bs);
 	size_t first = job * BLOCK, n = cj->n_chunk - first < BLOCK ? cj->n_chunk - first : BLOCK;
 	for (int l = 0; l < LANG_COUNT; l++) {
 		for (size_t i = 0; i < n; i++) {
@@ -1257,8 +1200,6 @@ search_collect(const struct site *s, const struct search_source *src,
 		struct scratch *w = &cj.workers[i];
 		free(w->sq.folded);
 		free(w->sq.units);
-		free(w->seen);
-		free(w->keys);
 		block_free(&w->block);
 		arena_free(&w->arena);
 		buf_release(&w->a);
@@ -1505,8 +1446,8 @@ text_key(const char *s, size_t len)
 		return (uint64_t)c[0] << 21;
 	if (n == 2)
 		return (uint64_t)c[0] << 21 | c[1];
-	if (n == 3 && c[0] < 128 && c[1] < 128 && c[2] < 128)
-		return TRI_BIT | (uint64_t)c[0] << 14 | (uint64_t)c[1] << 7 | c[2];
+	if (n == 3)
+		return TRI_BIT | (uint64_t)c[0] << 42 | (uint64_t)c[1] << 21 | c[2];
 	return 0;
 }
 

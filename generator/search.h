@@ -8,17 +8,17 @@
  *   meta.js        how many articles and shards, the lists' total size,
  *                  which fold blocks exist
  *   s/<n>.js       shard n: for each n-gram that hashes to n, the list of
- *                  articles holding it (n-grams: every character, every
- *                  two adjacent characters, three adjacent [a-z0-9])
+ *                  articles holding it (n-grams: every character and
+ *                  every run of two and of three, none across a space)
  *   d/<k>.js       articles 64k..64k+63 (newest first): slug, title, date
  *   t/<slug>.js    an article's text: to verify longer queries and to
  *                  show the snippet around a match (UTF-16 with a byte
  *                  order mark when that is shorter: Chinese text)
  * and public/search/fold/<hex>.js, the traditional-to-simplified table in
- * blocks of 1,024 code points.  A query of one or two characters (or three
- * Latin letters or digits) is answered exactly by its n-gram's list; a
- * longer one intersects its n-grams' lists and checks the candidates'
- * text, so no false hit survives and no true one is missed.
+ * blocks of 1,024 code points.  A query of one to three characters is
+ * answered exactly by its n-gram's list; a longer one intersects the
+ * lists of its runs of three and checks the candidates' text, so no false
+ * hit survives and no true one is missed.
  *
  * Incremental: when the articles are those of the last build, in the same
  * order, and few were rendered again, only the last build's shards that

@@ -6,9 +6,10 @@
  * refused) as well as over HTTP, with no server.  A query is folded as
  * the text was (fold.h: case, width, white space, traditional to
  * simplified), split into words at spaces, and each word looked up by its
- * n-grams: one or two characters (or three Latin letters or digits) are
- * exact from the lists alone; longer words are checked in the candidates'
- * text, which the snippets need anyway, so only true hits are shown.
+ * n-grams: one, two or three characters are exact from the lists alone;
+ * longer words are looked up by their runs of three and checked in the
+ * candidates' text, which the snippets need anyway, so only true hits are
+ * shown.
  * The engine (HaichaoSearch) has no DOM in it: tests run it in Node. */
 (function (global) {
 	'use strict';
@@ -185,33 +186,23 @@
 		return out;
 	}
 
-	function alnum(c) {
-		return (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
-	}
-
 	/* The n-grams a word is looked up by (at most 6, spread over it), and
-	 * whether their lists answer it exactly. */
+	 * whether their lists answer it exactly: a word of one to three
+	 * characters is an n-gram; a longer one is looked up by its runs of
+	 * three, and the candidates' text is checked. */
 	function wordGrams(w) {
-		if (w.length <= 2)
+		if (w.length <= 3)
 			return { grams: [w], exact: true };
-		var grams = [], i = 0;
-		while (i + 1 < w.length) {
-			if (i + 2 < w.length && alnum(w[i]) && alnum(w[i + 1]) && alnum(w[i + 2])) {
-				grams.push(w.slice(i, i + 3));
-				i += 2;
-			} else {
-				grams.push(w.slice(i, i + 2));
-				i += 1;
-			}
-		}
-		var exact = w.length === 3 && grams.length === 1;
+		var grams = [];
+		for (var i = 0; i + 3 <= w.length; i++)
+			grams.push(w.slice(i, i + 3));
 		if (grams.length > 6) {
 			var pick = [];
 			for (var k = 0; k < 6; k++)
 				pick.push(grams[Math.round(k * (grams.length - 1) / 5)]);
 			grams = pick;
 		}
-		return { grams: grams, exact: exact };
+		return { grams: grams, exact: false };
 	}
 
 	function gramHash(cps) {
