@@ -46,9 +46,14 @@ struct gram {
 	uint64_t key;
 	uint32_t last;           /* the last article added */
 	uint32_t n;              /* how many */
-	char *gaps;              /* heap */
-	uint32_t len, cap;
+	char *gaps;              /* heap: the gaps, or a bitmap when `dense` */
+	uint32_t len;            /* characters of the gaps, held or not */
+	uint32_t cap;            /* bytes at gaps */
 	uint32_t shard;
+	/* A list of a full build that grew longer as gaps than as a bitmap
+	 * (a bit an article) is held as the bitmap: the common n-grams'
+	 * lists, most of the lists' memory. */
+	bool dense;
 };
 
 struct slot {
@@ -1258,20 +1263,98 @@ find_gram(struct lang_index *ix, uint64_t key)
 	return &ix->grams[ix->n_grams - 1];
 }
 
-/* Appends article `doc` (greater than any before) to g's list: the gap
- * since the last, in characters of 5 bits, low first, each but the last
- * with 32 added. */
+/* The gap v in characters of 5 bits, low first, each but the last with
+ * 32 added, at p; how many. */
+static inline size_t
+put_gap(char *p, uint32_t v)
+{
+	size_t k = 0;
+	for (; v >= 32; v >>= 5)
+		p[k++] = digits64[32 | (v & 31)];
+	p[k++] = digits64[v];
+	return k;
+}
+
+static inline size_t
+gap_chars(uint32_t v)
+{
+	size_t k = 1;
+	for (; v >= 32; v >>= 5)
+		k++;
+	return k;
+}
+
+/* Appends article `doc` (greater than any before) to g's gaps: the gap
+ * since the last. */
 static void
-gram_append(struct gram *g, uint32_t doc)
+gaps_append(struct gram *g, uint32_t doc)
 {
 	uint32_t v = doc - (g->n ? g->last + 1 : 0);
 	if (g->len + 8 > g->cap) {
 		g->cap = g->cap ? g->cap * 2 : 8;
 		g->gaps = xrealloc(g->gaps, g->cap);
 	}
-	for (; v >= 32; v >>= 5)
-		g->gaps[g->len++] = digits64[32 | (v & 31)];
-	g->gaps[g->len++] = digits64[v];
+	g->len += (uint32_t)put_gap(g->gaps + g->len, v);
+	g->last = doc;
+	g->n++;
+}
+
+/* Article `doc` set in the bitmap of a dense gram. */
+static void
+bits_set(struct gram *g, uint32_t doc)
+{
+	size_t need = doc / 8 + 1;
+	if (need > g->cap) {
+		size_t cap = need * 2;
+		g->gaps = xrealloc(g->gaps, cap);
+		memset(g->gaps + g->cap, 0, cap - g->cap);
+		g->cap = (uint32_t)cap;
+	}
+	g->gaps[doc / 8] |= (char)(1 << (doc % 8));
+}
+
+/* g's gaps made a bitmap. */
+static void
+make_dense(struct gram *g)
+{
+	char *gaps = g->gaps;
+	uint32_t len = g->len, n = g->n, last = g->last;
+	g->gaps = NULL;
+	g->cap = 0;
+	uint32_t doc = 0, v = 0, shift = 0;
+	bool first = true;
+	for (uint32_t i = 0; i < len; i++) {
+		int x = digit_value(gaps[i]);
+		v |= (uint32_t)(x & 31) << shift;
+		if (x & 32) {
+			shift += 5;
+			continue;
+		}
+		doc = first ? v : doc + v + 1;
+		first = false;
+		bits_set(g, doc);
+		v = shift = 0;
+	}
+	free(gaps);
+	g->len = len;
+	g->n = n;
+	g->last = last;
+	g->dense = true;
+}
+
+/* Appends article `doc` (greater than any before) to g's list, held as
+ * gaps until they would take more bytes than a bitmap. */
+static void
+gram_append(struct gram *g, uint32_t doc)
+{
+	if (!g->dense && g->len + 8 > g->cap && g->len > doc / 8 + 64)
+		make_dense(g);
+	if (!g->dense) {
+		gaps_append(g, doc);
+		return;
+	}
+	bits_set(g, doc);
+	g->len += (uint32_t)gap_chars(doc - g->last - 1);
 	g->last = doc;
 	g->n++;
 }
@@ -1285,11 +1368,55 @@ bitmap_len(const struct gram *g)
 	return 1 + g->last / 6 + 1;
 }
 
+/* encode_docs of a dense gram, from its bits. */
+static void
+encode_bits(struct buf *b, const struct gram *g)
+{
+	const unsigned char *bits = (const unsigned char *)g->gaps;
+	size_t bytes = g->last / 8 + 1;
+	if (bitmap_len(g) >= g->len) {
+		buf_grow(b, g->len);
+		char *p = b->data + b->len;
+		uint32_t prev = 0;
+		bool first = true;
+		for (size_t i = 0; i < bytes; i++) {
+			for (unsigned x = bits[i]; x; x &= x - 1) {
+				uint32_t doc = (uint32_t)(i * 8 + (size_t)__builtin_ctz(x));
+				p += put_gap(p, first ? doc : doc - prev - 1);
+				prev = doc;
+				first = false;
+			}
+		}
+		b->len = (size_t)(p - b->data);
+		b->data[b->len] = '\0';
+		return;
+	}
+	/* Six articles a character: three bytes of bits make four. */
+	size_t chars = bitmap_len(g) - 1;
+	buf_putc(b, '~');
+	buf_grow(b, chars + 4);
+	char *p = b->data + b->len;
+	for (size_t i = 0; i < chars; i += 4) {
+		size_t at = i / 4 * 3;
+		uint32_t w = (uint32_t)(at < bytes ? bits[at] : 0) |
+		    (uint32_t)(at + 1 < bytes ? bits[at + 1] : 0) << 8 |
+		    (uint32_t)(at + 2 < bytes ? bits[at + 2] : 0) << 16;
+		for (size_t k = 0; k < 4; k++)
+			p[i + k] = digits64[w >> (6 * k) & 63];
+	}
+	b->len += chars;
+	b->data[b->len] = '\0';
+}
+
 /* A gram's list as its shard shows it: the gaps, or, when shorter, the
  * bitmap. */
 static void
 encode_docs(struct buf *b, const struct gram *g)
 {
+	if (g->dense) {
+		encode_bits(b, g);
+		return;
+	}
 	if (bitmap_len(g) >= g->len) {
 		buf_add(b, g->gaps, g->len);
 		return;
@@ -1398,7 +1525,7 @@ set_docs(struct gram *g, const uint32_t *docs, size_t n)
 {
 	g->len = g->n = 0;
 	for (size_t i = 0; i < n; i++)
-		gram_append(g, docs[i]);
+		gaps_append(g, docs[i]);
 }
 
 /* A JavaScript string as js_string wrote it, at s[*i] (its opening
