@@ -945,7 +945,8 @@ struct collect_job {
 	 * as threads, so that merging runs on them all at once. */
 	struct lang_index *parts[LANG_COUNT];
 	size_t n_parts, n_chunk;
-	/* Each block's n-grams with their masks, as block_keys leaves them. */
+	/* Each block's n-grams with their masks, as block_keys leaves them,
+	 * by part: block b's of part p at [b * n_parts + p]. */
 	struct block_out {
 		struct block_entry *entries;   /* heap */
 		size_t n;
@@ -999,6 +1000,8 @@ by_index(const void *x, const void *y)
 
 static struct gram *find_gram(struct lang_index *ix, uint64_t key);
 static void gram_append(struct gram *g, uint32_t doc);
+static void bits_room(struct gram *g, size_t bytes);
+static inline size_t gap_chars(uint32_t v);
 static void build_index(struct search *se, enum lang l);
 static bool try_patch(struct search *se, const struct search_source *src,
     struct scratch *workers);
@@ -1054,6 +1057,33 @@ word_keys(struct scratch *w)
 	ws->n = ws->n_chars = 0;
 }
 
+/* The block's n-grams into out[0..n_parts), each in its part's; the set
+ * emptied. */
+static void
+split_parts(struct collect_job *cj, struct block_set *bs, struct block_out *out)
+{
+	size_t n = bs->n, parts = cj->n_parts;
+	struct block_entry *all = xmalloc((n ? n : 1) * sizeof(*all));
+	block_take(bs, all);
+	if (parts == 1) {
+		out[0] = (struct block_out){ all, n };
+		return;
+	}
+	uint32_t *part = xmalloc((n ? n : 1) * sizeof(*part));
+	for (size_t p = 0; p < parts; p++)
+		out[p] = (struct block_out){ NULL, 0 };
+	for (size_t e = 0; e < n; e++)
+		out[part[e] = (uint32_t)part_of(all[e].key, parts)].n++;
+	for (size_t p = 0; p < parts; p++) {
+		out[p].entries = xmalloc((out[p].n ? out[p].n : 1) * sizeof(*all));
+		out[p].n = 0;
+	}
+	for (size_t e = 0; e < n; e++)
+		out[part[e]].entries[out[part[e]].n++] = all[e];
+	free(part);
+	free(all);
+}
+
 /* The n-grams of block `job` of the chunk, each with its articles'
  * mask, into cj->blocks; the articles' folded text freed. */
 static void
@@ -1072,10 +1102,7 @@ block_keys(void *ctx, size_t job, int worker)
 			*d = (struct doc){ 0 };
 		}
 		word_keys(w);
-		struct block_out *out = &cj->blocks[l][job];
-		out->n = bs->n;
-		out->entries = xmalloc((out->n ? out->n : 1) * sizeof(*out->entries));
-		block_take(bs, out->entries);
+		split_parts(cj, bs, &cj->blocks[l][job * cj->n_parts]);
 	}
 }
 
@@ -1084,8 +1111,23 @@ block_keys(void *ctx, size_t job, int worker)
 static void
 gram_append_mask(struct gram *g, uint32_t first, uint64_t mask)
 {
-	for (; mask; mask &= mask - 1)
-		gram_append(g, first + (uint32_t)__builtin_ctzll(mask));
+	if (!g->dense) {
+		for (; mask; mask &= mask - 1)
+			gram_append(g, first + (uint32_t)__builtin_ctzll(mask));
+		return;
+	}
+	/* A bitmap takes the mask whole (first is a multiple of 8). */
+	bits_room(g, first / 8 + 8);
+	for (unsigned k = 0; k < 8; k++)
+		g->gaps[first / 8 + k] |= (char)(mask >> (8 * k) & 0xFF);
+	uint32_t prev = g->last;
+	for (uint64_t m = mask; m; m &= m - 1) {
+		uint32_t doc = first + (uint32_t)__builtin_ctzll(m);
+		g->len += (uint32_t)gap_chars(doc - prev - 1);
+		prev = doc;
+	}
+	g->n += (uint32_t)__builtin_popcountll(mask);
+	g->last = prev;
 }
 
 /* Part `part` of the lists takes the chunk's blocks, in order: each of
@@ -1099,13 +1141,11 @@ merge_part(void *ctx, size_t part, int worker)
 	for (int l = 0; l < LANG_COUNT; l++) {
 		struct lang_index *ix = &cj->parts[l][part];
 		for (size_t b = 0; b < n_blocks; b++) {
-			const struct block_out *out = &cj->blocks[l][b];
+			const struct block_out *out = &cj->blocks[l][b * cj->n_parts + part];
 			uint32_t first = (uint32_t)(cj->first + b * BLOCK);
-			for (size_t e = 0; e < out->n; e++) {
-				const struct block_entry *be = &out->entries[e];
-				if (cj->n_parts == 1 || part_of(be->key, cj->n_parts) == part)
-					gram_append_mask(find_gram(ix, be->key), first, be->mask);
-			}
+			for (size_t e = 0; e < out->n; e++)
+				gram_append_mask(find_gram(ix, out->entries[e].key), first,
+				    out->entries[e].mask);
 		}
 	}
 }
@@ -1130,7 +1170,7 @@ collect_chunk(struct collect_job *cj, size_t n)
 	pool_run(cj->se->threads, n_blocks, block_keys, cj);
 	pool_run(cj->se->threads, cj->n_parts, merge_part, cj);
 	for (int l = 0; l < LANG_COUNT; l++)
-		for (size_t b = 0; b < n_blocks; b++)
+		for (size_t b = 0; b < n_blocks * cj->n_parts; b++)
 			free(cj->blocks[l][b].entries);
 }
 
@@ -1167,7 +1207,7 @@ collect_all(struct collect_job *cj)
 	cj->n_parts = (size_t)cj->se->threads;
 	for (int l = 0; l < LANG_COUNT; l++) {
 		cj->docs[l] = xcalloc(CHUNK, sizeof(struct doc));
-		cj->blocks[l] = xcalloc(CHUNK / BLOCK, sizeof(struct block_out));
+		cj->blocks[l] = xcalloc(CHUNK / BLOCK * cj->n_parts, sizeof(struct block_out));
 		cj->parts[l] = xcalloc(cj->n_parts, sizeof(struct lang_index));
 	}
 	for (size_t first = 0; first < s->n_articles; first += CHUNK) {
@@ -1299,17 +1339,23 @@ gaps_append(struct gram *g, uint32_t doc)
 	g->n++;
 }
 
-/* Article `doc` set in the bitmap of a dense gram. */
+/* Room for `bytes` in the bitmap of a dense gram, the new ones 0. */
 static void
-bits_set(struct gram *g, uint32_t doc)
+bits_room(struct gram *g, size_t bytes)
 {
-	size_t need = doc / 8 + 1;
-	if (need > g->cap) {
-		size_t cap = need * 2;
+	if (bytes > g->cap) {
+		size_t cap = bytes * 2;
 		g->gaps = xrealloc(g->gaps, cap);
 		memset(g->gaps + g->cap, 0, cap - g->cap);
 		g->cap = (uint32_t)cap;
 	}
+}
+
+/* Article `doc` set in the bitmap of a dense gram. */
+static void
+bits_set(struct gram *g, uint32_t doc)
+{
+	bits_room(g, doc / 8 + 1);
 	g->gaps[doc / 8] |= (char)(1 << (doc % 8));
 }
 
