@@ -105,11 +105,12 @@ render_one(void *ctx, size_t job, int worker)
 
 /* Renders every article's Markdown on `threads` threads, or takes its
  * results from the last build (prev).  The workers' arenas hold the HTML
- * and must outlive the page-writing stage. */
+ * (unless spilled, or dropped: `check` writes no pages) and must outlive
+ * the page-writing stage. */
 static struct render_ctx *
 render_all(struct site *s, int threads, struct diags *d, struct matcher *m,
     const struct note_mark *mark, const struct state_prev *prev,
-    struct spill *spill, struct kept_record *kept)
+    struct spill *spill, bool drop_html, struct kept_record *kept)
 {
 	struct render_ctx *w = xcalloc((size_t)threads, sizeof(*w));
 	for (int i = 0; i < threads; i++) {
@@ -120,6 +121,7 @@ render_all(struct site *s, int threads, struct diags *d, struct matcher *m,
 		w[i].arena = xcalloc(1, sizeof(struct arena));
 		arena_init(w[i].arena);
 		w[i].spill = spill;
+		w[i].drop_html = drop_html;
 		w[i].md = md_heap_new();
 	}
 	struct render_job rj = { s, w, prev, NULL, kept, 0 };
@@ -442,7 +444,7 @@ make_model(struct run *r)
 	r->workers = render_all(r->site, opt->threads, &r->d, r->matcher,
 	    r->mark ? r->mark : note_mark_default(),
 	    r->have_prev ? &r->prev : NULL, r->spilling ? &r->spill : NULL,
-	    r->kept);
+	    !opt->write, r->kept);
 	stage("render");
 	/* Related lists are kept from the last build while nothing they
 	 * are made from has changed (relate_key). */

@@ -823,7 +823,8 @@ render_version(struct render_ctx *ctx, struct article *a, struct version *v)
 	v->html_hash = hash_bytes(HASH_SEED, html, v->html_len);
 	bool spilled = ctx->spill && spill_put(ctx->spill, spill_slot(a->index,
 	    v == &a->zh ? LANG_ZH : LANG_EN), html, v->html_len);
-	v->html = spilled ? NULL : arena_strndup(ctx->arena, html, v->html_len);
+	v->html = spilled || ctx->drop_html ? NULL :
+	    arena_strndup(ctx->arena, html, v->html_len);
 	/* The lists gathered on the heap move into the worker's arena. */
 	v->glossary_used = arena_copy(ctx->arena, w.uses, w.n_uses, sizeof(*w.uses));
 	v->n_glossary_used = w.n_uses;
@@ -908,7 +909,7 @@ render_markdown_plain(const char *md, size_t len, bool unsafe_html)
 	v.body = md;
 	v.body_len = len;
 	v.body_line = 1;
-	struct render_ctx ctx = { &site, NULL, &d, &arena, NULL, NULL, NULL, NULL };
+	struct render_ctx ctx = { .site = &site, .diags = &d, .arena = &arena };
 	render_version(&ctx, &a, &v);
 	char *out = xstrdup(v.html);
 	diags_free(&d);

@@ -35,6 +35,8 @@ struct render_ctx {
 	struct arena *arena;              /* this worker's */
 	struct anchor_check *anchors;     /* this worker's pending checks */
 	struct spill *spill;              /* HTML goes here when not NULL */
+	bool drop_html;                   /* no HTML kept (`check` writes no
+	                                     pages): its hash and length only */
 	struct md_heap *md;               /* this worker's, for cmark; may be NULL */
 	const struct note_mark *mark;     /* a note's markup (template.h); NULL:
 	                                     note_mark_default() */

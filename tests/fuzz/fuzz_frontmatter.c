@@ -70,7 +70,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct matcher *m = render_glossary_matcher(s);
 		struct arena ra;
 		arena_init(&ra);
-		struct render_ctx ctx = { s, m, &d, &ra, NULL, NULL, NULL, NULL };
+		struct render_ctx ctx = { .site = s, .glossary = m, .diags = &d, .arena = &ra };
 		for (size_t i = 0; i < s->n_articles; i++) {
 			struct article *a = s->articles[i];
 			render_article(&ctx, a);

@@ -65,7 +65,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	diags_init(&d);
 	struct matcher *m = render_glossary_matcher(site);
 	arena_init(&render_arena);
-	struct render_ctx ctx = { site, m, &d, &render_arena, NULL, NULL, NULL, NULL };
+	struct render_ctx ctx = { .site = site, .glossary = m, .diags = &d, .arena = &render_arena };
 	for (size_t i = 0; i < site->n_articles; i++)
 		render_article(&ctx, site->articles[i]);
 	render_check_anchors(ctx.anchors, &d);

@@ -57,7 +57,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	CHECK(x->n_local_glossary == 2);
 	matcher = render_glossary_matcher(site);
 	arena_init(&y_arena);
-	struct render_ctx ctx = { site, matcher, &d, &y_arena, NULL, NULL, NULL, NULL };
+	struct render_ctx ctx = { .site = site, .glossary = matcher, .diags = &d, .arena = &y_arena };
 	render_article(&ctx, y);
 	render_check_anchors(ctx.anchors, &d);
 	if (diags_failed(&d)) {
@@ -156,7 +156,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	diags_init(&d);
 	struct arena a;
 	arena_init(&a);
-	struct render_ctx ctx = { site, matcher, &d, &a, NULL, NULL, NULL, NULL };
+	struct render_ctx ctx = { .site = site, .glossary = matcher, .diags = &d, .arena = &a };
 	render_article(&ctx, x);
 	check_version(&x->zh, !site->unsafe_html);
 	if (x->en != NULL)

@@ -285,7 +285,7 @@ load_and_render(void)
 	assert_non_null(S);
 	ASSERT_DIAGS("");
 	M = render_glossary_matcher(S);
-	struct render_ctx ctx = { S, M, &D, &A, NULL, NULL, NULL, NULL };
+	struct render_ctx ctx = { .site = S, .glossary = M, .diags = &D, .arena = &A };
 	for (size_t i = 0; i < S->n_articles; i++)
 		render_article(&ctx, S->articles[i]);
 	render_check_anchors(ctx.anchors, &D);
