@@ -94,6 +94,15 @@ cat "$tmp/para" >>"$arts/$second"
 check "3,000 new characters in $second (more search shards)"
 cat "$tmp/second" >"$arts/$second"
 check "the 3,000 characters taken out again"
+# A damaged index in the output (a shard of garbage, an empty one, a
+# text file gone): the next build must not patch it but make it again.
+shards=$tmp/running/zh/search/s
+printf 'garbage' >"$shards/$(ls "$shards" | LC_ALL=C sort | head -1)"
+: >"$shards/$(ls "$shards" | LC_ALL=C sort | sed -n 2p)"
+texts=$tmp/running/zh/search/t
+rm -f "$texts/$(ls "$texts" | LC_ALL=C sort | head -1)"
+printf '\n损坏之后再加一段。\n' >>"$arts/$second"
+check "the search index damaged, then a paragraph added to $second"
 printf '\nOne more English sentence.\n' >>"$arts/$translated"
 check "a sentence added to $translated"
 sedi 's/^title: .*/title: A changed English title/' "$arts/$translated"
