@@ -516,8 +516,11 @@ async function checkHeadlineBreaks(browser, origin) {
             if (!h.closest(':lang(zh-Hans)')) continue;
             n++;
             const walker = document.createTreeWalker(h, NodeFilter.SHOW_TEXT);
+            // Characters of a superscript (a note's number) or of pinyin are not
+            // followed: they sit higher within their line.
             let top = null, node;
             while ((node = walker.nextNode())) {
+              if (node.parentElement.closest('sup, sub, rt, rp')) continue;
               for (let i = 0; i < node.data.length; i++) {
                 const r = document.createRange();
                 r.setStart(node, i);
