@@ -10,7 +10,7 @@
  *   s/<n>.js       shard n: for each n-gram that hashes to n, the list of
  *                  articles holding it (n-grams: every character and
  *                  every run of two and of three, none across a space)
- *   d/<k>.js       articles 64k..64k+63 (newest first): slug, title, date
+ *   d/<k>.js       articles 16k..16k+15 (newest first): slug, title, date
  *   t/<slug>.js    an article's text: to verify longer queries and to
  *                  show the snippet around a match (UTF-16 with a byte
  *                  order mark when that is shorter: Chinese text)

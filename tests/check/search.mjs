@@ -9,9 +9,10 @@
 // characters, queries of two and three words, and queries that match
 // nothing.  Exit status 1 when any query's hits differ.
 //
-// --stats: also prints, for random 2-4 character queries, the bytes a
-// reader's browser would load for the first page of ten hits (the median,
-// 90th percentile and maximum, with the first visit's script).
+// --stats: also prints, for random 2-4 character queries, the bytes of
+// the index a reader's browser would load for the first page of ten hits
+// (the median, 90th percentile and maximum), and the script's size, which
+// the first visit adds once.
 //
 // --bench FILE (for tests/bench/search.sh): instead of checking, takes the
 // Chinese queries in FILE (one a line; when FILE does not exist, 45
