@@ -261,14 +261,14 @@ search_html_text(const char *html, size_t len, struct buf *out)
 	}
 }
 
-/* What squeeze_fold makes of a text for the index: each kept character
- * folded, the squeezed text in UTF-16, its length in UTF-8 and the
- * characters its JavaScript string form adds (text_file).  The arrays
- * have room for as many entries as the text has bytes, or are NULL. */
+/* What squeeze_fold makes of a text besides its squeezed UTF-8: each
+ * kept character folded, the squeezed text in UTF-16 and the characters
+ * its JavaScript string form adds (text_file).  The arrays have room for
+ * as many entries as the text has bytes, or are NULL. */
 struct squeezed {
 	uint32_t *folded;
 	uint16_t *units;
-	size_t n_chars, n_units, utf8_len, extra;
+	size_t n_chars, n_units, extra;
 };
 
 /* A code point after a UTF-8 lead byte of 0x80 or more: inline for the
@@ -289,20 +289,15 @@ next_wide(const char *text, size_t len, size_t *i)
 	return utf8_next(text, len, i);
 }
 
-/* The squeezed text in UTF-8 into `out` (search_squeeze), or, when `sq`
- * is given, what it asks for instead, in one pass that decodes each
- * character once (the index reads every article's text this way, and its
- * text files are written from the UTF-16: no UTF-8 copy is made). */
+/* search_squeeze, and what `sq` asks for, in one pass that decodes each
+ * character once (the index reads every article's text this way). */
 static void
 squeeze_fold(const char *text, size_t len, struct buf *out, struct squeezed *sq)
 {
 	const uint32_t *bmp = fold_bmp();
-	char *o = NULL;
-	if (sq == NULL) {
-		buf_grow(out, len);
-		o = out->data + out->len;
-	}
-	size_t n = 0, u = 0, extra = 0, utf8 = 0;
+	buf_grow(out, len);
+	char *o = out->data + out->len;
+	size_t n = 0, u = 0, extra = 0;
 	bool space = false, any = false;
 	for (size_t i = 0; i < len;) {
 		size_t at = i;
@@ -314,24 +309,20 @@ squeeze_fold(const char *text, size_t len, struct buf *out, struct squeezed *sq)
 			continue;
 		}
 		if (space && any) {
+			*o++ = ' ';
 			if (sq) {
 				sq->folded[n] = ' ';
 				sq->units[u++] = ' ';
-				utf8++;
-			} else {
-				*o++ = ' ';
 			}
 			n++;
 		}
 		space = false;
 		any = true;
-		if (sq == NULL) {
-			/* One to four bytes: a call to memcpy costs more. */
-			for (size_t k = at; k < i; k++)
-				*o++ = text[k];
+		/* One to four bytes: a call to memcpy costs more than them. */
+		for (size_t k = at; k < i; k++)
+			*o++ = text[k];
+		if (sq == NULL)
 			continue;
-		}
-		utf8 += i - at;
 		sq->folded[n++] = f;
 		if (c < 0x80)
 			extra += c == '"' || c == '\\' ? 1 : c < 0x20 ? 5 : 0;
@@ -344,15 +335,13 @@ squeeze_fold(const char *text, size_t len, struct buf *out, struct squeezed *sq)
 			sq->units[u++] = (uint16_t)(0xDC00 | ((c - 0x10000) & 0x3FF));
 		}
 	}
-	if (sq == NULL) {
-		out->len = (size_t)(o - out->data);
-		out->data[out->len] = '\0';
-		return;
+	out->len = (size_t)(o - out->data);
+	out->data[out->len] = '\0';
+	if (sq) {
+		sq->n_chars = n;
+		sq->n_units = u;
+		sq->extra = extra;
 	}
-	sq->n_chars = n;
-	sq->n_units = u;
-	sq->utf8_len = utf8;
-	sq->extra = extra;
 }
 
 void
@@ -573,7 +562,7 @@ block_free(struct block_set *bs)
 /* A worker's scratch: the folded characters of one text, and the sets
  * its n-grams are kept once in. */
 struct scratch {
-	struct squeezed sq;      /* the text at hand: folded, in UTF-16 */
+	struct squeezed sq;      /* of w->b: folded, in UTF-16 */
 	size_t cap;              /* entries sq's arrays have room for */
 	/* Characters of the BMP seen in this document, a bit each: most of
 	 * a text's keys are its characters, and a bit is cheaper than the
@@ -582,7 +571,7 @@ struct scratch {
 	uint16_t touched[1024];
 	size_t n_touched;
 	struct arena arena;
-	struct buf a, file;
+	struct buf a, b, file;
 	struct block_set block;
 };
 
@@ -596,12 +585,13 @@ scratch_chars(struct scratch *w, size_t chars)
 	}
 }
 
-/* w->a squeezed into w->sq: the text folded and in UTF-16. */
+/* w->a squeezed into w->b, and w->sq: the text folded and in UTF-16. */
 static void
 squeeze_raw(struct scratch *w)
 {
+	buf_reset(&w->b);
 	scratch_chars(w, w->a.len + 1);
-	squeeze_fold(w->a.data ? w->a.data : "", w->a.len, NULL, &w->sq);
+	squeeze_fold(w->a.data ? w->a.data : "", w->a.len, &w->b, &w->sq);
 }
 
 /* Calls emit(ctx, key) for the n-grams of the folded characters c[0..n):
@@ -693,7 +683,7 @@ shown(const struct article *a, enum lang l, bool *body_searched)
 	return l == LANG_EN && a->en ? a->en : &a->zh;
 }
 
-/* An article's text in language l, into w->sq, from its rendered HTML,
+/* An article's text in language l, into w->b, from its rendered HTML,
  * or false when that is not at hand (its render was reused). */
 static bool
 text_from_html(struct scratch *w, const struct search_source *src,
@@ -797,68 +787,23 @@ js_units16(char *p, const uint16_t *units, size_t n)
 	return put16_ascii(p, "\"", 1);
 }
 
-/* js_string of a text given as UTF-16 units: the same bytes, UTF-8. */
-static void
-js_units8(struct buf *b, const uint16_t *units, size_t n)
-{
-	static const char hex[] = "0123456789abcdef";
-	buf_grow(b, n * 6 + 2);
-	char *p = b->data + b->len;
-	*p++ = '"';
-	for (size_t i = 0; i < n; i++) {
-		uint32_t c = units[i];
-		if (c >= 0xD800 && c < 0xDC00 && i + 1 < n) {
-			c = 0x10000 + ((c - 0xD800) << 10) + (units[i + 1] - 0xDC00u);
-			i++;
-		}
-		if (c == '"' || c == '\\') {
-			*p++ = '\\';
-			*p++ = (char)c;
-		} else if (c < 0x20) {
-			memcpy(p, "\\u00", 4);
-			p[4] = hex[c >> 4];
-			p[5] = hex[c & 15];
-			p += 6;
-		} else if ((c | 1) == 0x2029) {
-			memcpy(p, c == 0x2028 ? "\\u2028" : "\\u2029", 6);
-			p += 6;
-		} else if (c < 0x80) {
-			*p++ = (char)c;
-		} else if (c < 0x800) {
-			*p++ = (char)(0xC0 | c >> 6);
-			*p++ = (char)(0x80 | (c & 0x3F));
-		} else if (c < 0x10000) {
-			*p++ = (char)(0xE0 | c >> 12);
-			*p++ = (char)(0x80 | (c >> 6 & 0x3F));
-			*p++ = (char)(0x80 | (c & 0x3F));
-		} else {
-			*p++ = (char)(0xF0 | c >> 18);
-			*p++ = (char)(0x80 | (c >> 12 & 0x3F));
-			*p++ = (char)(0x80 | (c >> 6 & 0x3F));
-			*p++ = (char)(0x80 | (c & 0x3F));
-		}
-	}
-	*p++ = '"';
-	b->len = (size_t)(p - b->data);
-	b->data[b->len] = '\0';
-}
-
 /* The text file's content for a squeezed text (`sq` is its UTF-16 and
  * escapes): UTF-8, or UTF-16LE with a byte order mark when that is
  * shorter (Chinese text: two bytes a character instead of three).  A
  * script file with a BOM is decoded by it, over HTTP and from file://
  * alike. */
 static void
-text_file(struct buf *b, enum lang l, const char *slug, const struct squeezed *sq)
+text_file(struct buf *b, enum lang l, const char *slug, const char *text,
+    size_t len, const struct squeezed *sq)
 {
 	char head[512];
 	int hn = snprintf(head, sizeof(head), CB_TEXT "(\"%s\",\"%s\",",
 	    lang_code[l], slug);
 	size_t ascii = (size_t)hn + 2 + 3 + sq->extra;   /* quotes, ");\n" */
 	size_t utf16 = 2 + 2 * (ascii + sq->n_units);
-	if (hn < 0 || (size_t)hn >= sizeof(head) || utf16 >= ascii + sq->utf8_len) {
+	if (hn < 0 || (size_t)hn >= sizeof(head) || utf16 >= ascii + len) {
 		buf_add(b, head, hn < 0 ? 0 : strlen(head));
-		js_units8(b, sq->units, sq->n_units);
+		js_string(b, text, len);
 		buf_puts(b, ");\n");
 		return;
 	}
@@ -952,7 +897,7 @@ read_previous(const char *public_dir, const char *rel, struct buf *out)
 	return n == 0 && out->len > 0;
 }
 
-/* The last build's text of an article, into w->sq, from its text file in
+/* The last build's text of an article, into w->b, from its text file in
  * public/; false when there is none. */
 static bool
 text_from_file(struct scratch *w, const struct search_source *src,
@@ -1032,7 +977,7 @@ collect_one(void *ctx, size_t job, int worker)
 		struct buf path = BUF_INIT;
 		text_path(&path, lang, a->slug);
 		buf_reset(&w->file);
-		text_file(&w->file, lang, a->slug, &w->sq);
+		text_file(&w->file, lang, a->slug, w->b.data ? w->b.data : "", w->b.len, &w->sq);
 		if (!put_file(se, path.data, &w->file))
 			se->failed = true;
 		buf_release(&path);
@@ -1304,6 +1249,7 @@ search_collect(const struct site *s, const struct search_source *src,
 		block_free(&w->block);
 		arena_free(&w->arena);
 		buf_release(&w->a);
+		buf_release(&w->b);
 		buf_release(&w->file);
 	}
 	free(cj.workers);
@@ -1836,7 +1782,8 @@ patch_one(void *ctx, size_t job, int worker)
 		if (c->ok) {
 			doc_keys(w, &now);
 			diff_keys(c, lang, &old, &now);
-			text_file(&c->file[l], lang, c->a->slug, &w->sq);
+			text_file(&c->file[l], lang, c->a->slug, w->b.data ? w->b.data : "",
+			    w->b.len, &w->sq);
 		}
 		free(old.keys);
 		free(now.keys);
