@@ -1360,6 +1360,34 @@ bits_set(struct gram *g, uint32_t doc)
 	g->gaps[doc / 8] |= (char)(1 << (doc % 8));
 }
 
+/* A reader of the gaps this module wrote (gaps_append), an article at a
+ * time. */
+struct gap_cursor {
+	const char *s;
+	size_t len, i;
+	uint32_t doc;
+	bool started;
+};
+
+/* The list's next article into c->doc; false at its end. */
+static bool
+gap_next(struct gap_cursor *c)
+{
+	uint32_t v = 0, shift = 0;
+	while (c->i < c->len) {
+		int x = digit_value(c->s[c->i++]);
+		v |= (uint32_t)(x & 31) << shift;
+		if (x & 32) {
+			shift += 5;
+			continue;
+		}
+		c->doc = c->started ? c->doc + v + 1 : v;
+		c->started = true;
+		return true;
+	}
+	return false;
+}
+
 /* g's gaps made a bitmap. */
 static void
 make_dense(struct gram *g)
@@ -1368,20 +1396,9 @@ make_dense(struct gram *g)
 	uint32_t len = g->len, n = g->n, last = g->last;
 	g->gaps = NULL;
 	g->cap = 0;
-	uint32_t doc = 0, v = 0, shift = 0;
-	bool first = true;
-	for (uint32_t i = 0; i < len; i++) {
-		int x = digit_value(gaps[i]);
-		v |= (uint32_t)(x & 31) << shift;
-		if (x & 32) {
-			shift += 5;
-			continue;
-		}
-		doc = first ? v : doc + v + 1;
-		first = false;
-		bits_set(g, doc);
-		v = shift = 0;
-	}
+	struct gap_cursor c = { gaps, len, 0, 0, false };
+	while (gap_next(&c))
+		bits_set(g, c.doc);
 	free(gaps);
 	g->len = len;
 	g->n = n;
@@ -1473,20 +1490,9 @@ encode_docs(struct buf *b, const struct gram *g)
 	size_t at = b->len;
 	buf_grow(b, chars);
 	memset(b->data + at, 0, chars);
-	uint32_t doc = 0, v = 0, shift = 0;
-	bool first = true;
-	for (size_t i = 0; i < g->len; i++) {
-		int x = digit_value(g->gaps[i]);
-		v |= (uint32_t)(x & 31) << shift;
-		if (x & 32) {
-			shift += 5;
-			continue;
-		}
-		doc = first ? v : doc + v + 1;
-		first = false;
-		b->data[at + doc / 6] |= (char)(1 << (doc % 6));
-		v = shift = 0;
-	}
+	struct gap_cursor c = { g->gaps, g->len, 0, 0, false };
+	while (gap_next(&c))
+		b->data[at + c.doc / 6] |= (char)(1 << (c.doc % 6));
 	for (size_t i = 0; i < chars; i++)
 		b->data[at + i] = digits64[(unsigned char)b->data[at + i]];
 	b->len += chars;
