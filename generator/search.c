@@ -14,6 +14,7 @@
 #include "fold.h"
 #include "hash.h"
 #include "pool.h"
+#include "postings.h"
 #include "utf8.h"
 
 /* Articles per metadata file.  A first page of hits of a common query
@@ -40,21 +41,11 @@ struct doc {
 	size_t n_chars;
 };
 
-/* An n-gram and the articles that hold it, as the gaps between their
- * numbers in the text form of encode_docs (built as articles are merged
- * in order, so it is never held as numbers). */
+/* An n-gram and the articles that hold it. */
 struct gram {
 	uint64_t key;
-	uint32_t last;           /* the last article added */
-	uint32_t n;              /* how many */
-	char *gaps;              /* heap: the gaps, or a bitmap when `dense` */
-	uint32_t len;            /* characters of the gaps, held or not */
-	uint32_t cap;            /* bytes at gaps */
+	struct postings list;
 	uint32_t shard;
-	/* A list of a full build that grew longer as gaps than as a bitmap
-	 * (a bit an article) is held as the bitmap: the common n-grams'
-	 * lists, most of the lists' memory. */
-	bool dense;
 };
 
 struct slot {
@@ -1000,9 +991,6 @@ by_index(const void *x, const void *y)
 }
 
 static struct gram *find_gram(struct lang_index *ix, uint64_t key);
-static void gram_append(struct gram *g, uint32_t doc);
-static void bits_room(struct gram *g, size_t bytes);
-static inline size_t gap_chars(uint32_t v);
 static void build_index(struct search *se, enum lang l);
 static bool try_patch(struct search *se, const struct search_source *src,
     struct scratch *workers);
@@ -1107,30 +1095,6 @@ block_keys(void *ctx, size_t job, int worker)
 	}
 }
 
-/* Appends the articles `first` + i for each bit i of `mask` (all greater
- * than any before) to g's list. */
-static void
-gram_append_mask(struct gram *g, uint32_t first, uint64_t mask)
-{
-	if (!g->dense) {
-		for (; mask; mask &= mask - 1)
-			gram_append(g, first + (uint32_t)__builtin_ctzll(mask));
-		return;
-	}
-	/* A bitmap takes the mask whole (first is a multiple of 8). */
-	bits_room(g, first / 8 + 8);
-	for (unsigned k = 0; k < 8; k++)
-		g->gaps[first / 8 + k] |= (char)(mask >> (8 * k) & 0xFF);
-	uint32_t prev = g->last;
-	for (uint64_t m = mask; m; m &= m - 1) {
-		uint32_t doc = first + (uint32_t)__builtin_ctzll(m);
-		g->len += (uint32_t)gap_chars(doc - prev - 1);
-		prev = doc;
-	}
-	g->n += (uint32_t)__builtin_popcountll(mask);
-	g->last = prev;
-}
-
 /* Part `part` of the lists takes the chunk's blocks, in order: each of
  * their n-grams that is this part's. */
 static void
@@ -1145,8 +1109,8 @@ merge_part(void *ctx, size_t part, int worker)
 			const struct block_out *out = &cj->blocks[l][b * cj->n_parts + part];
 			uint32_t first = (uint32_t)(cj->first + b * BLOCK);
 			for (size_t e = 0; e < out->n; e++)
-				gram_append_mask(find_gram(ix, out->entries[e].key), first,
-				    out->entries[e].mask);
+				postings_add_mask(&find_gram(ix, out->entries[e].key)->list,
+				    first, out->entries[e].mask);
 		}
 	}
 }
@@ -1261,19 +1225,6 @@ search_collect(const struct site *s, const struct search_source *src,
 
 /* ---- the index ----------------------------------------------------------- */
 
-/* The alphabet of the lists' text: 64 characters that need no escaping. */
-static const char digits64[] =
-    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
-
-/* A digit's value, or -1 for a character outside the alphabet (a damaged
- * list read back from the last build). */
-static int
-digit_value(char c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'Z' ? c - 'A' + 10 :
-	    c >= 'a' && c <= 'z' ? c - 'a' + 36 : c == '-' ? 62 : c == '_' ? 63 : -1;
-}
-
 static struct gram *
 find_gram(struct lang_index *ix, uint64_t key)
 {
@@ -1304,208 +1255,12 @@ find_gram(struct lang_index *ix, uint64_t key)
 	return &ix->grams[ix->n_grams - 1];
 }
 
-/* The gap v in characters of 5 bits, low first, each but the last with
- * 32 added, at p; how many. */
-static inline size_t
-put_gap(char *p, uint32_t v)
-{
-	size_t k = 0;
-	for (; v >= 32; v >>= 5)
-		p[k++] = digits64[32 | (v & 31)];
-	p[k++] = digits64[v];
-	return k;
-}
-
-static inline size_t
-gap_chars(uint32_t v)
-{
-	size_t k = 1;
-	for (; v >= 32; v >>= 5)
-		k++;
-	return k;
-}
-
-/* Appends article `doc` (greater than any before) to g's gaps: the gap
- * since the last. */
-static void
-gaps_append(struct gram *g, uint32_t doc)
-{
-	uint32_t v = doc - (g->n ? g->last + 1 : 0);
-	if (g->len + 8 > g->cap) {
-		g->cap = g->cap ? g->cap * 2 : 8;
-		g->gaps = xrealloc(g->gaps, g->cap);
-	}
-	g->len += (uint32_t)put_gap(g->gaps + g->len, v);
-	g->last = doc;
-	g->n++;
-}
-
-/* Room for `bytes` in the bitmap of a dense gram, the new ones 0. */
-static void
-bits_room(struct gram *g, size_t bytes)
-{
-	if (bytes > g->cap) {
-		size_t cap = bytes * 2;
-		g->gaps = xrealloc(g->gaps, cap);
-		memset(g->gaps + g->cap, 0, cap - g->cap);
-		g->cap = (uint32_t)cap;
-	}
-}
-
-/* Article `doc` set in the bitmap of a dense gram. */
-static void
-bits_set(struct gram *g, uint32_t doc)
-{
-	bits_room(g, doc / 8 + 1);
-	g->gaps[doc / 8] |= (char)(1 << (doc % 8));
-}
-
-/* A reader of the gaps this module wrote (gaps_append), an article at a
- * time. */
-struct gap_cursor {
-	const char *s;
-	size_t len, i;
-	uint32_t doc;
-	bool started;
-};
-
-/* The list's next article into c->doc; false at its end. */
-static bool
-gap_next(struct gap_cursor *c)
-{
-	uint32_t v = 0, shift = 0;
-	while (c->i < c->len) {
-		int x = digit_value(c->s[c->i++]);
-		v |= (uint32_t)(x & 31) << shift;
-		if (x & 32) {
-			shift += 5;
-			continue;
-		}
-		c->doc = c->started ? c->doc + v + 1 : v;
-		c->started = true;
-		return true;
-	}
-	return false;
-}
-
-/* g's gaps made a bitmap. */
-static void
-make_dense(struct gram *g)
-{
-	char *gaps = g->gaps;
-	uint32_t len = g->len, n = g->n, last = g->last;
-	g->gaps = NULL;
-	g->cap = 0;
-	struct gap_cursor c = { gaps, len, 0, 0, false };
-	while (gap_next(&c))
-		bits_set(g, c.doc);
-	free(gaps);
-	g->len = len;
-	g->n = n;
-	g->last = last;
-	g->dense = true;
-}
-
-/* Appends article `doc` (greater than any before) to g's list, held as
- * gaps until they would take more bytes than a bitmap. */
-static void
-gram_append(struct gram *g, uint32_t doc)
-{
-	if (!g->dense && g->len + 8 > g->cap && g->len > doc / 8 + 64)
-		make_dense(g);
-	if (!g->dense) {
-		gaps_append(g, doc);
-		return;
-	}
-	bits_set(g, doc);
-	g->len += (uint32_t)gap_chars(doc - g->last - 1);
-	g->last = doc;
-	g->n++;
-}
-
-
-/* Characters of the bitmap form of a list: '~' and 6 articles a
- * character, up to its last. */
-static size_t
-bitmap_len(const struct gram *g)
-{
-	return 1 + g->last / 6 + 1;
-}
-
-/* encode_docs of a dense gram, from its bits. */
-static void
-encode_bits(struct buf *b, const struct gram *g)
-{
-	const unsigned char *bits = (const unsigned char *)g->gaps;
-	size_t bytes = g->last / 8 + 1;
-	if (bitmap_len(g) >= g->len) {
-		buf_grow(b, g->len);
-		char *p = b->data + b->len;
-		uint32_t prev = 0;
-		bool first = true;
-		for (size_t i = 0; i < bytes; i++) {
-			for (unsigned x = bits[i]; x; x &= x - 1) {
-				uint32_t doc = (uint32_t)(i * 8 + (size_t)__builtin_ctz(x));
-				p += put_gap(p, first ? doc : doc - prev - 1);
-				prev = doc;
-				first = false;
-			}
-		}
-		b->len = (size_t)(p - b->data);
-		b->data[b->len] = '\0';
-		return;
-	}
-	/* Six articles a character: three bytes of bits make four. */
-	size_t chars = bitmap_len(g) - 1;
-	buf_putc(b, '~');
-	buf_grow(b, chars + 4);
-	char *p = b->data + b->len;
-	for (size_t i = 0; i < chars; i += 4) {
-		size_t at = i / 4 * 3;
-		uint32_t w = (uint32_t)(at < bytes ? bits[at] : 0) |
-		    (uint32_t)(at + 1 < bytes ? bits[at + 1] : 0) << 8 |
-		    (uint32_t)(at + 2 < bytes ? bits[at + 2] : 0) << 16;
-		for (size_t k = 0; k < 4; k++)
-			p[i + k] = digits64[w >> (6 * k) & 63];
-	}
-	b->len += chars;
-	b->data[b->len] = '\0';
-}
-
-/* A gram's list as its shard shows it: the gaps, or, when shorter, the
- * bitmap. */
-static void
-encode_docs(struct buf *b, const struct gram *g)
-{
-	if (g->dense) {
-		encode_bits(b, g);
-		return;
-	}
-	if (bitmap_len(g) >= g->len) {
-		buf_add(b, g->gaps, g->len);
-		return;
-	}
-	size_t chars = bitmap_len(g) - 1;
-	buf_putc(b, '~');
-	size_t at = b->len;
-	buf_grow(b, chars);
-	memset(b->data + at, 0, chars);
-	struct gap_cursor c = { g->gaps, g->len, 0, 0, false };
-	while (gap_next(&c))
-		b->data[at + c.doc / 6] |= (char)(1 << (c.doc % 6));
-	for (size_t i = 0; i < chars; i++)
-		b->data[at + i] = digits64[(unsigned char)b->data[at + i]];
-	b->len += chars;
-	b->data[b->len] = '\0';
-}
-
 /* Bytes a gram's entry takes in its shard, about: for choosing the
  * number of shards. */
 static size_t
 entry_size(const struct gram *g)
 {
-	size_t bits = bitmap_len(g);
-	return (bits < g->len ? bits : g->len) + 12;
+	return postings_text_len(&g->list) + 12;
 }
 
 static const struct gram *sort_grams;
@@ -1531,54 +1286,6 @@ order_hash(const struct site *s)
 	for (size_t i = 0; i < s->n_articles; i++)
 		h = hash_str(h, s->articles[i]->slug);
 	return h;
-}
-
-/* The articles of a list in its text form (gaps or bitmap), appended to
- * `docs`; false when the text is not one. */
-static bool
-decode_docs(const char *s, size_t len, uint32_t **docs, size_t *n, size_t *cap)
-{
-	bool bitmap = len > 0 && s[0] == '~';
-	uint32_t doc = 0, v = 0, shift = 0;
-	bool first = true;
-	for (size_t i = bitmap; i < len; i++) {
-		/* Not memchr over the alphabet: this loop reads every list of
-		 * the last build's index when a few articles are patched in. */
-		int d = digit_value(s[i]);
-		if (d < 0 || shift > 25)
-			return false;
-		uint32_t x = (uint32_t)d;
-		for (int b = 0; bitmap && b < 6; b++) {
-			if (!(x >> b & 1))
-				continue;
-			if (*n == *cap)
-				*docs = xrealloc(*docs, (*cap = *cap ? *cap * 2 : 64) * sizeof(**docs));
-			(*docs)[(*n)++] = (uint32_t)((i - 1) * 6 + (size_t)b);
-		}
-		if (bitmap)
-			continue;
-		v |= (x & 31) << shift;
-		if (x & 32) {
-			shift += 5;
-			continue;
-		}
-		doc = first ? v : doc + v + 1;
-		first = false;
-		if (*n == *cap)
-			*docs = xrealloc(*docs, (*cap = *cap ? *cap * 2 : 64) * sizeof(**docs));
-		(*docs)[(*n)++] = doc;
-		v = shift = 0;
-	}
-	return shift == 0;
-}
-
-/* A gram's list set to docs[0..n) (ascending), as gaps. */
-static void
-set_docs(struct gram *g, const uint32_t *docs, size_t n)
-{
-	g->len = g->n = 0;
-	for (size_t i = 0; i < n; i++)
-		gaps_append(g, docs[i]);
 }
 
 /* A JavaScript string as js_string wrote it, at s[*i] (its opening
@@ -1652,18 +1359,13 @@ parse_shard(struct lang_index *ix, enum lang l, size_t n, const char *s, size_t 
 		const char *v = s + i + 2, *q = ok ? memchr(v, '"', (size_t)(s + end - v)) : NULL;
 		size_t nd = 0;
 		ok = ok && q != NULL && q > v &&
-		    decode_docs(v, (size_t)(q - v), &docs, &nd, &cap) && nd > 0;
+		    postings_decode(v, (size_t)(q - v), &docs, &nd, &cap) && nd > 0;
 		if (!ok)
 			break;
 		size_t before = ix->n_grams;
 		struct gram *g = find_gram(ix, key);
 		ok = ix->n_grams == before + 1;   /* each gram once */
-		g->len = (uint32_t)(q - v);
-		g->cap = g->len;
-		g->gaps = xmalloc(g->cap);
-		memcpy(g->gaps, v, g->len);
-		g->n = (uint32_t)nd;
-		g->last = docs[nd - 1];
+		postings_take_text(&g->list, v, (size_t)(q - v), docs, nd);
 		i = (size_t)(q - s) + 1;
 		if (i < end)
 			ok = ok && s[i++] == ',';
@@ -1807,7 +1509,7 @@ patch_lists(struct lang_index *ix, const struct key_change *diff, size_t n_diff,
 	for (size_t k = 0; k < n_diff; k++) {
 		struct gram *g = find_gram(ix, diff[k].key);
 		size_t n = 0;
-		decode_docs(g->gaps, g->len, &docs, &n, &cap);
+		postings_docs(&g->list, &docs, &n, &cap);
 		size_t at = 0;
 		while (at < n && docs[at] < doc)
 			at++;
@@ -1822,7 +1524,7 @@ patch_lists(struct lang_index *ix, const struct key_change *diff, size_t n_diff,
 			docs[at] = doc;
 			n++;
 		}
-		set_docs(g, docs, n);
+		postings_set(&g->list, docs, n);
 	}
 	free(docs);
 }
@@ -1834,8 +1536,8 @@ drop_empty(struct lang_index *ix)
 {
 	size_t k = 0;
 	for (size_t i = 0; i < ix->n_grams; i++) {
-		if (ix->grams[i].n == 0)
-			free(ix->grams[i].gaps);
+		if (ix->grams[i].list.n == 0)
+			postings_free(&ix->grams[i].list);
 		else
 			ix->grams[k++] = ix->grams[i];
 	}
@@ -1953,7 +1655,7 @@ static void
 reset_index(struct lang_index *ix)
 {
 	for (size_t i = 0; i < ix->n_grams; i++)
-		free(ix->grams[i].gaps);
+		postings_free(&ix->grams[i].list);
 	free(ix->grams);
 	free(ix->slots);
 	free(ix->touched);
@@ -2051,7 +1753,7 @@ shard_file(struct search *se, enum lang l, size_t s, struct buf *b)
 			buf_putc(b, ',');
 		gram_text(b, g->key);
 		buf_puts(b, ":\"");
-		encode_docs(b, g);
+		postings_write(b, &g->list);
 		buf_putc(b, '"');
 	}
 	buf_puts(b, "});\n");
@@ -2209,7 +1911,7 @@ search_free(struct search *se)
 	for (int l = 0; l < LANG_COUNT; l++) {
 		struct lang_index *ix = &se->idx[l];
 		for (size_t i = 0; i < ix->n_grams; i++)
-			free(ix->grams[i].gaps);
+			postings_free(&ix->grams[i].list);
 		free(ix->grams);
 		free(ix->slots);
 		free(ix->order);
