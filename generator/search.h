@@ -40,8 +40,9 @@
  * large lists are touched a thirteenth as often as there are postings.
  *
  * Memory: a struct search owns its n-gram lists (heap, freed by
- * search_free), kept as text (the gaps between article numbers), so a
- * posting costs one or two bytes.  Only a chunk's texts are held at once.
+ * search_free), each held as the gaps between article numbers or, once
+ * shorter, a bitmap (postings.h), so a posting costs at most a byte or
+ * two.  Only a chunk's texts are held at once.
  * The site, the output and the page set must outlive the struct search;
  * write the index (search_write) and free it before writing the pages,
  * the build's peak of memory. */
