@@ -37,7 +37,8 @@
  * articles that have it (a word said again in the block is read once);
  * then the blocks are merged into the lists in order, each n-gram once
  * per block.  Cheap because the block's set stays in the cache and the
- * large lists are touched a thirteenth as often as there are postings.
+ * large lists are touched about a seventh as often as there are
+ * postings.
  *
  * Memory: a struct search owns its n-gram lists (heap, freed by
  * search_free), each held as the gaps between article numbers or, once
