@@ -382,8 +382,8 @@ mix(uint64_t k)
 	return k ^ k >> 33;
 }
 
-/* Which part of the lists a key belongs to.  Every part's thread asks
- * this of every key: a multiplicative hash scaled to n_parts by a
+/* Which part of the lists a key belongs to (split_parts asks it of every
+ * n-gram of every block): a multiplicative hash scaled to n_parts by a
  * multiplication, not a division (nor the slots' mix()). */
 static inline size_t
 part_of(uint64_t key, size_t n_parts)
@@ -398,8 +398,8 @@ part_of(uint64_t key, size_t n_parts)
  * once per article: an n-gram is in 7 of a block's articles on average
  * (10,000 bench articles: 61 M postings, 8.7 M look-ups), the lists are
  * large and their look-ups miss the cache, while the block's set stays
- * in it.  The set also keeps each
- * n-gram once per article, so there is no set per article. */
+ * in it.  The set also keeps each n-gram once per article, so there is
+ * no set per article. */
 enum { BLOCK = 64 };
 
 struct block_entry {
@@ -457,12 +457,13 @@ block_grow(struct block_set *bs)
 	bs->entries = xrealloc(bs->entries, bs->cap * sizeof(*bs->entries));
 }
 
-/* The block's n-grams copied to `out` (n entries); the set emptied for
- * the next block. */
+/* The block's n-grams copied to `out` (n entries) unless it is NULL; the
+ * set emptied for the next block. */
 static void
 block_take(struct block_set *bs, struct block_entry *out)
 {
-	memcpy(out, bs->entries, bs->n * sizeof(*out));
+	if (out)
+		memcpy(out, bs->entries, bs->n * sizeof(*out));
 	if (bs->n)
 		memset(bs->slots, 0, bs->n_slots * sizeof(*bs->slots));
 	bs->n = 0;
@@ -640,13 +641,11 @@ doc_keys(struct scratch *w, struct doc *d)
 	bs->holders = 1;
 	each_key(w, w->sq.folded, w->sq.n_chars, block_add, bs);
 	uni_clear(w);
-	struct block_entry *e = xmalloc((bs->n ? bs->n : 1) * sizeof(*e));
 	d->n_keys = bs->n;
-	block_take(bs, e);
 	d->keys = xmalloc((d->n_keys ? d->n_keys : 1) * sizeof(*d->keys));
 	for (size_t k = 0; k < d->n_keys; k++)
-		d->keys[k] = e[k].key;
-	free(e);
+		d->keys[k] = bs->entries[k].key;
+	block_take(bs, NULL);
 }
 
 /* ---- collecting texts -------------------------------------------------- */
