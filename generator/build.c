@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -30,16 +31,29 @@
 #include "feeds.h"
 #include "hash.h"
 
+/* User and system time of the whole process so far, all threads. */
+static double
+cpu_seconds(void)
+{
+	struct rusage ru;
+	if (getrusage(RUSAGE_SELF, &ru) != 0)
+		return 0;
+	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+	    (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
 /* HAICHAO_TIMING=1 prints how long each stage took, for profiling. */
 static void
 stage(const char *name)
 {
 	static struct timespec last;
+	static double last_cpu;
 	static int enabled = -1;
 	if (enabled < 0) {
 		const char *e = getenv("HAICHAO_TIMING");
 		enabled = e && *e && strcmp(e, "0") != 0;
 		clock_gettime(CLOCK_MONOTONIC, &last);
+		last_cpu = cpu_seconds();
 	}
 	if (!enabled || name == NULL)
 		return;
@@ -56,9 +70,11 @@ stage(const char *name)
 			break;
 	if (status != NULL)
 		fclose(status);
-	fprintf(stderr, "haichao: timing: %-10s %8.1f ms %8ld MiB\n", name, ms,
-	    rss_kib / 1024);
+	double cpu = cpu_seconds();
+	fprintf(stderr, "haichao: timing: %-10s %8.1f ms %8.1f ms CPU %8ld MiB\n",
+	    name, ms, (cpu - last_cpu) * 1e3, rss_kib / 1024);
 	last = now;
+	last_cpu = cpu;
 }
 
 /* The last build's render record of an article that this build reused

@@ -471,9 +471,8 @@ block_take(struct block_set *bs, struct block_entry *out)
 
 /* The block's articles in bs->holders hold `key`. */
 static inline void
-block_add(void *ctx, uint64_t key)
+block_add(struct block_set *bs, uint64_t key)
 {
-	struct block_set *bs = ctx;
 	if (bs->n == bs->cap)
 		block_grow(bs);
 	size_t mask = bs->n_slots - 1;
@@ -557,12 +556,6 @@ block_free(struct block_set *bs)
 struct scratch {
 	struct squeezed sq;      /* of w->b: folded, in UTF-16 */
 	size_t cap;              /* entries sq's arrays have room for */
-	/* Characters of the BMP seen in this document, a bit each: most of
-	 * a text's keys are its characters, and a bit is cheaper than the
-	 * set.  Cleared word by word from `touched` after each document. */
-	uint64_t uni[1024];
-	uint16_t touched[1024];
-	size_t n_touched;
 	struct arena arena;
 	struct buf a, b, file;
 	struct block_set block;
@@ -587,45 +580,55 @@ squeeze_raw(struct scratch *w)
 	squeeze_fold(w->a.data ? w->a.data : "", w->a.len, &w->b, &w->sq);
 }
 
-/* Calls emit(ctx, key) for the n-grams of the folded characters c[0..n):
- * each pair and run of three where it occurs (none across a space), and
- * each character of the BMP the first time only (a bit in w->uni is
- * cheaper than any set) until uni_clear.  Inline, so that each caller's
- * emit is inlined into the loop. */
+static inline bool
+is_gap(uint32_t c)
+{
+	return c == ' ' || c == 0;
+}
+
+/* The n-grams of the folded characters c[0..n) that no other n-gram
+ * implies, into the block's set: each run of three where it occurs, a
+ * pair only where it ends a run of characters (none crosses a space),
+ * a character only where it ends one.  derive_keys adds the rest from
+ * them: one look-up a character, where adding every pair and run of
+ * three took two. */
 static inline void
-each_key(struct scratch *w, const uint32_t *c, size_t n,
-    void (*emit)(void *, uint64_t), void *ctx)
+each_key(struct block_set *bs, const uint32_t *c, size_t n)
 {
 	for (size_t j = 0; j < n; j++) {
-		if (c[j] == ' ' || c[j] == 0)
+		if (is_gap(c[j]))
 			continue;
 		uint64_t key = (uint64_t)c[j] << 21;
-		if (c[j] < 0x10000) {
-			uint64_t *word = &w->uni[c[j] >> 6], bit = 1ULL << (c[j] & 63);
-			if (*word == 0)
-				w->touched[w->n_touched++] = (uint16_t)(c[j] >> 6);
-			if (!(*word & bit))
-				emit(ctx, key);
-			*word |= bit;
-		} else {
-			emit(ctx, key);
-		}
-		if (j + 1 == n || c[j + 1] == ' ' || c[j + 1] == 0)
+		if (j + 1 == n || is_gap(c[j + 1])) {
+			block_add(bs, key);
 			continue;
+		}
 		key |= c[j + 1];
-		emit(ctx, key);
-		if (j + 2 < n && c[j + 2] != ' ' && c[j + 2] != 0)
-			emit(ctx, TRI_BIT | key << 21 | c[j + 2]);
+		if (j + 2 == n || is_gap(c[j + 2]))
+			block_add(bs, key);
+		else
+			block_add(bs, TRI_BIT | key << 21 | c[j + 2]);
 	}
 }
 
-/* Every character new again to each_key. */
+/* The pairs and characters each_key left out, with their articles: a
+ * pair is held where a run of three it starts is, or where each_key
+ * added it; a character likewise from its pairs.  Once per block, after
+ * all of its text: a look-up per distinct n-gram, not per character. */
 static void
-uni_clear(struct scratch *w)
+derive_keys(struct block_set *bs)
 {
-	for (size_t t = 0; t < w->n_touched; t++)
-		w->uni[w->touched[t]] = 0;
-	w->n_touched = 0;
+	for (int pass = 0; pass < 2; pass++) {
+		size_t n = bs->n;                /* what is added is not read */
+		for (size_t e = 0; e < n; e++) {
+			uint64_t key = bs->entries[e].key;
+			bool tri = key & TRI_BIT, pair = !tri && (key & 0x1FFFFF);
+			if (pass == 0 ? !tri : !pair)
+				continue;
+			bs->holders = bs->entries[e].mask;
+			block_add(bs, pass == 0 ? (key & ~TRI_BIT) >> 21 : key >> 21 << 21);
+		}
+	}
 }
 
 static void block_init(struct block_set *bs);
@@ -639,8 +642,8 @@ doc_keys(struct scratch *w, struct doc *d)
 	struct block_set *bs = &w->block;
 	block_init(bs);
 	bs->holders = 1;
-	each_key(w, w->sq.folded, w->sq.n_chars, block_add, bs);
-	uni_clear(w);
+	each_key(bs, w->sq.folded, w->sq.n_chars);
+	derive_keys(bs);
 	d->n_keys = bs->n;
 	d->keys = xmalloc((d->n_keys ? d->n_keys : 1) * sizeof(*d->keys));
 	for (size_t k = 0; k < d->n_keys; k++)
@@ -1023,10 +1026,9 @@ text_keys(struct scratch *w, const uint32_t *c, size_t n, uint64_t holder)
 		if (end - j <= WORD_MAX)
 			word_add(&bs->words, c + j, (uint32_t)(end - j), holder);
 		else
-			each_key(w, c + j, end - j, block_add, bs);
+			each_key(bs, c + j, end - j);
 		j = end;
 	}
-	uni_clear(w);
 }
 
 /* The words' n-grams into the block's set, with their masks; the word
@@ -1039,8 +1041,7 @@ word_keys(struct scratch *w)
 	for (size_t u = 0; u < ws->n; u++) {
 		struct word *wd = &ws->slots[ws->used[u]];
 		bs->holders = wd->mask;
-		each_key(w, ws->chars + wd->at, wd->len, block_add, bs);
-		uni_clear(w);
+		each_key(bs, ws->chars + wd->at, wd->len);
 		wd->len = 0;
 	}
 	ws->n = ws->n_chars = 0;
@@ -1091,6 +1092,7 @@ block_keys(void *ctx, size_t job, int worker)
 			*d = (struct doc){ 0 };
 		}
 		word_keys(w);
+		derive_keys(bs);
 		split_parts(cj, bs, &cj->blocks[l][job * cj->n_parts]);
 	}
 }
