@@ -717,6 +717,19 @@ text_path(struct buf *b, enum lang l, const char *slug)
 	buf_printf(b, "%s/search/t/%s.js", lang_code[l], slug);
 }
 
+/* The paths of a language's meta file and of its shard s. */
+static void
+meta_path(struct buf *b, enum lang l)
+{
+	buf_printf(b, "%s/search/meta.js", lang_code[l]);
+}
+
+static void
+shard_path(struct buf *b, enum lang l, size_t s)
+{
+	buf_printf(b, "%s/search/s/%zu.js", lang_code[l], s);
+}
+
 static void
 js_string(struct buf *b, const char *s, size_t len)
 {
@@ -1341,9 +1354,10 @@ text_key(const char *s, size_t len)
 }
 
 /* Shard `n` of the last build into ix; false when it is not as
- * shard_file writes it. */
+ * shard_file writes it for n_articles articles. */
 static bool
-parse_shard(struct lang_index *ix, enum lang l, size_t n, const char *s, size_t len)
+parse_shard(struct lang_index *ix, enum lang l, size_t n, size_t n_articles,
+    const char *s, size_t len)
 {
 	struct buf head = BUF_INIT, gram = BUF_INIT;
 	buf_printf(&head, CB_SHARD "(\"%s\",%zu,{", lang_code[l], n);
@@ -1361,7 +1375,8 @@ parse_shard(struct lang_index *ix, enum lang l, size_t n, const char *s, size_t 
 		const char *v = s + i + 2, *q = ok ? memchr(v, '"', (size_t)(s + end - v)) : NULL;
 		size_t nd = 0;
 		ok = ok && q != NULL && q > v &&
-		    postings_decode(v, (size_t)(q - v), &docs, &nd, &cap) && nd > 0;
+		    postings_decode(v, (size_t)(q - v), &docs, &nd, &cap) && nd > 0 &&
+		    docs[nd - 1] < n_articles;        /* ascending: the last is the most */
 		if (!ok)
 			break;
 		size_t before = ix->n_grams;
@@ -1383,7 +1398,7 @@ static bool
 read_meta(struct search *se, enum lang l, const char *public_dir)
 {
 	struct buf b = BUF_INIT, rel = BUF_INIT;
-	buf_printf(&rel, "%s/search/meta.js", lang_code[l]);
+	meta_path(&rel, l);
 	char want[40];
 	snprintf(want, sizeof(want), "\"o\":\"%016llx\"",
 	    (unsigned long long)order_hash(se->site));
@@ -1404,7 +1419,7 @@ read_meta(struct search *se, enum lang l, const char *public_dir)
  * touched; false when one is missing or not as shard_file wrote it. */
 static bool
 load_shards(struct lang_index *ix, enum lang l, const char *public_dir,
-    const uint64_t *keys, size_t n)
+    size_t n_articles, const uint64_t *keys, size_t n)
 {
 	struct buf b = BUF_INIT, rel = BUF_INIT;
 	ix->touched = xcalloc(ix->n_shards, sizeof(*ix->touched));
@@ -1415,9 +1430,9 @@ load_shards(struct lang_index *ix, enum lang l, const char *public_dir,
 			continue;
 		ix->touched[shard] = true;
 		buf_reset(&rel);
-		buf_printf(&rel, "%s/search/s/%zu.js", lang_code[l], shard);
+		shard_path(&rel, l, shard);
 		ok = read_previous(public_dir, rel.data, &b) &&
-		    parse_shard(ix, l, shard, b.data, b.len);
+		    parse_shard(ix, l, shard, n_articles, b.data, b.len);
 	}
 	buf_release(&b);
 	buf_release(&rel);
@@ -1582,7 +1597,7 @@ patch_index(struct search *se, enum lang l, const char *public_dir,
 	for (size_t i = 0; i < n_changes; i++)
 		for (size_t k = 0; k < changes[i].n_diff[l]; k++)
 			keys[n_keys++] = changes[i].diff[l][k].key;
-	bool ok = load_shards(ix, l, public_dir, keys, n_keys);
+	bool ok = load_shards(ix, l, public_dir, se->site->n_articles, keys, n_keys);
 	free(keys);
 	if (!ok)
 		return false;
@@ -1601,7 +1616,10 @@ patch_index(struct search *se, enum lang l, const char *public_dir,
  * files are there (pages_had: the state found them as published, so
  * they are not looked at again), at most a quarter were rendered again
  * (else patching costs more than collecting), and both languages' meta
- * files agree. */
+ * files agree.  The meta files and every shard must be as published
+ * too: the patch reads some shards and keeps the others as they are, so
+ * one edited by hand since (even into a well-formed one) would be
+ * trusted or kept, where a full collection writes it again. */
 static bool
 patch_ready(struct search *se, const struct search_source *src, size_t *n_changed)
 {
@@ -1618,10 +1636,19 @@ patch_ready(struct search *se, const struct search_source *src, size_t *n_change
 			ok = pages_had(se->ps, path.data);
 		}
 	}
-	buf_release(&path);
 	ok = ok && *n_changed * 4 <= s->n_articles;
-	for (int l = 0; ok && l < LANG_COUNT; l++)
-		ok = read_meta(se, (enum lang)l, src->public_dir);
+	for (int l = 0; ok && l < LANG_COUNT; l++) {
+		enum lang lang = (enum lang)l;
+		buf_reset(&path);
+		meta_path(&path, lang);
+		ok = pages_had(se->ps, path.data) && read_meta(se, lang, src->public_dir);
+		for (size_t j = 0; ok && j < se->idx[l].n_shards; j++) {
+			buf_reset(&path);
+			shard_path(&path, lang, j);
+			ok = pages_had(se->ps, path.data);
+		}
+	}
+	buf_release(&path);
 	return ok;
 }
 
@@ -1859,10 +1886,10 @@ write_one(void *ctx, size_t job, int worker)
 		size_t j = job - wj->first[l], shards = se->idx[l].n_shards;
 		const char *lc = lang_code[l];
 		if (j == 0) {
-			buf_printf(&path, "%s/search/meta.js", lc);
+			meta_path(&path, (enum lang)l);
 			meta_file(se, (enum lang)l, &b);
 		} else if (--j < shards) {
-			buf_printf(&path, "%s/search/s/%zu.js", lc, j);
+			shard_path(&path, (enum lang)l, j);
 			if (se->idx[l].touched && !se->idx[l].touched[j]) {
 				if (!pages_keep_previous(se->ps, path.data))
 					se->failed = true;
