@@ -217,7 +217,8 @@ measure() {
 }
 
 # The median over the timed runs of MEASUREMENT of one stage's time, in ms,
-# from the "haichao: timing: STAGE MS ms RSS MiB" lines of HAICHAO_TIMING=1.
+# from the "haichao: timing: STAGE MS ms CPU ms CPU RSS MiB" lines of
+# HAICHAO_TIMING=1.
 stage_median() { # MEASUREMENT STAGE
 	local i ms=()
 	for ((i = 1; i <= runs; i++)); do
@@ -515,10 +516,10 @@ for n in "${sizes[@]}"; do
 		echo
 		echo "haichao's stages (HAICHAO_TIMING=1) in the full build with the median time (run $hf_run):"
 		echo
-		echo "| stage | ms | share | resident after it, MiB |"
-		echo "|---|---:|---:|---:|"
-		sed -n 's/^haichao: timing: *\([^ ]*\) *\([0-9.]*\) ms *\([0-9]*\).*$/\1 \2 \3/p' "$err" |
-			awk '{s[NR] = $1; t[NR] = $2; m[NR] = $3; sum += $2} END {for (i = 1; i <= NR; i++) printf "| %s | %.1f | %.0f %% | %s |\n", s[i], t[i], sum ? 100 * t[i] / sum : 0, m[i]; printf "| total | %.1f | | |\n", sum}'
+		echo "| stage | ms | share | CPU ms (all threads) | resident after it, MiB |"
+		echo "|---|---:|---:|---:|---:|"
+		sed -n 's/^haichao: timing: *\([^ ]*\) *\([0-9.]*\) ms *\([0-9.]*\) ms CPU *\([0-9]*\) MiB$/\1 \2 \3 \4/p' "$err" |
+			awk '{s[NR] = $1; t[NR] = $2; c[NR] = $3; m[NR] = $4; sum += $2; csum += $3} END {for (i = 1; i <= NR; i++) printf "| %s | %.1f | %.0f %% | %.1f | %s |\n", s[i], t[i], sum ? 100 * t[i] / sum : 0, c[i], m[i]; printf "| total | %.1f | | %.1f | |\n", sum, csum}'
 		echo
 		echo "Output and diagnostics:"
 		echo
