@@ -254,12 +254,19 @@ search_html_text(const char *html, size_t len, struct buf *out)
 
 /* What squeeze_fold makes of a text besides its squeezed UTF-8: each
  * kept character folded, the squeezed text in UTF-16 and the characters
- * its JavaScript string form adds (text_file).  The arrays have room for
- * as many entries as the text has bytes, or are NULL. */
+ * its JavaScript string form adds (text_file), and the blocks of the fold
+ * table it needs.  The arrays have room for as many entries as the text
+ * has bytes, or are NULL. */
 struct squeezed {
 	uint32_t *folded;
 	uint16_t *units;
 	size_t n_chars, n_units, extra;
+	/* Bit b: the text has a character of code points b * 1024 to
+	 * b * 1024 + 1023 that the traditional-to-simplified table folds.
+	 * The search page loads that table a block at a time (fold_file), so
+	 * it must load these before it folds the text to check a query in it:
+	 * a query in simplified characters loads none of them itself. */
+	uint64_t fold_blocks;
 };
 
 /* A code point after a UTF-8 lead byte of 0x80 or more: inline for the
@@ -290,6 +297,8 @@ squeeze_fold(const char *text, size_t len, struct buf *out, struct squeezed *sq)
 	char *o = out->data + out->len;
 	size_t n = 0, u = 0, extra = 0;
 	bool space = false, any = false;
+	if (sq)
+		sq->fold_blocks = 0;
 	for (size_t i = 0; i < len;) {
 		size_t at = i;
 		uint32_t c = (unsigned char)text[i] < 0x80 ? (unsigned char)text[i++] :
@@ -315,6 +324,10 @@ squeeze_fold(const char *text, size_t len, struct buf *out, struct squeezed *sq)
 		if (sq == NULL)
 			continue;
 		sq->folded[n++] = f;
+		/* Folded by the table (fold.c's rules: from U+3400 up to the
+		 * full-width forms; nothing else there changes). */
+		if (f != c && c >= 0x3400 && c < 0xFF01)
+			sq->fold_blocks |= 1ULL << (c >> 10);
 		if (c < 0x80)
 			extra += c == '"' || c == '\\' ? 1 : c < 0x20 ? 5 : 0;
 		else if ((c | 1) == 0x2029)
@@ -794,6 +807,24 @@ js_units16(char *p, const uint16_t *units, size_t n)
 	return put16_ascii(p, "\"", 1);
 }
 
+/* What follows a text file's string: the fold blocks its text needs
+ * (struct squeezed), if any, and the call's end; its length.  Room for
+ * all 64 blocks and the end. */
+enum { TAIL_MAX = 3 * 64 + 8 };
+
+static size_t
+text_tail(char *out, uint64_t fold_blocks)
+{
+	size_t n = 0;
+	for (unsigned blk = 0; blk < 64; blk++)
+		if (fold_blocks >> blk & 1)
+			n += (size_t)sprintf(out + n, "%s%u", n ? "," : ",[", blk);
+	if (n)
+		out[n++] = ']';
+	memcpy(out + n, ");\n", 4);
+	return n + 3;
+}
+
 /* The text file's content for a squeezed text (`sq` is its UTF-16 and
  * escapes): UTF-8, or UTF-16LE with a byte order mark when that is
  * shorter (Chinese text: two bytes a character instead of three).  A
@@ -806,12 +837,14 @@ text_file(struct buf *b, enum lang l, const char *slug, const char *text,
 	char head[512];
 	int hn = snprintf(head, sizeof(head), CB_TEXT "(\"%s\",\"%s\",",
 	    lang_code[l], slug);
-	size_t ascii = (size_t)hn + 2 + 3 + sq->extra;   /* quotes, ");\n" */
+	char tail[TAIL_MAX];     /* the fold blocks, if any: ",[28,29]);\n" */
+	size_t tn = text_tail(tail, sq->fold_blocks);
+	size_t ascii = (size_t)hn + 2 + tn + sq->extra;   /* quotes, tail */
 	size_t utf16 = 2 + 2 * (ascii + sq->n_units);
 	if (hn < 0 || (size_t)hn >= sizeof(head) || utf16 >= ascii + len) {
 		buf_add(b, head, hn < 0 ? 0 : strlen(head));
 		js_string(b, text, len);
-		buf_puts(b, ");\n");
+		buf_add(b, tail, tn);
 		return;
 	}
 	buf_grow(b, utf16);
@@ -820,7 +853,7 @@ text_file(struct buf *b, enum lang l, const char *slug, const char *text,
 	*p++ = (char)0xFE;
 	p = put16_ascii(p, head, (size_t)hn);
 	p = js_units16(p, sq->units, sq->n_units);
-	p = put16_ascii(p, ");\n", 3);
+	p = put16_ascii(p, tail, tn);
 	b->len = (size_t)(p - b->data);
 	b->data[b->len] = '\0';
 }
@@ -846,6 +879,26 @@ hex_value(char c)
 	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
+/* Whether s[0..len) is a tail text_tail writes. */
+static bool
+tail_sound(const char *s, size_t len)
+{
+	uint64_t blocks = 0;
+	for (size_t i = 1; len > 2 && s[0] == ',' && s[1] == '[' && i < len &&
+	    s[i] != ']';) {
+		i++;                                   /* past '[' or ',' */
+		unsigned v = 0, digits = 0;
+		for (; i < len && s[i] >= '0' && s[i] <= '9' && digits < 3; i++, digits++)
+			v = v * 10 + (unsigned)(s[i] - '0');
+		if (digits == 0 || v >= 64 || i >= len || (s[i] != ',' && s[i] != ']'))
+			return false;
+		blocks |= 1ULL << v;
+	}
+	char want[TAIL_MAX];
+	size_t n = text_tail(want, blocks);
+	return len == n && memcmp(s, want, n) == 0;
+}
+
 /* The text of a text file this module wrote (text_file), or false. */
 static bool
 text_unfile(const char *file, size_t len, enum lang l, const char *slug, struct buf *out)
@@ -857,9 +910,14 @@ text_unfile(const char *file, size_t len, enum lang l, const char *slug, struct 
 		len = utf8.len;
 	}
 	buf_printf(&head, CB_TEXT "(\"%s\",\"%s\",\"", lang_code[l], slug);
-	bool ok = len > head.len + 4 && memcmp(file, head.data, head.len) == 0 &&
-	    memcmp(file + len - 4, "\");\n", 4) == 0;
-	size_t i = head.len, end = len - 4;
+	/* The string ends at the file's last quote: what follows is text_tail's,
+	 * checked by writing it again for the blocks it names. */
+	size_t end = len;
+	while (end > head.len && file[end - 1] != '"')
+		end--;
+	bool ok = end-- > head.len && memcmp(file, head.data, head.len) == 0 &&
+	    tail_sound(file + end + 1, len - end - 1);
+	size_t i = head.len;
 	buf_release(&head);
 	while (ok && i < end) {
 		char c = file[i++];

@@ -13,7 +13,8 @@
  *   d/<k>.js       articles 16k..16k+15 (newest first): slug, title, date
  *   t/<slug>.js    an article's text: to verify longer queries and to
  *                  show the snippet around a match (UTF-16 with a byte
- *                  order mark when that is shorter: Chinese text)
+ *                  order mark when that is shorter: Chinese text), and
+ *                  the fold blocks its traditional characters are in
  * and public/search/fold/<hex>.js, the traditional-to-simplified table in
  * blocks of 1,024 code points.  A query of one to three characters is
  * answered exactly by its n-gram's list; a longer one intersects the

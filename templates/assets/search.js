@@ -31,7 +31,10 @@
 	hs.m = function (lang, meta) { deliver('m/' + lang, meta); };
 	hs.s = function (lang, n, grams) { deliver('s/' + lang + '/' + n, grams); };
 	hs.d = function (lang, k, docs) { deliver('d/' + lang + '/' + k, docs); };
-	hs.t = function (lang, slug, text) { deliver('t/' + lang + '/' + slug, text); };
+	/* folds: the fold table's blocks the text has characters of. */
+	hs.t = function (lang, slug, text, folds) {
+		deliver('t/' + lang + '/' + slug, { text: text, folds: folds || [] });
+	};
 	hs.f = function (block, pairs) {
 		addFold(pairs);
 		deliver('f/' + block, pairs);
@@ -235,6 +238,11 @@
 		return this.get('m/' + this.lang, this.base + 'meta.js');
 	};
 
+	/* Block b of the fold table (code points b * 1024 on), loaded. */
+	Engine.prototype.fold = function (b) {
+		return this.get('f/' + b, this.foldBase + b.toString(16) + '.js');
+	};
+
 	/* The query's words, folded, as arrays of code points (empty ones
 	 * dropped, repeats once). */
 	Engine.prototype.words = function (query) {
@@ -249,7 +257,7 @@
 					need.push(b);
 			});
 			return Promise.all(need.map(function (b) {
-				return self.get('f/' + b, self.foldBase + b.toString(16) + '.js');
+				return self.fold(b);
 			})).then(function () {
 				var seen = {}, words = [];
 				var folded = Array.from(query).map(function (ch) {
@@ -303,13 +311,16 @@
 	};
 
 	/* An article's text folded (foldText), kept: a reader typing a
-	 * query checks the same articles again and again. */
+	 * query checks the same articles again and again.  Whole, since
+	 * article() loaded the fold blocks its text needs. */
 	Engine.prototype.folded = function (a) {
 		var memo = this.memo || (this.memo = {});
 		return memo[a.doc] || (memo[a.doc] = foldText(a.text));
 	};
 
-	/* An article's slug, title, date and text. */
+	/* An article's slug, title, date and text, with the fold table's
+	 * blocks its text needs loaded: a query in simplified characters
+	 * loads no block of the traditional ones in the text it must match. */
 	Engine.prototype.article = function (doc) {
 		var self = this;
 		return this.meta().then(function (meta) {
@@ -318,8 +329,12 @@
 				.then(function (block) { return block[doc % meta.b]; });
 		}).then(function (d) {
 			return self.get('t/' + self.lang + '/' + d[0], self.base + 't/' +
-				d[0] + '.js').then(function (text) {
-				return { doc: doc, slug: d[0], title: d[1], date: d[2], text: text };
+				d[0] + '.js').then(function (t) {
+				return Promise.all(t.folds.map(function (b) {
+					return self.fold(b);
+				})).then(function () {
+					return { doc: doc, slug: d[0], title: d[1], date: d[2], text: t.text };
+				});
 			});
 		});
 	};

@@ -7,7 +7,8 @@
 //    articles a brute-force search over their text finds, each with the
 //    match in <mark>, and puts the query in the address (?q=);
 //  - a ?q= link opens with the query filled in and its hits listed, in
-//    both languages; a query that matches nothing says so;
+//    both languages (one query in simplified characters of a passage
+//    written in traditional ones); a query that matches nothing says so;
 //  - the header's search box of an article page leads to the search page
 //    with ?q=, with JavaScript on and off; without JavaScript the search
 //    page says that search needs it and links to the article list and
@@ -304,10 +305,11 @@ async function main() {
 		await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
 		const origin = `http://127.0.0.1:${server.address().port}`;
 		await typed(browser, origin);
+		// 小红书登顶: simplified, where an article writes 小紅書登頂.
 		const cases = [['zh', '反向出海'], ['zh', 'TIKTOK 美国'], ['en', 'tiktok'],
-			['en', 'Xiaohongshu ban'], ['zh', '没有这样的文字qzx']];
+			['zh', '小红书登顶'], ['en', 'Xiaohongshu ban'], ['zh', '没有这样的文字qzx']];
 		await linked(browser, origin, 'http', cases);
-		await linked(browser, pathToFileURL(pub).href, 'file', cases.slice(0, 3));
+		await linked(browser, pathToFileURL(pub).href, 'file', cases.slice(0, 4));
 		await headerBox(browser, origin, true);
 		await headerBox(browser, origin, false);
 	} finally {
