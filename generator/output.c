@@ -382,10 +382,23 @@ open_staging(struct output *o)
 	buf_printf(&b, "%s.haichao-mirror", o->public_dir);
 	o->mirror = buf_detach(&b);
 	remove_tree(o->staging);
-	o->mirrored = !o->fresh && !made_before_boot(o->mirror) &&
-	    rename(o->mirror, o->staging) == 0;
+	/* Only a real folder is a mirror: the staging writes would go
+	 * through a link to wherever it points (public/ itself, say). */
+	struct stat st;
+	o->mirrored = !o->fresh && lstat(o->mirror, &st) == 0 && S_ISDIR(st.st_mode) &&
+	    !made_before_boot(o->mirror) && rename(o->mirror, o->staging) == 0;
 	if (!o->mirrored) {
-		remove_tree(o->mirror);
+		/* A mirror this build does not take is no longer level with
+		 * public/ once it publishes: it goes, whole.  Renamed away
+		 * first, since emptying it in place can fail half way (its
+		 * folder not removable) and leave what would pass for the mirror
+		 * of an empty tree; when even that cannot be done, nothing is
+		 * published. */
+		if (rename(o->mirror, o->staging) != 0 && errno != ENOENT) {
+			io_error(o, o->mirror, D_STAGING);
+			return false;
+		}
+		remove_tree(o->staging);
 		if (mkdir(o->staging, 0755) != 0) {
 			io_error(o, o->staging, D_STAGING);
 			return false;

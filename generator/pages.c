@@ -1915,6 +1915,11 @@ pages_free(struct page_set *ps)
 	strings_free(ps->strings);
 	strset_free(&ps->hashes);
 	pthread_mutex_destroy(&ps->hash_lock);
+	/* Left by pages_decide when pages_write was not reached (a build
+	 * that failed in between). */
+	free(ps->todo);
+	free(ps->keys);
+	free(ps->readers);
 	free(ps->pages);
 	arena_free(&ps->arena);
 	free(ps);

@@ -571,6 +571,7 @@ struct scratch {
 	size_t cap;              /* entries sq's arrays have room for */
 	struct arena arena;
 	struct buf a, b, file;
+	struct buf out[LANG_COUNT];   /* an article's text files, to write */
 	struct block_set block;
 };
 
@@ -1020,8 +1021,10 @@ struct collect_job {
 };
 
 /* An article's text in both languages: its n-grams into cj->docs, its
- * text file written.  One whose text is not at hand (reused render,
- * no text file) is left for the late pass. */
+ * text files written once both are at hand.  One whose text is not at
+ * hand in a language (reused render, no text file) is left for the late
+ * pass with nothing written: that pass writes both (a file written now
+ * would be written twice). */
 static void
 collect_one(void *ctx, size_t job, int worker)
 {
@@ -1030,30 +1033,30 @@ collect_one(void *ctx, size_t job, int worker)
 	const struct article *a = cj->second ? cj->late[job] :
 	    se->site->articles[cj->first + job];
 	struct scratch *w = &cj->workers[worker];
-	bool have[LANG_COUNT], all = true;
 	for (int l = 0; l < LANG_COUNT; l++) {
 		enum lang lang = (enum lang)l;
-		have[l] = text_from_html(w, cj->src, a, lang);
-		if (!have[l] && !cj->second)
-			have[l] = text_from_file(w, cj->src, a, lang);
-		all = all && have[l];
-		if (!all && !cj->second)
-			break;
-		struct buf path = BUF_INIT;
-		text_path(&path, lang, a->slug);
-		buf_reset(&w->file);
-		text_file(&w->file, lang, a->slug, w->b.data ? w->b.data : "", w->b.len, &w->sq);
-		if (!put_file(se, path.data, &w->file))
-			se->failed = true;
-		buf_release(&path);
+		bool have = text_from_html(w, cj->src, a, lang) ||
+		    (!cj->second && text_from_file(w, cj->src, a, lang));
+		if (!have && !cj->second) {
+			cj->late[atomic_fetch_add(&cj->n_late, 1)] = a;
+			return;
+		}
+		buf_reset(&w->out[l]);
+		text_file(&w->out[l], lang, a->slug, w->b.data ? w->b.data : "", w->b.len, &w->sq);
 		struct doc *d = &cj->docs[l][a->index - cj->first];
 		free(d->folded);
 		d->n_chars = w->sq.n_chars;
 		d->folded = xmalloc((d->n_chars ? d->n_chars : 1) * sizeof(*d->folded));
 		memcpy(d->folded, w->sq.folded, d->n_chars * sizeof(*d->folded));
 	}
-	if (!all && !cj->second)
-		cj->late[atomic_fetch_add(&cj->n_late, 1)] = a;
+	struct buf path = BUF_INIT;
+	for (int l = 0; l < LANG_COUNT; l++) {
+		buf_reset(&path);
+		text_path(&path, (enum lang)l, a->slug);
+		if (!put_file(se, path.data, &w->out[l]))
+			se->failed = true;
+	}
+	buf_release(&path);
 }
 
 static int
@@ -1288,6 +1291,8 @@ search_collect(const struct site *s, const struct search_source *src,
 		buf_release(&w->a);
 		buf_release(&w->b);
 		buf_release(&w->file);
+		for (int l = 0; l < LANG_COUNT; l++)
+			buf_release(&w->out[l]);
 	}
 	free(cj.workers);
 	free(cj.late);

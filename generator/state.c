@@ -22,6 +22,9 @@
 
 #define STATE_FAMILY "haichao-cache "
 #define STATE_MAGIC STATE_FAMILY "8\n"
+/* The largest state read: 10,000 articles make 31 MB, so 1 GiB is some
+ * 300,000; a larger file is not one we wrote. */
+#define STATE_MAX_BYTES ((uint64_t)1 << 30)
 
 static const char *const section_name[ST_COUNT] = {
 	[ST_INPUTS] = "inputs", [ST_SAID] = "said", [ST_FILES] = "files",
@@ -144,11 +147,16 @@ open_state(const struct state_options *opt, struct reading *r)
 {
 	char *path = state_path(opt);
 	struct stat st;
-	r->fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* Not blocking: a FIFO by that name would wait for a writer
+	 * forever (it is refused just below). */
+	r->fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	free(path);
 	if (r->fd < 0)
 		return false;
-	if (fstat(r->fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+	/* Ours are tens of MB (31 MB for 10,000 articles); one far larger
+	 * is damaged, and reading it whole could exhaust the memory. */
+	if (fstat(r->fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    (uint64_t)st.st_size > STATE_MAX_BYTES) {
 		close(r->fd);
 		return false;
 	}

@@ -14,13 +14,16 @@
 #   enospc    (root: a small tmpfs) a build of Z into a full file system,
 #             out of blocks at several levels, then out of inodes;
 #   eacces    (as root: run as nobody) the folder holding public/
-#             read-only, a folder of the mirror read-only, public/ itself
-#             read-only while it holds dot files;
+#             read-only (with the last build's mirror beside it), a
+#             folder of the mirror read-only, public/ itself read-only
+#             while it holds dot files;
 #   parallel  two builds at once into a folder that does not exist yet and
 #             into an existing one; a build that waits for one killed
 #             while holding the lock;
 #   cache     the build cache truncated, bit-flipped, from another site or
-#             an older format;
+#             an older format, a FIFO, 64 GB long (sparse);
+#   mirror    the last build's mirror replaced by a link to public/, or
+#             by a file;
 #   restored  public/ put back from a copy of an older tree (cp -a, and
 #             cp without keeping times) while the cache is newer, with the
 #             mirror and without it;
@@ -39,7 +42,7 @@
 # folder behind, keep the dot files, and say that it removed what a
 # stopped build left.  Steps that need root say SKIP and why.
 # SECTIONs (default: all) are kill, enospc, eacces, parallel, cache,
-# restored, halfswap.  HAICHAO defaults to generator/haichao.  Exit status: 0 good,
+# mirror, restored, halfswap.  HAICHAO defaults to generator/haichao.  Exit status: 0 good,
 # 1 a check failed, 77 every section asked for was skipped.
 set -u
 
@@ -49,7 +52,7 @@ set -u
 [ -z "${TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ] && export TMPDIR=/dev/shm
 check_setup faults "${1:-}"
 shift
-sections=${*:-kill enospc eacces parallel cache restored halfswap}
+sections=${*:-kill enospc eacces parallel cache mirror restored halfswap}
 want() { case " $sections " in *" $1 "*) return 0 ;; esac; return 1; }
 mnt=
 cleanup() {
@@ -355,26 +358,31 @@ if want eacces; then
 		switch X
 		build || { cat "$tmp/err"; fail "eacces: the first build failed"; }
 		$as sh -c "mkdir -p '$w/pub/.git' '$w/pub/.well-known' && echo x >'$w/pub/.git/HEAD' && echo x >'$w/pub/.well-known/security.txt'"
+		# A second build leaves a mirror, which the failing one must not
+		# empty: the next would take that for the last build's tree.
 		switch Y
+		build || { cat "$tmp/err"; fail "eacces: the second build failed"; }
+		[ -d "$w/pub.haichao-mirror" ] || fail "eacces: the second build left no mirror"
+		switch X
 		chmod 555 "$w"
 		if build; then
 			fail "eacces: a build beside which nothing can be created succeeded"
 		else
 			grep -q "Permission denied" "$tmp/err" || { cat "$tmp/err"; fail "eacces: no Permission denied"; }
 		fi
-		is "eacces: the folder holding public/ read-only" X
+		is "eacces: the folder holding public/ read-only" Y
 		chmod 755 "$w"
 		complete "eacces: the folder holding public/ read-only"
-		switch X
+		switch Y
 		chmod 555 "$w/pub.haichao-mirror/zh"
 		build
 		is "eacces: a folder of the mirror read-only" X Y
 		complete "eacces: a folder of the mirror read-only"
-		switch Y
+		switch X
 		chmod 555 "$w/pub"
 		build
 		is "eacces: public/ read-only, with dot files" X Y
-		[ "$got" = X ] && ! grep -q "cannot swap in" "$tmp/err" &&
+		[ "$got" = Y ] && ! grep -q "cannot swap in" "$tmp/err" &&
 		    { cat "$tmp/err"; fail "eacces: public/ read-only: the failure does not say why"; }
 		chmod 755 "$w/pub" 2>/dev/null
 		complete "eacces: public/ read-only, with dot files"
@@ -443,9 +451,11 @@ if want cache; then
 			done ;;
 		foreign) cp "$tmp/other.haichao-cache" "$cache" ;;
 		older) sed -i '1s/^haichao-cache [0-9]*/haichao-cache 1/' "$cache" ;;
+		fifo) rm -f "$cache" && mkfifo "$cache" ;;         # must not wait for a writer
+		huge) truncate -s 64G "$cache" ;;                  # sparse: must not be read whole
 		esac
 	}
-	cache_cases="truncate:0 truncate:1 truncate:2 older:0 foreign:0 flip:0 flip:1 flip:2 flip:3"
+	cache_cases="truncate:0 truncate:1 truncate:2 older:0 foreign:0 flip:0 flip:1 flip:2 flip:3 fifo:0 huge:0"
 	for c in $cache_cases; do
 		kind=${c%:*}
 		# The same content, and then a change, over a damaged cache.
@@ -453,7 +463,7 @@ if want cache; then
 			[ -f "$cache" ] || build
 			damage "$kind" "${c#*:}"
 			switch $v
-			build
+			as="timeout -k 10 300" build
 			status=$?
 			if [ $status -ne 0 ]; then
 				cat "$tmp/err"
@@ -463,6 +473,28 @@ if want cache; then
 		done
 	done
 	echo "faults: cache: damaged caches ($cache_cases) gave a clean build (${SECONDS} s)"
+fi
+
+# ---- a damaged mirror ---------------------------------------------------------------
+if want mirror; then
+	for kind in link file; do
+		# A build that leaves the mirror level with public/, then the
+		# mirror replaced by a link to public/ or by a file.
+		switch $([ "$current" = X ] && echo Y || echo X)
+		build || { cat "$tmp/err"; fail "mirror $kind: the build before failed"; }
+		[ -d "$w/pub.haichao-mirror" ] || fail "mirror $kind: no mirror to damage"
+		rm -rf "$w/pub.haichao-mirror"
+		case $kind in
+		link) ln -s pub "$w/pub.haichao-mirror" ;;
+		file) echo x >"$w/pub.haichao-mirror" ;;
+		esac
+		switch $([ "$current" = X ] && echo Y || echo X)
+		build || { cat "$tmp/err"; fail "mirror $kind: the build failed"; }
+		[ -L "$w/pub" ] && fail "mirror $kind: public/ became a link"
+		is "mirror $kind: the build" "$current"
+		complete "mirror $kind"
+	done
+	echo "faults: mirror: a mirror replaced by a link or a file was not trusted (${SECONDS} s)"
 fi
 
 # ---- a restored public/ ----------------------------------------------------------------

@@ -95,12 +95,15 @@ check "3,000 new characters in $second (more search shards)"
 cat "$tmp/second" >"$arts/$second"
 check "the 3,000 characters taken out again"
 # A damaged index in the output (a shard of garbage, an empty one, a
-# text file gone): the next build must not patch it but make it again.
+# text file gone, and the English one of a translated article whose
+# Chinese one is there): the next build must not patch it but make it
+# again.
 shards=$tmp/running/zh/search/s
 printf 'garbage' >"$shards/$(ls "$shards" | LC_ALL=C sort | head -1)"
 : >"$shards/$(ls "$shards" | LC_ALL=C sort | sed -n 2p)"
 texts=$tmp/running/zh/search/t
 rm -f "$texts/$(ls "$texts" | LC_ALL=C sort | head -1)"
+rm -f "$tmp/running/en/search/t/${translated%.en.md}.js"
 printf '\n损坏之后再加一段。\n' >>"$arts/$second"
 check "the search index damaged, then a paragraph added to $second"
 # Shards edited by hand but still well formed (each one's first list
