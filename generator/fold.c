@@ -52,6 +52,11 @@ fold_rules(uint32_t c)
 		return ' ';
 	if (c >= 0xC0 && c <= 0xDE && c != 0xD7)
 		return c + 32;
+	/* Curly quotes as typed on a keyboard: don't finds don’t. */
+	if (c == 0x2018 || c == 0x2019)
+		return '\'';
+	if (c == 0x201C || c == 0x201D)
+		return '"';
 	if (c >= 0xFF01 && c <= 0xFF5E)
 		return fold_rules(c - 0xFEE0);
 	if (c >= 0xFF61)

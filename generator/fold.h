@@ -1,8 +1,9 @@
 /* fold.h — the character folding of search: what a query and the text it
  * is looked for in are both reduced to before they are compared.  Case
  * (ASCII and Latin-1 letters), full-width and half-width forms, white
- * space (any of it becomes one space) and traditional Chinese characters
- * (to simplified, by OpenCC's character table: foldtab.inc).
+ * space (any of it becomes one space), curly quotes (to straight ones: as
+ * typed on a keyboard) and traditional Chinese characters (to
+ * simplified, by OpenCC's character table: foldtab.inc).
  *
  * Each code point folds to exactly one code point, so a position in the
  * folded text is the same position in the original, and a match can be

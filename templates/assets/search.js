@@ -4,8 +4,8 @@
  * Every file it loads is a script that calls one of the __hs functions
  * below, so the page works from file:// (where fetch() of local files is
  * refused) as well as over HTTP, with no server.  A query is folded as
- * the text was (fold.h: case, width, white space, traditional to
- * simplified), split into words at spaces, and each word looked up by its
+ * the text was (fold.h: case, width, white space, curly quotes,
+ * traditional to simplified), split into words at spaces, and each word looked up by its
  * n-grams: one, two or three characters are exact from the lists alone;
  * longer words are looked up by their runs of three and checked in the
  * candidates' text, which the snippets need anyway, so only true hits are
@@ -95,6 +95,10 @@
 			return 32;
 		if (c >= 0xC0 && c <= 0xDE && c !== 0xD7)
 			return c + 32;
+		if (c === 0x2018 || c === 0x2019)
+			return 39;
+		if (c === 0x201C || c === 0x201D)
+			return 34;
 		if (c >= 0xFF01 && c <= 0xFF5E)
 			return foldChar(c - 0xFEE0);
 		if (c >= 0xFF61)
@@ -119,7 +123,8 @@
 			/* Most text folds to itself: copied a run at a time. */
 			if (u >= 0x3400 ? !table[u] && (u < 0xD800 || u >= 0xE000) &&
 			    u < 0xFF01 : u < 0x80 ? !(u >= 65 && u <= 90) && u > 13 :
-			    !(u === 0xA0 || (u >= 0xC0 && u <= 0xDE && u !== 0xD7))) {
+			    !(u === 0xA0 || (u >= 0xC0 && u <= 0xDE && u !== 0xD7) ||
+			    u === 0x2018 || u === 0x2019 || u === 0x201C || u === 0x201D)) {
 				pos[out.length + i - start] = i;
 				i++;
 				continue;
@@ -456,10 +461,24 @@
 		return out;
 	}
 
-	/* The part of a hit's text around its first match. */
+	/* A letter or digit of a Latin word. */
+	var LATIN = /[0-9A-Za-z\u00C0-\u024F]/;
+
+	/* The part of a hit's text around its first match.  Where an end
+	 * would cut a Latin word it moves to a space, if one is near. */
 	function snippet(hit, before, after) {
 		var t = hit.text, start = Math.max(hit.body || 0, hit.first - before);
-		var end = Math.min(t.length, hit.first + after);
+		var end = Math.min(t.length, hit.first + after), NEAR = 16;
+		if (start > (hit.body || 0) && LATIN.test(t[start - 1]) && LATIN.test(t[start])) {
+			var next = t.indexOf(' ', start);
+			if (next >= 0 && next < Math.min(start + NEAR, hit.first))
+				start = next + 1;
+		}
+		if (end < t.length && LATIN.test(t[end - 1]) && LATIN.test(t[end])) {
+			var back = t.lastIndexOf(' ', end);
+			if (back > hit.first && back >= end - NEAR)
+				end = back;
+		}
 		if (start > 0 && t.charCodeAt(start) >= 0xDC00 && t.charCodeAt(start) <= 0xDFFF)
 			start--;
 		if (end < t.length && t.charCodeAt(end) >= 0xDC00 && t.charCodeAt(end) <= 0xDFFF)
@@ -490,7 +509,17 @@
 		var say = list.dataset;
 		var engine = new Engine({ lang: me.dataset.lang, base: me.dataset.base,
 			foldBase: me.dataset.fold });
-		var run = 0, current = null, timer = 0;
+		var run = 0, current = null, timer = 0, loading = 0;   /* run of the page loading */
+		var other = document.querySelector('a.lang-switch');
+		var title = document.title;
+		/* The query the current history entry was arrived at with (a link,
+		 * Enter, Back): typing a new one adds an entry once, then keeps
+		 * replacing it, so Back returns to the query before it. */
+		var committed = urlQuery();
+
+		function urlQuery() {
+			return new URLSearchParams(location.search).get('q') || '';
+		}
 
 		function show(hits, words) {
 			hits.forEach(function (h) {
@@ -526,35 +555,72 @@
 		function report(s) {
 			var n = String(s.total);
 			status.textContent = s.total === 0 ? say.none :
-				(s.exact ? say.found : say.atMost).replace('{n}', n);
+				(!s.exact ? say.atMost : s.total === 1 ? say.foundOne : say.found)
+					.replace('{n}', n);
 			moreButton.hidden = s.checked >= s.docs.length && s.found <= list.children.length;
 		}
 
-		function page(id) {
-			moreButton.disabled = true;
+		/* The next page of hits.  The button stays enabled (disabling it
+		 * would drop the keyboard's focus); asked for again while a page
+		 * loads, it does nothing.  `focus`: then the first new hit's link
+		 * takes the focus, where a reader who asked for more goes on. */
+		function busy(id, on) {
+			if (on || loading === id) {
+				loading = on ? id : 0;
+				if (on)
+					list.setAttribute('aria-busy', 'true');
+				else
+					list.removeAttribute('aria-busy');
+			}
+		}
+
+		function page(id, focus) {
+			busy(id, true);
 			return current.next(PAGE).then(function (hits) {
+				busy(id, false);
 				if (id !== run)
 					return;
+				var first = list.children.length;
 				show(hits, current.words);
-				moreButton.disabled = false;
 				report(current);
 				moreButton.hidden = current.checked >= current.docs.length;
+				if (focus && list.children[first])
+					list.children[first].querySelector('a').focus();
+			}, function (e) {
+				busy(id, false);
+				throw e;
 			});
 		}
 
-		function search(push) {
-			var q = input.value.trim();
-			var id = ++run;
+		/* The query into the address (how: 'push', 'replace' or 'keep'),
+		 * the title and the other language's link. */
+		function remember(q, how) {
 			var url = new URL(location.href);
 			if (q)
 				url.searchParams.set('q', q);
 			else
 				url.searchParams.delete('q');
 			try {
-				history[push ? 'pushState' : 'replaceState'](null, '', url.href);
+				if (how !== 'keep' && url.href !== location.href)
+					history[how + 'State'](null, '', url.href);
 			} catch (e) {
 				/* file: URLs refuse a changed query in some browsers */
 			}
+			document.title = q ? q + ' · ' + title : title;
+			if (other) {
+				var to = new URL(other.getAttribute('href'), location.href);
+				if (q)
+					to.searchParams.set('q', q);
+				else
+					to.searchParams.delete('q');
+				other.href = to.href;
+			}
+		}
+
+		function search(how) {
+			var q = input.value.trim();
+			var id = ++run;
+			remember(q, how);
 			list.textContent = '';
 			moreButton.hidden = true;
 			if (!q) {
@@ -577,20 +643,34 @@
 		form.addEventListener('submit', function (e) {
 			e.preventDefault();
 			clearTimeout(timer);
-			search(true);
+			search(urlQuery() === input.value.trim() ? 'keep' : 'push');
+			committed = input.value.trim();
 		});
-		input.addEventListener('input', function () {
+		function typed() {
 			clearTimeout(timer);
-			timer = setTimeout(function () { search(false); }, 120);
+			timer = setTimeout(function () {
+				search(urlQuery() === committed ? 'push' : 'replace');
+			}, 120);
+		}
+		/* Not while an input method composes: its Latin letters are not
+		 * the query yet. */
+		input.addEventListener('input', function (e) {
+			if (!e.isComposing)
+				typed();
+		});
+		input.addEventListener('compositionend', typed);
+		window.addEventListener('popstate', function () {
+			clearTimeout(timer);
+			input.value = committed = urlQuery();
+			search('keep');
 		});
 		moreButton.addEventListener('click', function () {
-			if (current)
-				page(run);
+			if (current && loading !== run)
+				page(run, true);
 		});
-		var q = new URLSearchParams(location.search).get('q');
-		if (q) {
-			input.value = q;
-			search(false);
+		if (committed) {
+			input.value = committed;
+			search('keep');
 		}
 		form.classList.add('ready');
 	}

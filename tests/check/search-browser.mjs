@@ -10,15 +10,20 @@
 //    both languages (one query in simplified characters of a passage
 //    written in traditional ones); a query that matches nothing says so;
 //  - the header's search box of an article page leads to the search page
-//    with ?q=, with JavaScript on and off; without JavaScript the search
+//    with ?q=, with JavaScript on and off; on a phone, focused, it is wide
+//    and the header keeps its height; without JavaScript the search
 //    page says that search needs it and links to the article list and
 //    index.tsv;
+//  - Back and Forward between a linked query and a typed one: the box
+//    and the hits follow the address; Enter adds one history entry; the
+//    title and the other language's link carry the query;
 //  - from file://, a ?q= link lists the same hits;
 //  - no console errors and no failed requests anywhere.
 //
 // --more: instead, on a site with more than twenty hits for 的 (a generated
-// corpus): the first page lists ten, "More results" ten more, and both
-// are the brute-force search's first twenty.
+// corpus): the first page lists ten, "More results" (from the keyboard)
+// ten more, with the focus on the first of them, and both are the
+// brute-force search's first twenty.
 //
 // --bench FILE: instead, for each query in FILE (one a line) opens the
 // search page with ?q= from file:// and measures the time from navigation
@@ -129,7 +134,7 @@ async function waitDone(page) {
 	await page.waitForFunction(() => {
 		const s = document.getElementById('search-status');
 		return s && s.textContent && !/…$/.test(s.textContent) &&
-			!document.getElementById('search-more').disabled;
+			document.getElementById('search-results').getAttribute('aria-busy') !== 'true';
 	}, null, { timeout: 15_000 });
 }
 
@@ -232,6 +237,75 @@ async function headerBox(browser, origin, js) {
 	await context.close();
 }
 
+// The header's box on a phone: with the focus it is wide enough to read
+// what is typed, and the header keeps its height.
+async function headerBoxPhone(browser, origin) {
+	const problems = [], notes = [];
+	const page = await browser.newPage({ viewport: { width: 360, height: 800 } });
+	const errors = watch(page);
+	for (const lang of ['en', 'zh']) {
+		await page.goto(`${origin}/${lang}/articles/rednote-tops-us-app-store/index.html`);
+		const before = (await page.locator('.site-header').boundingBox()).height;
+		await page.locator('#site_q').focus();
+		await page.keyboard.type('TikTok');
+		await page.waitForTimeout(300);
+		const box = await page.locator('#site_q').boundingBox();
+		const after = (await page.locator('.site-header').boundingBox()).height;
+		if (box.width < 250)
+			problems.push(`${lang}: the focused box is ${Math.round(box.width)} px wide at 360 px`);
+		if (Math.abs(after - before) > 1)
+			problems.push(`${lang}: the header went from ${before} to ${after} px with the box focused`);
+		notes.push(`${lang} ${Math.round(box.width)} px`);
+		await page.screenshot({ path: join(shots(), `search-header-phone-${lang}.png`),
+			clip: { x: 0, y: 0, width: 360, height: 200 } });
+	}
+	problems.push(...errors);
+	check('search header box on a phone', problems, notes);
+	await page.close();
+}
+
+// Back and Forward between two queries (one from a link, one typed and
+// sent with Enter): the box and the hits follow the address, Enter adds
+// one history entry, and the title and the other language's link carry
+// the query.
+async function history(browser, origin) {
+	const problems = [], notes = [];
+	const page = await browser.newPage();
+	const errors = watch(page);
+	const boxIs = (q, when) => page.waitForFunction((q) =>
+		document.getElementById('search_q').value === q &&
+		new URL(location.href).searchParams.get('q') === q, q, { timeout: 10_000 })
+		.catch(() => problems.push(`${when}: the box and the address do not both hold ${q}`));
+	await page.goto(`${origin}/en/search/index.html?q=tiktok`);
+	await waitDone(page);
+	const entries = await page.evaluate(() => window.history.length);
+	await page.locator('#search_q').fill('Xiaohongshu');
+	await page.locator('#search_q').press('Enter');
+	await boxIs('Xiaohongshu', 'after Enter');
+	await waitDone(page);
+	compare('en', 'Xiaohongshu', await listed(page), problems);
+	const added = await page.evaluate(() => window.history.length) - entries;
+	if (added !== 1)
+		problems.push(`typing a query and Enter added ${added} history entries, not 1`);
+	if (!(await page.title()).startsWith('Xiaohongshu'))
+		problems.push(`the title "${await page.title()}" does not start with the query`);
+	const alt = await page.locator('a.lang-switch').getAttribute('href');
+	if (!alt || new URL(alt, page.url()).searchParams.get('q') !== 'Xiaohongshu')
+		problems.push(`the other language's link ${alt} does not carry the query`);
+	await page.goBack();
+	await boxIs('tiktok', 'after Back');
+	await waitDone(page);
+	compare('en', 'tiktok', await listed(page), problems);
+	await page.goForward();
+	await boxIs('Xiaohongshu', 'after Forward');
+	await waitDone(page);
+	compare('en', 'Xiaohongshu', await listed(page), problems);
+	notes.push('Back and Forward follow the address');
+	problems.push(...errors);
+	check('search history (http)', problems, notes);
+	await page.close();
+}
+
 async function more(browser) {
 	const problems = [], notes = [];
 	const page = await browser.newPage();
@@ -246,10 +320,15 @@ async function more(browser) {
 	if (want.length > 10) {
 		if (!await page.locator('#search-more').isVisible())
 			problems.push('no visible "More results" button');
-		await page.locator('#search-more').click();
+		// From the keyboard: the focus goes on to the first new hit.
+		await page.locator('#search-more').focus();
+		await page.keyboard.press('Enter');
 		await page.waitForFunction((n) => document.querySelectorAll('#search-results > li').length >= n,
 			Math.min(20, want.length), { timeout: 15_000 });
 		await waitDone(page);
+		if (!await page.evaluate(() => document.activeElement ===
+		    document.querySelector('#search-results > li:nth-child(11) a')))
+			problems.push('after "More results" the focus is not on the first new hit');
 		const got = (await listed(page)).map((h) => h.href.replace(/^\.\.\/articles\/|\/index\.html$/g, ''));
 		if (JSON.stringify(got) !== JSON.stringify(want.slice(0, 20)))
 			problems.push(`after "More results": [${got}], brute force [${want.slice(0, 20)}]`);
@@ -305,12 +384,14 @@ async function main() {
 		await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
 		const origin = `http://127.0.0.1:${server.address().port}`;
 		await typed(browser, origin);
+		await history(browser, origin);
 		// 小红书登顶: simplified, where an article writes 小紅書登頂.
 		const cases = [['zh', '反向出海'], ['zh', 'TIKTOK 美国'], ['en', 'tiktok'],
 			['zh', '小红书登顶'], ['en', 'Xiaohongshu ban'], ['zh', '没有这样的文字qzx']];
 		await linked(browser, origin, 'http', cases);
 		await linked(browser, pathToFileURL(pub).href, 'file', cases.slice(0, 4));
 		await headerBox(browser, origin, true);
+		await headerBoxPhone(browser, origin);
 		await headerBox(browser, origin, false);
 	} finally {
 		await browser.close();

@@ -102,6 +102,18 @@ function makeQueries(all, n) {
 		for (const w of t.match(/[A-Za-z][A-Za-z0-9]{2,}/g) || [])
 			latin.push(w);
 	const spots = tableSpots(all);
+	// Around a curly quote of the text, typed with straight ones.
+	const quotes = all.filter((t) => /[‘’“”]/.test(t));
+	const quoted = () => {
+		if (quotes.length === 0)
+			return substring(pick(all), 2, 4);
+		const t = pick(quotes), cps = Array.from(t);
+		const at = cps.findIndex((c, i) => i >= Math.floor(rand() * cps.length) && /[‘’“”]/.test(c));
+		const i = at >= 0 ? at : cps.findIndex((c) => /[‘’“”]/.test(c));
+		const from = Math.max(0, i - Math.floor(rand() * 4));
+		return cps.slice(from, from + 2 + Math.floor(rand() * 5)).join('')
+			.replace(/[‘’]/g, "'").replace(/[“”]/g, '"').trim() || '"';
+	};
 	// A passage written in traditional characters, searched for in
 	// simplified ones: the page must fold the text with table blocks the
 	// query itself does not load.
@@ -119,6 +131,7 @@ function makeQueries(all, n) {
 		['traditional', () => Array.from(substring(pick(all), 2, 6))
 			.map((c) => toTrad.get(c) || c).join('')],
 		['simplified, of traditional text', simplified],
+		['quotes as typed', quoted],
 		['latin word', () => latin.length ? pick(latin) : 'none'],
 		['latin upper/full-width', () => {
 			const w = latin.length ? pick(latin) : 'none';

@@ -24,6 +24,9 @@ test_fold_case_and_width(void **state)
 	assert_int_equal(fold_char(0xFF0C), ',');      /* ， */
 	assert_int_equal(fold_char(0xC9), 0xE9);       /* É */
 	assert_int_equal(fold_char(0xD7), 0xD7);       /* × stays */
+	assert_int_equal(fold_char(0x2019), '\'');     /* ’ */
+	assert_int_equal(fold_char(0x201C), '"');      /* “ */
+	assert_int_equal(fold_char(0x201A), 0x201A);   /* ‚ stays */
 	assert_int_equal(fold_char(0xFF61), 0x3002);   /* half-width 。 */
 	assert_int_equal(fold_char(0x3002), 0x3002);
 }
