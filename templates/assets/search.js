@@ -497,6 +497,8 @@
 		return;
 	var me = document.currentScript;
 	var PAGE = 10;
+	/* Chinese characters and their punctuation, in runs. */
+	var HAN = /[\u2E80-\u9FFF\uF900-\uFAFF\uFE30-\uFE4F\uFF01-\uFF60]+/g;
 
 	function start() {
 		var form = document.getElementById('search-form');
@@ -544,12 +546,33 @@
 			pieces.forEach(function (p) {
 				if (p.mark) {
 					var m = document.createElement('mark');
-					m.textContent = p.text;
+					text(m, p.text);
 					el.appendChild(m);
 				} else {
-					el.appendChild(document.createTextNode(p.text));
+					text(el, p.text);
 				}
 			});
+		}
+
+		/* Text into el.  On an English page its runs of Chinese are
+		 * marked as Chinese, as on the article pages, for the Chinese
+		 * font and glyph forms. */
+		function text(el, t) {
+			if (me.dataset.lang !== 'en') {
+				el.appendChild(document.createTextNode(t));
+				return;
+			}
+			var at = 0;
+			t.replace(HAN, function (run, i) {
+				el.appendChild(document.createTextNode(t.slice(at, i)));
+				var span = document.createElement('span');
+				span.lang = 'zh-Hans';
+				span.textContent = run;
+				el.appendChild(span);
+				at = i + run.length;
+			});
+			if (at < t.length)
+				el.appendChild(document.createTextNode(t.slice(at)));
 		}
 
 		function report(s) {

@@ -122,12 +122,21 @@ function expected(lang, query) {
 }
 
 // The hits listed: slug, and the marked text of each.
+// bare: Chinese text in it not marked as Chinese (lang) on an English page.
 async function listed(page) {
-	return page.$$eval('#search-results > li', (lis) => lis.map((li) => ({
-		href: li.querySelector('a').getAttribute('href'),
-		marks: Array.from(li.querySelectorAll('p mark')).map((m) => m.textContent),
-		time: li.querySelector('time') && li.querySelector('time').getAttribute('datetime'),
-	})));
+	return page.$$eval('#search-results > li', (lis) => lis.map((li) => {
+		const walk = document.createTreeWalker(li, NodeFilter.SHOW_TEXT);
+		const bare = [];
+		for (let n = walk.nextNode(); n; n = walk.nextNode())
+			if (/[\u4e00-\u9fff]/.test(n.data) && !/^zh/.test(n.parentElement.closest('[lang]').lang))
+				bare.push(n.data);
+		return {
+			href: li.querySelector('a').getAttribute('href'),
+			marks: Array.from(li.querySelectorAll('p mark')).map((m) => m.textContent),
+			time: li.querySelector('time') && li.querySelector('time').getAttribute('datetime'),
+			bare,
+		};
+	}));
 }
 
 async function waitDone(page) {
@@ -149,6 +158,8 @@ function compare(lang, query, hits, problems) {
 			problems.push(`${JSON.stringify(query)}: ${h.href} has no <mark> in its snippet`);
 		if (!/^\d{4}-\d{2}-\d{2}$/.test(h.time || ''))
 			problems.push(`${JSON.stringify(query)}: ${h.href} has no date`);
+		if (h.bare.length)
+			problems.push(`${JSON.stringify(query)}: ${h.href}: Chinese not marked as such: ${h.bare[0]}`);
 	}
 	return HS;
 }
@@ -387,7 +398,8 @@ async function main() {
 		await history(browser, origin);
 		// 小红书登顶: simplified, where an article writes 小紅書登頂.
 		const cases = [['zh', '反向出海'], ['zh', 'TIKTOK 美国'], ['en', 'tiktok'],
-			['zh', '小红书登顶'], ['en', 'Xiaohongshu ban'], ['zh', '没有这样的文字qzx']];
+			['zh', '小红书登顶'], ['en', 'Xiaohongshu ban'], ['en', '出海'],
+			['zh', '没有这样的文字qzx']];
 		await linked(browser, origin, 'http', cases);
 		await linked(browser, pathToFileURL(pub).href, 'file', cases.slice(0, 4));
 		await headerBox(browser, origin, true);
