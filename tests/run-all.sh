@@ -167,12 +167,12 @@ if [ -x "$BIN" ]; then
 	step cli tests/check/cli.sh "$BIN"
 	step install tests/check/install.sh
 	# Builds that meet faults; a full disk needs root (a small tmpfs).
-	step faults bash tests/check/faults.sh "$BIN" kill eacces parallel cache restored
+	step faults bash tests/check/faults.sh "$BIN" kill eacces parallel cache mirror restored
 	step faults-enospc bash tests/check/faults.sh "$BIN" enospc halfswap
 	# The same publishing faults through the swap's fallback, as on a
 	# file system without renameat2(RENAME_EXCHANGE) (output.h).
 	step faults-rename env HAICHAO_NO_EXCHANGE=1 bash tests/check/faults.sh \
-	    "$BIN" kill eacces parallel enospc halfswap
+	    "$BIN" kill eacces parallel mirror enospc halfswap
 else
 	: >"$log"
 	fail determinism "$BIN is not built"
