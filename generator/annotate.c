@@ -120,13 +120,22 @@ find_term(struct walk *w, const char *zh)
 	return site_find_gloss(s, zh);
 }
 
+static void unwrap(cmark_node *link);
+
+/* The link replaced by `wrap` holding its children.  Where the parent
+ * cannot hold a note (render.c lets a table cell hold one) the link's
+ * text stays, without it. */
 static void
 replace_with_children(cmark_node *link, cmark_node *wrap)
 {
+	if (!cmark_node_insert_before(link, wrap)) {
+		cmark_node_free(wrap);
+		unwrap(link);
+		return;
+	}
 	cmark_node *c;
 	while ((c = cmark_node_first_child(link)) != NULL)
 		cmark_node_append_child(wrap, c);
-	cmark_node_replace(link, wrap);
 	cmark_node_free(link);
 }
 
@@ -346,6 +355,13 @@ merge_found(struct scan_state *site, const struct scan_state *local)
 static void
 annotate_text(struct walk *w, cmark_node *text, const struct scan_state *st)
 {
+	/* Where the parent cannot hold a note (render.c lets a table cell
+	 * hold one), the text stays as it is rather than lose its tail. */
+	cmark_node *probe = cmark_node_new_with_mem(CMARK_NODE_CUSTOM_INLINE, w->mem);
+	bool fits = cmark_node_insert_after(text, probe);
+	cmark_node_free(probe);   /* unlinks it */
+	if (!fits)
+		return;
 	const char *lit = cmark_node_get_literal(text);
 	char *copy = xstrdup(lit);
 	size_t len = strlen(copy);

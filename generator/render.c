@@ -167,9 +167,67 @@ walk_source_pos(struct walk *w, cmark_node *node, const char *needle)
  * since HTML5 made `align` obsolete.  The extensions are registered once
  * per process: cmark-gfm's registry is global and not thread-safe. */
 static const char *const gfm_names[] = { "table", "strikethrough", "autolink" };
-enum { GFM_TABLE = 0, N_GFM = sizeof(gfm_names) / sizeof(*gfm_names) };
+enum { GFM_TABLE = 0, GFM_STRIKE = 1, N_GFM = sizeof(gfm_names) / sizeof(*gfm_names) };
 static cmark_syntax_extension *gfm_exts[N_GFM];
 static pthread_once_t gfm_once = PTHREAD_ONCE_INIT;
+
+/* The table extension's node types and strikethrough's, learnt from a
+ * parse (its headers do not export them); 0 until then. */
+static cmark_node_type table_type, row_type, cell_type, strike_type;
+
+/* The table extension's rule for what its nodes hold (cmark-gfm's
+ * extensions/table.c, can_contain), with one inline more in a cell: a
+ * custom one, which is how a glossary note wraps its term (annotate.c).
+ * Under the extension's own rule a note could not go into a cell, and
+ * the term went with the rest of the cell's text. */
+static int
+table_can_contain(cmark_syntax_extension *ext, cmark_node *node, cmark_node_type child)
+{
+	(void)ext;
+	cmark_node_type t = cmark_node_get_type(node);
+	if (t == table_type)
+		return child == row_type;
+	if (t == row_type)
+		return child == cell_type;
+	if (t != cell_type)
+		return 0;
+	static const cmark_node_type inlines[] = { CMARK_NODE_TEXT, CMARK_NODE_CODE,
+		CMARK_NODE_EMPH, CMARK_NODE_STRONG, CMARK_NODE_LINK, CMARK_NODE_IMAGE,
+		CMARK_NODE_HTML_INLINE, CMARK_NODE_FOOTNOTE_REFERENCE,
+		CMARK_NODE_CUSTOM_INLINE };
+	for (size_t i = 0; i < sizeof(inlines) / sizeof(*inlines); i++)
+		if (child == inlines[i])
+			return 1;
+	return child == strike_type;
+}
+
+/* The types table_can_contain needs, from a small table; true when all
+ * were found. */
+static bool
+learn_table_types(void)
+{
+	static const char probe[] = "| a |\n|---|\n| ~~b~~ |\n";
+	cmark_parser *p = cmark_parser_new(CMARK_OPT_DEFAULT);
+	cmark_parser_attach_syntax_extension(p, gfm_exts[GFM_TABLE]);
+	cmark_parser_attach_syntax_extension(p, gfm_exts[GFM_STRIKE]);
+	cmark_parser_feed(p, probe, sizeof(probe) - 1);
+	cmark_node *doc = cmark_parser_finish(p);
+	cmark_iter *it = cmark_iter_new(doc);
+	while (cmark_iter_next(it) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		const char *name = cmark_node_get_type_string(n);
+		cmark_node_type *slot = strcmp(name, "table") == 0 ? &table_type :
+		    strcmp(name, "table_header") == 0 || strcmp(name, "table_row") == 0 ? &row_type :
+		    strcmp(name, "table_cell") == 0 ? &cell_type :
+		    strcmp(name, "strikethrough") == 0 ? &strike_type : NULL;
+		if (slot != NULL)
+			*slot = cmark_node_get_type(n);
+	}
+	cmark_iter_free(it);
+	cmark_node_free(doc);
+	cmark_parser_free(p);
+	return table_type && row_type && cell_type && strike_type;
+}
 
 static void
 gfm_register(void)
@@ -177,6 +235,12 @@ gfm_register(void)
 	cmark_gfm_core_extensions_ensure_registered();
 	for (size_t i = 0; i < N_GFM; i++)
 		gfm_exts[i] = cmark_find_syntax_extension(gfm_names[i]);
+	/* Only with every type known: otherwise the extension's own rule
+	 * stays, and annotate.c leaves a cell's terms without notes. */
+	if (gfm_exts[GFM_TABLE] != NULL && gfm_exts[GFM_STRIKE] != NULL &&
+	    learn_table_types())
+		cmark_syntax_extension_set_can_contain_func(gfm_exts[GFM_TABLE],
+		    table_can_contain);
 }
 
 static int
