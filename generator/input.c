@@ -60,14 +60,27 @@ grow_arena(void *ctx, char *old, size_t used, size_t cap)
 	return p;
 }
 
-/* Opens `path` for reading; -1 after reporting that it cannot. */
+/* Opens `path`, a regular file, for reading; -1 after reporting that it
+ * cannot.  Not blocking: a FIFO by that name would wait for a writer
+ * forever (and is refused with anything else that is not a file). */
 static int
 open_input(const char *path, struct diags *d)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct pos at = { path, 0, 0 };
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
-		struct pos at = { path, 0, 0 };
 		diag_errno(d, &at, D_READ, errno);
+		return -1;
+	}
+	struct stat st;
+	bool stated = fstat(fd, &st) == 0;
+	if (!stated || !S_ISREG(st.st_mode)) {
+		if (!stated || S_ISDIR(st.st_mode))
+			diag_errno(d, &at, D_READ, stated ? EISDIR : errno);
+		else
+			diag(d, &at, D_READ, "not a regular file");
+		close(fd);
+		return -1;
 	}
 	return fd;
 }

@@ -1,7 +1,8 @@
 #!/bin/sh
 # cli.sh [HAICHAO] — the command line as a newcomer meets it: --help for
 # the program and for each command, usage errors (one line, the usage, exit
-# 2), system errors (exit 2) against content errors (exit 1), `-o a/b/public`
+# 2), system errors (exit 2, a FIFO for a data file among them) against
+# content errors (exit 1), `-o a/b/public`
 # making its parent folders (but never inside content/), where templates
 # come from without -t, and `haichao new site` / `new article`: the new
 # archive builds with no warning and passes the link check, nothing is ever
@@ -122,6 +123,12 @@ expect 2 "$bin" build -t "$root/templates" -o plain-file/public
 # ---- system errors exit 2, content errors 1 ------------------------------------
 expect 2 "$bin" build -t "$root/templates" -C no-such-content
 expect 2 "$bin" check -t no-such-templates
+# A data file that is a FIFO: refused at once, not waited on for ever.
+mv content/glossary.yaml glossary.yaml.saved && mkfifo content/glossary.yaml
+expect 2 timeout 20 "$bin" check -t "$root/templates"
+grep -q 'glossary.yaml: error: cannot read: not a regular file' "$tmp/err" ||
+	fail "a FIFO for glossary.yaml: $(tail -2 "$tmp/err")"
+rm -f content/glossary.yaml && mv glossary.yaml.saved content/glossary.yaml
 sed -i 's/^title: .*//' content/articles/second-note.zh.md
 expect 1 "$bin" check -t "$root/templates"
 
