@@ -101,6 +101,7 @@ static const struct {
 	[D_NO_ARTICLES] = { D_NO_ARTICLES, DIAG_WARNING, "no articles in %s" },
 	[D_CONTENT_UNUSED] = { D_CONTENT_UNUSED, DIAG_WARNING, "not used: %s that is none of site.yaml, taxonomy.yaml, glossary.yaml, articles/ (an article's files go in articles/<slug>/)" },
 	[D_ASSET_ORPHAN] = { D_ASSET_ORPHAN, DIAG_WARNING, "asset folder '%s' belongs to no article (name it after an article's slug, beside its .zh.md file)" },
+	[D_ASSET_PAGE] = { D_ASSET_PAGE, DIAG_ERROR, "an article's folder cannot hold index.html: that is the path of its page (rename the file)" },
 	[D_ASSET_MISSING] = { D_ASSET_MISSING, DIAG_ERROR, "'%s' not found (an article's files go in content/articles/<slug>/)" },
 	[D_SOURCE_URL] = { D_SOURCE_URL, DIAG_ERROR, "source_url '%s' must be an absolute http(s) URL" },
 	[D_OUTPUT_OVERLAP] = { D_OUTPUT_OVERLAP, DIAG_ERROR, "refusing to publish here: it overlaps the source folder %s" },

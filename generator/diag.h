@@ -107,6 +107,7 @@ enum diag_code {
 	D_NO_ARTICLES,
 	D_NO_BASE_URL,
 	D_ASSET_ORPHAN,
+	D_ASSET_PAGE,             /* an asset folder's index.html: the page's path */
 	D_CONTENT_UNUSED,
 	D_ASSET_MISSING,
 	D_CACHE_DAMAGED,

@@ -1065,6 +1065,13 @@ attach_assets(struct loader *l, const char *dir, const struct entry *v,
 			diag(l->d, &at, D_ASSET_ORPHAN, v[i].slug);
 			continue;
 		}
+		/* Its files are published beside the page, which is index.html. */
+		const char *page = arena_printf(l->a, "%s/index.html", path);
+		struct stat st;
+		if (lstat(page, &st) == 0) {
+			struct pos at = { page, 0, 0 };
+			diag(l->d, &at, D_ASSET_PAGE);
+		}
 		a->asset_dir = path;
 	}
 }
