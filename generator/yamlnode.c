@@ -95,15 +95,16 @@ parse_children(struct loader *l, struct ynode *n, yaml_event_type_t end,
 
 /* Keys are plain strings, each once: a set keeps this linear even for a
  * map of 100,000 keys.  Every bad key is reported.  A key said again is
- * an error, but the map stays (the first value counts, as ynode_get finds
- * it), so that the rest of the file is still checked in the same run; a
- * key that is not a string leaves no map. */
+ * an error, and its pair is dropped: the map stays, with the first value
+ * of each key, so that the rest of the file is still checked in the same
+ * run.  A key that is not a string leaves no map. */
 static bool
 check_map_keys(struct loader *l, struct ynode *n)
 {
 	struct strset seen;
 	strset_init(&seen);
 	bool ok = true;
+	size_t kept = 0;
 	for (size_t i = 0; i < n->n; i += 2) {
 		struct ynode *k = n->items[i];
 		if (k->kind != Y_SCALAR) {
@@ -111,8 +112,12 @@ check_map_keys(struct loader *l, struct ynode *n)
 			ok = false;
 		} else if (!strset_add(&seen, k->str)) {
 			diag(l->d, &k->pos, D_YAML_DUPKEY, k->str);
+			continue;
 		}
+		n->items[kept++] = k;
+		n->items[kept++] = n->items[i + 1];
 	}
+	n->n = kept;
 	strset_free(&seen);
 	return ok;
 }

@@ -35,7 +35,10 @@ struct ynode {
 /* Parses `len` bytes of UTF-8 text as one YAML document.  `path` names the
  * file in diagnostics and `first_line` is the file line the text starts on
  * (front matter starts on line 2).  Returns the root node, an empty map for
- * an empty document, or NULL after reporting the error. */
+ * an empty document, or NULL after reporting the error.  A key said twice
+ * in a map is reported as an error, but the tree still comes back, the
+ * map holding the key's first value only, so that the caller can check
+ * the rest in the same run. */
 struct ynode *yaml_load(struct arena *a, struct diags *d, const char *path,
     int first_line, const char *text, size_t len);
 

@@ -700,7 +700,8 @@ test_front_matter_yaml_error(void **state)
 	    "$/articles/y.zh.md:3:1: error: duplicate key 'title'\n"
 	    "$/articles/z.zh.md:2:8: error: YAML anchors and aliases are not supported\n"
 	    "haichao: 3 errors, 0 warnings\n");
-	assert_int_equal(s->n_articles, 1);
+	/* y's first title counts, so the rest of it is checked too. */
+	assert_int_equal(s->n_articles, 2);
 }
 
 static void
@@ -1131,7 +1132,7 @@ test_taxonomy_duplicate_slug(void **state)
 	ASSERT_DIAGS(
 	    "$/taxonomy.yaml:5:3: error: duplicate key 'acme'\n"
 	    "haichao: 1 error, 0 warnings\n");
-	assert_int_equal(s->n_terms[KIND_COMPANY], 0);
+	assert_int_equal(s->n_terms[KIND_COMPANY], 1);   /* the first counts */
 }
 
 /* ---- glossary ------------------------------------------------------------------- */
