@@ -113,7 +113,7 @@ static const struct {
 	[D_STRINGS_OPEN] = { D_STRINGS_OPEN, DIAG_SYSTEM, "cannot open the UI strings file" },
 	[D_NEW_EXISTS] = { D_NEW_EXISTS, DIAG_ERROR, "already exists; haichao new never overwrites a file" },
 	[D_NEW_NOT_EMPTY] = { D_NEW_NOT_EMPTY, DIAG_ERROR, "not a new or empty folder; haichao new site starts an archive only there" },
-	[D_NEW_TITLE] = { D_NEW_TITLE, DIAG_ERROR, "a title is one line, without control characters" },
+	[D_NEW_TITLE] = { D_NEW_TITLE, DIAG_ERROR, "a title is one line of UTF-8 text, not empty, without control characters" },
 	[D_CACHE_FORMAT] = { D_CACHE_FORMAT, DIAG_WARNING, "the build cache was written in another format; building everything" },
 	[D_NO_BASE_URL] = { D_NO_BASE_URL, DIAG_WARNING, "no base_url in site.yaml: feeds, sitemap.xml and canonical links are left out" },
 };

@@ -343,6 +343,11 @@ parse_options(const struct command *c, int argc, char **argv,
 			return usage_error(c, "option '%s' needs a value", bad);
 		if (key == '?')
 			return usage_error(c, "unknown option '%s'", bad);
+		/* An empty folder name means the current folder to nobody: to
+		 * the file functions it is "/" or nothing. */
+		if (optarg != NULL && *optarg == '\0')
+			return usage_error(c, "option '%s' needs a value, not an empty one",
+			    argv[optind - 1][0] == '\0' ? argv[optind - 2] : argv[optind - 1]);
 		if (!find_option(key)->set(v, optarg))
 			return 2;
 	}
@@ -352,6 +357,9 @@ parse_options(const struct command *c, int argc, char **argv,
 		return usage_error(c, "'%s' needs more operands", c->name);
 	if (v->n_args > c->max_args)
 		return usage_error(c, "unexpected operand '%s'", v->args[c->max_args]);
+	for (int i = 0; i < v->n_args; i++)
+		if (v->args[i][0] == '\0')
+			return usage_error(c, "%s", "an operand is empty");
 	return -1;
 }
 

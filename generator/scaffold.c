@@ -15,6 +15,7 @@
 
 #include "buf.h"
 #include "diag.h"
+#include "input.h"
 #include "site.h"
 
 static const char site_prefix[] = "site/";
@@ -161,10 +162,14 @@ today(char out[16])
 }
 
 /* `title` as a YAML double-quoted scalar; false when it holds a control
- * character (a title is one line). */
+ * character (a title is one line), is not UTF-8 or is only spaces: the
+ * build would refuse the file. */
 static bool
 yaml_quoted(struct buf *out, const char *title)
 {
+	size_t len = strlen(title);
+	if (utf8_valid_prefix(title, len) != len || strspn(title, " ") == len)
+		return false;
 	buf_putc(out, '"');
 	for (const char *p = title; *p; p++) {
 		if ((unsigned char)*p < 0x20 || *p == 0x7F)

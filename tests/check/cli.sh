@@ -50,6 +50,7 @@ expect 2 "$bin" check --no-fsync   # a build's option only
 # ---- haichao new site ---------------------------------------------------------
 cd "$tmp" || exit 1
 export SOURCE_DATE_EPOCH=1736985600   # 2025-01-16
+expect 2 "$bin" new site ""   # not the file system's root
 expect 0 "$bin" new site s
 expect 1 "$bin" new site s
 mkdir notempty && : >notempty/x
@@ -97,6 +98,15 @@ cmp -s content/articles/second-note.zh.md "$tmp/before" || fail "new article ove
 expect 1 "$bin" new article Bad_Slug
 expect 1 "$bin" new article tabbed --title "$(printf 'a\tb')"
 [ -e content/articles/tabbed.zh.md ] && fail "a title with a tab was written"
+# Titles the next build would refuse are refused now: not UTF-8, only
+# spaces; an empty one (or any empty value or operand) is a usage error.
+expect 1 "$bin" new article latin1 --title "$(printf 'caf\351')"
+expect 1 "$bin" new article blank --title "   "
+expect 2 "$bin" new article empty --title ""
+[ -e content/articles/latin1.zh.md ] || [ -e content/articles/blank.zh.md ] ||
+    [ -e content/articles/empty.zh.md ] && fail "a title the build refuses was written"
+expect 2 "$bin" new article ""
+expect 2 "$bin" build -C ""
 expect 2 "$bin" new article x -C no-such-content
 expect 0 "$bin" build -t "$root/templates"
 grep -q 'error\|warning' "$tmp/err" && fail "with a new article: $(cat "$tmp/err")"
