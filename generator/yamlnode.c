@@ -43,8 +43,12 @@ parser_error(struct loader *l)
 		diag(l->d, &p, D_YAML_SYNTAX, problem);
 	} else if (l->parser.context != NULL) {
 		/* Point at where the broken construct began (an unclosed
-		 * quote, say), not where the parser gave up. */
-		struct pos p = mark_pos(l, l->parser.context_mark);
+		 * quote, say), not where the parser gave up; but a block
+		 * collection or mapping may be the whole file, whose first
+		 * line says nothing: there, where it gave up. */
+		bool block = strstr(l->parser.context, "block") != NULL;
+		struct pos p = mark_pos(l, block ? l->parser.problem_mark :
+		    l->parser.context_mark);
 		diag(l->d, &p, D_YAML_SYNTAX_IN, l->parser.context, problem);
 	} else {
 		struct pos p = mark_pos(l, l->parser.problem_mark);

@@ -441,6 +441,18 @@ test_syntax_error_unclosed_quote(void **state)
 	    "haichao: 1 error, 0 warnings\n");
 }
 
+/* A block collection is the whole file: the error is where it breaks,
+ * not on its first line. */
+static void
+test_syntax_error_in_long_block(void **state)
+{
+	struct fixture *f = *state;
+	assert_null(load(f, 1, "- zh: 甲\n  en: a\n- zh: 乙\n  en: b\nfoo: [\n"));
+	ASSERT_DIAGS(&f->diags,
+	    "x.yaml:5:1: error: YAML: while parsing a block collection: did not find expected '-' indicator\n"
+	    "haichao: 1 error, 0 warnings\n");
+}
+
 static void
 test_syntax_error_tab_indent(void **state)
 {
@@ -607,6 +619,7 @@ main(void)
 		T(test_syntax_error_position),
 		T(test_syntax_error_position_with_offset),
 		T(test_syntax_error_unclosed_quote),
+		T(test_syntax_error_in_long_block),
 		T(test_syntax_error_tab_indent),
 		T(test_syntax_error_after_cjk),
 		T(test_control_character_position),
