@@ -397,6 +397,12 @@ server_start(struct server *s, int sigfd)
 		    o->content_dir);
 		return false;
 	}
+	/* Watched like the content: a folder that is not there could not be. */
+	if (stat(o->templates_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "haichao: %s: not a folder (-t names the templates folder)\n",
+		    o->templates_dir);
+		return false;
+	}
 	int lfd = listen_on(o->bind, o->port < 0 ? SERVE_DEFAULT_PORT : o->port,
 	    o->port < 0, &port, err, sizeof(err));
 	if (lfd < 0) {

@@ -133,6 +133,9 @@ expect 2 "$bin" build -t "$root/templates" -o plain-file/public
 # ---- system errors exit 2, content errors 1 ------------------------------------
 expect 2 "$bin" build -t "$root/templates" -C no-such-content
 expect 2 "$bin" check -t no-such-templates
+# serve watches both folders: it needs them there (and stops at once).
+expect 2 timeout 20 "$bin" serve -C no-such-content -p 0
+expect 2 timeout 20 "$bin" serve -t no-such-templates -p 0
 # A data file that is a FIFO: refused at once, not waited on for ever.
 mv content/glossary.yaml glossary.yaml.saved && mkfifo content/glossary.yaml
 expect 2 timeout 20 "$bin" check -t "$root/templates"
