@@ -542,3 +542,20 @@ sniff_encoding(const char *raw, size_t len, int *line, int *col)
 	}
 	return NULL;
 }
+
+bool
+input_is_scratch(const char *name)
+{
+	static const char *const endings[] = { "~", "___jb_tmp___",
+		"___jb_old___", ".swp", ".swx", ".kate-swp", ".orig", ".rej", ".bak" };
+	size_t len = strlen(name);
+	if ((len > 1 && name[0] == '#' && name[len - 1] == '#') ||
+	    strcmp(name, "4913") == 0)
+		return true;
+	for (size_t i = 0; i < sizeof(endings) / sizeof(*endings); i++) {
+		size_t n = strlen(endings[i]);
+		if (len > n && strcmp(name + len - n, endings[i]) == 0)
+			return true;
+	}
+	return false;
+}

@@ -67,4 +67,10 @@ bool encoding_known(const char *name);
  * is practically never GB18030 or Big5. */
 bool text_is_utf8(const char *s, size_t len);
 
+/* True for the name of a file an editor or a merge leaves beside the one
+ * being edited (backups `x~`, `#x#`, vim's `4913` probe, JetBrains'
+ * `x___jb_tmp___`, swap files, `.orig`, `.rej`, `.bak`): no content of
+ * ours, passed over by the build and by serve's watcher alike. */
+bool input_is_scratch(const char *name);
+
 #endif

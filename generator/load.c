@@ -989,8 +989,10 @@ list_folder(struct loader *l, const char *root, const char *prefix,
 	struct dirent *de;
 	while ((de = readdir(dh)) != NULL) {
 		/* Dot files that are not articles (.DS_Store, .gitkeep, editor
-		 * swap files) are not ours; a hidden article is an error. */
-		if (de->d_name[0] == '.' && !has_md_suffix(de->d_name))
+		 * swap files) and editors' leftovers are not ours; a hidden
+		 * article is an error. */
+		if ((de->d_name[0] == '.' && !has_md_suffix(de->d_name)) ||
+		    input_is_scratch(de->d_name))
 			continue;
 		size_t len = strlen(prefix) + strlen(de->d_name) + 1;
 		char *name = xmalloc(len);
@@ -1341,7 +1343,7 @@ warn_unused_content(struct loader *l)
 		return;   /* site.yaml's error says so */
 	struct dirent *de;
 	while ((de = readdir(dh)) != NULL) {
-		if (de->d_name[0] == '.')
+		if (de->d_name[0] == '.' || input_is_scratch(de->d_name))
 			continue;
 		bool known = false;
 		for (size_t i = 0; i < sizeof(content_known) / sizeof(*content_known); i++)

@@ -14,6 +14,7 @@
 
 #include "alloc.h"
 #include "buf.h"
+#include "input.h"
 
 /* What changes a file as the build sees it.  IN_MODIFY is left out on
  * purpose: a save is one IN_CLOSE_WRITE, not one event per write(). */
@@ -38,8 +39,7 @@ watch_ignored(const char *name)
 		return true;
 	if (name[0] == '.')      /* hidden, swap and lock files, .goutputstream */
 		return name[1] == '#' || !(len > 3 && strcmp(name + len - 3, ".md") == 0);
-	return name[len - 1] == '~' || (name[0] == '#' && name[len - 1] == '#') ||
-	    strcmp(name, "4913") == 0;
+	return input_is_scratch(name);
 }
 
 static void

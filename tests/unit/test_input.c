@@ -721,6 +721,22 @@ check_view(const char *path, size_t size, bool mapped)
 	file_view_close(&v);   /* an empty view closes too */
 }
 
+/* Editors' and merges' leftovers are told from content by name. */
+static void
+test_scratch_names(void **state)
+{
+	(void)state;
+	const char *scratch[] = { "x.zh.md~", "#x.zh.md#", "4913", "x.zh.md___jb_tmp___",
+		"x.zh.md___jb_old___", "x.zh.md.swp", "x.zh.md.kate-swp", "x.zh.md.orig",
+		"x.zh.md.rej", "site.yaml.bak" };
+	const char *content[] = { "x.zh.md", "x.en.md", "site.yaml", "notes.txt", "#",
+		"~x.zh.md", "4913.zh.md", "orig", "" };
+	for (size_t i = 0; i < sizeof(scratch) / sizeof(*scratch); i++)
+		assert_true(input_is_scratch(scratch[i]));
+	for (size_t i = 0; i < sizeof(content) / sizeof(*content); i++)
+		assert_false(input_is_scratch(content[i]));
+}
+
 /* A big file is mapped, a small one read; one whose size is a multiple
  * of the page size is read, as its mapping would have no NUL after it. */
 static void
@@ -782,6 +798,7 @@ main(void)
 		T(test_sniff_not_found),
 		T(test_read_file),
 		T(test_file_view),
+		T(test_scratch_names),
 		T(test_sniff_stays_within_len),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
