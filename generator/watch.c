@@ -25,6 +25,7 @@ struct watch {
 	int fd;
 	char **roots;
 	size_t n_roots;
+	int *parent_wd;          /* per root: the watch on its parent folder, or -1 */
 	char **paths;            /* by watch descriptor; NULL where none */
 	size_t cap;
 	char problem[512];
@@ -104,16 +105,65 @@ add_tree(struct watch *w, struct buf *path, bool root)
 	closedir(dir);
 }
 
+/* The last part of a root's path (trailing slashes aside) into `name`,
+ * the folder holding it into `parent`; false for "/". */
+static bool
+split_root(const char *root, struct buf *parent, struct buf *name)
+{
+	size_t len = strlen(root);
+	while (len > 1 && root[len - 1] == '/')
+		len--;
+	size_t cut = len;
+	while (cut > 0 && root[cut - 1] != '/')
+		cut--;
+	buf_reset(parent);
+	buf_reset(name);
+	buf_add(name, root + cut, len - cut);
+	if (cut == 0)
+		buf_puts(parent, ".");
+	else
+		buf_add(parent, root, cut > 1 ? cut - 1 : 1);
+	return name->len > 0 && strcmp(name->data, "/") != 0;
+}
+
+/* Each root's folder and what is below it; and the folder holding the
+ * root, for that name alone: a root moved away and back (or replaced by
+ * a copy) is watched again when it reappears. */
 static void
 add_roots(struct watch *w)
 {
-	struct buf path = BUF_INIT;
+	struct buf path = BUF_INIT, parent = BUF_INIT, name = BUF_INIT;
 	for (size_t i = 0; i < w->n_roots; i++) {
 		buf_reset(&path);
 		buf_puts(&path, w->roots[i]);
 		add_tree(w, &path, true);
+		w->parent_wd[i] = split_root(w->roots[i], &parent, &name) ?
+		    inotify_add_watch(w->fd, parent.data, IN_CREATE | IN_MOVED_TO |
+		    IN_ONLYDIR | IN_MASK_ADD) : -1;
 	}
 	buf_release(&path);
+	buf_release(&parent);
+	buf_release(&name);
+}
+
+/* Whether `ev` is a root appearing in the folder that holds it (*parent:
+ * whether it came from such a folder at all). */
+static bool
+root_appears(const struct watch *w, const struct inotify_event *ev, bool *parent)
+{
+	struct buf dir = BUF_INIT, name = BUF_INIT;
+	bool back = false;
+	*parent = false;
+	for (size_t i = 0; i < w->n_roots && !back; i++) {
+		if (w->parent_wd[i] < 0 || ev->wd != w->parent_wd[i])
+			continue;
+		*parent = true;
+		back = ev->len > 0 && (ev->mask & (IN_CREATE | IN_MOVED_TO)) &&
+		    split_root(w->roots[i], &dir, &name) && strcmp(ev->name, name.data) == 0;
+	}
+	buf_release(&dir);
+	buf_release(&name);
+	return back;
 }
 
 struct watch *
@@ -125,6 +175,7 @@ watch_open(const char *const *roots, size_t n)
 	struct watch *w = xcalloc(1, sizeof(*w));
 	w->fd = fd;
 	w->roots = xcalloc(n, sizeof(*w->roots));
+	w->parent_wd = xcalloc(n, sizeof(*w->parent_wd));
 	w->n_roots = n;
 	for (size_t i = 0; i < n; i++)
 		w->roots[i] = xstrdup(roots[i]);
@@ -149,6 +200,13 @@ on_event(struct watch *w, const struct inotify_event *ev, bool *reset)
 	}
 	const char *dir = ev->wd >= 0 && (size_t)ev->wd < w->cap ?
 	    w->paths[ev->wd] : NULL;
+	bool parent;
+	if (root_appears(w, ev, &parent)) {
+		*reset = true;
+		return true;
+	}
+	if (parent && dir == NULL)       /* anything else beside a root */
+		return false;
 	if (ev->mask & IN_IGNORED) {     /* the folder is gone */
 		if (dir != NULL) {
 			free(w->paths[ev->wd]);
@@ -221,5 +279,6 @@ watch_close(struct watch *w)
 	for (size_t i = 0; i < w->n_roots; i++)
 		free(w->roots[i]);
 	free(w->roots);
+	free(w->parent_wd);
 	free(w);
 }

@@ -6,11 +6,14 @@
  * that appears is watched at once (and the build that follows sees what
  * was written into it before that); a folder renamed or moved away
  * sets every watch up again, since the paths of the folders below it
- * changed.  Symbolic links below the roots are not followed (the build
+ * changed.  The folder holding each root is watched for the root's name
+ * alone, so that a root moved away and back, or replaced by a copy
+ * (`git checkout` of another tree, a restore), is watched again when it
+ * reappears.  Symbolic links below the roots are not followed (the build
  * refuses them; a root may be one), and folders whose names start with
  * '.' (.git) are not watched.  Names that
  * editors use for swap, lock and backup files (".x.swp", "#x#", "x~",
- * vim's "4913") are not changes; an editor that saves by writing a
+ * vim's "4913": input_is_scratch) are not changes; an editor that saves by writing a
  * temporary file and renaming it over the article is seen by the rename.
  *
  * Memory: struct watch owns its paths; watch_close frees everything. */

@@ -411,6 +411,31 @@ def check_reload(srv, content, out):
     check(ev.wait_for("reload") is not None and
           b"v2" in request(srv.port, p + "zh/articles/%s/late.svg" % moved)[2],
           "a file in a folder that moved away and back is still watched")
+
+    # content/ itself moved away and back, templates/ replaced by a copy:
+    # both are watched again when they reappear
+    aside = content + ".aside"
+    builds = srv.builds()
+    os.rename(content, aside)
+    srv.wait_builds(builds + 1)
+    os.rename(aside, content)
+    srv.wait_builds(builds + 2)
+    with open(os.path.join(content, "articles", ARTICLE + ".zh.md"), "a", encoding="utf-8") as f:
+        f.write("\n\n编辑标记丙。\n")
+    check(ev.wait_for("reload") is not None and
+          "编辑标记丙".encode() in request(srv.port, page)[2],
+          "content/ moved away and back: it is watched again")
+    templates = os.path.join(os.path.dirname(content), "templates")
+    builds = srv.builds()
+    os.rename(templates, templates + ".old")
+    srv.wait_builds(builds + 1)
+    shutil.copytree(templates + ".old", templates)
+    shutil.rmtree(templates + ".old")
+    with open(os.path.join(templates, "assets", "style.css"), "a", encoding="utf-8") as f:
+        f.write("\n/* serve-test-mark-2 */\n")
+    check(ev.wait_for("reload") is not None and
+          b"serve-test-mark-2" in request(srv.port, p + "assets/style.css")[2],
+          "templates/ replaced by a copy: it is watched again")
     ev.close()
 
 
