@@ -59,7 +59,7 @@ static const struct {
 	[D_REQUIRED] = { D_REQUIRED, DIAG_ERROR, "missing required field '%s'" },
 	[D_DATE] = { D_DATE, DIAG_ERROR, "'%s' is not a valid date (YYYY-MM-DD)" },
 	[D_YEAR] = { D_YEAR, DIAG_ERROR, "'%s' is not a valid year (YYYY)" },
-	[D_SLUG] = { D_SLUG, DIAG_ERROR, "'%s' is not a valid slug (lower-case ASCII letters, digits and '-')" },
+	[D_SLUG] = { D_SLUG, DIAG_ERROR, "'%s' is not a valid slug (1 to 200 lower-case ASCII letters, digits and '-', not starting with '-')" },
 	[D_FILE_NAME] = { D_FILE_NAME, DIAG_ERROR, "'%s' is not a valid article file name (<slug>.zh.md or <slug>.en.md)" },
 	[D_DUP_TERM] = { D_DUP_TERM, DIAG_ERROR, "glossary term '%s' defined twice (first at %s)" },
 	[D_UNKNOWN_REF] = { D_UNKNOWN_REF, DIAG_ERROR, "unknown %s '%s' (not in taxonomy.yaml)" },

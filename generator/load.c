@@ -866,7 +866,11 @@ classify_entry(struct loader *l, const char *dir, struct entry *e)
 		char suffix[8];
 		snprintf(suffix, sizeof(suffix), ".%s.md", lang_code[lang]);
 		if (len > 6 && strcmp(base + len - 6, suffix) == 0 &&
-		    S_ISREG(st.st_mode) && slug_valid(base, len - 6)) {
+		    slug_valid(base, len - 6)) {
+			if (!S_ISREG(st.st_mode)) {   /* a FIFO, a device: the name is fine */
+				diag(l->d, &at, D_READ, "not a regular file");
+				return false;
+			}
 			e->lang = lang;
 			e->slug = xstrndup(base, len - 6);
 			return true;
