@@ -93,6 +93,8 @@ static const struct {
 	[D_TEMPLATE_DIRECTIVE] = { D_TEMPLATE_DIRECTIVE, DIAG_ERROR, "unknown directive <h:%s>" },
 	[D_TEMPLATE_ATTR_NS] = { D_TEMPLATE_ATTR_NS, DIAG_ERROR, "attribute '%s' has a namespace prefix" },
 	[D_TEMPLATE_VOID] = { D_TEMPLATE_VOID, DIAG_ERROR, "<%s> must be empty" },
+	[D_TEMPLATE_ATTR_SCRIPT] = { D_TEMPLATE_ATTR_SCRIPT, DIAG_ERROR, "no value may go into the '%s' attribute: it would run as script or style (put the value in a data- attribute)" },
+	[D_TEMPLATE_RAW_TEXT] = { D_TEMPLATE_RAW_TEXT, DIAG_ERROR, "<%s> holds text only: a template directive or element in it would be dropped (load a file, or put the value in a data- attribute)" },
 	[D_TEMPLATE_NAME_PAGE] = { D_TEMPLATE_NAME_PAGE, DIAG_ERROR, "'%s' is not a name of %s's pages" },
 	[D_TEMPLATE_NAME_ITEMS] = { D_TEMPLATE_NAME_ITEMS, DIAG_ERROR, "'%s' is not a name of the items of '%s' in %s" },
 	[D_TEMPLATE_MARK_WORD] = { D_TEMPLATE_MARK_WORD, DIAG_ERROR, "a note's markup must show 'word' exactly once, with pinyin and without" },

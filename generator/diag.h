@@ -99,6 +99,8 @@ enum diag_code {
 	D_TEMPLATE_DIRECTIVE,
 	D_TEMPLATE_ATTR_NS,
 	D_TEMPLATE_VOID,
+	D_TEMPLATE_ATTR_SCRIPT,   /* a value in an attribute that runs or styles */
+	D_TEMPLATE_RAW_TEXT,      /* an element inside <script> or <style> */
 	D_TEMPLATE_NAME_PAGE,     /* a name the page kind does not bind */
 	D_TEMPLATE_NAME_ITEMS,    /* ... or that the list's items do not have */
 	D_TEMPLATE_NAMES_SPEC,    /* haichao's own list of a kind's names is wrong */

@@ -1,12 +1,14 @@
 /* template.c — compiling XHTML templates with libxml2 and running them. */
 #include "template.h"
 
+#include <ctype.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "alloc.h"
 #include "arena.h"
@@ -41,6 +43,7 @@ struct op {
 	const char *ui;           /* OP_UI */
 	struct ui_text ui_text;   /* OP_UI: its text, escaped */
 	bool optional;            /* OP_ATTR: drop when its one value is absent */
+	bool url;                 /* OP_ATTR: a URL whose scheme a value decides */
 	struct part *parts;       /* OP_ATTR */
 	struct op *body;          /* OP_IF, OP_UNLESS, OP_EACH */
 	struct op *next;
@@ -579,6 +582,30 @@ compile_directive(struct compiler *c, xmlNode *n)
 	}
 }
 
+/* Attributes whose value is run or styled (on…, style, srcdoc): no value
+ * goes into them, escaped or not, since escaping does not make script
+ * safe.  Attributes that hold a URL: where a value comes first, and so
+ * decides the scheme, the URL is checked as it is written (safe_url). */
+static bool
+runs_script(const char *name)
+{
+	return (tolower((unsigned char)name[0]) == 'o' &&
+	    tolower((unsigned char)name[1]) == 'n') ||
+	    strcasecmp(name, "style") == 0 || strcasecmp(name, "srcdoc") == 0;
+}
+
+static bool
+holds_url(const char *name)
+{
+	static const char *const urls[] = { "href", "src", "action", "formaction",
+		"poster", "cite", "data", "srcset", "ping", "background", "manifest",
+		"icon", "longdesc", "usemap", "codebase", "xmlns" };
+	for (size_t i = 0; i < sizeof(urls) / sizeof(*urls); i++)
+		if (strcasecmp(name, urls[i]) == 0)
+			return true;
+	return false;
+}
+
 static void
 compile_attributes(struct compiler *c, xmlNode *n)
 {
@@ -588,6 +615,10 @@ compile_attributes(struct compiler *c, xmlNode *n)
 		struct part *parts = parse_parts(c, n, v, &dynamic);
 		if (a->ns != NULL) {
 			report(c, n, D_TEMPLATE_ATTR_NS, (const char *)a->name);
+			continue;
+		}
+		if (dynamic && runs_script((const char *)a->name)) {
+			report(c, n, D_TEMPLATE_ATTR_SCRIPT, (const char *)a->name);
 			continue;
 		}
 		if (!dynamic) {
@@ -602,6 +633,7 @@ compile_attributes(struct compiler *c, xmlNode *n)
 		op->len = strlen(op->lit);
 		op->parts = parts;
 		op->optional = parts && parts->lit == NULL && parts->next == NULL;
+		op->url = parts && parts->lit == NULL && holds_url(op->lit);
 	}
 }
 
@@ -627,6 +659,8 @@ compile_element(struct compiler *c, xmlNode *n)
 		for (xmlNode *k = n->children; k; k = k->next)
 			if (k->type == XML_TEXT_NODE || k->type == XML_CDATA_SECTION_NODE)
 				buf_puts(&c->lit, (const char *)k->content);
+			else if (k->type == XML_ELEMENT_NODE)
+				report(c, k, D_TEMPLATE_RAW_TEXT, name);
 	} else {
 		compile_children(c, n->children);
 	}
@@ -868,6 +902,39 @@ present(const struct value *v)
 	return v != NULL && (v->kind == VK_LIST ? v->n > 0 : v->len > 0);
 }
 
+/* The URL written at out->data[at..] made "#" when its scheme is one
+ * that runs or embeds rather than leads somewhere (javascript:, data:,
+ * vbscript:…): a value put first in href or src, from content, decides
+ * it.  The scheme is read as a browser reads it: spaces and controls
+ * before it skipped, tabs and newlines in it dropped. */
+static void
+safe_url(struct buf *out, size_t at)
+{
+	static const char *const allowed[] = { "http", "https", "mailto", "tel" };
+	const char *u = out->data + at, *end = out->data + out->len;
+	while (u < end && (unsigned char)*u <= ' ')
+		u++;
+	char scheme[16];
+	size_t n = 0;
+	for (; u < end && *u != ':'; u++) {
+		if (*u == '\t' || *u == '\n' || *u == '\r')
+			continue;
+		if (!isalnum((unsigned char)*u) && *u != '+' && *u != '-' && *u != '.')
+			return;   /* a path, query or fragment first: no scheme */
+		if (n + 1 < sizeof(scheme))
+			scheme[n] = (char)tolower((unsigned char)*u);
+		n++;
+	}
+	if (u == end || n == 0)
+		return;
+	scheme[n < sizeof(scheme) ? n : sizeof(scheme) - 1] = '\0';
+	for (size_t i = 0; i < sizeof(allowed) / sizeof(*allowed); i++)
+		if (n < sizeof(scheme) && strcmp(scheme, allowed[i]) == 0)
+			return;
+	out->len = at;
+	buf_putc(out, '#');
+}
+
 static void
 run_parts(const struct run *r, const struct part *p, const struct scope *s)
 {
@@ -946,7 +1013,10 @@ run_ops(const struct run *r, const struct op *op, const struct scope *s)
 			buf_putc(r->out, ' ');
 			buf_add(r->out, op->lit, op->len);
 			buf_add(r->out, "=\"", 2);
+			size_t at = r->out->len;
 			run_parts(r, op->parts, s);
+			if (op->url)
+				safe_url(r->out, at);
 			buf_putc(r->out, '"');
 			break;
 		}
