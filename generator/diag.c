@@ -113,6 +113,7 @@ static const struct {
 	[D_OUTPUT_CLASH] = { D_OUTPUT_CLASH, DIAG_ERROR, "two outputs have the same path" },
 	[D_TEMPLATE_READ] = { D_TEMPLATE_READ, DIAG_SYSTEM, "cannot read the template" },
 	[D_STRINGS_OPEN] = { D_STRINGS_OPEN, DIAG_SYSTEM, "cannot open the UI strings file" },
+	[D_STRINGS_REQUIRED] = { D_STRINGS_REQUIRED, DIAG_ERROR, "no '%s' string in %s: haichao itself uses it (dates, counts, page titles)" },
 	[D_NEW_EXISTS] = { D_NEW_EXISTS, DIAG_ERROR, "already exists; haichao new never overwrites a file" },
 	[D_NEW_NOT_EMPTY] = { D_NEW_NOT_EMPTY, DIAG_ERROR, "not a new or empty folder; haichao new site starts an archive only there" },
 	[D_NEW_TITLE] = { D_NEW_TITLE, DIAG_ERROR, "a title is one line of UTF-8 text, not empty, without control characters" },

@@ -121,6 +121,7 @@ enum diag_code {
 	D_OUTPUT_CLASH,       /* two outputs would be one file */
 	D_TEMPLATE_READ,      /* a template file cannot be read (system) */
 	D_STRINGS_OPEN,       /* strings.yaml cannot be opened (system) */
+	D_STRINGS_REQUIRED,       /* strings.yaml lacks a key haichao itself uses */
 	D_NEW_EXISTS,         /* haichao new: the file is there already */
 	D_NEW_NOT_EMPTY,      /* haichao new site: the folder holds files */
 	D_NEW_TITLE,          /* haichao new article: a title with a newline */

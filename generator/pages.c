@@ -273,6 +273,31 @@ link_to(struct page_set *ps, struct arena *a, const char *root, enum lang from,
 
 /* ---- formatting ---------------------------------------------------------------- */
 
+/* The UI strings this file asks for by name (ui, count_text): a
+ * strings.yaml without one would print the key itself in every page. */
+static const char *const required_strings[] = {
+	"all_articles", "article_count", "date_format", "glossary",
+	"glossary_intro", "in_chinese", "language_name", "list_separator",
+	"more_tags", "not_found_text", "reading_time", "search", "search_intro",
+	"since_year", "site_description", "timeline", "timeline_intro",
+	"month_1", "month_2", "month_3", "month_4", "month_5", "month_6",
+	"month_7", "month_8", "month_9", "month_10", "month_11", "month_12",
+};
+
+/* Each of them, in each language, or an error naming it. */
+static void
+check_required_strings(struct page_set *ps, const char *templates_dir,
+    struct diags *d)
+{
+	char *path = arena_printf(&ps->arena, "%s/strings.yaml", templates_dir);
+	struct pos at = { path, 0, 0 };
+	for (size_t i = 0; i < sizeof(required_strings) / sizeof(*required_strings); i++)
+		for (int l = 0; l < LANG_COUNT; l++)
+			if (strings_get(ps->strings, (enum lang)l, required_strings[i]) == NULL)
+				diag(d, &at, D_STRINGS_REQUIRED, required_strings[i],
+				    lang_code[l]);
+}
+
 static const char *
 ui(const struct page_set *ps, enum lang lang, const char *key)
 {
@@ -1676,6 +1701,8 @@ pages_prepare(const struct site *s, const struct pages_options *opt, struct diag
 		ps->templates[k] = template_load_checked(opt->templates_dir,
 		    kinds[k].template, names, ps->strings, d);
 	}
+	if (ok)
+		check_required_strings(ps, opt->templates_dir, d);
 	article_hashes(ps);
 	list_pages(ps);
 	return ps;
