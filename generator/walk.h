@@ -33,7 +33,7 @@ struct walk {
 	cmark_mem *mem;             /* the document's allocator, for new nodes */
 	struct article *article;
 	struct version *version;
-	struct node_list softbreaks, headings, gloss_links, tables;
+	struct node_list softbreaks, headings, gloss_links, tables, code_blocks;
 	struct node_list alt_glosses;   /* gloss links in an image's text */
 	struct text_node *texts;
 	size_t n_texts, cap_texts;

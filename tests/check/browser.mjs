@@ -319,7 +319,11 @@ async function checkPage(context, origin, def, url, label, shotName) {
     await checkCSS(page, problems);
     const vp = page.viewportSize();
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
-    if (overflow > vp.width) details.push(`warning: the page is ${overflow}px wide in a ${vp.width}px viewport (horizontal scrolling)`);
+    if (overflow > vp.width) problems.push(`the page is ${overflow}px wide in a ${vp.width}px viewport (horizontal scrolling)`);
+    // A code block wider than its box scrolls: cut off, it could not be read.
+    const cut = await page.evaluate(() => [...document.querySelectorAll('pre')].filter((p) =>
+      p.scrollWidth > p.clientWidth + 1 && !/auto|scroll/.test(getComputedStyle(p).overflowX)).length);
+    if (cut) problems.push(`${cut} code block(s) wider than their box and cut off (no scrolling)`);
     const axe = await runAxe(page, problems, details);
     notes.push(`axe ${axe.total} violation${axe.total === 1 ? '' : 's'}`);
     await checkCJK(page, def, problems, notes);
