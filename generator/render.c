@@ -308,33 +308,19 @@ wrap_tables(struct walk *w)
 	}
 }
 
-/* A code block scrolls sideways when a line is longer than the text is
- * wide (the style sheet); like a table's box it then takes the keyboard
- * focus, so that it can be scrolled without a pointer.  cmark writes
- * <pre> with no attribute of ours, so the block is written here, as
- * cmark would write it but for tabindex. */
+/* A code block whose lines are longer than the text is wide scrolls
+ * sideways in a box of its own, as a table does, and the box takes the
+ * keyboard focus, so that it can be scrolled without a pointer. */
 static void
-focusable_code_blocks(struct walk *w)
+wrap_code_blocks(struct walk *w)
 {
 	for (size_t i = 0; i < w->code_blocks.n; i++) {
 		cmark_node *code = w->code_blocks.items[i];
-		const char *info = cmark_node_get_fence_info(code);
-		const char *lit = cmark_node_get_literal(code);
-		size_t lang = info ? strcspn(info, " \t") : 0;
-		buf_reset(&w->scratch);
-		buf_puts(&w->scratch, "<pre tabindex=\"0\"><code");
-		if (lang > 0) {
-			buf_puts(&w->scratch, " class=\"language-");
-			escape_attr(&w->scratch, info, lang);
-			buf_putc(&w->scratch, '"');
-		}
-		buf_putc(&w->scratch, '>');
-		escape_text(&w->scratch, lit ? lit : "", lit ? strlen(lit) : 0);
-		buf_puts(&w->scratch, "</code></pre>");
-		cmark_node *block = cmark_node_new_with_mem(CMARK_NODE_CUSTOM_BLOCK, w->mem);
-		cmark_node_set_on_enter(block, w->scratch.data);
-		cmark_node_insert_before(code, block);
-		cmark_node_free(code);
+		cmark_node *box = cmark_node_new_with_mem(CMARK_NODE_CUSTOM_BLOCK, w->mem);
+		cmark_node_set_on_enter(box, "<div class=\"code\" tabindex=\"0\">");
+		cmark_node_set_on_exit(box, "</div>");
+		cmark_node_insert_before(code, box);
+		cmark_node_append_child(box, code);
 	}
 }
 
@@ -909,7 +895,7 @@ render_version(struct render_ctx *ctx, struct article *a, struct version *v)
 	merge_texts(&w);
 	add_heading_ids(&w);
 	wrap_tables(&w);
-	focusable_code_blocks(&w);
+	wrap_code_blocks(&w);
 	annotate_glossary(&w, doc);
 	v->auto_summary = auto_summary(&w, doc);
 	char *html = cmark_render_html(doc, opts,

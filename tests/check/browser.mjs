@@ -320,9 +320,15 @@ async function checkPage(context, origin, def, url, label, shotName) {
     const vp = page.viewportSize();
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
     if (overflow > vp.width) problems.push(`the page is ${overflow}px wide in a ${vp.width}px viewport (horizontal scrolling)`);
-    // A code block wider than its box scrolls: cut off, it could not be read.
-    const cut = await page.evaluate(() => [...document.querySelectorAll('pre')].filter((p) =>
-      p.scrollWidth > p.clientWidth + 1 && !/auto|scroll/.test(getComputedStyle(p).overflowX)).length);
+    // A code block wider than the text scrolls, in itself or in a box:
+    // cut off (by its own width or the text's clip), it could not be read.
+    const cut = await page.evaluate(() => [...document.querySelectorAll('pre')].filter((p) => {
+      for (let e = p; e && e !== document.body; e = e.parentElement)
+        if (/auto|scroll/.test(getComputedStyle(e).overflowX)) return false;
+      const text = p.closest('.prose') || document.body;
+      return p.scrollWidth > p.clientWidth + 1 ||
+        p.getBoundingClientRect().right > text.getBoundingClientRect().right + 1;
+    }).length);
     if (cut) problems.push(`${cut} code block(s) wider than their box and cut off (no scrolling)`);
     const axe = await runAxe(page, problems, details);
     notes.push(`axe ${axe.total} violation${axe.total === 1 ? '' : 's'}`);
