@@ -292,35 +292,20 @@ is_table(cmark_node *n)
 	    strcmp(cmark_node_get_type_string(n), "table") == 0;
 }
 
-/* A table wider than the text scrolls sideways in a box of its own, so a
- * phone's page never widens; the box takes the keyboard focus, so that
- * it can be scrolled without a pointer. */
+/* A table or a code block wider than the text scrolls sideways in a box
+ * of its own, so a phone's page never widens (and the text's clip cuts
+ * nothing); the box takes the keyboard focus, so that it can be scrolled
+ * without a pointer.  `open` is the box's start tag. */
 static void
-wrap_tables(struct walk *w)
+wrap_in_boxes(struct walk *w, const struct node_list *nodes, const char *open)
 {
-	for (size_t i = 0; i < w->tables.n; i++) {
-		cmark_node *t = w->tables.items[i];
+	for (size_t i = 0; i < nodes->n; i++) {
+		cmark_node *n = nodes->items[i];
 		cmark_node *box = cmark_node_new_with_mem(CMARK_NODE_CUSTOM_BLOCK, w->mem);
-		cmark_node_set_on_enter(box, "<div class=\"table\" tabindex=\"0\">");
+		cmark_node_set_on_enter(box, open);
 		cmark_node_set_on_exit(box, "</div>");
-		cmark_node_insert_before(t, box);
-		cmark_node_append_child(box, t);
-	}
-}
-
-/* A code block whose lines are longer than the text is wide scrolls
- * sideways in a box of its own, as a table does, and the box takes the
- * keyboard focus, so that it can be scrolled without a pointer. */
-static void
-wrap_code_blocks(struct walk *w)
-{
-	for (size_t i = 0; i < w->code_blocks.n; i++) {
-		cmark_node *code = w->code_blocks.items[i];
-		cmark_node *box = cmark_node_new_with_mem(CMARK_NODE_CUSTOM_BLOCK, w->mem);
-		cmark_node_set_on_enter(box, "<div class=\"code\" tabindex=\"0\">");
-		cmark_node_set_on_exit(box, "</div>");
-		cmark_node_insert_before(code, box);
-		cmark_node_append_child(box, code);
+		cmark_node_insert_before(n, box);
+		cmark_node_append_child(box, n);
 	}
 }
 
@@ -894,8 +879,8 @@ render_version(struct render_ctx *ctx, struct article *a, struct version *v)
 	join_cjk_lines(&w);
 	merge_texts(&w);
 	add_heading_ids(&w);
-	wrap_tables(&w);
-	wrap_code_blocks(&w);
+	wrap_in_boxes(&w, &w.tables, "<div class=\"table\" tabindex=\"0\">");
+	wrap_in_boxes(&w, &w.code_blocks, "<div class=\"code\" tabindex=\"0\">");
 	annotate_glossary(&w, doc);
 	v->auto_summary = auto_summary(&w, doc);
 	char *html = cmark_render_html(doc, opts,

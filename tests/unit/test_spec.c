@@ -97,40 +97,31 @@ drop_heading_ids(char *html)
 	*w = '\0';
 }
 
-/* Removes the scrolling box haichao puts around every code block. */
+/* Removes the scrolling boxes that start with `open` (and end with the
+ * first "</div>\n" after `last`, the boxed element's end). */
 static void
-drop_code_boxes(char *html)
+drop_boxes(char *html, const char *open, const char *last)
 {
-	static const char open[] = "<div class=\"code\" tabindex=\"0\">\n";
-	static const char close[] = "</code></pre>\n</div>\n";
 	char *p;
 	while ((p = strstr(html, open)) != NULL) {
 		memmove(p, p + strlen(open), strlen(p + strlen(open)) + 1);
-		/* code holds no "</code></pre>": cmark escapes its '<' */
-		char *q = strstr(p, close);
-		if (q != NULL) {
-			q += strlen("</code></pre>\n");
+		/* a cell holds no newline, and code escapes its '<': the first
+		 * `last` is the boxed element's own */
+		char *q = strstr(p, last);
+		if (q != NULL && strncmp(q + strlen(last), "</div>\n", 7) == 0) {
+			q += strlen(last);
 			memmove(q, q + strlen("</div>\n"), strlen(q + strlen("</div>\n")) + 1);
 		}
 	}
 }
 
-/* Removes the scrolling box haichao puts around every table. */
+/* Removes the scrolling box haichao puts around every table and every
+ * code block. */
 static void
 drop_table_boxes(char *html)
 {
-	static const char open[] = "<div class=\"table\" tabindex=\"0\">\n";
-	static const char close[] = "</table>\n</div>\n";
-	char *p;
-	while ((p = strstr(html, open)) != NULL) {
-		memmove(p, p + strlen(open), strlen(p + strlen(open)) + 1);
-		/* a cell holds no newline: the first "</table>\n" is its own */
-		char *q = strstr(p, close);
-		if (q != NULL) {
-			q += strlen("</table>\n");
-			memmove(q, q + strlen("</div>\n"), strlen(q + strlen("</div>\n")) + 1);
-		}
-	}
+	drop_boxes(html, "<div class=\"table\" tabindex=\"0\">\n", "</table>\n");
+	drop_boxes(html, "<div class=\"code\" tabindex=\"0\">\n", "</code></pre>\n");
 }
 
 struct example {
@@ -210,7 +201,6 @@ check_file(const char *path, bool unsafe)
 		char *got = render_markdown_plain(e->md.data, e->md.len, unsafe);
 		drop_heading_ids(got);
 		drop_table_boxes(got);
-		drop_code_boxes(got);
 		if (*e->kind == '\0') {
 			char *plain = cmark_gfm(e->md.data, e->md.len, unsafe, true);
 			assert_non_null(plain);
